@@ -1,0 +1,93 @@
+# AuditDesk. `make run` and `make test` are the two commands a newcomer
+# needs; both install what is missing first.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+GO        ?= go
+# A release tag vX.Y.Z gives X.Y.Z; otherwise 0.1.0-dev+<commit>.
+VERSION   ?= $(shell v=$$(git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null) && echo "$${v\#v}" || \
+               echo "0.1.0-dev+$$(git rev-parse --short HEAD 2>/dev/null || echo unknown)")
+LDFLAGS   := -s -w -X main.version=$(VERSION)
+PROD_TAGS := desktop,production,webkit2_41
+DEV_TAGS  := dev,webkit2_41
+BIN       := build/bin/auditdesk
+DEV_BIN   := build/bin/auditdesk-dev
+TOOLS     := $(CURDIR)/build/tools
+GOLANGCI_VERSION := v2.15.0
+GOLANGCI  := $(TOOLS)/golangci-lint-$(GOLANGCI_VERSION)
+FRONT_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/wailsjs -type f 2>/dev/null)
+NODE_STAMP := frontend/node_modules/.package-lock.json
+
+.PHONY: deps sysdeps build build-dev frontend bindings run test lint gotest fronttest e2e bench clean
+
+## deps: system packages (apt-get, only those missing), npm packages, Go modules
+deps: sysdeps $(NODE_STAMP)
+	$(GO) mod download
+
+sysdeps:
+	@.ci/deps.sh
+
+# npm ci only when the lock file changed since the last install.
+$(NODE_STAMP): frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+frontend/dist/index.html: $(NODE_STAMP) $(FRONT_SRC)
+	cd frontend && npm run build
+
+frontend: frontend/dist/index.html
+
+## bindings: regenerate frontend/wailsjs from the bound Go methods
+bindings:
+	$(GO) build -tags bindings -o build/bin/bindings .
+	@d=$$(mktemp -d) && AUDITDESK_DATA=$$d tsoutputtype=interfaces build/bin/bindings >/dev/null && rm -rf $$d build/bin/bindings
+
+## build: the production binary, as `wails build` makes it, without the wails CLI
+build: deps frontend
+	$(GO) build -tags $(PROD_TAGS) -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+## build-dev: the dev-tagged binary the UI tests drive in Chromium
+build-dev: deps frontend
+	$(GO) build -tags $(DEV_TAGS) -ldflags "-X main.version=$(VERSION)" -o $(DEV_BIN) .
+
+## run: install, build, open the window
+run: build
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "make run: no display; run it in a desktop session, or: xvfb-run -a $(BIN)" >&2; exit 1; fi
+	$(BIN)
+
+## test: lint, Go tests with -race, frontend checks and tests, end-to-end tests
+test: deps lint gotest fronttest e2e
+
+$(GOLANGCI):
+	@mkdir -p $(TOOLS)
+	GOBIN=$(TOOLS) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)
+	@mv $(TOOLS)/golangci-lint $@
+
+## lint: gofmt, go vet, golangci-lint, bindings up to date, svelte-check, eslint, prettier
+lint: deps $(GOLANGCI)
+	@bad=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$bad" ]; then echo "gofmt: needs formatting: $$bad" >&2; exit 1; fi
+	$(GO) vet -tags webkit2_41 ./...
+	$(GOLANGCI) run ./...
+	@sum() { (cd frontend/wailsjs && find . -type f | sort | xargs sha256sum); }; \
+	  before=$$(sum); $(MAKE) --no-print-directory bindings; \
+	  [ "$$before" = "$$(sum)" ] || { echo "lint: frontend/wailsjs was stale and is now regenerated; review and commit it" >&2; exit 1; }
+	cd frontend && npm run check && npm run lint
+
+gotest:
+	$(GO) test -race -count=1 ./...
+
+fronttest: $(NODE_STAMP)
+	cd frontend && npm test
+
+## e2e: the dev binary in Chromium, and the production binary's window, under Xvfb
+e2e: build build-dev
+	.ci/e2e.sh
+
+## bench: the benchmarks; one line per figure `BENCH name value unit`, and build/bench.json
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem -count 1 ./... | .ci/bench.sh build/bench.json
+
+clean:
+	rm -rf build/bin build/test-artifacts build/bench.json frontend/dist/assets frontend/dist/index.html

@@ -1,0 +1,212 @@
+// Package cli holds the headless subcommands of auditdesk (shared/cli.md).
+// main dispatches to it before anything touches GTK, so every command here
+// runs without a display.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+	"strings"
+)
+
+// Usage is the synopsis printed by `auditdesk help` and after a usage error.
+const Usage = `usage:
+  auditdesk                              open the desktop window [--data DIR]
+  auditdesk sync     [--api URL] [--token-env VAR] [--profile NAME] [--data DIR]
+  auditdesk query    [FILTERS] [--sort FIELD[:asc|desc]] [--limit N] [--json] [--profile NAME] [--data DIR]
+  auditdesk export   --out FILE [--format csv|xlsx] [FILTERS] [--sort ...] [--profile NAME] [--data DIR]
+  auditdesk import   FILE... [--profile NAME] [--data DIR]
+  auditdesk verify   [--profile NAME] [--data DIR]
+  auditdesk profiles [--data DIR]
+  auditdesk simulate [--addr 127.0.0.1:8787] [--events N] [--seed S]
+  auditdesk version
+
+FILTERS: --search TEXT --scope S --category C... --action A... --status SUCCESS|FAILED
+         --user EMAIL... --workspace ID --from T --to T --tz ZONE
+`
+
+// Exit statuses.
+const (
+	ExitOK    = 0
+	ExitError = 1
+	ExitUsage = 2
+)
+
+// Env is what a command runs with: its streams and the build's version.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Version        string
+}
+
+// command is one subcommand: its flags and what it does once they parse.
+type command struct {
+	flags func(fs *flag.FlagSet) func(ctx context.Context, env Env, args []string) error
+}
+
+// errUsage is a usage error: its line, then the usage, exit 2.
+type errUsage struct{ msg string }
+
+func (e errUsage) Error() string { return e.msg }
+
+var errNotYet = errors.New("not available in this version of auditdesk yet")
+
+var commands = map[string]command{
+	"version": {flags: func(*flag.FlagSet) func(context.Context, Env, []string) error {
+		return func(_ context.Context, env Env, args []string) error {
+			if len(args) > 0 {
+				return errUsage{"version takes no arguments"}
+			}
+			_, err := fmt.Fprintln(env.Stdout, VersionLine(env.Version))
+			return err
+		}
+	}},
+	"sync": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
+		fs.String("api", "", "base URL of the platform's Audit Log API")
+		fs.String("token-env", "AUDITDESK_TOKEN", "name of the environment variable holding the API token")
+		profileFlags(fs)
+		return notYet
+	}},
+	"query": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
+		filterFlags(fs)
+		fs.String("sort", "", "FIELD[:asc|desc]")
+		fs.Int("limit", 0, "rows to print, 0 for all")
+		fs.Bool("json", false, "one JSON object per event per line")
+		profileFlags(fs)
+		return notYet
+	}},
+	"export": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
+		fs.String("out", "", "file to write")
+		fs.String("format", "", "csv or xlsx (default from --out's extension)")
+		filterFlags(fs)
+		fs.String("sort", "", "FIELD[:asc|desc]")
+		profileFlags(fs)
+		return notYet
+	}},
+	"import": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
+		profileFlags(fs)
+		return notYet
+	}},
+	"verify": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
+		profileFlags(fs)
+		return notYet
+	}},
+	"profiles": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
+		fs.String("data", "", "data dir")
+		return notYet
+	}},
+	"simulate": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
+		fs.String("addr", "127.0.0.1:8787", "loopback address to serve on")
+		fs.Int("events", 0, "events to generate")
+		fs.Int64("seed", 1, "random seed")
+		return notYet
+	}},
+}
+
+func notYet(context.Context, Env, []string) error { return errNotYet }
+
+func profileFlags(fs *flag.FlagSet) {
+	fs.String("profile", "", "profile name (see auditdesk profiles)")
+	fs.String("data", "", "data dir")
+}
+
+// multi is a repeatable string flag.
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+func filterFlags(fs *flag.FlagSet) {
+	fs.String("search", "", "text to find")
+	fs.String("scope", "", "scope")
+	fs.Var(new(multi), "category", "category (repeatable)")
+	fs.Var(new(multi), "action", "action (repeatable)")
+	fs.String("status", "", "SUCCESS or FAILED")
+	fs.Var(new(multi), "user", "user email (repeatable)")
+	fs.String("workspace", "", "workspace id")
+	fs.String("from", "", "from time, inclusive")
+	fs.String("to", "", "to time, exclusive")
+	fs.String("tz", "", "time zone for dates")
+}
+
+// IsSubcommand reports whether args name a subcommand (or a word that is
+// meant as one) rather than the window's flags.
+func IsSubcommand(args []string) bool {
+	return len(args) > 0 && !strings.HasPrefix(args[0], "-")
+}
+
+// Run runs the subcommand in args[0] and returns the exit status.
+func Run(ctx context.Context, args []string, env Env) int {
+	name := args[0]
+	if name == "help" {
+		fmt.Fprint(env.Stdout, Usage)
+		return ExitOK
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		return usageError(env, fmt.Sprintf("unknown command %q", name))
+	}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	run := cmd.flags(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(env.Stdout, Usage)
+			return ExitOK
+		}
+		return usageError(env, name+": "+err.Error())
+	}
+	err := run(ctx, env, fs.Args())
+	var u errUsage
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &u):
+		return usageError(env, name+": "+u.msg)
+	default:
+		fmt.Fprintf(env.Stderr, "auditdesk %s: %v\n", name, err)
+		return ExitError
+	}
+}
+
+// WindowFlags parses the flags of a plain `auditdesk` (the window). ok is
+// false when the process should exit with code instead of opening it.
+func WindowFlags(args []string, env Env) (dataDir string, code int, ok bool) {
+	fs := flag.NewFlagSet("auditdesk", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	data := fs.String("data", "", "data dir")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(env.Stdout, Usage)
+			return "", ExitOK, false
+		}
+		return "", usageError(env, err.Error()), false
+	}
+	if fs.NArg() > 0 {
+		return "", usageError(env, fmt.Sprintf("unexpected argument %q", fs.Arg(0))), false
+	}
+	return *data, 0, true
+}
+
+func usageError(env Env, msg string) int {
+	fmt.Fprintf(env.Stderr, "auditdesk: %s\n%s", msg, Usage)
+	return ExitUsage
+}
+
+// VersionLine is the one line `auditdesk version` prints and the log
+// starts with.
+func VersionLine(version string) string {
+	rev := ""
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				rev = " " + s.Value[:12]
+			}
+		}
+	}
+	return fmt.Sprintf("auditdesk %s%s (%s, %s/%s)", version, rev, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}

@@ -1,0 +1,184 @@
+// Package settings holds where AuditDesk keeps its files and the user's
+// preferences: the data dir, settings.json, the log file, and the window's
+// remembered geometry.
+package settings
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+)
+
+// EnvData names the variable that overrides the default data dir.
+const EnvData = "AUDITDESK_DATA"
+
+// File and folder modes: everything AuditDesk writes is its owner's alone.
+const (
+	FileMode fs.FileMode = 0o600
+	DirMode  fs.FileMode = 0o700
+)
+
+const (
+	settingsFile = "settings.json"
+	logFile      = "auditdesk.log"
+)
+
+// ResolveDir picks the data dir: the --data flag, else $AUDITDESK_DATA,
+// else the OS's per-user config folder + /auditdesk.
+func ResolveDir(flagValue string) (string, error) {
+	dir := flagValue
+	if dir == "" {
+		dir = os.Getenv(EnvData)
+	}
+	if dir == "" {
+		base, err := os.UserConfigDir()
+		if err != nil {
+			return "", fmt.Errorf("settings: no per-user config folder (%w); pass --data DIR or set %s", err, EnvData)
+		}
+		dir = filepath.Join(base, "auditdesk")
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("settings: data dir %q: %w", dir, err)
+	}
+	return abs, nil
+}
+
+// Window is the main window's remembered geometry.
+type Window struct {
+	Width     int  `json:"width,omitempty"`
+	Height    int  `json:"height,omitempty"`
+	X         int  `json:"x"`
+	Y         int  `json:"y"`
+	Placed    bool `json:"placed,omitempty"` // X and Y were saved from a real window
+	Maximised bool `json:"maximised,omitempty"`
+}
+
+// Prefs are the user's preferences, saved as settings.json.
+type Prefs struct {
+	Window Window `json:"window"`
+}
+
+// Store is the data dir and the preferences kept in it. Safe for
+// concurrent use.
+type Store struct {
+	dir string
+
+	mu    sync.Mutex
+	prefs Prefs
+}
+
+// Open creates the data dir if needed (owner-only), tightens its mode if it
+// was created more open, and loads settings.json. A missing file gives the
+// defaults; an unreadable or corrupt one is an error that names the file,
+// and the file is left as it is.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, DirMode); err != nil {
+		return nil, fmt.Errorf("settings: create data dir %s: %w", dir, err)
+	}
+	if err := os.Chmod(dir, DirMode); err != nil {
+		return nil, fmt.Errorf("settings: restrict data dir %s: %w", dir, err)
+	}
+	s := &Store{dir: dir}
+	path := s.path(settingsFile)
+	b, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return s, nil
+	case err != nil:
+		return nil, fmt.Errorf("settings: read %s: %w", path, err)
+	}
+	if err := json.Unmarshal(b, &s.prefs); err != nil {
+		return nil, fmt.Errorf("settings: %s is not valid JSON (%w); fix or move it aside", path, err)
+	}
+	return s, nil
+}
+
+// Dir is the data dir's absolute path.
+func (s *Store) Dir() string { return s.dir }
+
+// LogPath is where the app's log goes.
+func (s *Store) LogPath() string { return s.path(logFile) }
+
+// SettingsPath is the preferences file.
+func (s *Store) SettingsPath() string { return s.path(settingsFile) }
+
+func (s *Store) path(name string) string { return filepath.Join(s.dir, name) }
+
+// Prefs returns a copy of the current preferences.
+func (s *Store) Prefs() Prefs {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.prefs
+}
+
+// Update changes the preferences with fn and saves them atomically.
+func (s *Store) Update(fn func(*Prefs)) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	next := s.prefs
+	fn(&next)
+	b, err := json.MarshalIndent(next, "", "  ")
+	if err != nil {
+		return fmt.Errorf("settings: encode: %w", err)
+	}
+	if err := WriteFileAtomic(s.path(settingsFile), append(b, '\n')); err != nil {
+		return err
+	}
+	s.prefs = next
+	return nil
+}
+
+// OpenLog opens the log file for appending, owner-only.
+func (s *Store) OpenLog() (*os.File, error) {
+	f, err := os.OpenFile(s.LogPath(), os.O_CREATE|os.O_WRONLY|os.O_APPEND, FileMode)
+	if err != nil {
+		return nil, fmt.Errorf("settings: open log %s: %w", s.LogPath(), err)
+	}
+	// A log made by an older build with a wider mode is narrowed too.
+	if err := f.Chmod(FileMode); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("settings: restrict log %s: %w", s.LogPath(), err)
+	}
+	return f, nil
+}
+
+// WriteFileAtomic writes data to a temp file beside path, syncs it and
+// renames it over path, so a reader sees the old file or the new one, never
+// a part. The file is owner-only.
+func WriteFileAtomic(path string, data []byte) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("settings: write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if err = tmp.Chmod(FileMode); err != nil {
+		return fmt.Errorf("settings: write %s: %w", path, err)
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("settings: write %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("settings: write %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("settings: write %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("settings: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// ErrNoProfile is returned by work that needs a profile when none exists
+// yet.
+var ErrNoProfile = errors.New("no profile yet: connect to your platform with an API URL and token, or open the demo")

@@ -1,0 +1,234 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import App from './App.svelte';
+import * as api from './lib/api';
+import { errors } from './lib/state/errors.svelte';
+import { filter } from './lib/state/filter.svelte';
+import { session } from './lib/state/status.svelte';
+
+// The UI is tested against a fake lib/api; the real enums and error types stay.
+vi.mock('./lib/api', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./lib/api')>()),
+  status: vi.fn(),
+  scopes: vi.fn(),
+  refresh: vi.fn(),
+  exportView: vi.fn(),
+}));
+
+const { audit, app } = api;
+const noProfile = 'no profile yet: connect to your platform with an API URL and token, or open the demo';
+
+const emptyStatus: api.Status = {
+  version: '0.1.0-dev',
+  dataDir: '/tmp/auditdesk',
+  profile: null,
+  events: 0,
+  lastSynced: '',
+};
+
+const scopeList: api.ScopeCategories[] = [
+  { scope: audit.Scope.Organization, categories: ['Members', 'Roles'] },
+  { scope: audit.Scope.Billing, categories: ['Billing Plan', 'Invoices'] },
+  { scope: audit.Scope.Workspace, categories: ['Workspace Settings'] },
+  { scope: audit.Scope.Service, categories: ['API Keys'] },
+];
+
+beforeEach(() => {
+  vi.mocked(api.status).mockReset().mockResolvedValue(emptyStatus);
+  vi.mocked(api.scopes).mockReset().mockResolvedValue(scopeList);
+  vi.mocked(api.refresh).mockReset();
+  vi.mocked(api.exportView).mockReset();
+  // The stores are app-wide singletons; start every test from scratch.
+  filter.clear();
+  errors.dismiss();
+  session.status = null;
+  session.statusFailed = false;
+  session.scopes = [];
+});
+
+/** renderApp mounts the shell and waits until Status() has been shown. */
+async function renderApp() {
+  render(App);
+  await screen.findByText(/events · last synced/);
+}
+
+describe('the shell', () => {
+  it('renders toolbar, the nine column headers, the empty state and status bar', async () => {
+    await renderApp();
+    const toolbar = screen.getByRole('toolbar');
+    expect(within(toolbar).getByText('AuditDesk')).toBeInTheDocument();
+    expect(within(toolbar).getByRole('button', { name: 'Refresh' })).toHaveAttribute('title', 'Refresh (Ctrl+R)');
+    expect(within(toolbar).getByRole('button', { name: 'Export' })).toHaveAttribute('title', 'Export (Ctrl+E)');
+    expect(within(toolbar).getByText('No profile')).toBeInTheDocument();
+
+    const grid = screen.getByRole('grid', { name: 'Audit events' });
+    const headers = within(grid)
+      .getAllByRole('columnheader')
+      .map((h) => h.textContent?.trim());
+    expect(headers).toEqual([
+      'Timestamp',
+      'User',
+      'Scope',
+      'Category',
+      'Action',
+      'Target',
+      'Status',
+      'Description',
+      'Workspace',
+    ]);
+
+    expect(screen.getByRole('heading', { name: 'No events yet' })).toBeInTheDocument();
+    expect(
+      screen.getByText('Connect to your platform (API URL and token) or open the demo, then press Refresh.'),
+    ).toBeInTheDocument();
+
+    const bar = screen.getByRole('status');
+    expect(bar).toHaveTextContent('0 events · last synced never');
+    expect(bar).toHaveTextContent('v0.1.0-dev');
+  });
+
+  it.each([
+    [audit.Role.ORGANIZATION_OWNER, 'Owner'],
+    [audit.Role.WORKSPACE_ADMIN, 'Workspace Admin'],
+  ])('shows the profile with a %s role badge', async (role, label) => {
+    vi.mocked(api.status).mockResolvedValue({
+      ...emptyStatus,
+      profile: { name: 'acme', apiUrl: 'https://x', organization: 'Acme', user: 'alice', role },
+      events: 1234567,
+      lastSynced: '2026-11-20T10:31:02Z',
+    });
+    await renderApp();
+    const toolbar = screen.getByRole('toolbar');
+    expect(within(toolbar).getByText('alice')).toBeInTheDocument();
+    expect(within(toolbar).getByText('Acme')).toBeInTheDocument();
+    expect(within(toolbar).getByText(label)).toBeInTheDocument();
+    expect(within(toolbar).queryByText('No profile')).toBeNull();
+    expect(screen.getByRole('status')).toHaveTextContent('1,234,567 events · last synced 2026-11-20 10:31:02 UTC');
+    expect(screen.queryByRole('heading', { name: 'No events yet' })).toBeNull();
+  });
+
+  it('shows a failing Status() in the banner', async () => {
+    vi.mocked(api.status).mockRejectedValue(
+      new api.ApiError(app.ErrorCode.Internal, 'settings: read: permission denied'),
+    );
+    render(App);
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Settings: read: permission denied');
+    expect(screen.getByRole('status')).toHaveTextContent('Status unavailable');
+  });
+});
+
+describe('filters', () => {
+  it('keeps Category disabled until a Scope is chosen, then lists only its categories', async () => {
+    await renderApp();
+    const scope = screen.getByRole('combobox', { name: 'Scope' }) as HTMLSelectElement;
+    const category = screen.getByRole('combobox', { name: 'Category' }) as HTMLSelectElement;
+    expect(category).toBeDisabled();
+    expect([...scope.options].map((o) => o.text)).toEqual([
+      'All scopes',
+      'Organization',
+      'Billing',
+      'Workspace',
+      'Service',
+    ]);
+
+    await fireEvent.change(scope, { target: { value: audit.Scope.Billing } });
+    expect(category).toBeEnabled();
+    expect([...category.options].map((o) => o.text)).toEqual(['All categories', 'Billing Plan', 'Invoices']);
+
+    await fireEvent.change(category, { target: { value: 'Invoices' } });
+    expect(filter.category).toBe('Invoices');
+
+    // Changing scope resets the category and swaps the list.
+    await fireEvent.change(scope, { target: { value: audit.Scope.Service } });
+    expect(filter.category).toBe('');
+    expect(category.value).toBe('');
+    expect([...category.options].map((o) => o.text)).toEqual(['All categories', 'API Keys']);
+  });
+
+  it('shows a removable chip per filter and a Clear all button', async () => {
+    await renderApp();
+    expect(screen.queryByRole('button', { name: 'Clear all' })).toBeNull();
+    const scope = screen.getByRole('combobox', { name: 'Scope' });
+    await fireEvent.change(scope, { target: { value: audit.Scope.Billing } });
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Status' }), {
+      target: { value: audit.Status.FAILED },
+    });
+
+    expect(screen.getByText('Scope: Billing')).toBeInTheDocument();
+    expect(screen.getByText('Status: FAILED')).toBeInTheDocument();
+    await fireEvent.click(screen.getByRole('button', { name: 'Remove filter Scope: Billing' }));
+    expect(screen.queryByText('Scope: Billing')).toBeNull();
+    expect(scope).toHaveValue('');
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Clear all' }));
+    expect(screen.queryByText('Status: FAILED')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Clear all' })).toBeNull();
+  });
+});
+
+describe('refresh and errors', () => {
+  it('shows a rejected Refresh in role=alert and dismisses it', async () => {
+    vi.mocked(api.refresh).mockRejectedValue(new api.ApiError(app.ErrorCode.NoProfile, noProfile));
+    await renderApp();
+    await fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(
+      'No profile yet: connect to your platform with an API URL and token, or open the demo',
+    );
+    expect(alert.textContent).not.toContain('[object');
+
+    await fireEvent.click(within(alert).getByRole('button', { name: 'Dismiss' }));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('disables Refresh and says Refreshing… while it runs', async () => {
+    let finish!: (s: api.Status) => void;
+    vi.mocked(api.refresh).mockReturnValue(new Promise((r) => (finish = r)));
+    await renderApp();
+    await fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    const busy = screen.getByRole('button', { name: /Refreshing…/ });
+    expect(busy).toBeDisabled();
+    finish({ ...emptyStatus, events: 1 });
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Refresh' })).toBeEnabled());
+    expect(screen.getByRole('status')).toHaveTextContent('1 event · last synced never');
+  });
+});
+
+describe('keyboard', () => {
+  it('Ctrl+R calls refresh and prevents the webview reload', async () => {
+    vi.mocked(api.refresh).mockResolvedValue(emptyStatus);
+    await renderApp();
+    const e = new KeyboardEvent('keydown', { key: 'r', ctrlKey: true, cancelable: true });
+    window.dispatchEvent(e);
+    expect(api.refresh).toHaveBeenCalledTimes(1);
+    expect(e.defaultPrevented).toBe(true);
+  });
+
+  it('Ctrl+E calls export and its rejection reaches the banner', async () => {
+    vi.mocked(api.exportView).mockRejectedValue(new api.ApiError(app.ErrorCode.NoProfile, noProfile));
+    await renderApp();
+    await fireEvent.keyDown(window, { key: 'e', ctrlKey: true });
+    expect(api.exportView).toHaveBeenCalledTimes(1);
+    expect(await screen.findByRole('alert')).toHaveTextContent('No profile yet');
+  });
+
+  it('"/" and Ctrl+F focus search; Esc clears it, then dismisses the banner', async () => {
+    await renderApp();
+    const search = screen.getByRole('textbox', { name: 'Search' });
+    await fireEvent.keyDown(document.body, { key: '/' });
+    expect(search).toHaveFocus();
+    search.blur();
+    await fireEvent.keyDown(document.body, { key: 'f', ctrlKey: true });
+    expect(search).toHaveFocus();
+
+    await fireEvent.input(search, { target: { value: 'alice' } });
+    expect(screen.getByText('Search: alice')).toBeInTheDocument();
+    errors.show({ code: 'busy', message: 'a sync is already running' });
+    await fireEvent.keyDown(search, { key: 'Escape' });
+    expect(search).toHaveValue('');
+    expect(await screen.findByRole('alert')).toBeInTheDocument();
+    await fireEvent.keyDown(search, { key: 'Escape' });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+});

@@ -1,0 +1,77 @@
+// The typed API of the Go backend. This is the only module that imports the
+// generated Wails bindings, so the rest of the UI tests by mocking it alone.
+import * as App from '../../../wailsjs/go/app/App';
+import { app, audit } from '../../../wailsjs/go/models';
+import { ApiError, toApiError } from './errors';
+
+export { ApiError, toApiError };
+// The enums Go shares with the UI (app.ErrorCode, audit.Scope, audit.Status,
+// audit.Role), re-exported so components use them without reaching into wailsjs.
+export { app, audit };
+
+export type Profile = app.Profile;
+export type ScopeCategories = app.ScopeCategories;
+
+/** Status is app.Status with "no profile" always spelled null. */
+export interface Status {
+  version: string;
+  dataDir: string;
+  profile: Profile | null;
+  events: number;
+  /** RFC 3339 in UTC, or "" when never synced. */
+  lastSynced: string;
+}
+
+interface WailsWindow {
+  go?: { app?: { App?: unknown } };
+}
+
+/** connected tells whether the page runs inside Wails with the App bound. */
+function connected(): boolean {
+  return typeof window !== 'undefined' && !!(window as WailsWindow).go?.app?.App;
+}
+
+async function call<T>(fn: () => Promise<T>): Promise<T> {
+  // Outside Wails (vite dev in a browser, vitest) the bindings would fail
+  // with a TypeError about window.go; say what is really wrong instead.
+  if (!connected()) {
+    throw new ApiError(app.ErrorCode.Internal, 'not connected to the AuditDesk backend');
+  }
+  try {
+    return await fn();
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+function normaliseStatus(s: app.Status): Status {
+  // Go sends a nil profile as null; older bindings may omit it entirely.
+  return {
+    version: s?.version ?? '',
+    dataDir: s?.dataDir ?? '',
+    profile: s?.profile ?? null,
+    events: typeof s?.events === 'number' ? s.events : 0,
+    lastSynced: s?.lastSynced ?? '',
+  };
+}
+
+/** status reports the current profile and cache figures. */
+export async function status(): Promise<Status> {
+  return normaliseStatus(await call(App.Status));
+}
+
+/** scopes lists the scopes, in console order, each with its categories. */
+export async function scopes(): Promise<ScopeCategories[]> {
+  const list = (await call(App.Scopes)) ?? [];
+  return list.map((s) => ({ scope: s.scope, categories: s.categories ?? [] }));
+}
+
+/** refresh syncs the current profile's cache and returns the new status. */
+export async function refresh(): Promise<Status> {
+  return normaliseStatus(await call(App.Refresh));
+}
+
+/** exportView writes the current view to a file and returns its path. */
+export async function exportView(): Promise<string> {
+  return call(App.Export);
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { capitalise, formatEvents, formatSynced, formatVersion } from './format';
+
+describe('formatEvents', () => {
+  it.each([
+    [0, '0 events'],
+    [1, '1 event'],
+    [2, '2 events'],
+    [999, '999 events'],
+    [1000, '1,000 events'],
+    [1234567, '1,234,567 events'],
+  ])('%i -> %s', (n, want) => {
+    expect(formatEvents(n)).toBe(want);
+  });
+});
+
+describe('formatSynced', () => {
+  it.each([
+    ['', 'never'],
+    ['2026-11-20T10:31:02Z', '2026-11-20 10:31:02 UTC'],
+    ['2026-11-20T10:31:02.987654Z', '2026-11-20 10:31:02 UTC'],
+    // An offset is converted, not dropped: the bar always speaks UTC.
+    ['2026-11-20T12:31:02+02:00', '2026-11-20 10:31:02 UTC'],
+    ['2026-01-01T00:30:00-01:00', '2026-01-01 01:30:00 UTC'],
+    ['not a time', 'unknown'],
+  ])('%j -> %s', (s, want) => {
+    expect(formatSynced(s)).toBe(want);
+  });
+});
+
+describe('formatVersion', () => {
+  it.each([
+    ['0.1.0-dev', 'v0.1.0-dev'],
+    ['v1.2.3', 'v1.2.3'],
+    ['', ''],
+  ])('%j -> %j', (v, want) => {
+    expect(formatVersion(v)).toBe(want);
+  });
+});
+
+describe('capitalise', () => {
+  it('upper-cases only the first letter', () => {
+    expect(capitalise('no profile yet: connect')).toBe('No profile yet: connect');
+    expect(capitalise('')).toBe('');
+  });
+});

@@ -1,0 +1,2 @@
+// Adds DOM matchers (toBeDisabled, toHaveTextContent, ...) to vitest's expect.
+import '@testing-library/jest-dom/vitest';

@@ -1,0 +1,108 @@
+// Command auditdesk is the desktop app for reviewing an organization's
+// audit log. With a subcommand it runs headless (see shared/cli.md) and never
+// touches GTK; without one it opens the window.
+package main
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/logger"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+
+	"github.com/auditdesk/auditdesk/app"
+	"github.com/auditdesk/auditdesk/backend/cli"
+	"github.com/auditdesk/auditdesk/backend/settings"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+//go:embed build/appicon.png
+var icon []byte
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	env := cli.Env{Stdout: os.Stdout, Stderr: os.Stderr, Version: version}
+	if cli.IsSubcommand(args) {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return cli.Run(ctx, args, env)
+	}
+	dataFlag, code, ok := cli.WindowFlags(args, env)
+	if !ok {
+		return code
+	}
+	if err := openWindow(dataFlag); err != nil {
+		fmt.Fprintf(os.Stderr, "auditdesk: %v\n", err)
+		return cli.ExitError
+	}
+	return cli.ExitOK
+}
+
+func openWindow(dataFlag string) error {
+	dir, err := settings.ResolveDir(dataFlag)
+	if err != nil {
+		return err
+	}
+	store, err := settings.Open(dir)
+	if err != nil {
+		return err
+	}
+	logFile, err := store.OpenLog()
+	if err != nil {
+		return err
+	}
+	defer func() { _ = logFile.Close() }()
+	log := slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log.Info("auditdesk starting", "version", cli.VersionLine(version))
+	log.Info("system", "os", runtime.GOOS, "arch", runtime.GOARCH, "pid", os.Getpid())
+	log.Info("paths", "data", store.Dir(), "settings", store.SettingsPath(), "log", store.LogPath())
+
+	a := app.New(version, store, log)
+	width, height := app.InitialSize(store.Prefs().Window)
+	err = wails.Run(&options.App{
+		Title:            "AuditDesk",
+		Width:            width,
+		Height:           height,
+		MinWidth:         app.MinWidth,
+		MinHeight:        app.MinHeight,
+		StartHidden:      true,
+		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 255},
+		AssetServer:      &assetserver.Options{Assets: assets},
+		OnStartup:        a.Startup,
+		OnDomReady:       a.DomReady,
+		OnBeforeClose:    a.BeforeClose,
+		Bind:             []any{a},
+		EnumBind:         app.Enums(),
+		ErrorFormatter:   app.FormatError,
+		Logger:           app.WailsLogger{Log: log},
+		LogLevel:         logger.INFO,
+		Linux: &linux.Options{
+			ProgramName:      "auditdesk",
+			Icon:             icon,
+			WebviewGpuPolicy: linux.WebviewGpuPolicyNever,
+		},
+	})
+	if err != nil {
+		log.Error("window failed", "err", err)
+		return fmt.Errorf("open window: %w", err)
+	}
+	log.Info("auditdesk stopped")
+	return nil
+}
