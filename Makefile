@@ -70,9 +70,7 @@ lint: deps $(GOLANGCI)
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$bad" ]; then echo "gofmt: needs formatting: $$bad" >&2; exit 1; fi
 	$(GO) vet -tags webkit2_41 ./...
 	$(GOLANGCI) run ./...
-	@sum() { (cd frontend/wailsjs && find . -type f | sort | xargs sha256sum); }; \
-	  before=$$(sum); $(MAKE) --no-print-directory bindings; \
-	  [ "$$before" = "$$(sum)" ] || { echo "lint: frontend/wailsjs was stale and is now regenerated; review and commit it" >&2; exit 1; }
+	.ci/bindings-check.sh
 	cd frontend && npm run check && npm run lint
 
 gotest:

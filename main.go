@@ -11,7 +11,10 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"runtime/debug"
+	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/logger"
@@ -34,6 +37,9 @@ var assets embed.FS
 var icon []byte
 
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(settings.SoftMemoryLimit)
+	}
 	os.Exit(run(os.Args[1:]))
 }
 
@@ -74,7 +80,7 @@ func openWindow(dataFlag string) error {
 	log.Info("system", "os", runtime.GOOS, "arch", runtime.GOARCH, "pid", os.Getpid())
 	log.Info("paths", "data", store.Dir(), "settings", store.SettingsPath(), "log", store.LogPath())
 
-	a := app.New(version, store, log)
+	a := app.New(version, store, log, app.Options{Demo: demoOptions()})
 	width, height := app.InitialSize(store.Prefs().Window)
 	err = wails.Run(&options.App{
 		Title:            "AuditDesk",
@@ -88,6 +94,7 @@ func openWindow(dataFlag string) error {
 		OnStartup:        a.Startup,
 		OnDomReady:       a.DomReady,
 		OnBeforeClose:    a.BeforeClose,
+		OnShutdown:       a.Shutdown,
 		Bind:             []any{a},
 		EnumBind:         app.Enums(),
 		ErrorFormatter:   app.FormatError,
@@ -105,4 +112,19 @@ func openWindow(dataFlag string) error {
 	}
 	log.Info("auditdesk stopped")
 	return nil
+}
+
+// demoOptions reads the demo's knobs: AUDITDESK_DEMO=off keeps a first
+// launch from opening the demo; AUDITDESK_DEMO_EVENTS sizes its history;
+// AUDITDESK_DEMO_SLOW (a duration) slows its server, for tests of progress
+// and Cancel.
+func demoOptions() app.DemoOptions {
+	o := app.DemoOptions{Disabled: os.Getenv("AUDITDESK_DEMO") == "off"}
+	if n, err := strconv.Atoi(os.Getenv("AUDITDESK_DEMO_EVENTS")); err == nil {
+		o.Events = n
+	}
+	if d, err := time.ParseDuration(os.Getenv("AUDITDESK_DEMO_SLOW")); err == nil {
+		o.Slow = d
+	}
+	return o
 }

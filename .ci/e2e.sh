@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end tests under Xvfb:
 #  1. the dev-tagged binary serves the built frontend with the live Go
-#     methods on 127.0.0.1; Playwright drives it in Debian's Chromium;
+#     methods on 127.0.0.1; Playwright drives it in Debian's Chromium:
+#     first the shell with no profile (the demo kept off), then, on a fresh
+#     data dir, a first launch that opens the slowed demo by itself: its
+#     progress, Cancel, and a Refresh that completes;
 #  2. the production binary opens a window named AuditDesk: a screenshot is
 #     saved and checked not to be blank, the window's size is remembered
 #     across launches, its files are owner-only;
@@ -36,33 +39,56 @@ PIDS+=($!)
 export DISPLAY=$DISP
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 
-# 1. The dev binary and Playwright.
-PORT=$(free_port)
-mkdir -p "$TMP/dev-data"
-AUDITDESK_DATA="$TMP/dev-data" assetdir=frontend/dist devserver="127.0.0.1:$PORT" \
-  build/bin/auditdesk-dev >"$TMP/dev.log" 2>&1 &
-DEV=$!
-PIDS+=("$DEV")
-for _ in $(seq 300); do
-  curl -fsS -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null && break
-  sleep 0.1
-done
-if E2E_URL="http://127.0.0.1:$PORT/" E2E_VERSION="$(build/bin/auditdesk-dev version | awk '{print $2}')" \
-  E2E_ARTIFACTS="$ART" node --test --test-reporter=spec frontend/e2e/shell.e2e.mjs; then
+# 1. The dev binary and Playwright. dev_start DATA_DIR [ENV=VALUE...] starts
+# it on a new free port and waits until it serves; dev_stop ends it.
+dev_start() {
+  local data=$1
+  shift
+  PORT=$(free_port)
+  mkdir -p "$data"
+  env "$@" AUDITDESK_DATA="$data" assetdir=frontend/dist devserver="127.0.0.1:$PORT" \
+    build/bin/auditdesk-dev >>"$TMP/dev.log" 2>&1 &
+  DEV=$!
+  PIDS+=("$DEV")
+  for _ in $(seq 300); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null && break
+    sleep 0.1
+  done
+}
+dev_stop() {
+  kill -TERM "$DEV" 2>/dev/null || true
+  wait "$DEV" || true
+}
+E2E_VERSION="$(build/bin/auditdesk-dev version | awk '{print $2}')"
+export E2E_VERSION E2E_ARTIFACTS="$ART"
+
+# 1a. The shell with no profile: the demo must not open by itself here.
+dev_start "$TMP/dev-data" AUDITDESK_DEMO=off
+if E2E_URL="http://127.0.0.1:$PORT/" node --test --test-reporter=spec frontend/e2e/shell.e2e.mjs; then
   ok "the shell in Chromium, over the live Go methods"
 else
   not_ok "the shell in Chromium (dev binary log: $TMP/dev.log)"
   tail -20 "$TMP/dev.log" >&2 || true
 fi
+dev_stop
 
+# 1b. A first launch opens the demo; slowed, so its progress can be seen and cancelled.
+dev_start "$TMP/dev-sync-data" AUDITDESK_DEMO_EVENTS=40000 AUDITDESK_DEMO_SLOW=40ms
+if E2E_URL="http://127.0.0.1:$PORT/" E2E_DEMO_EVENTS=40000 \
+  node --test --test-reporter=spec frontend/e2e/sync.e2e.mjs; then
+  ok "the demo syncs with progress, cancels and refreshes, in Chromium"
+else
+  not_ok "the demo sync in Chromium (dev binary log: $TMP/dev.log)"
+  tail -20 "$TMP/dev.log" >&2 || true
+fi
 # Its window is also named AuditDesk: close it before looking for the next.
-kill -TERM "$DEV"
-wait "$DEV" || true
+dev_stop
 
 # 2. The production binary's window.
 DATA="$TMP/prod-data"
 launch() {
-  AUDITDESK_DATA="$DATA" build/bin/auditdesk >>"$TMP/prod.out" 2>&1 &
+  # A first launch opens the demo here too; a small one keeps it quick.
+  AUDITDESK_DATA="$DATA" AUDITDESK_DEMO_EVENTS=20000 build/bin/auditdesk >>"$TMP/prod.out" 2>&1 &
   APP=$!
   PIDS+=("$APP")
   # Poll rather than --sync: a search that meets a window being created or

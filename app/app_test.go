@@ -23,7 +23,7 @@ func newApp(t *testing.T) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New("1.2.3", store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return New("1.2.3", store, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Demo: DemoOptions{Disabled: true}})
 }
 
 func TestFormatError(t *testing.T) {
@@ -66,7 +66,7 @@ func TestStatusWithoutProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Version != "1.2.3" || st.Profile != nil || st.Events != 0 || st.LastSynced != "" || st.DataDir != a.store.Dir() {
+	if st.Version != "1.2.3" || st.Profile != nil || st.Events != 0 || st.LastSynced != "" || st.DataDir != a.store.Dir() || st.AutoDemo {
 		t.Errorf("Status() = %+v", st)
 	}
 }
@@ -159,7 +159,7 @@ func TestWindowGeometryRemembered(t *testing.T) {
 	if w, h := InitialSize(store.Prefs().Window); w != 1500 || h != 900 {
 		t.Errorf("InitialSize = %dx%d, want 1500x900", w, h)
 	}
-	b := New("1.2.3", store, a.log)
+	b := New("1.2.3", store, a.log, Options{})
 	fw := &fakeWindow{}
 	b.win = fw
 	b.DomReady(context.Background())

@@ -45,6 +45,11 @@ var AllErrorCodes = []struct {
 	{CodeInvalidInput, "InvalidInput"},
 	{CodeBusy, "Busy"},
 	{CodeCancelled, "Cancelled"},
+	{CodeTokenNeeded, "TokenNeeded"},
+	{CodeAuth, "Unauthenticated"},
+	{CodeForbidden, "Forbidden"},
+	{CodeOffline, "Offline"},
+	{CodeCacheLocked, "CacheLocked"},
 }
 
 // Enums lists everything for options.App.EnumBind.

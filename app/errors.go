@@ -5,7 +5,10 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/auditdesk/auditdesk/backend/auditapi"
+	"github.com/auditdesk/auditdesk/backend/session"
 	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/store"
 )
 
 // ErrorCode tells the UI what kind of failure a bound method met, so it can
@@ -19,6 +22,11 @@ const (
 	CodeInvalidInput ErrorCode = "invalid_input"
 	CodeBusy         ErrorCode = "busy"
 	CodeCancelled    ErrorCode = "cancelled"
+	CodeTokenNeeded  ErrorCode = "token_needed"
+	CodeAuth         ErrorCode = "unauthenticated"
+	CodeForbidden    ErrorCode = "forbidden"
+	CodeOffline      ErrorCode = "offline"
+	CodeCacheLocked  ErrorCode = "cache_locked"
 )
 
 // UIError is what every bound method's error becomes in the frontend:
@@ -48,6 +56,16 @@ var codes = []struct {
 }{
 	{settings.ErrNoProfile, CodeNoProfile},
 	{ErrBusy, CodeBusy},
+	{ErrTokenNeeded, CodeTokenNeeded},
+	{auditapi.ErrUnauthenticated, CodeAuth},
+	{auditapi.ErrForbidden, CodeForbidden},
+	{session.ErrMemberRole, CodeForbidden},
+	{auditapi.ErrUnreachable, CodeOffline},
+	{auditapi.ErrTLS, CodeOffline},
+	{auditapi.ErrUnavailable, CodeOffline},
+	{auditapi.ErrRateLimited, CodeOffline},
+	{store.ErrLocked, CodeCacheLocked},
+	{auditapi.ErrInvalidRequest, CodeInvalidInput},
 }
 
 // ToUIError classifies err for the UI.

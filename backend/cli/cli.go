@@ -65,12 +65,7 @@ var commands = map[string]command{
 			return err
 		}
 	}},
-	"sync": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
-		fs.String("api", "", "base URL of the platform's Audit Log API")
-		fs.String("token-env", "AUDITDESK_TOKEN", "name of the environment variable holding the API token")
-		profileFlags(fs)
-		return notYet
-	}},
+	"sync": {flags: syncCommand},
 	"query": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 		filterFlags(fs)
 		fs.String("sort", "", "FIELD[:asc|desc]")
@@ -95,16 +90,8 @@ var commands = map[string]command{
 		profileFlags(fs)
 		return notYet
 	}},
-	"profiles": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
-		fs.String("data", "", "data dir")
-		return notYet
-	}},
-	"simulate": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
-		fs.String("addr", "127.0.0.1:8787", "loopback address to serve on")
-		fs.Int("events", 0, "events to generate")
-		fs.Int64("seed", 1, "random seed")
-		return notYet
-	}},
+	"profiles": {flags: profilesCommand},
+	"simulate": {flags: simulateCommand},
 }
 
 func notYet(context.Context, Env, []string) error { return errNotYet }

@@ -8,8 +8,12 @@ import (
 )
 
 func runArgs(args ...string) (code int, stdout, stderr string) {
+	return runCtx(context.Background(), args...)
+}
+
+func runCtx(ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
-	code = Run(context.Background(), args, Env{Stdout: &out, Stderr: &errb, Version: "9.9.9"})
+	code = Run(ctx, args, Env{Stdout: &out, Stderr: &errb, Version: "9.9.9"})
 	return code, out.String(), errb.String()
 }
 
@@ -63,17 +67,22 @@ func TestTokenNeverEchoed(t *testing.T) {
 }
 
 func TestEveryContractCommandParsesItsFlags(t *testing.T) {
-	// The flags of shared/cli.md are accepted by each command.
+	// The flags of shared/cli.md are accepted by each command. A context
+	// already done makes long-running commands (simulate) return at once.
+	d := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	t.Setenv("AUDITDESK_TEST_NO_TOKEN", "")
 	for _, args := range [][]string{
-		{"sync", "--api", "http://127.0.0.1:1", "--token-env", "X", "--profile", "p", "--data", "/tmp/x"},
-		{"query", "--search", "a", "--scope", "Billing", "--category", "Wallet", "--category", "Plan", "--action", "x", "--status", "FAILED", "--user", "u", "--workspace", "w", "--from", "2026-01-01", "--to", "2026-02-01", "--tz", "UTC", "--sort", "user:asc", "--limit", "0", "--json", "--profile", "p", "--data", "d"},
-		{"export", "--out", "f.csv", "--format", "csv", "--search", "a", "--sort", "timestamp:desc", "--profile", "p", "--data", "d"},
-		{"import", "--profile", "p", "--data", "d", "a.jsonl"},
-		{"verify", "--profile", "p", "--data", "d"},
-		{"profiles", "--data", "d"},
+		{"sync", "--api", "http://127.0.0.1:1", "--token-env", "AUDITDESK_TEST_NO_TOKEN", "--profile", "p", "--data", d},
+		{"query", "--search", "a", "--scope", "Billing", "--category", "Wallet", "--category", "Plan", "--action", "x", "--status", "FAILED", "--user", "u", "--workspace", "w", "--from", "2026-01-01", "--to", "2026-02-01", "--tz", "UTC", "--sort", "user:asc", "--limit", "0", "--json", "--profile", "p", "--data", d},
+		{"export", "--out", "f.csv", "--format", "csv", "--search", "a", "--sort", "timestamp:desc", "--profile", "p", "--data", d},
+		{"import", "--profile", "p", "--data", d, "a.jsonl"},
+		{"verify", "--profile", "p", "--data", d},
+		{"profiles", "--data", d},
 		{"simulate", "--addr", "127.0.0.1:0", "--events", "10", "--seed", "3"},
 	} {
-		code, _, errOut := runArgs(args...)
+		code, _, errOut := runCtx(ctx, args...)
 		if code == ExitUsage {
 			t.Errorf("%v: usage error %q", args, errOut)
 		}

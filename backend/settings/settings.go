@@ -61,6 +61,8 @@ type Window struct {
 // Prefs are the user's preferences, saved as settings.json.
 type Prefs struct {
 	Window Window `json:"window"`
+	// Profile is the name of the profile the window shows.
+	Profile string `json:"profile,omitempty"`
 }
 
 // Store is the data dir and the preferences kept in it. Safe for
@@ -182,3 +184,8 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 // ErrNoProfile is returned by work that needs a profile when none exists
 // yet.
 var ErrNoProfile = errors.New("no profile yet: connect to your platform with an API URL and token, or open the demo")
+
+// SoftMemoryLimit is the Go soft memory limit of an auditdesk process
+// (unless GOMEMLIMIT is set): near it the collector works harder instead of
+// letting a long sync's garbage double the heap.
+const SoftMemoryLimit = 256 << 20

@@ -50,7 +50,7 @@ test('the shell renders: toolbar, filter bar, table, status bar', async () => {
   );
   assert.ok(await page.getByText('No events yet').isVisible());
   // The table takes the free height; the status bar sits at the window's foot.
-  const foot = await page.getByRole('status').boundingBox();
+  const foot = await page.getByRole('status', { name: 'Cache status' }).boundingBox();
   assert.equal(Math.round(foot.y + foot.height), page.viewportSize().height);
   const area = await page.locator('.table-area').boundingBox();
   assert.ok(area.height > 500, `the table area is ${area.height}px high in an 800px window`);
@@ -58,7 +58,7 @@ test('the shell renders: toolbar, filter bar, table, status bar', async () => {
 });
 
 test('a bound Go method answers: the status bar shows the build and the cache', async () => {
-  const status = page.getByRole('status');
+  const status = page.getByRole('status', { name: 'Cache status' });
   await status.getByText(`v${version}`).waitFor({ timeout: 10000 });
   const text = await status.innerText();
   assert.match(text, /\b0 events\b/);

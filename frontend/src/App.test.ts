@@ -4,7 +4,10 @@ import App from './App.svelte';
 import * as api from './lib/api';
 import { errors } from './lib/state/errors.svelte';
 import { filter } from './lib/state/filter.svelte';
+import { notices } from './lib/state/notices.svelte';
 import { session } from './lib/state/status.svelte';
+import { sync } from './lib/state/sync.svelte';
+import { emptyStatus } from './test-fixtures';
 
 // The UI is tested against a fake lib/api; the real enums and error types stay.
 vi.mock('./lib/api', async (importOriginal) => ({
@@ -12,19 +15,13 @@ vi.mock('./lib/api', async (importOriginal) => ({
   status: vi.fn(),
   scopes: vi.fn(),
   refresh: vi.fn(),
+  openDemo: vi.fn(),
   exportView: vi.fn(),
+  onSyncProgress: vi.fn(() => () => {}),
 }));
 
 const { audit, app } = api;
 const noProfile = 'no profile yet: connect to your platform with an API URL and token, or open the demo';
-
-const emptyStatus: api.Status = {
-  version: '0.1.0-dev',
-  dataDir: '/tmp/auditdesk',
-  profile: null,
-  events: 0,
-  lastSynced: '',
-};
 
 const scopeList: api.ScopeCategories[] = [
   { scope: audit.Scope.Organization, categories: ['Members', 'Roles'] },
@@ -38,13 +35,20 @@ beforeEach(() => {
   vi.mocked(api.scopes).mockReset().mockResolvedValue(scopeList);
   vi.mocked(api.refresh).mockReset();
   vi.mocked(api.exportView).mockReset();
+  vi.mocked(api.openDemo).mockReset();
   // The stores are app-wide singletons; start every test from scratch.
   filter.clear();
   errors.dismiss();
   session.status = null;
   session.statusFailed = false;
   session.scopes = [];
+  notices.clear();
+  sync.stop();
+  sync.running = false;
+  sync.progress = null;
 });
+
+const cacheStatus = () => screen.getByRole('status', { name: 'Cache status' });
 
 /** renderApp mounts the shell and waits until Status() has been shown. */
 async function renderApp() {
@@ -79,10 +83,13 @@ describe('the shell', () => {
 
     expect(screen.getByRole('heading', { name: 'No events yet' })).toBeInTheDocument();
     expect(
-      screen.getByText('Connect to your platform (API URL and token) or open the demo, then press Refresh.'),
+      screen.getByText('Connect to your platform with an API URL and token, or open the demo.'),
     ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Connect to a platform…' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Open the demo' })).toBeInTheDocument();
+    expect(api.openDemo).not.toHaveBeenCalled();
 
-    const bar = screen.getByRole('status');
+    const bar = cacheStatus();
     expect(bar).toHaveTextContent('0 events · last synced never');
     expect(bar).toHaveTextContent('v0.1.0-dev');
   });
@@ -93,7 +100,15 @@ describe('the shell', () => {
   ])('shows the profile with a %s role badge', async (role, label) => {
     vi.mocked(api.status).mockResolvedValue({
       ...emptyStatus,
-      profile: { name: 'acme', apiUrl: 'https://x', organization: 'Acme', user: 'alice', role },
+      profile: {
+        name: 'acme',
+        apiUrl: 'https://x',
+        organization: 'Acme',
+        user: 'alice',
+        role,
+        workspaces: [],
+        demo: false,
+      },
       events: 1234567,
       lastSynced: '2026-11-20T10:31:02Z',
     });
@@ -103,7 +118,8 @@ describe('the shell', () => {
     expect(within(toolbar).getByText('Acme')).toBeInTheDocument();
     expect(within(toolbar).getByText(label)).toBeInTheDocument();
     expect(within(toolbar).queryByText('No profile')).toBeNull();
-    expect(screen.getByRole('status')).toHaveTextContent('1,234,567 events · last synced 2026-11-20 10:31:02 UTC');
+    expect(within(toolbar).queryByText('Demo')).toBeNull();
+    expect(cacheStatus()).toHaveTextContent('1,234,567 events · last synced 2026-11-20 10:31:02 UTC');
     expect(screen.queryByRole('heading', { name: 'No events yet' })).toBeNull();
   });
 
@@ -114,7 +130,7 @@ describe('the shell', () => {
     render(App);
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Settings: read: permission denied');
-    expect(screen.getByRole('status')).toHaveTextContent('Status unavailable');
+    expect(cacheStatus()).toHaveTextContent('Status unavailable');
   });
 });
 
@@ -189,9 +205,11 @@ describe('refresh and errors', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
     const busy = screen.getByRole('button', { name: /Refreshing…/ });
     expect(busy).toBeDisabled();
+    // The status bar shows what Status() says after the sync, not only its reply.
+    vi.mocked(api.status).mockResolvedValue({ ...emptyStatus, events: 1 });
     finish({ ...emptyStatus, events: 1 });
     await waitFor(() => expect(screen.getByRole('button', { name: 'Refresh' })).toBeEnabled());
-    expect(screen.getByRole('status')).toHaveTextContent('1 event · last synced never');
+    expect(cacheStatus()).toHaveTextContent('1 event · last synced never');
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capitalise, formatEvents, formatSynced, formatVersion } from './format';
+import { capitalise, formatDay, formatEvents, formatRange, formatSynced, formatVersion, lastSyncState } from './format';
 
 describe('formatEvents', () => {
   it.each([
@@ -42,5 +42,34 @@ describe('capitalise', () => {
   it('upper-cases only the first letter', () => {
     expect(capitalise('no profile yet: connect')).toBe('No profile yet: connect');
     expect(capitalise('')).toBe('');
+  });
+});
+
+describe('formatDay and formatRange', () => {
+  it.each([
+    ['2025-10-26T00:00:00Z', '2026-11-26T21:00:00Z', '2025-10-26 – 2026-11-26'],
+    ['2026-11-26T01:00:00Z', '2026-11-26T21:00:00Z', '2026-11-26'],
+    // UTC, like the rest of the bar: 23:30 at -02:00 is the next day.
+    ['2026-01-01T23:30:00-02:00', '2026-01-03T00:00:00Z', '2026-01-02 – 2026-01-03'],
+    ['', '', ''],
+    ['garbage', '2026-11-26T21:00:00Z', '2026-11-26'],
+  ])('%j .. %j -> %j', (a, b, want) => {
+    expect(formatRange(a, b)).toBe(want);
+  });
+
+  it('formatDay gives "" for no time', () => {
+    expect(formatDay('')).toBe('');
+  });
+});
+
+describe('lastSyncState', () => {
+  it.each([
+    ['', false, 'ok'],
+    ['ingest: context canceled', true, 'cancelled'],
+    // Only Go's flag says cancelled: a server message mentioning it is a failure.
+    ['auditapi: the server cancelled the request (503)', false, 'failed'],
+    ['auditapi: dial tcp: connection refused', false, 'failed'],
+  ] as const)('%j cancelled=%s -> %s', (lastSyncError, lastSyncCancelled, want) => {
+    expect(lastSyncState({ lastSyncError, lastSyncCancelled })).toBe(want);
   });
 });

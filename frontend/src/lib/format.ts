@@ -37,3 +37,24 @@ export function formatVersion(v: string): string {
 export function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
+
+/** formatDay gives an RFC 3339 time's UTC date, "2026-11-26", or "" when it is not a time. */
+export function formatDay(rfc3339: string): string {
+  const d = new Date(rfc3339);
+  if (rfc3339 === '' || Number.isNaN(d.getTime())) return '';
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+
+/** formatRange gives the cache's span as "2025-10-26 – 2026-11-26"; one day once; "" when empty. */
+export function formatRange(oldest: string, newest: string): string {
+  const from = formatDay(oldest);
+  const to = formatDay(newest);
+  if (from === '' || to === '') return from || to;
+  return from === to ? from : `${from} – ${to}`;
+}
+
+/** lastSyncState tells how the last sync ended: a cancelled sync is not a failure. */
+export function lastSyncState(s: { lastSyncError: string; lastSyncCancelled: boolean }): 'ok' | 'cancelled' | 'failed' {
+  if (s.lastSyncCancelled) return 'cancelled';
+  return s.lastSyncError === '' ? 'ok' : 'failed';
+}

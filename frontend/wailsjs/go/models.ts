@@ -2,10 +2,15 @@ export namespace app {
 	
 	export enum ErrorCode {
 	    Busy = "busy",
+	    CacheLocked = "cache_locked",
 	    Cancelled = "cancelled",
+	    Forbidden = "forbidden",
 	    Internal = "internal",
 	    InvalidInput = "invalid_input",
 	    NoProfile = "no_profile",
+	    Offline = "offline",
+	    TokenNeeded = "token_needed",
+	    Unauthenticated = "unauthenticated",
 	}
 	export interface Profile {
 	    name: string;
@@ -13,6 +18,8 @@ export namespace app {
 	    organization: string;
 	    user: string;
 	    role: audit.Role;
+	    workspaces: string[];
+	    demo: boolean;
 	}
 	export interface ScopeCategories {
 	    scope: audit.Scope;
@@ -24,6 +31,14 @@ export namespace app {
 	    profile?: Profile;
 	    events: number;
 	    lastSynced: string;
+	    lastSyncError: string;
+	    lastSyncCancelled: boolean;
+	    lastSuccess: string;
+	    oldest: string;
+	    newest: string;
+	    syncing: boolean;
+	    autoDemo: boolean;
+	    notice: string;
 	}
 
 }

@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { ApiError, app, exportView, refresh, scopes, status } from '.';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, app, connect, exportView, normaliseProgress, onSyncProgress, refresh, scopes, status } from '.';
 
 type Bound = Record<string, () => Promise<unknown>>;
 
@@ -49,11 +49,84 @@ describe('lib/api inside Wails', () => {
       profile: null,
       events: 0,
       lastSynced: '',
+      lastSyncError: '',
+      lastSyncCancelled: false,
+      lastSuccess: '',
+      oldest: '',
+      newest: '',
+      syncing: false,
+      autoDemo: false,
+      notice: '',
     });
+  });
+
+  it("passes Connect its URL and token, and a rejection keeps Go's code", async () => {
+    const calls: unknown[][] = [];
+    bind({
+      Connect: (...args: unknown[]) => {
+        calls.push(args);
+        return Promise.reject(new Error('{"code":"unauthenticated","message":"the token was refused"}'));
+      },
+    } as unknown as Bound);
+    await expect(connect('https://p/api', 'tok')).rejects.toMatchObject({
+      code: app.ErrorCode.Unauthenticated,
+      message: 'the token was refused',
+    });
+    expect(calls).toEqual([['https://p/api', 'tok']]);
   });
 
   it('gives scopes with null categories an empty list', async () => {
     bind({ Scopes: () => Promise.resolve([{ scope: 'Billing', categories: null }]) });
     expect(await scopes()).toEqual([{ scope: 'Billing', categories: [] }]);
+  });
+});
+
+describe('sync progress events', () => {
+  afterEach(() => {
+    delete (window as unknown as { runtime?: unknown }).runtime;
+  });
+
+  it('fills what Go omits (omitempty, omitzero) and drops unknown wait reasons', () => {
+    expect(normaliseProgress({ profile: 'demo/owner', events: 500, hasTotal: true, total: 40000 })).toEqual({
+      profile: 'demo/owner',
+      pages: 0,
+      events: 500,
+      new: 0,
+      duplicates: 0,
+      total: 40000,
+      hasTotal: true,
+      waits: 0,
+      waiting: '',
+      waitUntil: '',
+      restarts: 0,
+      newest: '',
+      done: false,
+    });
+    expect(normaliseProgress({ waiting: 'exploded' }).waiting).toBe('');
+    expect(normaliseProgress(null).events).toBe(0);
+  });
+
+  it('is a no-op outside Wails', () => {
+    const off = onSyncProgress(() => {});
+    expect(typeof off).toBe('function');
+    off();
+  });
+
+  it('subscribes to "sync:progress" through the Wails runtime and unsubscribes', () => {
+    const listeners: [string, (d: unknown) => void][] = [];
+    const off = vi.fn();
+    (window as unknown as { runtime: unknown }).runtime = {
+      EventsOnMultiple: (name: string, cb: (d: unknown) => void) => {
+        listeners.push([name, cb]);
+        return off;
+      },
+    };
+    const seen: number[] = [];
+    const unsubscribe = onSyncProgress((p) => seen.push(p.events));
+    expect(listeners.map(([n]) => n)).toEqual(['sync:progress']);
+    listeners[0][1]({ events: 42, waiting: 'rate_limited' });
+    expect(seen).toEqual([42]);
+    unsubscribe();
+    expect(off).toHaveBeenCalledTimes(1);
   });
 });

@@ -5,6 +5,7 @@ import { app, audit } from '../../../wailsjs/go/models';
 import { ApiError, toApiError } from './errors';
 
 export { ApiError, toApiError };
+export { normaliseProgress, onSyncProgress, syncProgressEvent, type SyncProgress } from './sync';
 // The enums Go shares with the UI (app.ErrorCode, audit.Scope, audit.Status,
 // audit.Role), re-exported so components use them without reaching into wailsjs.
 export { app, audit };
@@ -18,8 +19,22 @@ export interface Status {
   dataDir: string;
   profile: Profile | null;
   events: number;
-  /** RFC 3339 in UTC, or "" when never synced. */
+  /** RFC 3339 in UTC, or "" when never synced. Set by failed attempts too. */
   lastSynced: string;
+  /** One line: why the last sync failed or was cancelled; "" when it succeeded. */
+  lastSyncError: string;
+  /** The last sync was cancelled by the user (lastSyncError says so too). */
+  lastSyncCancelled: boolean;
+  /** RFC 3339 in UTC: when a sync last finished; "" when none has. */
+  lastSuccess: string;
+  /** The cache's time range, RFC 3339, or "" when empty. */
+  oldest: string;
+  newest: string;
+  syncing: boolean;
+  /** A first launch with no profile: the window should open the demo. */
+  autoDemo: boolean;
+  /** Something to tell the user, e.g. why the token will be asked for again. */
+  notice: string;
 }
 
 interface WailsWindow {
@@ -52,6 +67,14 @@ function normaliseStatus(s: app.Status): Status {
     profile: s?.profile ?? null,
     events: typeof s?.events === 'number' ? s.events : 0,
     lastSynced: s?.lastSynced ?? '',
+    lastSyncError: s?.lastSyncError ?? '',
+    lastSyncCancelled: s?.lastSyncCancelled === true,
+    lastSuccess: s?.lastSuccess ?? '',
+    oldest: s?.oldest ?? '',
+    newest: s?.newest ?? '',
+    syncing: s?.syncing === true,
+    autoDemo: s?.autoDemo === true,
+    notice: s?.notice ?? '',
   };
 }
 
@@ -69,6 +92,26 @@ export async function scopes(): Promise<ScopeCategories[]> {
 /** refresh syncs the current profile's cache and returns the new status. */
 export async function refresh(): Promise<Status> {
   return normaliseStatus(await call(App.Refresh));
+}
+
+/** openDemo syncs the demo platform's profile and makes it current. */
+export async function openDemo(): Promise<Status> {
+  return normaliseStatus(await call(App.OpenDemo));
+}
+
+/** connect checks the identity behind a token, makes its profile current and syncs it. */
+export async function connect(apiUrl: string, token: string): Promise<Status> {
+  return normaliseStatus(await call(() => App.Connect(apiUrl, token)));
+}
+
+/** provideToken gives the current profile's token (when Go has none), then syncs. */
+export async function provideToken(token: string): Promise<Status> {
+  return normaliseStatus(await call(() => App.ProvideToken(token)));
+}
+
+/** cancelRefresh stops the running sync; its awaited call rejects with "cancelled". */
+export async function cancelRefresh(): Promise<void> {
+  await call(App.CancelRefresh);
 }
 
 /** exportView writes the current view to a file and returns its path. */

@@ -3,14 +3,14 @@ import { errors, type ErrorState } from './errors.svelte';
 
 /**
  * SessionState is what the backend told us: the status, the scope list,
- * and whether a Refresh or Export is running. Failures go to the banner.
+ * and whether an Export is running. Syncs live in SyncState. Failures go
+ * to the banner.
  */
 export class SessionState {
   status = $state.raw<api.Status | null>(null);
   /** statusFailed is true when Status() rejected, so the UI stops saying "loading". */
   statusFailed = $state(false);
   scopes = $state.raw<api.ScopeCategories[]>([]);
-  refreshing = $state(false);
   exporting = $state(false);
 
   private readonly errors: ErrorState;
@@ -34,16 +34,17 @@ export class SessionState {
     }
   }
 
-  async refresh(): Promise<void> {
-    if (this.refreshing) return;
-    this.refreshing = true;
+  /**
+   * reloadStatus reads the status again after a sync. A failure here keeps
+   * the last known figures (the cache did not go away) and is not shown:
+   * the sync's own outcome is the message that matters.
+   */
+  async reloadStatus(): Promise<void> {
     try {
-      this.status = await api.refresh();
+      this.status = await api.status();
       this.statusFailed = false;
-    } catch (e) {
-      this.errors.show(e);
-    } finally {
-      this.refreshing = false;
+    } catch {
+      if (this.status === null) this.statusFailed = true;
     }
   }
 

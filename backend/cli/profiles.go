@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"text/tabwriter"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/session"
+	"github.com/auditdesk/auditdesk/backend/store"
+)
+
+func profilesCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
+	data := fs.String("data", "", "data dir")
+	return func(_ context.Context, env Env, args []string) error {
+		if len(args) > 0 {
+			return errUsage{fmt.Sprintf("unexpected argument %q", args[0])}
+		}
+		st, err := openData(*data)
+		if err != nil {
+			return err
+		}
+		all, err := st.Profiles()
+		if err != nil {
+			return err
+		}
+		if len(all) == 0 {
+			fmt.Fprintln(env.Stdout, "no profiles yet: run `auditdesk sync --api URL` with your token in AUDITDESK_TOKEN")
+			return nil
+		}
+		mgr := session.New(st, slog.New(slog.DiscardHandler))
+		defer func() { _ = mgr.Close() }() // read only: nothing to lose
+		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "NAME\tROLE\tEVENTS\tFROM\tTO\tLAST SYNC\tAPI")
+		for _, p := range all {
+			events, from, to := "?", "", ""
+			cache, err := mgr.Cache(p)
+			switch {
+			case errors.Is(err, store.ErrLocked):
+				events = "(in use)"
+			case err != nil:
+				events = "(unreadable)"
+			default:
+				if s, err := cache.Stats(); err == nil {
+					events = num(s.Events)
+					from, to = day(s.Oldest), day(s.Newest)
+				}
+			}
+			last := "never"
+			if !p.LastSync.IsZero() {
+				last = p.LastSync.UTC().Format("2006-01-02 15:04:05")
+				if p.LastSyncError != "" {
+					last += " (failed)"
+				}
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Role, events, from, to, last, p.APIURL)
+		}
+		return tw.Flush()
+	}
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.DateOnly)
+}

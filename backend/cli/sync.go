@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/ingest"
+	"github.com/auditdesk/auditdesk/backend/session"
+	"github.com/auditdesk/auditdesk/backend/settings"
+)
+
+// EnvCAFile names an optional extra CA bundle for a corporate TLS proxy.
+const EnvCAFile = "AUDITDESK_CA_FILE"
+
+func syncCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
+	api := fs.String("api", "", "base URL of the platform's Audit Log API")
+	tokenEnv := fs.String("token-env", "AUDITDESK_TOKEN", "name of the environment variable holding the API token")
+	profile := fs.String("profile", "", "profile name (see auditdesk profiles)")
+	data := fs.String("data", "", "data dir")
+	return func(ctx context.Context, env Env, args []string) (err error) {
+		if len(args) > 0 {
+			return errUsage{fmt.Sprintf("unexpected argument %q", args[0])}
+		}
+		token := strings.TrimSpace(os.Getenv(*tokenEnv))
+		if token == "" {
+			return fmt.Errorf("no token: put your API token in the environment variable %s (or name another with --token-env)", *tokenEnv)
+		}
+		st, err := openData(*data)
+		if err != nil {
+			return err
+		}
+		apiURL := *api
+		if apiURL == "" {
+			p, err := st.FindProfile(*profile)
+			if errors.Is(err, settings.ErrNoProfile) {
+				return errors.New("no --api: give the platform's API URL with --api on the first sync")
+			}
+			if err != nil {
+				return err
+			}
+			apiURL = p.APIURL
+		}
+		mgr := session.New(st, slog.New(slog.DiscardHandler))
+		defer func() {
+			// Closing flushes the cache: its failure is the command's.
+			if cerr := mgr.Close(); cerr != nil && err == nil {
+				err = fmt.Errorf("close the cache: %w", cerr)
+			}
+		}()
+		live := newLiveLine(env.Stderr)
+		res, err := mgr.Sync(ctx, session.SyncRequest{
+			APIURL:     apiURL,
+			Token:      token,
+			CAFile:     os.Getenv(EnvCAFile),
+			Profile:    *profile,
+			OnProgress: live.progress,
+		})
+		live.end()
+		if err != nil {
+			if res.Run.Pages > 0 {
+				return fmt.Errorf("%s (the %s pages already saved are kept; run sync again to go on)", session.OneLine(err), num(res.Run.Pages))
+			}
+			return errors.New(session.OneLine(err))
+		}
+		r, c := res.Run, res.Cache
+		fmt.Fprintf(env.Stdout, "synced %s: %s new events (%s served, %s duplicates) in %s; the cache holds %s events%s\n",
+			res.Profile.Name, num(r.New), num(r.Events), num(r.Duplicates),
+			r.Finished.Sub(r.Started).Round(time.Millisecond), num(c.Events), span(c.Oldest, c.Newest))
+		return nil
+	}
+}
+
+func openData(flagValue string) (*settings.Store, error) {
+	dir, err := settings.ResolveDir(flagValue)
+	if err != nil {
+		return nil, err
+	}
+	return settings.Open(dir)
+}
+
+// liveLine shows a sync's progress on one terminal line; on anything but a
+// terminal it stays silent, so scripts get only the summary.
+type liveLine struct {
+	w     io.Writer
+	shown bool
+}
+
+func newLiveLine(w io.Writer) *liveLine {
+	if f, ok := w.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			return &liveLine{w: w}
+		}
+	}
+	return &liveLine{}
+}
+
+func (l *liveLine) progress(p ingest.Progress) {
+	if l.w == nil {
+		return
+	}
+	of := ""
+	if p.HasTotal {
+		of = " of " + num(p.Total)
+	}
+	wait := ""
+	if p.Waiting != "" {
+		wait = fmt.Sprintf(" · %s, retrying in %s", strings.ReplaceAll(p.Waiting, "_", " "), time.Until(p.WaitUntil).Round(time.Second))
+	}
+	fmt.Fprintf(l.w, "\r\033[Ksyncing: %s events%s, %s new, %s pages%s", num(p.Events), of, num(p.New), num(p.Pages), wait)
+	l.shown = true
+}
+
+func (l *liveLine) end() {
+	if l.shown {
+		fmt.Fprint(l.w, "\r\033[K")
+	}
+}
+
+// num formats n with thousands separators.
+func num[T ~int | ~int64](n T) string {
+	s := fmt.Sprint(int64(n))
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func span(from, to time.Time) string {
+	if from.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf(" from %s to %s", from.UTC().Format(time.DateOnly), to.UTC().Format(time.DateOnly))
+}

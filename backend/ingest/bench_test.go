@@ -1,0 +1,213 @@
+package ingest
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/auditapi"
+	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/simulator"
+	"github.com/auditdesk/auditdesk/backend/store"
+)
+
+// benchEvents is the history size of the sync benchmarks:
+// AUDITDESK_BENCH_EVENTS, default 1,000,000.
+func benchEvents() int {
+	if n, err := strconv.Atoi(os.Getenv("AUDITDESK_BENCH_EVENTS")); err == nil && n > 0 {
+		return n
+	}
+	return 1_000_000
+}
+
+// countingBody counts the bytes the client reads off the wire.
+type countingBody struct {
+	io.ReadCloser
+	n *atomic.Int64
+}
+
+func (c countingBody) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+type countingTransport struct {
+	next http.RoundTripper
+	n    *atomic.Int64
+}
+
+func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(r)
+	if err == nil {
+		resp.Body = countingBody{resp.Body, t.n}
+	}
+	return resp, err
+}
+
+// BenchmarkSync is a full first sync of the whole history from the
+// simulator, serving on loopback from a child process so that this
+// process's memory is the sync's alone, into a new cache; then an
+// incremental sync with nothing new. It reports events/s end to end, the
+// peak RSS during the sync, the cache's size on disk against the JSON
+// received, and the incremental sync's time.
+func BenchmarkSync(b *testing.B) {
+	n := benchEvents()
+	// The same soft memory limit as the auditdesk binary.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.SoftMemoryLimit))
+	url, token := startSimulatorProcess(b, n)
+	var received atomic.Int64
+	client := &http.Client{Transport: countingTransport{http.DefaultTransport, &received}}
+
+	var fullSecs, incSecs, peakMB, diskRatio float64
+	var synced int64
+	for i := 0; b.Loop(); i++ {
+		dir := filepath.Join(b.TempDir(), "cache-"+strconv.Itoa(i))
+		st, err := store.Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		received.Store(0)
+		runtime.GC()
+		resetPeakRSS(b)
+		start := time.Now()
+		res := benchRun(b, st, client, url, token)
+		fullSecs += time.Since(start).Seconds()
+		peakMB = max(peakMB, peakRSSMB(b))
+		synced = res.New
+		if res.New != int64(n) {
+			b.Fatalf("synced %d of %d events", res.New, n)
+		}
+		jsonBytes := received.Load()
+
+		start = time.Now()
+		inc := benchRun(b, st, client, url, token)
+		incSecs += time.Since(start).Seconds()
+		if inc.New != 0 {
+			b.Fatalf("the incremental sync added %d", inc.New)
+		}
+		if err := st.Close(); err != nil {
+			b.Fatal(err)
+		}
+		diskRatio = float64(dirSize(b, dir)) / float64(jsonBytes)
+	}
+	iters := float64(b.N)
+	b.ReportMetric(float64(synced)/(fullSecs/iters), "events/s")
+	b.ReportMetric(peakMB, "peak-RSS-MB")
+	b.ReportMetric(diskRatio, "disk/json")
+	b.ReportMetric(incSecs/iters*1000, "incremental-ms")
+	b.ReportMetric(0, "ns/op") // the figures above are the point
+}
+
+// startSimulatorProcess serves n events from a child process (this test
+// binary, see TestMain) and returns its URL and the owner's token.
+func startSimulatorProcess(b *testing.B, n int) (url, token string) {
+	b.Helper()
+	cmd := exec.CommandContext(b.Context(), os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "INGEST_SIMULATOR_EVENTS="+strconv.Itoa(n))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		b.Fatalf("the simulator process said nothing: %v", err)
+	}
+	url, token, ok := strings.Cut(strings.TrimSpace(line), " ")
+	if !ok {
+		b.Fatalf("the simulator process said %q", line)
+	}
+	return url, token
+}
+
+// serveSimulator is the child half of startSimulatorProcess: it prints
+// "URL TOKEN" and serves until killed.
+func serveSimulator(events string) int {
+	n, err := strconv.Atoi(events)
+	if err != nil {
+		return 2
+	}
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	r, err := simulator.Start(context.Background(), "127.0.0.1:0", simulator.Config{Events: n, Seed: 11, Clock: func() time.Time { return now }})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	fmt.Println(r.URL, r.Server.Tokens().Owner)
+	<-r.Done()
+	return 0
+}
+
+func benchRun(b *testing.B, st *store.Store, hc *http.Client, url, token string) Result {
+	b.Helper()
+	s := New(st, Options{})
+	c, err := auditapi.New(auditapi.Config{BaseURL: url, Token: token, OnWait: s.OnWait, HTTPClient: hc})
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, err := s.Run(context.Background(), c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res
+}
+
+// resetPeakRSS clears the kernel's high-water mark of this process's RSS.
+func resetPeakRSS(b *testing.B) {
+	b.Helper()
+	if err := os.WriteFile("/proc/self/clear_refs", []byte("5"), 0); err != nil {
+		b.Logf("cannot reset peak RSS (%v): the figure includes earlier work", err)
+	}
+}
+
+func peakRSSMB(b *testing.B) float64 {
+	b.Helper()
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer func() { _ = f.Close() }()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+			if err != nil {
+				b.Fatal(err)
+			}
+			return kb / 1024
+		}
+	}
+	b.Fatal("no VmHWM in /proc/self/status")
+	return 0
+}
+
+func dirSize(b *testing.B, dir string) int64 {
+	b.Helper()
+	var total int64
+	err := filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			total += fi.Size()
+		}
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return total
+}

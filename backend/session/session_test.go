@@ -1,0 +1,59 @@
+package session
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/simulator"
+)
+
+func TestConcurrentSyncsOfOneProfileJoin(t *testing.T) {
+	sim, err := simulator.New(simulator.Config{Events: 3000, Seed: 2, Faults: simulator.Faults{Slow: 5 * time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim.Handler())
+	defer srv.Close()
+	st, err := settings.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	defer func() { _ = m.Close() }()
+
+	var wg sync.WaitGroup
+	results := make([]SyncResult, 3)
+	errs := make([]error, 3)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = m.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner, PageSize: 100})
+		}()
+	}
+	wg.Wait()
+	joined := 0
+	for i, r := range results {
+		if errs[i] != nil {
+			t.Fatalf("sync %d: %v", i, errs[i])
+		}
+		if r.Joined {
+			joined++
+		}
+		if r.Cache.Events != int64(len(sim.Visible(sim.Tokens().Owner, time.Now()))) {
+			t.Errorf("sync %d sees %d cached events", i, r.Cache.Events)
+		}
+	}
+	if joined == 0 {
+		t.Error("three simultaneous syncs of one profile all ran; want one run and the others joining")
+	}
+	if pages := sim.Stats().Pages; pages > 40 {
+		t.Errorf("the platform served %d pages: the syncs did not share one run", pages)
+	}
+}

@@ -1,0 +1,194 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+)
+
+// Checkpoint is where a sync run stands. It is written in the same
+// transaction as the page it follows, so after a crash the cache holds
+// exactly the pages the checkpoint says.
+type Checkpoint struct {
+	WindowStart time.Time // `since` of the current sync window
+	WindowEnd   time.Time // `until` of the window (exclusive); zero = open-ended
+	Cursor      string    // next_cursor to resume with ("" = window finished or not started)
+	Newest      time.Time // newest event timestamp held after this page
+	SyncedAt    time.Time // when this page was committed
+	Complete    bool      // the window finished (last page committed)
+	Pages       int64     // pages of the current run so far
+	Events      int64     // events of the current run so far
+	RunStarted  time.Time // when the run that wrote this began (the next window reaches back to it)
+}
+
+// PageStats says what a commit did with a page's events.
+type PageStats struct {
+	New, Duplicates int
+}
+
+// CommitPage stores a page of events and its checkpoint in one Badger
+// transaction: the new events, their id keys, the counters and cp. Events
+// whose id is already cached, or already earlier in the page, are skipped
+// (the API gives one id one content; see "Dedupe" in the package doc). An
+// invalid event fails the whole page.
+// cp.Newest is raised to the newest event the cache holds if it is older.
+//
+// A page of 1000 events of any content the API allows fits; a bigger one
+// may fail with ErrPageTooBig and nothing written.
+func (s *Store) CommitPage(events []audit.Event, cp Checkpoint) (PageStats, error) {
+	for i := range events {
+		if err := validate(&events[i]); err != nil {
+			return PageStats{}, fmt.Errorf("store: commit page: %w", err)
+		}
+	}
+	if err := s.enter(); err != nil {
+		return PageStats{}, err
+	}
+	defer s.inflight.Done()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if s.broken != nil {
+		return PageStats{}, fmt.Errorf("%w (%w)", ErrWriteFailed, s.broken)
+	}
+
+	var st PageStats
+	txn := s.db.NewTransaction(true)
+	defer txn.Discard()
+	c, err := readCounters(txn)
+	if err != nil {
+		return PageStats{}, fmt.Errorf("store: commit page: %w", err)
+	}
+	// The same id always carries the same content, timestamp included, so
+	// an event outside the cached time range cannot be cached already: only
+	// events inside it (the overlap a sync re-reads) need the id lookup,
+	// which is most of a commit's cost otherwise.
+	before := c
+	seen := make(map[string]struct{}, len(events))
+	// Keys and values must stay untouched until Commit: Badger keeps the
+	// slices. One arena per page keeps allocations few.
+	arena := make([]byte, 0, 512*len(events))
+	for i := range events {
+		e := &events[i]
+		if _, dup := seen[e.ID]; dup {
+			st.Duplicates++
+			continue
+		}
+		seen[e.ID] = struct{}{}
+		start := len(arena)
+		arena = idKey(arena, e.ID)
+		ik := arena[start:len(arena):len(arena)]
+		ts := encodeTime(e.Time)
+		if before.events > 0 && ts >= before.oldest && ts <= before.newest {
+			switch _, err := txn.Get(ik); {
+			case err == nil:
+				st.Duplicates++
+				continue
+			case !errors.Is(err, badger.ErrKeyNotFound):
+				return PageStats{}, writeError("commit page: look up id", err)
+			}
+		}
+		start = len(arena)
+		arena = eventKey(arena, ts, e.ID)
+		ek := arena[start:len(arena):len(arena)]
+		start = len(arena)
+		arena = appendEventValue(arena, e)
+		ev := arena[start:len(arena):len(arena)]
+		tv := ek[1 : 1+tsLen : 1+tsLen]
+		if err := setAll(txn, ek, ev, ik, tv); err != nil {
+			return PageStats{}, err
+		}
+		st.New++
+		if c.events == 0 || ts < c.oldest {
+			c.oldest = ts
+		}
+		if c.events == 0 || ts > c.newest {
+			c.newest = ts
+		}
+		c.events++
+	}
+	if st.New > 0 {
+		if err := setAll(txn, []byte{keyCounters}, c.encode()); err != nil {
+			return PageStats{}, err
+		}
+	}
+	if c.events > 0 && decodeTime(c.newest).After(cp.Newest) {
+		cp.Newest = decodeTime(c.newest)
+	}
+	if err := setAll(txn, []byte{keyCheckpoint}, encodeCheckpoint(cp)); err != nil {
+		return PageStats{}, err
+	}
+	if err := txn.Commit(); err != nil {
+		// Badger can be left without a memtable after a failed write (and
+		// would then abort the process on the next one), so stop writing.
+		s.broken = err
+		return PageStats{}, writeError("commit page", err)
+	}
+	return st, nil
+}
+
+// setAll sets key/value pairs; a transaction that outgrows Badger's limit
+// reports ErrPageTooBig.
+func setAll(txn *badger.Txn, kv ...[]byte) error {
+	for i := 0; i+1 < len(kv); i += 2 {
+		if err := txn.Set(kv[i], kv[i+1]); err != nil {
+			if errors.Is(err, badger.ErrTxnTooBig) {
+				return fmt.Errorf("%w (%w)", ErrPageTooBig, err)
+			}
+			return writeError("commit page", err)
+		}
+	}
+	return nil
+}
+
+// validate adds to audit.Event.Validate what the key layout needs.
+func validate(e *audit.Event) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	if !timeInRange(e.Time) {
+		return fmt.Errorf("%w: event %s has timestamp %s outside 1678-2262", audit.ErrInvalidEvent, e.ID, e.Time)
+	}
+	return nil
+}
+
+func readCounters(txn *badger.Txn) (counters, error) {
+	item, err := txn.Get([]byte{keyCounters})
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return counters{}, nil
+	}
+	if err != nil {
+		return counters{}, err
+	}
+	var c counters
+	err = item.Value(func(v []byte) error {
+		c, err = decodeCounters(v)
+		return err
+	})
+	return c, err
+}
+
+// SetMeta stores a small fact about the cache (identity, API URL) under key.
+func (s *Store) SetMeta(key string, value []byte) error {
+	if key == "" {
+		return errors.New("store: set meta: empty key")
+	}
+	if err := s.enter(); err != nil {
+		return err
+	}
+	defer s.inflight.Done()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if s.broken != nil {
+		return fmt.Errorf("%w (%w)", ErrWriteFailed, s.broken)
+	}
+	v := append([]byte{}, value...)
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(metaKey(key), v) }); err != nil {
+		s.broken = err
+		return writeError("set meta "+key, err)
+	}
+	return nil
+}
