@@ -2,35 +2,16 @@
 // live Go methods (see .ci/e2e.sh). It asserts what a person sees.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { artifacts, openApp } from './browser.mjs';
 
-const url = process.env.E2E_URL;
 const version = process.env.E2E_VERSION;
-const artifacts = process.env.E2E_ARTIFACTS ?? '../build/test-artifacts';
 
 let browser;
 let page;
-const pageErrors = [];
+let pageErrors = [];
 
 before(async () => {
-  assert.ok(url, 'E2E_URL is not set: run this through .ci/e2e.sh');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  // Wails' injected dev script throws this once in a plain browser; harmless.
-  page.on('pageerror', (e) => {
-    if (!String(e.message).includes("reading 'nodes'")) pageErrors.push(e.message);
-  });
-  await page.goto(url);
+  ({ browser, page, pageErrors } = await openApp());
 });
 
 after(async () => {

@@ -4,39 +4,20 @@
 // It asserts what a person sees.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { artifacts, openApp } from './browser.mjs';
 
-const url = process.env.E2E_URL;
-const artifacts = process.env.E2E_ARTIFACTS ?? '../build/test-artifacts';
 const demoEvents = Number(process.env.E2E_DEMO_EVENTS ?? 40000);
 
 let browser;
 let page;
-const pageErrors = [];
+let pageErrors = [];
 /** The total the progress strip showed ("of 40,000 events"), once seen. */
 let progressTotal = 0;
 /** The status bar's count after Cancel. */
 let cancelledCount = 0;
 
 before(async () => {
-  assert.ok(url, 'E2E_URL is not set: run this through .ci/e2e.sh');
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  // Wails' injected dev script throws this once in a plain browser; harmless.
-  page.on('pageerror', (e) => {
-    if (!String(e.message).includes("reading 'nodes'")) pageErrors.push(e.message);
-  });
-  await page.goto(url);
+  ({ browser, page, pageErrors } = await openApp());
 });
 
 after(async () => {

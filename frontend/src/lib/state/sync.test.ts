@@ -4,6 +4,7 @@ import { DialogState } from './dialogs.svelte';
 import { ErrorState } from './errors.svelte';
 import { NoticeState } from './notices.svelte';
 import { SessionState } from './status.svelte';
+import { acme, emptyStatus } from '../../test-fixtures';
 import { SyncState } from './sync.svelte';
 
 vi.mock('../api', async (importOriginal) => ({
@@ -18,32 +19,9 @@ vi.mock('../api', async (importOriginal) => ({
   onSyncProgress: vi.fn(),
 }));
 
-const { app, audit, ApiError } = api;
+const { app, ApiError } = api;
 
-const base: api.Status = {
-  version: '0.1.0-dev',
-  dataDir: '/d',
-  profile: null,
-  events: 0,
-  lastSynced: '',
-  lastSyncError: '',
-  lastSyncCancelled: false,
-  lastSuccess: '',
-  oldest: '',
-  newest: '',
-  syncing: false,
-  autoDemo: false,
-  notice: '',
-};
-const acme: api.Profile = {
-  name: 'acme/alice',
-  apiUrl: 'https://acme.example/api',
-  organization: 'Acme',
-  user: 'alice',
-  role: audit.Role.ORGANIZATION_OWNER,
-  workspaces: [],
-  demo: false,
-};
+const base = emptyStatus;
 const demo: api.Profile = { ...acme, name: 'demo/owner', demo: true };
 const progress = (over: Partial<api.SyncProgress>) => ({ ...api.normaliseProgress({}), ...over });
 

@@ -1,0 +1,34 @@
+// What every end-to-end test shares: Debian's Chromium, started the way it
+// works on these machines (never a downloaded browser), and the app's page.
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+export const artifacts = process.env.E2E_ARTIFACTS ?? '../build/test-artifacts';
+
+/**
+ * openApp starts Chromium and opens the app served at $E2E_URL. Page errors
+ * land in the returned list, except the harmless one that Wails' injected
+ * dev script throws once in a plain browser.
+ */
+export async function openApp() {
+  const url = process.env.E2E_URL;
+  assert.ok(url, 'E2E_URL is not set: run this through .ci/e2e.sh');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const pageErrors = [];
+  page.on('pageerror', (e) => {
+    if (!String(e.message).includes("reading 'nodes'")) pageErrors.push(e.message);
+  });
+  await page.goto(url);
+  return { browser, page, pageErrors };
+}
