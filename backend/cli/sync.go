@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -27,6 +28,9 @@ func syncCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 	return func(ctx context.Context, env Env, args []string) (err error) {
 		if len(args) > 0 {
 			return errUsage{fmt.Sprintf("unexpected argument %q", args[0])}
+		}
+		if os.Getenv("GOMEMLIMIT") == "" {
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.SyncMemoryLimit))
 		}
 		token := strings.TrimSpace(os.Getenv(*tokenEnv))
 		if token == "" {

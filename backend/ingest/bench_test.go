@@ -65,8 +65,8 @@ func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // received, and the incremental sync's time.
 func BenchmarkSync(b *testing.B) {
 	n := benchEvents()
-	// The same soft memory limit as the auditdesk binary.
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.SoftMemoryLimit))
+	// The same soft memory limit as `auditdesk sync`.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.SyncMemoryLimit))
 	url, token := startSimulatorProcess(b, n)
 	var received atomic.Int64
 	client := &http.Client{Transport: countingTransport{http.DefaultTransport, &received}}

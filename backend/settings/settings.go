@@ -185,7 +185,13 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 // yet.
 var ErrNoProfile = errors.New("no profile yet: connect to your platform with an API URL and token, or open the demo")
 
-// SoftMemoryLimit is the Go soft memory limit of an auditdesk process
-// (unless GOMEMLIMIT is set): near it the collector works harder instead of
-// letting a long sync's garbage double the heap.
-const SoftMemoryLimit = 256 << 20
+// Go soft memory limits (unless GOMEMLIMIT is set): near the limit the
+// collector works harder instead of letting garbage double the heap.
+const (
+	// SoftMemoryLimit holds for every auditdesk process.
+	SoftMemoryLimit = 256 << 20
+	// SyncMemoryLimit holds for `auditdesk sync`, whose live heap is small
+	// (~75 MB at 1M events): measured there, peak RSS 260-290 MB at
+	// 210-240k events/s, against 420 MB at 256 MiB.
+	SyncMemoryLimit = 96 << 20
+)
