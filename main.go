@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"syscall"
 	"time"
+	_ "time/tzdata" // --tz and the window's zones work where the OS has no zoneinfo
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/logger"

@@ -65,19 +65,12 @@ var commands = map[string]command{
 			return err
 		}
 	}},
-	"sync": {flags: syncCommand},
-	"query": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
-		filterFlags(fs)
-		fs.String("sort", "", "FIELD[:asc|desc]")
-		fs.Int("limit", 0, "rows to print, 0 for all")
-		fs.Bool("json", false, "one JSON object per event per line")
-		profileFlags(fs)
-		return notYet
-	}},
+	"sync":  {flags: syncCommand},
+	"query": {flags: queryCommand},
 	"export": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 		fs.String("out", "", "file to write")
 		fs.String("format", "", "csv or xlsx (default from --out's extension)")
-		filterFlags(fs)
+		addFilterFlags(fs)
 		fs.String("sort", "", "FIELD[:asc|desc]")
 		profileFlags(fs)
 		return notYet
@@ -106,19 +99,6 @@ type multi []string
 
 func (m *multi) String() string     { return strings.Join(*m, ",") }
 func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
-
-func filterFlags(fs *flag.FlagSet) {
-	fs.String("search", "", "text to find")
-	fs.String("scope", "", "scope")
-	fs.Var(new(multi), "category", "category (repeatable)")
-	fs.Var(new(multi), "action", "action (repeatable)")
-	fs.String("status", "", "SUCCESS or FAILED")
-	fs.Var(new(multi), "user", "user email (repeatable)")
-	fs.String("workspace", "", "workspace id")
-	fs.String("from", "", "from time, inclusive")
-	fs.String("to", "", "to time, exclusive")
-	fs.String("tz", "", "time zone for dates")
-}
 
 // IsSubcommand reports whether args name a subcommand (or a word that is
 // meant as one) rather than the window's flags.

@@ -23,7 +23,7 @@ import (
 )
 
 // The crash and disk-full tests run the writer in a child process (this
-// test binary, re-executed into TestChildWriter) so it can be SIGKILLed or
+// test binary, re-executed into childWriter by TestMain) so it can be SIGKILLed or
 // given a file-size limit.
 const childEnv = "AUDITDESK_STORE_CHILD"
 
@@ -60,11 +60,17 @@ func pageEvents(p, n int, big bool) []audit.Event {
 	return evs
 }
 
-func TestChildWriter(t *testing.T) {
-	mode, dir, ok := strings.Cut(os.Getenv(childEnv), ":")
-	if !ok {
-		t.Skip("helper process for TestCrash and TestDiskFull")
+// TestMain runs childWriter instead of the tests in a child process that
+// TestCrash and TestDiskFull start.
+func TestMain(m *testing.M) {
+	if mode, dir, ok := strings.Cut(os.Getenv(childEnv), ":"); ok {
+		childWriter(mode, dir) // exits
 	}
+	os.Exit(m.Run())
+}
+
+// childWriter commits pages until it is killed or a write fails.
+func childWriter(mode, dir string) {
 	n, big, mem := 200, false, int64(4<<20)
 	switch mode {
 	case "diskfull-vlog":
@@ -115,10 +121,10 @@ func TestChildWriter(t *testing.T) {
 	os.Exit(3)
 }
 
-// startChild runs TestChildWriter and waits for its "ready".
+// startChild runs childWriter in a child process and waits for its "ready".
 func startChild(t *testing.T, mode, dir string) (*exec.Cmd, *bufio.Scanner) {
 	t.Helper()
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestChildWriter$", "-test.count=1")
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"="+mode+":"+dir)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
@@ -183,9 +189,6 @@ func verifyPages(t *testing.T, dir string, n int) int64 {
 }
 
 func TestCrash(t *testing.T) {
-	if testing.Short() {
-		t.Skip("kills child processes")
-	}
 	dir := t.TempDir()
 	var last int64
 	for round := range 12 {

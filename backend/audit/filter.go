@@ -1,0 +1,140 @@
+package audit
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Filter is what the auditor narrows the events to: the same semantics in
+// the window's filter bar, `auditdesk query` and `auditdesk export`.
+// Zero values mean "any".
+type Filter struct {
+	// Search is a case-insensitive substring of user, scope, category,
+	// action, target or description.
+	Search     string   `json:"search,omitempty"`
+	Scope      Scope    `json:"scope,omitempty"`
+	Categories []string `json:"categories,omitempty"` // any of
+	Actions    []string `json:"actions,omitempty"`    // any of
+	Status     Status   `json:"status,omitempty"`
+	Users      []string `json:"users,omitempty"`     // any of
+	Workspace  string   `json:"workspace,omitempty"` // a workspace id
+	// From is inclusive, To exclusive.
+	From time.Time `json:"from,omitzero"`
+	To   time.Time `json:"to,omitzero"`
+}
+
+// ErrBadFilter is wrapped by every filter and sort validation error.
+var ErrBadFilter = errors.New("bad filter")
+
+func badField(field, format string, args ...any) error {
+	return fmt.Errorf("%w: %s: %s", ErrBadFilter, field, fmt.Sprintf(format, args...))
+}
+
+// Validate reports the first bad value, naming its field.
+func (f Filter) Validate() error {
+	if f.Scope != "" && !f.Scope.Valid() {
+		return badField("scope", "%q is not one of %s", f.Scope, joinScopes())
+	}
+	if f.Status != "" && f.Status != StatusSuccess && f.Status != StatusFailed {
+		return badField("status", "%q is not SUCCESS or FAILED", f.Status)
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.To.After(f.From) {
+		return badField("to", "%s is not after from (%s)", f.To.Format(time.RFC3339), f.From.Format(time.RFC3339))
+	}
+	return nil
+}
+
+func joinScopes() string {
+	s := make([]string, len(Scopes))
+	for i, sc := range Scopes {
+		s[i] = string(sc)
+	}
+	return strings.Join(s, ", ")
+}
+
+// SortField is a column the events can be sorted by.
+type SortField string
+
+// The sortable columns.
+const (
+	SortTimestamp   SortField = "timestamp"
+	SortUser        SortField = "user"
+	SortScope       SortField = "scope"
+	SortCategory    SortField = "category"
+	SortAction      SortField = "action"
+	SortTarget      SortField = "target"
+	SortStatus      SortField = "status"
+	SortDescription SortField = "description"
+	SortWorkspace   SortField = "workspace"
+)
+
+// SortFields lists every sortable column.
+var SortFields = []SortField{SortTimestamp, SortUser, SortScope, SortCategory, SortAction, SortTarget, SortStatus, SortDescription, SortWorkspace}
+
+// Sort orders the events by one column; ties are broken by (timestamp, id)
+// in the same direction, so every order is total and stable.
+type Sort struct {
+	Field SortField `json:"field"`
+	Desc  bool      `json:"desc,omitempty"`
+}
+
+// DefaultSort is the console's order: newest first.
+var DefaultSort = Sort{Field: SortTimestamp, Desc: true}
+
+// ParseSort reads FIELD[:asc|desc]; an empty string is DefaultSort, and a
+// field alone sorts ascending.
+func ParseSort(s string) (Sort, error) {
+	if s == "" {
+		return DefaultSort, nil
+	}
+	field, dir, hasDir := strings.Cut(strings.ToLower(strings.TrimSpace(s)), ":")
+	out := Sort{Field: SortField(field)}
+	valid := false
+	for _, f := range SortFields {
+		valid = valid || out.Field == f
+	}
+	if !valid {
+		names := make([]string, len(SortFields))
+		for i, f := range SortFields {
+			names[i] = string(f)
+		}
+		return Sort{}, badField("sort", "%q is not a column; use one of %s", field, strings.Join(names, ", "))
+	}
+	switch {
+	case !hasDir || dir == "asc":
+	case dir == "desc":
+		out.Desc = true
+	default:
+		return Sort{}, badField("sort", "direction %q is not asc or desc", dir)
+	}
+	return out, nil
+}
+
+// String is the FIELD:asc|desc form ParseSort reads.
+func (s Sort) String() string {
+	if s.Desc {
+		return string(s.Field) + ":desc"
+	}
+	return string(s.Field) + ":asc"
+}
+
+// ParseTime reads a filter's time: RFC 3339, or a date YYYY-MM-DD taken as
+// its midnight in loc (UTC when nil). field names the flag in errors.
+func ParseTime(field, s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
+		return t.UTC(), nil
+	}
+	return time.Time{}, badField(field, "%q is not a date (YYYY-MM-DD) or an RFC 3339 time (2026-11-20T10:31:02Z)", s)
+}

@@ -1,0 +1,68 @@
+package cli
+
+import (
+	"flag"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+)
+
+// filterArgs are the FILTERS of shared/cli.md, the same in query and export.
+type filterArgs struct {
+	search, scope, status, workspace, from, to, tz string
+	categories, actions, users                     multi
+}
+
+func addFilterFlags(fs *flag.FlagSet) *filterArgs {
+	a := &filterArgs{}
+	fs.StringVar(&a.search, "search", "", "text to find (case-insensitive) in user, scope, category, action, target, description")
+	fs.StringVar(&a.scope, "scope", "", "Organization, Billing, Workspace or Service")
+	fs.Var(&a.categories, "category", "category (repeatable: any of)")
+	fs.Var(&a.actions, "action", "action (repeatable: any of)")
+	fs.StringVar(&a.status, "status", "", "SUCCESS or FAILED")
+	fs.Var(&a.users, "user", "user email (repeatable: any of)")
+	fs.StringVar(&a.workspace, "workspace", "", "workspace id")
+	fs.StringVar(&a.from, "from", "", "from this time, inclusive (RFC 3339 or YYYY-MM-DD)")
+	fs.StringVar(&a.to, "to", "", "to this time, exclusive (RFC 3339 or YYYY-MM-DD)")
+	fs.StringVar(&a.tz, "tz", "", "time zone of dates and of printed times (IANA name, UTC or Local); default UTC")
+	return a
+}
+
+// location is the --tz zone, UTC by default.
+func (a *filterArgs) location() (*time.Location, error) {
+	switch a.tz {
+	case "", "UTC", "utc":
+		return time.UTC, nil
+	case "Local", "local":
+		return time.Local, nil
+	}
+	loc, err := time.LoadLocation(a.tz)
+	if err != nil {
+		return nil, badFlag("tz", "%q is not a time zone; use an IANA name such as Asia/Tokyo, or UTC", a.tz)
+	}
+	return loc, nil
+}
+
+// filter builds and validates the filter; errors name the flag.
+func (a *filterArgs) filter() (audit.Filter, *time.Location, error) {
+	loc, err := a.location()
+	if err != nil {
+		return audit.Filter{}, nil, err
+	}
+	f := audit.Filter{
+		Search:     a.search,
+		Scope:      audit.Scope(a.scope),
+		Categories: a.categories,
+		Actions:    a.actions,
+		Status:     audit.Status(a.status),
+		Users:      a.users,
+		Workspace:  a.workspace,
+	}
+	if f.From, err = audit.ParseTime("from", a.from, loc); err != nil {
+		return f, nil, err
+	}
+	if f.To, err = audit.ParseTime("to", a.to, loc); err != nil {
+		return f, nil, err
+	}
+	return f, loc, f.Validate()
+}

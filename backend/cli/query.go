@@ -1,0 +1,175 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/query"
+	"github.com/auditdesk/auditdesk/backend/session"
+)
+
+func badFlag(name, format string, args ...any) error {
+	return fmt.Errorf("%w: %s: %s", audit.ErrBadFilter, name, fmt.Sprintf(format, args...))
+}
+
+func queryCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
+	fa := addFilterFlags(fs)
+	sortFlag := fs.String("sort", "", "FIELD[:asc|desc] (default timestamp:desc)")
+	limit := fs.Int("limit", 0, "print at most N events; 0 prints all")
+	asJSON := fs.Bool("json", false, "one JSON object per event per line, fields named as in the API")
+	profile := fs.String("profile", "", "profile name (see auditdesk profiles)")
+	data := fs.String("data", "", "data dir")
+	return func(ctx context.Context, env Env, args []string) (err error) {
+		if len(args) > 0 {
+			return errUsage{fmt.Sprintf("unexpected argument %q", args[0])}
+		}
+		if *limit < 0 {
+			return badFlag("limit", "%d is negative; 0 prints all", *limit)
+		}
+		f, loc, err := fa.filter()
+		if err != nil {
+			return err
+		}
+		s, err := audit.ParseSort(*sortFlag)
+		if err != nil {
+			return err
+		}
+		st, err := openData(*data)
+		if err != nil {
+			return err
+		}
+		p, err := st.FindProfile(*profile)
+		if err != nil {
+			return err
+		}
+		mgr := session.New(st, slog.New(slog.DiscardHandler))
+		defer func() { _ = mgr.Close() }() // read only
+		cache, err := mgr.Cache(p)
+		if err != nil {
+			return err
+		}
+		ix, err := query.Build(ctx, func(fn func(audit.Event) error) error {
+			return cache.Scan(ctx, time.Time{}, time.Time{}, fn)
+		})
+		if err != nil {
+			return err
+		}
+		res, err := ix.Query(f, s, query.Options{Location: loc})
+		if err != nil {
+			return err
+		}
+		n := res.Total
+		if *limit > 0 && *limit < n {
+			n = *limit
+		}
+		w := bufio.NewWriter(env.Stdout)
+		if *asJSON {
+			err = writeJSONLines(w, res, n)
+		} else {
+			err = writeTable(w, res, n, loc)
+		}
+		if ferr := w.Flush(); err == nil {
+			err = ferr
+		}
+		return err
+	}
+}
+
+// window is how many rows are fetched from a result at a time.
+const window = 4096
+
+func eachRow(res *query.Result, n int, fn func(audit.Event) error) error {
+	for off := 0; off < n; off += window {
+		for _, e := range res.Rows(off, min(window, n-off)) {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// apiEvent is an event as the API names its fields.
+type apiEvent struct {
+	ID          string     `json:"id"`
+	Timestamp   string     `json:"timestamp"`
+	User        string     `json:"user"`
+	Scope       string     `json:"scope"`
+	Category    string     `json:"category"`
+	Action      string     `json:"action"`
+	Target      string     `json:"target"`
+	Status      string     `json:"status"`
+	Description string     `json:"description"`
+	Workspace   *audit.Ref `json:"workspace"`
+}
+
+func writeJSONLines(w io.Writer, res *query.Result, n int) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return eachRow(res, n, func(e audit.Event) error {
+		return enc.Encode(apiEvent{
+			ID: e.ID, Timestamp: e.Time.UTC().Format("2006-01-02T15:04:05.000Z"), User: e.User,
+			Scope: string(e.Scope), Category: e.Category, Action: e.Action, Target: e.Target,
+			Status: string(e.Status), Description: e.Description, Workspace: e.Workspace,
+		})
+	})
+}
+
+// maxCell keeps the table readable; --json gives whole values.
+const maxCell = 80
+
+func writeTable(w io.Writer, res *query.Result, n int, loc *time.Location) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "TIMESTAMP (%s)\tUSER\tSCOPE\tCATEGORY\tACTION\tTARGET\tSTATUS\tDESCRIPTION\tWORKSPACE\n", zoneName(loc))
+	err := eachRow(res, n, func(e audit.Event) error {
+		ws := ""
+		if e.Workspace != nil {
+			ws = e.Workspace.Name
+		}
+		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			e.Time.In(loc).Format(time.DateTime), cell(e.User), cell(string(e.Scope)), cell(e.Category),
+			cell(e.Action), cell(e.Target), cell(string(e.Status)), cell(e.Description), cell(ws))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s of %s events\n", num(int64(n)), num(int64(res.Total)))
+	return err
+}
+
+func zoneName(loc *time.Location) string {
+	if loc == time.Local {
+		return time.Now().Format("MST")
+	}
+	return loc.String()
+}
+
+// cell makes a value safe for one table cell on a terminal: control
+// characters (newlines, tabs, escape sequences) become spaces, and long
+// text is cut with an ellipsis.
+func cell(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, s)
+	if r := []rune(s); len(r) > maxCell {
+		return string(r[:maxCell-1]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+)
+
+// syncedData syncs a simulator's events into a new data dir and returns it
+// with the events the platform shows.
+func syncedData(t *testing.T, events int) (string, []audit.Event) {
+	t.Helper()
+	sim, url := startSim(t, events)
+	data := t.TempDir()
+	t.Setenv("AUDITDESK_TOKEN", sim.Tokens().Owner)
+	if code, _, errOut := runArgs("sync", "--api", url, "--data", data); code != ExitOK {
+		t.Fatalf("sync: %s", errOut)
+	}
+	return data, sim.Visible(sim.Tokens().Owner, time.Now())
+}
+
+func TestQueryJSONMatchesThePlatform(t *testing.T) {
+	data, all := syncedData(t, 3000)
+	var want []audit.Event
+	for _, e := range all {
+		if e.Scope == audit.ScopeBilling && e.Status == audit.StatusFailed {
+			want = append(want, e)
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("no failed billing events in the test data")
+	}
+	code, out, errOut := runArgs("query", "--data", data, "--scope", "Billing", "--status", "FAILED", "--sort", "timestamp:asc", "--json")
+	if code != ExitOK {
+		t.Fatalf("query: exit %d, %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != len(want) {
+		t.Fatalf("query printed %d events, the platform has %d", len(lines), len(want))
+	}
+	for i, line := range lines {
+		var got map[string]any
+		if err := json.Unmarshal([]byte(line), &got); err != nil {
+			t.Fatalf("line %d is not JSON: %q", i, line)
+		}
+		for _, k := range []string{"id", "timestamp", "user", "scope", "category", "action", "target", "status", "description", "workspace"} {
+			if _, ok := got[k]; !ok {
+				t.Fatalf("line %d lacks %q: %s", i, k, line)
+			}
+		}
+		if got["id"] != want[i].ID {
+			t.Fatalf("line %d is %v, want %s (timestamp order)", i, got["id"], want[i].ID)
+		}
+	}
+}
+
+func TestQueryTableAndLimit(t *testing.T) {
+	data, all := syncedData(t, 1000)
+	code, out, errOut := runArgs("query", "--data", data, "--limit", "5")
+	if code != ExitOK {
+		t.Fatalf("query: %s", errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != 7 || !strings.HasPrefix(lines[0], "TIMESTAMP (UTC)") {
+		t.Fatalf("want a header, 5 rows and a count; got:\n%s", out)
+	}
+	if want := "5 of " + num(int64(len(all))) + " events"; lines[6] != want {
+		t.Errorf("last line %q, want %q", lines[6], want)
+	}
+	// Newest first by default.
+	newest := all[len(all)-1].Time.UTC().Format(time.DateTime)
+	if !strings.HasPrefix(lines[1], newest) {
+		t.Errorf("first row %q, want the newest event (%s)", lines[1], newest)
+	}
+	for _, l := range lines[1:6] {
+		if strings.ContainsAny(l, "\x1b\r") {
+			t.Errorf("a row carries control characters to the terminal: %q", l)
+		}
+	}
+}
+
+func TestQueryBadValuesNameTheFlag(t *testing.T) {
+	data, _ := syncedData(t, 200)
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--scope", "billing"}, "scope:"},
+		{[]string{"--status", "ok"}, "status:"},
+		{[]string{"--from", "2026-02-01", "--to", "2026-01-01"}, "to:"},
+		{[]string{"--from", "last week"}, "from:"},
+		{[]string{"--sort", "id"}, "sort:"},
+		{[]string{"--tz", "Mars/Olympus"}, "tz:"},
+		{[]string{"--limit", "-1"}, "limit:"},
+		{[]string{"--profile", "nobody"}, "nobody"},
+	} {
+		code, out, errOut := runArgs(append([]string{"query", "--data", data}, tt.args...)...)
+		if code != ExitError || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 1, nothing, one line naming %s", tt.args, code, out, errOut, tt.want)
+		}
+	}
+}
+
+func TestQueryTimeZone(t *testing.T) {
+	data, all := syncedData(t, 2000)
+	day := all[len(all)/2].Time.In(time.FixedZone("JST", 9*3600)).Format(time.DateOnly)
+	from, _ := time.ParseInLocation(time.DateOnly, day, time.FixedZone("JST", 9*3600))
+	to := from.AddDate(0, 0, 1)
+	want := 0
+	for _, e := range all {
+		if !e.Time.Before(from) && e.Time.Before(to) {
+			want++
+		}
+	}
+	code, out, errOut := runArgs("query", "--data", data, "--from", day, "--to", to.Format(time.DateOnly), "--tz", "Asia/Tokyo", "--json")
+	if code != ExitOK {
+		t.Fatal(errOut)
+	}
+	if got := strings.Count(out, "\n"); got != want || want == 0 {
+		t.Errorf("events of %s in Tokyo: got %d, want %d", day, got, want)
+	}
+}

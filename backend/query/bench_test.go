@@ -1,0 +1,153 @@
+package query
+
+import (
+	"context"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"unsafe"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+)
+
+// Benchmarks run over AUDITDESK_BENCH_EVENTS simulator events, 200,000 by
+// default so `make bench` stays quick. The figures in the issue and in
+// PERF-NOTES are at 1,000,000: AUDITDESK_BENCH_EVENTS=1000000.
+func benchEvents(b *testing.B) []audit.Event {
+	n := 200_000
+	if s := os.Getenv("AUDITDESK_BENCH_EVENTS"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v <= 0 {
+			b.Fatalf("AUDITDESK_BENCH_EVENTS=%q is not a positive number", s)
+		}
+		n = v
+	}
+	return simEvents(b, n)
+}
+
+var (
+	benchOnce sync.Once
+	benchIx   *Index
+)
+
+func benchIndex(b *testing.B) (*Index, []audit.Event) {
+	evs := benchEvents(b)
+	benchOnce.Do(func() { benchIx = buildSlice(b, evs) })
+	return benchIx, evs
+}
+
+// memBytes is what the index holds: fixed per row (times, codes, offsets),
+// the text arenas, and the dictionaries.
+func (ix *Index) memBytes() (fixed, text, dicts int) {
+	u32 := int(unsafe.Sizeof(uint32(0)))
+	fixed = len(ix.ts)*8 + 6*ix.n*u32 + len(ix.rawStart)*8 + len(ix.rawEnd)*4*u32 +
+		len(ix.textStart)*8 + len(ix.textMid)*u32
+	text = len(ix.raw) + len(ix.text)
+	for _, d := range []*dict{ix.scopeD, ix.catD, ix.actD, ix.statusD, ix.userD} {
+		for i, v := range d.vals {
+			dicts += 2*len(v) + 16 + 4 // value, its map key (shared) and rank
+			if d.folded != nil {
+				dicts += len(d.folded[i]) + 16
+			}
+		}
+	}
+	for _, r := range ix.wsD.refs {
+		dicts += len(r.ID) + len(r.Name) + 32 + 4
+	}
+	return fixed, text, dicts
+}
+
+func BenchmarkBuild(b *testing.B) {
+	evs := benchEvents(b)
+	var ix *Index
+	for b.Loop() {
+		var err error
+		ix, err = Build(context.Background(), func(fn func(audit.Event) error) error {
+			for _, e := range evs {
+				if err := fn(e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(evs))*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+	fixed, text, dicts := ix.memBytes()
+	n := float64(ix.Len())
+	b.ReportMetric(float64(fixed+text+dicts)/n, "B/event")
+	b.ReportMetric(float64(fixed)/n, "fixedB/event")
+}
+
+// term1pct is a word of the data whose search matches nearest 1% of rows.
+func term1pct(b *testing.B, ix *Index, evs []audit.Event) string {
+	seen := map[string]bool{}
+	best, bestDiff := "", math.Inf(1)
+	target := float64(ix.Len()) / 100
+	for i := 0; i < len(evs) && len(seen) < 60; i += len(evs)/500 + 1 {
+		for _, w := range strings.Fields(evs[i].Description) {
+			if len(w) < 5 || seen[w] {
+				continue
+			}
+			seen[w] = true
+			res, err := ix.Query(audit.Filter{Search: w}, audit.DefaultSort, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if d := math.Abs(float64(res.Total) - target); d < bestDiff {
+				best, bestDiff = w, d
+			}
+		}
+	}
+	return best
+}
+
+func benchQuery(b *testing.B, ix *Index, f audit.Filter, s audit.Sort) {
+	var res *Result
+	for b.Loop() {
+		var err error
+		if res, err = ix.Query(f, s, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(res.Total), "matched")
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/query")
+}
+
+func BenchmarkQuerySearch1pct(b *testing.B) {
+	ix, evs := benchIndex(b)
+	term := term1pct(b, ix, evs)
+	b.Logf("term %q", term)
+	benchQuery(b, ix, audit.Filter{Search: strings.ToUpper(term)}, audit.DefaultSort)
+}
+
+func BenchmarkQueryFields(b *testing.B) {
+	ix, evs := benchIndex(b)
+	mid := evs[len(evs)/4].Time
+	benchQuery(b, ix, audit.Filter{Scope: audit.ScopeService, Status: audit.StatusFailed, From: mid}, audit.DefaultSort)
+}
+
+func BenchmarkSortUser(b *testing.B) {
+	ix, _ := benchIndex(b)
+	benchQuery(b, ix, audit.Filter{}, audit.Sort{Field: audit.SortUser})
+}
+
+func BenchmarkRowsWindow200(b *testing.B) {
+	ix, _ := benchIndex(b)
+	res, err := ix.Query(audit.Filter{}, audit.DefaultSort, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	off := res.Total / 2
+	for b.Loop() {
+		if len(res.Rows(off, 200)) == 0 {
+			b.Fatal("empty window")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/window")
+}

@@ -1,0 +1,126 @@
+package query
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+)
+
+// dict is one dictionary-coded column's values: a row holds a uint32 code.
+// folded is the search form of each value (folded once per entry, so a
+// search tests each distinct value once, then only codes); rank orders the
+// values bytewise, so sorting by the column is an integer sort.
+type dict struct {
+	vals   []string
+	folded []string // nil for columns that are not searched
+	rank   []uint32 // code -> dense rank of vals[code] in bytewise order
+	lookup map[string]uint32
+}
+
+func newDict() *dict { return &dict{lookup: make(map[string]uint32)} }
+
+func (d *dict) code(s string) uint32 {
+	if c, ok := d.lookup[s]; ok {
+		return c
+	}
+	c := uint32(len(d.vals))
+	s = strings.Clone(s)
+	d.vals = append(d.vals, s)
+	d.lookup[s] = c
+	return c
+}
+
+// finish folds the values (when searched) and ranks them.
+func (d *dict) finish(fo *folder, searched bool) {
+	if searched {
+		d.folded = make([]string, len(d.vals))
+		for i, v := range d.vals {
+			d.folded[i] = fo.string(v)
+		}
+	}
+	d.rank = denseRanks(len(d.vals), func(a, b int) int { return strings.Compare(d.vals[a], d.vals[b]) })
+}
+
+// set marks the codes of the given values; values not in the column are
+// skipped (they match no row).
+func (d *dict) set(values []string) []bool {
+	ok := make([]bool, len(d.vals))
+	for _, v := range values {
+		if c, found := d.lookup[v]; found {
+			ok[c] = true
+		}
+	}
+	return ok
+}
+
+// hits marks the entries whose folded value contains the folded term.
+func (d *dict) hits(term string) []bool {
+	h := make([]bool, len(d.folded))
+	for i, v := range d.folded {
+		h[i] = strings.Contains(v, term)
+	}
+	return h
+}
+
+// wsDict codes the workspace column: code 0 is "no workspace" (nil), so a
+// rebuilt event keeps nil apart from an empty Ref. Ranks order by name
+// (empty for none) and are dense, so equal names tie and fall back to
+// (timestamp, id) as every sort does.
+type wsDict struct {
+	refs   []audit.Ref // refs[0] is the nil workspace's placeholder
+	rank   []uint32
+	lookup map[audit.Ref]uint32
+}
+
+func newWSDict() *wsDict {
+	return &wsDict{refs: []audit.Ref{{}}, lookup: make(map[audit.Ref]uint32)}
+}
+
+func (d *wsDict) code(r *audit.Ref) uint32 {
+	if r == nil {
+		return 0
+	}
+	if c, ok := d.lookup[*r]; ok {
+		return c
+	}
+	c := uint32(len(d.refs))
+	ref := audit.Ref{ID: strings.Clone(r.ID), Name: strings.Clone(r.Name)}
+	d.refs = append(d.refs, ref)
+	d.lookup[ref] = c
+	return c
+}
+
+func (d *wsDict) finish() {
+	d.rank = denseRanks(len(d.refs), func(a, b int) int { return strings.Compare(d.refs[a].Name, d.refs[b].Name) })
+}
+
+// withID marks the codes of workspaces whose id is id (code 0, no
+// workspace, never).
+func (d *wsDict) withID(id string) []bool {
+	ok := make([]bool, len(d.refs))
+	for c := 1; c < len(d.refs); c++ {
+		ok[c] = d.refs[c].ID == id
+	}
+	return ok
+}
+
+// denseRanks gives each of n items its rank under cmpFn; equal items share
+// a rank and ranks have no gaps.
+func denseRanks(n int, cmpFn func(a, b int) int) []uint32 {
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Or(cmpFn(a, b), cmp.Compare(a, b)) })
+	rank := make([]uint32, n)
+	r := uint32(0)
+	for i, c := range order {
+		if i > 0 && cmpFn(order[i-1], c) != 0 {
+			r++
+		}
+		rank[c] = r
+	}
+	return rank
+}

@@ -1,0 +1,53 @@
+// Package query is AuditDesk's in-memory index over the cached events:
+// filter, search, sort, facets, histogram and windows of rows. It knows
+// nothing of Badger or HTTP: Build reads whatever iterator the caller
+// gives (store.Scan in the app, a slice in tests).
+//
+// # Layout
+//
+// Row i is the i-th event in (time, id) order (Build sorts if its input is
+// not), so a row number doubles as every sort's tie-break. Per row:
+//
+//	ts        []int64     UnixNano, ascending                         8 B
+//	scope, category, action, status, user, workspace
+//	          []uint32    codes into per-column dictionaries      6 x 4 B
+//	rawStart  []uint64    offset of the row in raw                    8 B
+//	rawEnd    [][4]uint32 ends of id, target, description,
+//	                      source_ip inside the row (details last)    16 B
+//	textStart []uint64    offset of the row in text                   8 B
+//	textMid   []uint32    end of the folded target inside it          4 B
+//	                                                          ---------
+//	                                                           68 B/event
+//
+// plus the text itself: raw (id, target, description, source_ip, details,
+// as stored) and text (target and description folded for search). Sorting
+// by target or description adds a lazily built per-row rank (4 B each) the
+// first time. At 200,000 simulator events the whole index is ~290 B/event
+// (BenchmarkBuild reports it).
+//
+// A dictionary (dict) holds each distinct value once with its folded form
+// and its rank in bytewise order; the workspace dictionary keys on the
+// whole Ref, code 0 meaning none, and ranks by name.
+//
+// # Queries
+//
+// The time range is two binary searches on ts. Field filters become
+// []bool sets over dictionary codes. A search folds the term (NFC, then
+// full case folding; see fold.go), tests it once per dictionary entry of
+// user, scope, category and action, and per row only tests codes and then,
+// if need be, bytes.Index over the row's folded target and description.
+// One pass over the range counts the facets too (scope ignoring the scope
+// filter, category ignoring the category filter).
+//
+// Sorting by a dictionary column is a counting sort over the ranks; by
+// time it is the row order itself; by target or description an integer
+// sort of (rank, row) pairs. Descending is the ascending order reversed,
+// which puts ties in descending (time, id) order as the contract says.
+//
+// # Later
+//
+// The layout is meant to be persisted as is (flat slices, offsets rather
+// than pointers) and to be searched faster: a scan of the whole text arena
+// with the term's rarest byte first, or an n-gram index, as PERF-NOTES
+// measures.
+package query

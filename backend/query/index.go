@@ -1,0 +1,143 @@
+package query
+
+import (
+	"bytes"
+	"cmp"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+)
+
+// Index is an immutable, columnar snapshot of the cached events; any number
+// of goroutines may query it at once. Row i is the i-th event in (time, id)
+// order, so a row number is also the sort's tie-break. See doc.go for the
+// layout.
+type Index struct {
+	n  int
+	ts []int64 // UnixNano, ascending; ties by id
+
+	scope, cat, act, status, user, ws  []uint32 // dictionary codes per row
+	scopeD, catD, actD, statusD, userD *dict
+	wsD                                *wsDict
+
+	// raw holds per row: id, target, description, source_ip, details.
+	raw      []byte
+	rawStart []uint64    // n+1 offsets into raw
+	rawEnd   [][4]uint32 // ends of id, target, description, source_ip, relative to rawStart[i]; details runs to rawStart[i+1]
+
+	// text holds per row the folded target, then the folded description.
+	text      []byte
+	textStart []uint64 // n+1 offsets into text
+	textMid   []uint32 // end of the folded target, relative to textStart[i]
+
+	// Ranks of target and description per row, built on the first sort by
+	// them (a comparison sort of every row, too costly for every Build).
+	targetRank, descRank lazyRank
+}
+
+type lazyRank struct {
+	once sync.Once
+	rank []uint32
+}
+
+// Len is the number of events in the index.
+func (ix *Index) Len() int { return ix.n }
+
+// field returns raw field k (0 id, 1 target, 2 description, 3 source_ip,
+// 4 details) of row i.
+func (ix *Index) field(i, k int) []byte {
+	base := ix.rawStart[i]
+	lo := base
+	if k > 0 {
+		lo = base + uint64(ix.rawEnd[i][k-1])
+	}
+	hi := ix.rawStart[i+1]
+	if k < 4 {
+		hi = base + uint64(ix.rawEnd[i][k])
+	}
+	return ix.raw[lo:hi]
+}
+
+// foldedTarget and foldedDesc are row i's search text.
+func (ix *Index) foldedTarget(i int) []byte {
+	lo := ix.textStart[i]
+	return ix.text[lo : lo+uint64(ix.textMid[i])]
+}
+
+func (ix *Index) foldedDesc(i int) []byte {
+	return ix.text[ix.textStart[i]+uint64(ix.textMid[i]) : ix.textStart[i+1]]
+}
+
+// event rebuilds row i as an audit.Event. Nothing in it aliases the index.
+func (ix *Index) event(i int) audit.Event {
+	e := audit.Event{
+		ID:          string(ix.field(i, 0)),
+		Time:        time.Unix(0, ix.ts[i]).UTC(),
+		User:        ix.userD.vals[ix.user[i]],
+		Scope:       audit.Scope(ix.scopeD.vals[ix.scope[i]]),
+		Category:    ix.catD.vals[ix.cat[i]],
+		Action:      ix.actD.vals[ix.act[i]],
+		Target:      string(ix.field(i, 1)),
+		Status:      audit.Status(ix.statusD.vals[ix.status[i]]),
+		Description: string(ix.field(i, 2)),
+		SourceIP:    string(ix.field(i, 3)),
+	}
+	if c := ix.ws[i]; c != 0 {
+		ref := ix.wsD.refs[c]
+		e.Workspace = &ref
+	}
+	if d := ix.field(i, 4); len(d) > 0 {
+		e.Details = bytes.Clone(d)
+	}
+	return e
+}
+
+// freeRank returns the per-row dense rank of raw field k (1 target,
+// 2 description), computing it once.
+func (ix *Index) freeRank(k int) []uint32 {
+	lr := &ix.targetRank
+	if k == 2 {
+		lr = &ix.descRank
+	}
+	lr.once.Do(func() {
+		lr.rank = denseRanks(ix.n, func(a, b int) int { return bytes.Compare(ix.field(a, k), ix.field(b, k)) })
+	})
+	return lr.rank
+}
+
+// rowOrder compares rows a and b of arrival data by (time, id), for a Build
+// whose input was not in order.
+func rowOrder(ts []int64, id func(int) []byte) func(a, b int) int {
+	return func(a, b int) int {
+		return cmp.Or(cmp.Compare(ts[a], ts[b]), bytes.Compare(id(a), id(b)), cmp.Compare(a, b))
+	}
+}
+
+// timeRange returns the rows [lo, hi) with from <= time < to; a zero bound
+// is open.
+func (ix *Index) timeRange(from, to time.Time) (lo, hi int) {
+	lo, hi = 0, ix.n
+	if !from.IsZero() && from.After(minTime) {
+		if from.After(maxTime) {
+			return ix.n, ix.n
+		}
+		f := from.UnixNano()
+		lo, _ = slices.BinarySearch(ix.ts, f)
+	}
+	if !to.IsZero() && !to.After(maxTime) {
+		if !to.After(minTime) {
+			return 0, 0
+		}
+		t := to.UnixNano()
+		hi, _ = slices.BinarySearch(ix.ts, t)
+	}
+	return lo, max(hi, lo)
+}
+
+// The instants a UnixNano can hold.
+var (
+	minTime = time.Unix(0, -1<<63)
+	maxTime = time.Unix(0, 1<<63-1)
+)
