@@ -151,3 +151,26 @@ func BenchmarkRowsWindow200(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/window")
 }
+
+// A 1% search with field filters: a broad one (scope and status over the
+// last three quarters), one user, and the user with the fewest events.
+func BenchmarkQuerySearchFiltered(b *testing.B) {
+	ix, evs := benchIndex(b)
+	term := strings.ToUpper(term1pct(b, ix, evs))
+	mid := evs[len(evs)/4].Time
+	b.Run("broad", func(b *testing.B) {
+		benchQuery(b, ix, audit.Filter{Search: term, Scope: audit.ScopeService, Status: audit.StatusFailed, From: mid}, audit.DefaultSort)
+	})
+	b.Run("user", func(b *testing.B) {
+		benchQuery(b, ix, audit.Filter{Search: term, Users: []string{evs[len(evs)/2].User}}, audit.DefaultSort)
+	})
+	rare := 0
+	for c, k := range ix.userD.count {
+		if k < ix.userD.count[rare] {
+			rare = c
+		}
+	}
+	b.Run("rareuser", func(b *testing.B) {
+		benchQuery(b, ix, audit.Filter{Search: term, Users: []string{ix.userD.vals[rare]}}, audit.DefaultSort)
+	})
+}

@@ -112,6 +112,10 @@ func (b *builder) finish() *Index {
 	// Drop the spare capacity append left.
 	ix.raw = slices.Clip(ix.raw)
 	ix.text = slices.Clip(ix.text)
+	ix.freq = byteFreq(ix.text)
+	for _, c := range ix.freq {
+		ix.freqN += int(c)
+	}
 	return ix
 }
 

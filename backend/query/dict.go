@@ -16,6 +16,7 @@ type dict struct {
 	vals   []string
 	folded []string // nil for columns that are not searched
 	rank   []uint32 // code -> dense rank of vals[code] in bytewise order
+	count  []int    // code -> rows holding it
 	lookup map[string]uint32
 }
 
@@ -23,11 +24,13 @@ func newDict() *dict { return &dict{lookup: make(map[string]uint32)} }
 
 func (d *dict) code(s string) uint32 {
 	if c, ok := d.lookup[s]; ok {
+		d.count[c]++
 		return c
 	}
 	c := uint32(len(d.vals))
 	s = strings.Clone(s)
 	d.vals = append(d.vals, s)
+	d.count = append(d.count, 1)
 	d.lookup[s] = c
 	return c
 }
@@ -71,23 +74,27 @@ func (d *dict) hits(term string) []bool {
 type wsDict struct {
 	refs   []audit.Ref // refs[0] is the nil workspace's placeholder
 	rank   []uint32
+	count  []int // code -> rows holding it
 	lookup map[audit.Ref]uint32
 }
 
 func newWSDict() *wsDict {
-	return &wsDict{refs: []audit.Ref{{}}, lookup: make(map[audit.Ref]uint32)}
+	return &wsDict{refs: []audit.Ref{{}}, count: []int{0}, lookup: make(map[audit.Ref]uint32)}
 }
 
 func (d *wsDict) code(r *audit.Ref) uint32 {
 	if r == nil {
+		d.count[0]++
 		return 0
 	}
 	if c, ok := d.lookup[*r]; ok {
+		d.count[c]++
 		return c
 	}
 	c := uint32(len(d.refs))
 	ref := audit.Ref{ID: strings.Clone(r.ID), Name: strings.Clone(r.Name)}
 	d.refs = append(d.refs, ref)
+	d.count = append(d.count, 1)
 	d.lookup[ref] = c
 	return c
 }

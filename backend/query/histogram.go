@@ -1,6 +1,9 @@
 package query
 
-import "time"
+import (
+	"sort"
+	"time"
+)
 
 // maxBuckets bounds a histogram: the smallest unit of the ladder that
 // covers the matched time range in at most this many buckets is taken;
@@ -97,7 +100,8 @@ func (u unit) next(start time.Time, loc *time.Location) time.Time {
 }
 
 // histogram counts rows (in time order) per bucket, from the first
-// matched event's bucket to the last's, empty buckets included.
+// matched event's bucket to the last's, empty buckets included. Each
+// bucket's end is found by a binary search over rows.
 func (ix *Index) histogram(rows []uint32, loc *time.Location) []Bucket {
 	lo := time.Unix(0, ix.ts[rows[0]])
 	hi := time.Unix(0, ix.ts[rows[len(rows)-1]])
@@ -105,13 +109,20 @@ func (ix *Index) histogram(rows []uint32, loc *time.Location) []Bucket {
 	cur := Bucket{Start: u.floor(lo, loc)}
 	nextT := u.next(cur.Start, loc)
 	var out []Bucket
-	for _, r := range rows {
-		for !nextT.After(maxTime) && ix.ts[r] >= nextT.UnixNano() {
-			out = append(out, cur)
-			cur = Bucket{Start: nextT}
-			nextT = u.next(cur.Start, loc)
+	for i := 0; ; {
+		if nextT.After(maxTime) {
+			cur.Count += len(rows) - i
+			break
 		}
-		cur.Count++
+		next := nextT.UnixNano()
+		j := i + sort.Search(len(rows)-i, func(k int) bool { return ix.ts[rows[i+k]] >= next })
+		cur.Count += j - i
+		if i = j; i == len(rows) {
+			break
+		}
+		out = append(out, cur)
+		cur = Bucket{Start: nextT}
+		nextT = u.next(cur.Start, loc)
 	}
 	return append(out, cur)
 }

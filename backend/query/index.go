@@ -29,8 +29,10 @@ type Index struct {
 
 	// text holds per row the folded target, then the folded description.
 	text      []byte
-	textStart []uint64 // n+1 offsets into text
-	textMid   []uint32 // end of the folded target, relative to textStart[i]
+	textStart []uint64     // n+1 offsets into text
+	textMid   []uint32     // end of the folded target, relative to textStart[i]
+	freq      *[256]uint32 // byte counts of a sample of text (see byteFreq)
+	freqN     int          // the sample's length
 
 	// Ranks of target and description per row, built on the first sort by
 	// them (a comparison sort of every row, too costly for every Build).

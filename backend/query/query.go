@@ -1,7 +1,6 @@
 package query
 
 import (
-	"bytes"
 	"cmp"
 	"fmt"
 	"slices"
@@ -72,96 +71,27 @@ func (ix *Index) Query(f audit.Filter, s audit.Sort, opts Options) (*Result, err
 
 	m := ix.newMatcher(f)
 	lo, hi := ix.timeRange(f.From, f.To)
-	scopeN := make([]int, len(ix.scopeD.vals))
-	catN := make([]int, len(ix.catD.vals))
-	statusN := make([]int, len(ix.statusD.vals))
-	userN := make([]int, len(ix.userD.vals))
-	var rows []uint32
-	for i := lo; i < hi; i++ {
-		if !m.others(ix, i) {
-			continue
-		}
-		sOK, cOK := in(m.scope, ix.scope[i]), in(m.cat, ix.cat[i])
-		if !sOK && !cOK || m.searching && !m.search(ix, i) {
-			continue
-		}
-		if cOK {
-			scopeN[ix.scope[i]]++
-		}
-		if sOK {
-			catN[ix.cat[i]]++
-		}
-		if sOK && cOK {
-			rows = append(rows, uint32(i))
-			statusN[ix.status[i]]++
-			userN[ix.user[i]]++
-		}
+	t := tally{
+		scopeN:  make([]int, len(ix.scopeD.vals)),
+		catN:    make([]int, len(ix.catD.vals)),
+		statusN: make([]int, len(ix.statusD.vals)),
+		userN:   make([]int, len(ix.userD.vals)),
 	}
+	ix.run(m, lo, hi, &t)
+	rows := t.rows
 
 	r := &Result{Total: len(rows), ix: ix}
 	r.Facets = Facets{
-		Scopes:     counts(ix.scopeD.vals, scopeN, 0),
-		Categories: counts(ix.catD.vals, catN, 0),
-		Statuses:   counts(ix.statusD.vals, statusN, 0),
-		Users:      counts(ix.userD.vals, userN, opts.TopUsers),
+		Scopes:     counts(ix.scopeD.vals, t.scopeN, 0),
+		Categories: counts(ix.catD.vals, t.catN, 0),
+		Statuses:   counts(ix.statusD.vals, t.statusN, 0),
+		Users:      counts(ix.userD.vals, t.userN, opts.TopUsers),
 	}
 	if len(rows) > 0 {
 		r.Histogram = ix.histogram(rows, opts.Location)
 	}
 	r.rows = ix.sortRows(rows, s)
 	return r, nil
-}
-
-// matcher is a filter compiled to the index's codes. A nil set means any.
-type matcher struct {
-	scope, cat, act, status, user, ws []bool
-
-	searching                         bool
-	term                              []byte
-	userHit, scopeHit, catHit, actHit []bool
-}
-
-func (ix *Index) newMatcher(f audit.Filter) *matcher {
-	m := &matcher{}
-	if f.Scope != "" {
-		m.scope = ix.scopeD.set([]string{string(f.Scope)})
-	}
-	if len(f.Categories) > 0 {
-		m.cat = ix.catD.set(f.Categories)
-	}
-	if len(f.Actions) > 0 {
-		m.act = ix.actD.set(f.Actions)
-	}
-	if f.Status != "" {
-		m.status = ix.statusD.set([]string{string(f.Status)})
-	}
-	if len(f.Users) > 0 {
-		m.user = ix.userD.set(f.Users)
-	}
-	if f.Workspace != "" {
-		m.ws = ix.wsD.withID(f.Workspace)
-	}
-	if strings.TrimSpace(f.Search) != "" {
-		term := newFolder().string(f.Search)
-		m.searching, m.term = true, []byte(term)
-		m.userHit, m.scopeHit = ix.userD.hits(term), ix.scopeD.hits(term)
-		m.catHit, m.actHit = ix.catD.hits(term), ix.actD.hits(term)
-	}
-	return m
-}
-
-func in(set []bool, c uint32) bool { return set == nil || set[c] }
-
-// others tests every field filter but scope, categories and the search.
-func (m *matcher) others(ix *Index, i int) bool {
-	return in(m.status, ix.status[i]) && in(m.act, ix.act[i]) && in(m.user, ix.user[i]) && in(m.ws, ix.ws[i])
-}
-
-// search tests the dictionary hits first (codes only), then the row's
-// folded free text.
-func (m *matcher) search(ix *Index, i int) bool {
-	return m.userHit[ix.user[i]] || m.scopeHit[ix.scope[i]] || m.catHit[ix.cat[i]] || m.actHit[ix.act[i]] ||
-		bytes.Contains(ix.foldedTarget(i), m.term) || bytes.Contains(ix.foldedDesc(i), m.term)
 }
 
 // counts lists the values with a non-zero count, by N descending then

@@ -1,0 +1,266 @@
+package query
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+)
+
+// matcher is a filter compiled to the index's codes. A nil set means any.
+type matcher struct {
+	scope, cat, act, status, user, ws []bool
+	filtered                          bool // some set is not nil
+
+	searching                         bool
+	fd                                finder
+	userHit, scopeHit, catHit, actHit []bool
+	codeHits                          bool // some dictionary entry contains the term
+}
+
+func (ix *Index) newMatcher(f audit.Filter) *matcher {
+	m := &matcher{}
+	if f.Scope != "" {
+		m.scope = ix.scopeD.set([]string{string(f.Scope)})
+	}
+	if len(f.Categories) > 0 {
+		m.cat = ix.catD.set(f.Categories)
+	}
+	if len(f.Actions) > 0 {
+		m.act = ix.actD.set(f.Actions)
+	}
+	if f.Status != "" {
+		m.status = ix.statusD.set([]string{string(f.Status)})
+	}
+	if len(f.Users) > 0 {
+		m.user = ix.userD.set(f.Users)
+	}
+	if f.Workspace != "" {
+		m.ws = ix.wsD.withID(f.Workspace)
+	}
+	m.filtered = m.scope != nil || m.cat != nil || m.act != nil || m.status != nil || m.user != nil || m.ws != nil
+	if strings.TrimSpace(f.Search) == "" {
+		return m
+	}
+	// An empty folded term is in every text: no search at all.
+	if term := newFolder().string(f.Search); term != "" {
+		m.searching = true
+		m.fd = newFinder([]byte(term), ix.freq, ix.freqN)
+		m.userHit, m.scopeHit = ix.userD.hits(term), ix.scopeD.hits(term)
+		m.catHit, m.actHit = ix.catD.hits(term), ix.actD.hits(term)
+		for _, h := range [][]bool{m.userHit, m.scopeHit, m.catHit, m.actHit} {
+			for _, ok := range h {
+				m.codeHits = m.codeHits || ok
+			}
+		}
+	}
+	return m
+}
+
+func in(set []bool, c uint32) bool { return set == nil || set[c] }
+
+// others tests every field filter but scope, categories and the search.
+func (m *matcher) others(ix *Index, i int) bool {
+	return in(m.status, ix.status[i]) && in(m.act, ix.act[i]) && in(m.user, ix.user[i]) && in(m.ws, ix.ws[i])
+}
+
+// share bounds the share of all rows that pass the field filters (scope
+// or categories, as facets need): the smallest share of any one filter.
+func (m *matcher) share(ix *Index) float64 {
+	if ix.n == 0 {
+		return 0
+	}
+	of := func(set []bool, count []int) float64 {
+		if set == nil {
+			return 1
+		}
+		k := 0
+		for c, ok := range set {
+			if ok {
+				k += count[c]
+			}
+		}
+		return float64(k) / float64(ix.n)
+	}
+	sc := 1.0
+	if m.scope != nil && m.cat != nil {
+		sc = min(1, of(m.scope, ix.scopeD.count)+of(m.cat, ix.catD.count))
+	}
+	return min(sc, of(m.status, ix.statusD.count), of(m.act, ix.actD.count), of(m.user, ix.userD.count), of(m.ws, ix.wsD.count))
+}
+
+// tally is what one pass counts: the facets and the matched rows.
+type tally struct {
+	scopeN, catN, statusN, userN []int
+	rows                         []uint32
+}
+
+// Costs in ns, measured on one core, for run's choice of plan.
+const (
+	costRow     = 4    // one row's codes in walkRange
+	costCodeRow = 1    // one row's code in codeRows
+	costRowText = 150  // one row's text tested on its own (cache misses), beyond its bytes
+	costByte    = 0.5  // a byte tested in one row
+	costScan    = 0.15 // a byte of the arena scanned for the term
+)
+
+// run counts the rows [lo, hi) that m matches into t. A search either
+// tests the text of the rows the field filters leave, or scans the text
+// of all of [lo, hi) at once, whichever the costs above say is cheaper.
+func (ix *Index) run(m *matcher, lo, hi int, t *tally) {
+	if lo >= hi {
+		return
+	}
+	span := float64(hi - lo)
+	share := 1.0
+	if m.filtered {
+		share = m.share(ix)
+	}
+	if !m.searching {
+		t.rows = make([]uint32, 0, int(min(span, share*span*1.1+64)))
+		ix.walkRange(m, lo, hi, t)
+		return
+	}
+	text := float64(ix.textStart[hi] - ix.textStart[lo])
+	parts := float64(ix.scanParts(lo, hi))
+	perRow := span*costRow + share*span*costRowText + share*text*costByte
+	arena := text * costScan / parts
+	if m.codeHits {
+		arena += span * costCodeRow
+	}
+	ix.search(m, lo, hi, t, m.filtered && perRow < arena)
+}
+
+// search tallies the rows of [lo, hi) that m matches, searching with
+// walkRange when perRow, else by a scan of the arena.
+func (ix *Index) search(m *matcher, lo, hi int, t *tally, perRow bool) {
+	if perRow {
+		ix.walkRange(m, lo, hi, t)
+		return
+	}
+	hits := ix.searchRows(&m.fd, lo, hi)
+	if m.codeHits {
+		hits = union(hits, ix.codeRows(m, lo, hi))
+	}
+	ix.walkHits(m, hits, t)
+}
+
+// walkRange tallies the matched rows of [lo, hi). A search tests the
+// dictionary hits, then the row's text.
+func (ix *Index) walkRange(m *matcher, lo, hi int, t *tally) {
+	scopeN, catN, statusN, userN, rows := t.scopeN, t.catN, t.statusN, t.userN, t.rows
+	for i := lo; i < hi; i++ {
+		if m.filtered && !m.others(ix, i) {
+			continue
+		}
+		sc, ca, us := ix.scope[i], ix.cat[i], ix.user[i]
+		sOK, cOK := in(m.scope, sc), in(m.cat, ca)
+		if !sOK && !cOK {
+			continue
+		}
+		if m.searching && !m.userHit[us] && !m.scopeHit[sc] && !m.catHit[ca] && !m.actHit[ix.act[i]] &&
+			!ix.rowContains(&m.fd, i) {
+			continue
+		}
+		if cOK {
+			scopeN[sc]++
+		}
+		if sOK {
+			catN[ca]++
+		}
+		if sOK && cOK {
+			rows = append(rows, uint32(i))
+			statusN[ix.status[i]]++
+			userN[us]++
+		}
+	}
+	t.rows = rows
+}
+
+// walkHits tallies the rows of hits (ascending rows the search matched)
+// that pass the field filters.
+func (ix *Index) walkHits(m *matcher, hits []uint32, t *tally) {
+	rows := make([]uint32, 0, len(hits))
+	for _, r := range hits {
+		i := int(r)
+		if m.filtered && !m.others(ix, i) {
+			continue
+		}
+		sc, ca := ix.scope[i], ix.cat[i]
+		sOK, cOK := in(m.scope, sc), in(m.cat, ca)
+		if cOK {
+			t.scopeN[sc]++
+		}
+		if sOK {
+			t.catN[ca]++
+		}
+		if sOK && cOK {
+			rows = append(rows, r)
+			t.statusN[ix.status[i]]++
+			t.userN[ix.user[i]]++
+		}
+	}
+	t.rows = rows
+}
+
+// codeRows returns, ascending, the rows of [lo, hi) whose user, scope,
+// category or action contains the search term.
+func (ix *Index) codeRows(m *matcher, lo, hi int) []uint32 {
+	type column struct {
+		code []uint32
+		hit  []bool
+	}
+	var cols []column
+	for _, c := range []column{{ix.user, m.userHit}, {ix.scope, m.scopeHit}, {ix.cat, m.catHit}, {ix.act, m.actHit}} {
+		if slices.Contains(c.hit, true) {
+			cols = append(cols, c)
+		}
+	}
+	var out []uint32
+	if len(cols) == 1 {
+		code, hit := cols[0].code[lo:hi], cols[0].hit
+		for k, c := range code {
+			if hit[c] {
+				out = append(out, uint32(lo+k))
+			}
+		}
+		return out
+	}
+	for i := lo; i < hi; i++ {
+		for _, c := range cols {
+			if c.hit[c.code[i]] {
+				out = append(out, uint32(i))
+				break
+			}
+		}
+	}
+	return out
+}
+
+// union merges two ascending lists of rows.
+func union(a, b []uint32) []uint32 {
+	if len(b) == 0 {
+		return a
+	}
+	if len(a) == 0 {
+		return b
+	}
+	out := make([]uint32, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			out = append(out, a[i])
+			i++
+		case a[i] > b[j]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
+}

@@ -1,0 +1,108 @@
+package query
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"unicode/utf8"
+)
+
+// searchTerms are folded terms drawn from ix's text: words, pieces that
+// run across a field's or a row's end (which must not match there),
+// single bytes, invalid UTF-8 and terms that are nowhere.
+func searchTerms(r *rand.Rand, ix *Index, n int) [][]byte {
+	terms := [][]byte{[]byte("zzqxj"), []byte("@"), []byte("."), []byte("\xff"), []byte("🚀")}
+	for range n {
+		i := r.IntN(ix.n)
+		lo, hi := int(ix.textStart[i]), int(ix.textStart[min(i+2, ix.n)])
+		if hi-lo < 2 {
+			continue
+		}
+		switch a := lo + r.IntN(hi-lo-1); r.IntN(3) {
+		case 0: // across the target's end
+			mid := lo + int(ix.textMid[i])
+			terms = append(terms, ix.text[max(lo, mid-1-r.IntN(3)):min(hi, mid+1+r.IntN(3))])
+		case 1: // across the row's end
+			end := int(ix.textStart[i+1])
+			terms = append(terms, ix.text[max(lo, end-1-r.IntN(3)):min(hi, end+1+r.IntN(3))])
+		default:
+			terms = append(terms, ix.text[a:min(hi, a+1+r.IntN(12))])
+		}
+	}
+	return terms
+}
+
+func TestScanRowsMatchesRowByRow(t *testing.T) {
+	evs := append(slices.Clone(simEvents(t, 5_000)), handEvents()...)
+	ix := buildSlice(t, evs)
+	r := rand.New(rand.NewPCG(testSeed(t), 3))
+	for _, term := range searchTerms(r, ix, 200) {
+		if len(term) == 0 {
+			continue
+		}
+		fd := newFinder(slices.Clone(term), ix.freq, ix.freqN)
+		whole := fd
+		whole.whole = true
+		lo := r.IntN(ix.n)
+		hi := lo + r.IntN(ix.n-lo+1)
+		if r.IntN(4) == 0 {
+			lo, hi = 0, ix.n
+		}
+		var want []uint32
+		for i := lo; i < hi; i++ {
+			if bytes.Contains(ix.foldedTarget(i), term) || bytes.Contains(ix.foldedDesc(i), term) {
+				want = append(want, uint32(i))
+			}
+			if got := ix.rowContains(&fd, i); got != (len(want) > 0 && want[len(want)-1] == uint32(i)) {
+				t.Fatalf("rowContains(%q, %d) = %v", term, i, got)
+			}
+		}
+		for parts := range 6 {
+			for _, f := range []*finder{&fd, &whole} {
+				if got := ix.scanSplit(f, lo, hi, parts); !slices.Equal(got, want) && len(got)+len(want) > 0 {
+					t.Fatalf("scanSplit(%q (valid %v, whole %v), %d, %d, %d): %d rows, want %d",
+						term, utf8.Valid(term), f.whole, lo, hi, parts, len(got), len(want))
+				}
+			}
+		}
+	}
+}
+
+// Both plans of a search give the same tally, whatever run would choose.
+func TestSearchPlansAgree(t *testing.T) {
+	evs := append(slices.Clone(simEvents(t, 5_000)), handEvents()...)
+	ix := buildSlice(t, evs)
+	g := newFilterGen(testSeed(t), evs)
+	r := rand.New(rand.NewPCG(testSeed(t), 4))
+	terms := searchTerms(r, ix, 100)
+	for k := range 300 {
+		f, bad := g.filter()
+		if bad {
+			continue
+		}
+		if k%2 == 0 {
+			f.Search = string(terms[r.IntN(len(terms))])
+		}
+		m := ix.newMatcher(f)
+		if !m.searching {
+			continue
+		}
+		lo, hi := ix.timeRange(f.From, f.To)
+		var got [2]tally
+		for p := range got {
+			got[p] = tally{
+				scopeN: make([]int, len(ix.scopeD.vals)), catN: make([]int, len(ix.catD.vals)),
+				statusN: make([]int, len(ix.statusD.vals)), userN: make([]int, len(ix.userD.vals)),
+			}
+			if lo < hi {
+				ix.search(m, lo, hi, &got[p], p == 1)
+			}
+		}
+		a, b := got[0], got[1]
+		if !slices.Equal(a.rows, b.rows) || !slices.Equal(a.scopeN, b.scopeN) || !slices.Equal(a.catN, b.catN) ||
+			!slices.Equal(a.statusN, b.statusN) || !slices.Equal(a.userN, b.userN) {
+			t.Fatalf("filter %+v: the arena scan and the row-by-row test disagree: %d and %d rows", f, len(a.rows), len(b.rows))
+		}
+	}
+}
