@@ -55,10 +55,18 @@
 // sort of (rank, row) pairs. Descending is the ascending order reversed,
 // which puts ties in descending (time, id) order as the contract says.
 //
+// # Persistence and updates
+//
+// WriteTo and ReadIndex (persist.go) store the flat slices as they are,
+// behind a magic, a version and a CRC-32C; derived parts (folded
+// dictionary values, ranks, the rare-byte table) are recomputed on load.
+// Append (append.go) returns a new snapshot with a sync's events in their
+// (timestamp, id) places, folding only the new text.
+//
 // # Later
 //
-// The layout is meant to be persisted as is (flat slices, offsets rather
-// than pointers). A term whose bytes are all common (a 5% byte) scans at
-// ~2 GB/s a core; an n-gram index, as PERF-NOTES measures, would go below
-// any scan.
+// Wiring: write the index beside the cache after a sync, load it at open
+// and fall back to Build on ErrIndexFormat. A term whose bytes are all
+// common (a 5% byte) scans at ~2 GB/s a core; an n-gram index, as
+// PERF-NOTES measures, would go below any scan.
 package query

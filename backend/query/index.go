@@ -37,6 +37,8 @@ type Index struct {
 	// Ranks of target and description per row, built on the first sort by
 	// them (a comparison sort of every row, too costly for every Build).
 	targetRank, descRank lazyRank
+
+	idx idIndex // ids by hash, for Append's dedupe (append.go)
 }
 
 type lazyRank struct {

@@ -1,0 +1,230 @@
+package query
+
+import (
+	"cmp"
+	"fmt"
+	"hash/maphash"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+)
+
+// Append returns a new Index holding ix's events and the new ones among
+// events; ix is left as it was, and so are its Results. An event is new
+// unless its id is in ix or earlier in events (the store's dedupe: the
+// first copy wins). Events may be older than ix's newest: each lands in
+// its (time, id) place, so the result queries as Build over all the events
+// would. With nothing new, Append returns ix itself.
+//
+// The cost is the new events (folded, coded, sorted) plus one copy of the
+// columns and arenas; existing text is not folded again and dictionaries
+// grow by their new values only. The first Append on an index also hashes
+// its ids once (the result inherits the hashes).
+func (ix *Index) Append(events []audit.Event) (*Index, error) {
+	ids := ix.ids()
+	seen := make(map[string]struct{}, len(events))
+	add := make([]*audit.Event, 0, len(events))
+	for i := range events {
+		e := &events[i]
+		if e.Time.Before(minTime) || e.Time.After(maxTime) {
+			return nil, fmt.Errorf("query: append: event %q: time %s is outside 1678-2262", e.ID, e.Time)
+		}
+		if _, dup := seen[e.ID]; dup {
+			continue
+		}
+		seen[e.ID] = struct{}{}
+		if ids.has(ix, e.ID) {
+			continue
+		}
+		add = append(add, e)
+	}
+	if len(add) == 0 {
+		return ix, nil
+	}
+	if ix.n+len(add) > 1<<32-1 {
+		return nil, fmt.Errorf("query: append: over %d events", 1<<32-1) // row numbers are uint32
+	}
+	slices.SortFunc(add, func(a, b *audit.Event) int {
+		return cmp.Or(cmp.Compare(a.Time.UnixNano(), b.Time.UnixNano()), strings.Compare(a.ID, b.ID))
+	})
+
+	// The new rows, coded into copies of ix's dictionaries.
+	b := &builder{fo: newFolder(), sorted: true, ix: &Index{
+		scopeD: ix.scopeD.clone(), catD: ix.catD.clone(), actD: ix.actD.clone(),
+		statusD: ix.statusD.clone(), userD: ix.userD.clone(), wsD: ix.wsD.clone(),
+		rawStart: []uint64{0}, textStart: []uint64{0},
+	}}
+	for _, e := range add {
+		if err := b.add(e); err != nil {
+			return nil, fmt.Errorf("query: append: %w", err)
+		}
+	}
+	nw := b.ix
+	nw.scopeD.extend(&b.fo, true)
+	nw.catD.extend(&b.fo, true)
+	nw.actD.extend(&b.fo, true)
+	nw.userD.extend(&b.fo, true)
+	nw.statusD.extend(&b.fo, false)
+	nw.wsD.finish()
+
+	// pos[j]: the old row new row j goes before.
+	pos := make([]int, len(add))
+	lo := 0
+	for j, e := range add {
+		t := nw.ts[j]
+		r, _ := slices.BinarySearch(ix.ts[lo:], t)
+		r += lo
+		for r < ix.n && ix.ts[r] == t && string(ix.field(r, 0)) < e.ID {
+			r++
+		}
+		pos[j], lo = r, r
+	}
+
+	out := &Index{
+		n:       ix.n + nw.n,
+		ts:      mergeRows(ix.ts, nw.ts, pos),
+		scope:   mergeRows(ix.scope, nw.scope, pos),
+		cat:     mergeRows(ix.cat, nw.cat, pos),
+		act:     mergeRows(ix.act, nw.act, pos),
+		status:  mergeRows(ix.status, nw.status, pos),
+		user:    mergeRows(ix.user, nw.user, pos),
+		ws:      mergeRows(ix.ws, nw.ws, pos),
+		rawEnd:  mergeRows(ix.rawEnd, nw.rawEnd, pos),
+		textMid: mergeRows(ix.textMid, nw.textMid, pos),
+		scopeD:  nw.scopeD, catD: nw.catD, actD: nw.actD, statusD: nw.statusD, userD: nw.userD, wsD: nw.wsD,
+	}
+	out.raw, out.rawStart = mergeArena(ix.raw, ix.rawStart, nw.raw, nw.rawStart, pos)
+	out.text, out.textStart = mergeArena(ix.text, ix.textStart, nw.text, nw.textStart, pos)
+	out.freq = byteFreq(out.text)
+	for _, c := range out.freq {
+		out.freqN += int(c)
+	}
+	keys := ids.merged(ix.n, add, pos)
+	out.idx.once.Do(func() { out.idx.keys = keys })
+	return out, nil
+}
+
+// mergeRows returns old with add[j] inserted before old[pos[j]] (pos
+// ascending).
+func mergeRows[T any](old, add []T, pos []int) []T {
+	out := make([]T, 0, len(old)+len(add))
+	prev := 0
+	for j, p := range pos {
+		out = append(out, old[prev:p]...)
+		out = append(out, add[j])
+		prev = p
+	}
+	return append(out, old[prev:]...)
+}
+
+// mergeArena is mergeRows for an arena and its n+1 row offsets.
+func mergeArena(old []byte, oldStart []uint64, add []byte, addStart []uint64, pos []int) ([]byte, []uint64) {
+	n := len(oldStart) - 1
+	arena := make([]byte, 0, len(old)+len(add))
+	start := make([]uint64, 0, len(oldStart)+len(addStart)-1)
+	oldRows := func(a, b int) {
+		delta := uint64(len(arena)) - oldStart[a] // >= 0: rows before a are copied
+		for _, s := range oldStart[a:b] {
+			start = append(start, s+delta)
+		}
+		arena = append(arena, old[oldStart[a]:oldStart[b]]...)
+	}
+	prev := 0
+	for j, p := range pos {
+		oldRows(prev, p)
+		start = append(start, uint64(len(arena)))
+		arena = append(arena, add[addStart[j]:addStart[j+1]]...)
+		prev = p
+	}
+	oldRows(prev, n)
+	return arena, append(start, uint64(len(arena)))
+}
+
+// clone is a copy of d that codes can be added to without changing d.
+func (d *dict) clone() *dict {
+	return &dict{vals: slices.Clone(d.vals), folded: slices.Clone(d.folded), count: slices.Clone(d.count), lookup: maps.Clone(d.lookup)}
+}
+
+// extend folds the values added since clone (when searched) and ranks all.
+func (d *dict) extend(fo *folder, searched bool) {
+	if searched {
+		for len(d.folded) < len(d.vals) {
+			d.folded = append(d.folded, fo.string(d.vals[len(d.folded)]))
+		}
+	}
+	d.rank = denseRanks(len(d.vals), func(a, b int) int { return strings.Compare(d.vals[a], d.vals[b]) })
+}
+
+func (d *wsDict) clone() *wsDict {
+	return &wsDict{refs: slices.Clone(d.refs), count: slices.Clone(d.count), lookup: maps.Clone(d.lookup)}
+}
+
+// idIndex finds a row by id: per row, the top 32 bits of its id's hash
+// then the row, in one ascending uint64. A hash match is checked against
+// the row's id. It is built on the first Append and handed on to the index
+// Append returns.
+type idIndex struct {
+	once sync.Once
+	keys []uint64
+}
+
+// idSeed is per process: the hashes are never persisted.
+var idSeed = maphash.MakeSeed()
+
+func idKey(h uint64, row int) uint64 { return h&^(1<<32-1) | uint64(row) }
+
+func (ix *Index) ids() *idIndex {
+	ix.idx.once.Do(func() {
+		keys := make([]uint64, ix.n)
+		for i := range keys {
+			keys[i] = idKey(maphash.Bytes(idSeed, ix.field(i, 0)), i)
+		}
+		slices.Sort(keys)
+		ix.idx.keys = keys
+	})
+	return &ix.idx
+}
+
+// has says whether a row of ix has the id.
+func (x *idIndex) has(ix *Index, id string) bool {
+	h := idKey(maphash.String(idSeed, id), 0)
+	k, _ := slices.BinarySearch(x.keys, h)
+	for ; k < len(x.keys) && x.keys[k]>>32 == h>>32; k++ {
+		if string(ix.field(int(uint32(x.keys[k])), 0)) == id {
+			return true
+		}
+	}
+	return false
+}
+
+// merged is the keys of the index Append builds: the old rows renumbered
+// around the inserted ones (add[j] at row pos[j]+j), and the new rows.
+func (x *idIndex) merged(n int, add []*audit.Event, pos []int) []uint64 {
+	newRow := make([]uint32, n) // old row -> row in the new index
+	j := 0
+	for r := range n {
+		for j < len(pos) && pos[j] <= r {
+			j++
+		}
+		newRow[r] = uint32(r + j)
+	}
+	fresh := make([]uint64, len(add))
+	for j, e := range add {
+		fresh[j] = idKey(maphash.String(idSeed, e.ID), pos[j]+j)
+	}
+	slices.Sort(fresh)
+	out := make([]uint64, 0, len(x.keys)+len(fresh))
+	f := 0
+	for _, k := range x.keys {
+		k = k&^(1<<32-1) | uint64(newRow[uint32(k)])
+		for f < len(fresh) && fresh[f] < k {
+			out = append(out, fresh[f])
+			f++
+		}
+		out = append(out, k)
+	}
+	return append(out, fresh[f:]...)
+}
