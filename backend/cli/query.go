@@ -54,13 +54,7 @@ func queryCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 		}
 		mgr := session.New(st, slog.New(slog.DiscardHandler))
 		defer func() { _ = mgr.Close() }() // read only
-		cache, err := mgr.Cache(p)
-		if err != nil {
-			return err
-		}
-		ix, err := query.Build(ctx, func(fn func(audit.Event) error) error {
-			return cache.Scan(ctx, time.Time{}, time.Time{}, fn)
-		})
+		ix, err := mgr.Index(ctx, p)
 		if err != nil {
 			return err
 		}

@@ -49,6 +49,14 @@ type lazyRank struct {
 // Len is the number of events in the index.
 func (ix *Index) Len() int { return ix.n }
 
+// Newest is the newest event's timestamp, zero for an empty index.
+func (ix *Index) Newest() time.Time {
+	if ix.n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ix.ts[ix.n-1]).UTC()
+}
+
 // field returns raw field k (0 id, 1 target, 2 description, 3 source_ip,
 // 4 details) of row i.
 func (ix *Index) field(i, k int) []byte {

@@ -17,6 +17,7 @@ import (
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/auditapi"
 	"github.com/auditdesk/auditdesk/backend/ingest"
+	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/settings"
 	"github.com/auditdesk/auditdesk/backend/store"
 )
@@ -27,9 +28,10 @@ type Manager struct {
 	log      *slog.Logger
 	now      func() time.Time
 
-	mu     sync.Mutex
-	caches map[string]*store.Store // by profile key
-	runs   map[string]*running     // by profile key
+	mu      sync.Mutex
+	caches  map[string]*store.Store // by profile key
+	runs    map[string]*running     // by profile key
+	indexes map[string]*query.Index // by profile key: the last made or saved
 }
 
 type running struct {
@@ -40,7 +42,7 @@ type running struct {
 
 // New returns a Manager over a data dir.
 func New(st *settings.Store, log *slog.Logger) *Manager {
-	return &Manager{settings: st, log: log, now: time.Now, caches: map[string]*store.Store{}, runs: map[string]*running{}}
+	return &Manager{settings: st, log: log, now: time.Now, caches: map[string]*store.Store{}, runs: map[string]*running{}, indexes: map[string]*query.Index{}}
 }
 
 // Settings is the data dir the manager works in.

@@ -1,0 +1,172 @@
+package session
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/query"
+	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/simulator"
+)
+
+// lockedLog collects log lines from any goroutine.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+func count(t *testing.T, m *Manager, p settings.Profile) int {
+	t.Helper()
+	ix, err := m.Index(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Query(audit.Filter{}, audit.DefaultSort, query.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Total
+}
+
+func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
+	c := &testClock{now: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	// The platform as it is now; later, the same platform two hours on (a
+	// simulator's history ends where its clock stood when it was made).
+	newSim := func() *simulator.Server {
+		sim, err := simulator.New(simulator.Config{Events: 20000, Span: 48 * time.Hour, Seed: 4, Clock: c.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sim
+	}
+	var current atomic.Pointer[simulator.Server]
+	current.Store(newSim())
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		current.Load().Handler().ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	sim := current.Load()
+	st, err := settings.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	m := New(st, log)
+	m.now = c.Now
+	req := SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner}
+	res, err := m.Sync(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Profile
+	if got := count(t, m, p); int64(got) != res.Cache.Events {
+		t.Fatalf("index counts %d, the cache %d", got, res.Cache.Events)
+	}
+	path := m.indexPath(p)
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != settings.FileMode {
+		t.Fatalf("saved index: %v, %v; want an owner-only file", fi, err)
+	}
+	saved := fi.ModTime()
+
+	// Another process opens the profile: the saved index is used as is.
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var logged lockedLog
+	m2 := New(st, slog.New(slog.NewTextHandler(&logged, nil)))
+	m2.now = c.Now
+	if got := count(t, m2, p); int64(got) != res.Cache.Events {
+		t.Fatalf("loaded index counts %d, want %d", got, res.Cache.Events)
+	}
+	if fi, _ := os.Stat(path); !fi.ModTime().Equal(saved) {
+		t.Error("a current saved index was written again")
+	}
+
+	// A later sync adds events; the index catches up and is saved again.
+	seen := map[string]bool{}
+	for _, e := range sim.Visible(sim.Tokens().Owner, c.Now()) {
+		seen[e.ID] = true
+	}
+	c.Advance(2 * time.Hour)
+	sim = newSim()
+	current.Store(sim)
+	res2, err := m2.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res2.Run.New == 0 {
+		t.Fatal("the second sync found nothing new: the test shows nothing")
+	}
+	if got := count(t, m2, p); int64(got) != res2.Cache.Events {
+		t.Fatalf("after catch-up the index counts %d, the cache %d", got, res2.Cache.Events)
+	}
+	if strings.Contains(logged.String(), "building the query index") {
+		t.Error("the index was rebuilt from the cache; want it loaded, then caught up by Append")
+	}
+	// The cache keeps what the platform has since dropped off its window.
+	for _, e := range sim.Visible(sim.Tokens().Owner, c.Now()) {
+		seen[e.ID] = true
+	}
+	if int64(len(seen)) != res2.Cache.Events {
+		t.Fatalf("the cache holds %d, the platform showed %d over both syncs", res2.Cache.Events, len(seen))
+	}
+
+	// A damaged file is rebuilt, not trusted.
+	if err := m2.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte("ADXQIDX\ngarbage"), settings.FileMode); err != nil {
+		t.Fatal(err)
+	}
+	m3 := New(st, slog.New(slog.NewTextHandler(&logged, nil)))
+	defer func() { _ = m3.Close() }()
+	if got := count(t, m3, p); int64(got) != res2.Cache.Events {
+		t.Fatalf("after a damaged index file: %d, want %d", got, res2.Cache.Events)
+	}
+	if fi, _ := os.Stat(path); fi.Size() < 1000 {
+		t.Error("the damaged index file was not replaced")
+	}
+	if !strings.Contains(logged.String(), "building the query index") {
+		t.Error("a damaged index file did not lead to a rebuild")
+	}
+}
