@@ -24,6 +24,24 @@ func TestOpenLocked(t *testing.T) {
 	}
 }
 
+func TestOpenLockedTouchesNothing(t *testing.T) {
+	dir := t.TempDir()
+	openT(t, dir)
+	// An empty log file, as another process's fresh one may be for an instant.
+	empty := filepath.Join(dir, "000099.vlog")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, dir)
+	if _, err := Open(dir); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second Open: %v, want ErrLocked", err)
+	}
+	after := snapshot(t, dir)
+	if _, ok := after[empty]; !ok || len(after) != len(before) {
+		t.Fatalf("a second Open of a cache in use renamed its files: before %d files, after %d", len(before), len(after))
+	}
+}
+
 // snapshot reads every file of dir.
 func snapshot(t *testing.T, dir string) map[string]string {
 	t.Helper()

@@ -166,6 +166,7 @@ func preflight(dir string, log *slog.Logger) error {
 		return &OpenError{Dir: dir, Cause: err}
 	}
 	var manifest, data bool
+	busy := inUse(dir)
 	for _, e := range entries {
 		name, ext := e.Name(), filepath.Ext(e.Name())
 		switch {
@@ -175,6 +176,9 @@ func preflight(dir string, log *slog.Logger) error {
 			data = true
 		case ext == ".vlog" || ext == ".mem":
 			data = data || ext == ".vlog"
+			if busy {
+				continue // another AuditDesk has it open: its files are its own
+			}
 			info, err := e.Info()
 			if err != nil || !info.Mode().IsRegular() || info.Size() != 0 {
 				continue
