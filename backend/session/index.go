@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -115,32 +116,10 @@ func (m *Manager) loadIndex(p settings.Profile) *query.Index {
 	return ix
 }
 
-// saveIndex writes the index to a temp file beside its place and renames
-// it there, so a reader never sees half a file.
-func (m *Manager) saveIndex(p settings.Profile, ix *query.Index) (err error) {
-	path := m.indexPath(p)
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+indexFile+".*.tmp")
-	if err != nil {
+// saveIndex writes the index beside the cache, atomically.
+func (m *Manager) saveIndex(p settings.Profile, ix *query.Index) error {
+	return settings.WriteAtomic(m.indexPath(p), func(w io.Writer) error {
+		_, err := ix.WriteTo(w)
 		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if err = tmp.Chmod(settings.FileMode); err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	if _, err = ix.WriteTo(w); err != nil {
-		return err
-	}
-	if err = w.Flush(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	})
 }

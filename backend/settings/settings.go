@@ -4,9 +4,11 @@
 package settings
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -149,10 +151,19 @@ func (s *Store) OpenLog() (*os.File, error) {
 	return f, nil
 }
 
-// WriteFileAtomic writes data to a temp file beside path, syncs it and
-// renames it over path, so a reader sees the old file or the new one, never
-// a part. The file is owner-only.
-func WriteFileAtomic(path string, data []byte) (err error) {
+// WriteFileAtomic writes data to path with WriteAtomic.
+func WriteFileAtomic(path string, data []byte) error {
+	return WriteAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteAtomic has write fill a temp file beside path, syncs it and renames
+// it over path, so a reader sees the old file or the new one, never a part.
+// The file is owner-only; on any failure the temp file is removed and path
+// is untouched.
+func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("settings: write %s: %w", path, err)
@@ -161,24 +172,26 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 		if err != nil {
 			_ = tmp.Close()
 			_ = os.Remove(tmp.Name())
+			err = fmt.Errorf("settings: write %s: %w", path, err)
 		}
 	}()
 	if err = tmp.Chmod(FileMode); err != nil {
-		return fmt.Errorf("settings: write %s: %w", path, err)
+		return err
 	}
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("settings: write %s: %w", path, err)
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	if err = write(w); err != nil {
+		return err
+	}
+	if err = w.Flush(); err != nil {
+		return err
 	}
 	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("settings: write %s: %w", path, err)
+		return err
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("settings: write %s: %w", path, err)
+		return err
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("settings: write %s: %w", path, err)
-	}
-	return nil
+	return os.Rename(tmp.Name(), path)
 }
 
 // ErrNoProfile is returned by work that needs a profile when none exists
