@@ -86,6 +86,7 @@ type App struct {
 	mgr     *session.Manager
 	tokens  *Tokens
 	demo    *demo
+	views   views
 
 	mu     sync.Mutex
 	cancel context.CancelFunc // of the running sync
@@ -296,7 +297,9 @@ func (a *App) sync(req session.SyncRequest) (Status, error) {
 		}
 	}
 	req.OnProgress = func(p ingest.Progress) { a.emit.Emit(EventSyncProgress, SyncProgress{Profile: name, Progress: p}) }
-	_, err := a.mgr.Sync(ctx, req)
+	res, err := a.mgr.Sync(ctx, req)
+	// What a failed or cancelled run finished is in the index too.
+	a.indexSynced(res.Profile, res.Index)
 	if t, ok := a.emit.(*ThrottledEmitter); ok {
 		t.Flush()
 	}

@@ -220,6 +220,19 @@ func (r *recordingEmitter) Emit(name string, data any) {
 	r.got = append(r.got, data)
 }
 
+// named is what was emitted under name, in order.
+func (r *recordingEmitter) named(name string) []any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []any
+	for i, n := range r.name {
+		if n == name {
+			out = append(out, r.got[i])
+		}
+	}
+	return out
+}
+
 func TestThrottledEmitterPerName(t *testing.T) {
 	rec := &recordingEmitter{}
 	e := NewThrottledEmitter(rec, 1<<40) // never elapses within a test

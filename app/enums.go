@@ -50,6 +50,7 @@ var AllErrorCodes = []struct {
 	{CodeForbidden, "Forbidden"},
 	{CodeOffline, "Offline"},
 	{CodeCacheLocked, "CacheLocked"},
+	{CodeQueryGone, "QueryGone"},
 }
 
 // Enums lists everything for options.App.EnumBind.

@@ -27,6 +27,7 @@ const (
 	CodeForbidden    ErrorCode = "forbidden"
 	CodeOffline      ErrorCode = "offline"
 	CodeCacheLocked  ErrorCode = "cache_locked"
+	CodeQueryGone    ErrorCode = "query_gone"
 )
 
 // UIError is what every bound method's error becomes in the frontend:
@@ -65,6 +66,7 @@ var codes = []struct {
 	{auditapi.ErrUnavailable, CodeOffline},
 	{auditapi.ErrRateLimited, CodeOffline},
 	{store.ErrLocked, CodeCacheLocked},
+	{ErrQueryGone, CodeQueryGone},
 	{auditapi.ErrInvalidRequest, CodeInvalidInput},
 }
 

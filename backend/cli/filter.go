@@ -28,41 +28,19 @@ func addFilterFlags(fs *flag.FlagSet) *filterArgs {
 	return a
 }
 
-// location is the --tz zone, UTC by default.
-func (a *filterArgs) location() (*time.Location, error) {
-	switch a.tz {
-	case "", "UTC", "utc":
-		return time.UTC, nil
-	case "Local", "local":
-		return time.Local, nil
-	}
-	loc, err := time.LoadLocation(a.tz)
-	if err != nil {
-		return nil, badFlag("tz", "%q is not a time zone; use an IANA name such as Asia/Tokyo, or UTC", a.tz)
-	}
-	return loc, nil
-}
-
-// filter builds and validates the filter; errors name the flag.
+// filter builds and validates the filter, through the same audit.FilterText
+// as the window's filter bar; errors name the flag.
 func (a *filterArgs) filter() (audit.Filter, *time.Location, error) {
-	loc, err := a.location()
-	if err != nil {
-		return audit.Filter{}, nil, err
-	}
-	f := audit.Filter{
+	return audit.FilterText{
 		Search:     a.search,
-		Scope:      audit.Scope(a.scope),
+		Scope:      a.scope,
 		Categories: a.categories,
 		Actions:    a.actions,
-		Status:     audit.Status(a.status),
+		Status:     a.status,
 		Users:      a.users,
 		Workspace:  a.workspace,
-	}
-	if f.From, err = audit.ParseTime("from", a.from, loc); err != nil {
-		return f, nil, err
-	}
-	if f.To, err = audit.ParseTime("to", a.to, loc); err != nil {
-		return f, nil, err
-	}
-	return f, loc, f.Validate()
+		From:       a.from,
+		To:         a.to,
+		TimeZone:   a.tz,
+	}.Parse()
 }

@@ -267,6 +267,9 @@ func checkHistogram(h []Bucket, matched []audit.Event, loc *time.Location) error
 		if i > 0 && !u.next(h[i-1].Start, loc).Equal(b.Start) {
 			return fmt.Errorf("bucket %d at %s does not follow %s", i, b.Start, h[i-1].Start)
 		}
+		if end := u.next(b.Start, loc); !b.End.Equal(end) {
+			return fmt.Errorf("bucket %d at %s ends at %s, want %s", i, b.Start, b.End, end)
+		}
 	}
 	want := make([]int, len(h))
 	for _, e := range matched {

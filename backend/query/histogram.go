@@ -110,6 +110,7 @@ func (ix *Index) histogram(rows []uint32, loc *time.Location) []Bucket {
 	nextT := u.next(cur.Start, loc)
 	var out []Bucket
 	for i := 0; ; {
+		cur.End = nextT
 		if nextT.After(maxTime) {
 			cur.Count += len(rows) - i
 			break

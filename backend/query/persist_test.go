@@ -31,7 +31,7 @@ func sameQuery(t *testing.T, want, got *Index, f audit.Filter, s audit.Sort, loc
 	if rg.Total != rw.Total || !facetsEqual(rg.Facets, rw.Facets) {
 		t.Fatalf("Query(%+v, %v): Total %d facets %+v\nwant Total %d facets %+v", f, s, rg.Total, rg.Facets, rw.Total, rw.Facets)
 	}
-	if !slices.EqualFunc(rg.Histogram, rw.Histogram, func(a, b Bucket) bool { return a.Start.Equal(b.Start) && a.Count == b.Count }) {
+	if !slices.EqualFunc(rg.Histogram, rw.Histogram, func(a, b Bucket) bool { return a.Start.Equal(b.Start) && a.End.Equal(b.End) && a.Count == b.Count }) {
 		t.Fatalf("Query(%+v, %v): histogram\n%v\nwant\n%v", f, s, rg.Histogram, rw.Histogram)
 	}
 	a, b := rg.Rows(0, rg.Total), rw.Rows(0, rw.Total)

@@ -32,11 +32,11 @@ type Facets struct {
 	Users                        []Count
 }
 
-// Bucket is one histogram bar: events with Start <= time < the next
-// bucket's Start.
+// Bucket is one histogram bar: events with Start <= time < End; End is
+// the next bucket's Start.
 type Bucket struct {
-	Start time.Time
-	Count int
+	Start, End time.Time
+	Count      int
 }
 
 // Result is one query's answer over one Index snapshot. It stays valid,

@@ -98,6 +98,13 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := res.Profile
+	// The sync itself leaves the index current and saved.
+	if res.Index == nil || int64(res.Index.Len()) != res.Cache.Events {
+		t.Fatalf("the sync's index: %v, want one of the cache's %d events", res.Index, res.Cache.Events)
+	}
+	if _, err := os.Stat(m.indexPath(p)); err != nil {
+		t.Fatalf("the sync did not save the index: %v", err)
+	}
 	if got := count(t, m, p); int64(got) != res.Cache.Events {
 		t.Fatalf("index counts %d, the cache %d", got, res.Cache.Events)
 	}
@@ -136,6 +143,9 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 	}
 	if res2.Run.New == 0 {
 		t.Fatal("the second sync found nothing new: the test shows nothing")
+	}
+	if res2.Index == nil || int64(res2.Index.Len()) != res2.Cache.Events {
+		t.Fatalf("the second sync's index: %v, want the cache's %d events", res2.Index, res2.Cache.Events)
 	}
 	if got := count(t, m2, p); int64(got) != res2.Cache.Events {
 		t.Fatalf("after catch-up the index counts %d, the cache %d", got, res2.Cache.Events)

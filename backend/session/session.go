@@ -102,7 +102,10 @@ type SyncResult struct {
 	Profile settings.Profile
 	Run     ingest.Result
 	Cache   store.Stats
-	Joined  bool // this request joined a sync already running
+	// Index is the profile's query index with what the run saved, nil when
+	// it could not be brought up to date (the next open builds it).
+	Index  *query.Index
+	Joined bool // this request joined a sync already running
 }
 
 // ErrMemberRole is returned for a token that may not read the audit log.
@@ -205,7 +208,14 @@ func (m *Manager) sync(ctx context.Context, client *auditapi.Client, p settings.
 	m.log.Info("sync ended", "profile", p.Name, "pages", run.Pages, "events", run.Events,
 		"new", run.New, "duplicates", run.Duplicates, "waits", run.Waits, "restarts", run.Restarts,
 		"cached", stats.Events, "err", p.LastSyncError)
-	return SyncResult{Profile: p, Run: run, Cache: stats}, runErr
+	// The pages a failed or cancelled run finished are in the cache too:
+	// the index takes them in now (appending, not rebuilding), and is saved,
+	// so the next open, in the window or by `auditdesk query`, is quick.
+	ix, err := m.Index(context.WithoutCancel(ctx), p)
+	if err != nil {
+		m.log.Warn("update the query index after a sync", "profile", p.Name, "err", err)
+	}
+	return SyncResult{Profile: p, Run: run, Cache: stats, Index: ix}, runErr
 }
 
 // OneLine is an error's message on one line.

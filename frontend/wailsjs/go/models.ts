@@ -9,8 +9,24 @@ export namespace app {
 	    InvalidInput = "invalid_input",
 	    NoProfile = "no_profile",
 	    Offline = "offline",
+	    QueryGone = "query_gone",
 	    TokenNeeded = "token_needed",
 	    Unauthenticated = "unauthenticated",
+	}
+	export interface Bucket {
+	    start: string;
+	    end: string;
+	    count: number;
+	}
+	export interface FacetCount {
+	    value: string;
+	    n: number;
+	}
+	export interface Facets {
+	    scopes: FacetCount[];
+	    categories: FacetCount[];
+	    statuses: FacetCount[];
+	    users: FacetCount[];
 	}
 	export interface Profile {
 	    name: string;
@@ -20,6 +36,41 @@ export namespace app {
 	    role: audit.Role;
 	    workspaces: string[];
 	    demo: boolean;
+	}
+	export interface QueryRequest {
+	    filter: audit.FilterText;
+	    sort: string;
+	    desc: boolean;
+	}
+	export interface QueryResult {
+	    id: number;
+	    total: number;
+	    events: number;
+	    newest: string;
+	    facets: Facets;
+	    histogram: Bucket[];
+	    sort: string;
+	    timeZone: string;
+	    elapsedMs: number;
+	}
+	export interface Row {
+	    id: string;
+	    timestamp: string;
+	    time: string;
+	    user: string;
+	    scope: string;
+	    category: string;
+	    action: string;
+	    target: string;
+	    status: string;
+	    description: string;
+	    workspace: string;
+	    workspaceId: string;
+	}
+	export interface RowsResult {
+	    queryId: number;
+	    offset: number;
+	    rows: Row[];
 	}
 	export interface ScopeCategories {
 	    scope: audit.Scope;
@@ -45,6 +96,11 @@ export namespace app {
 
 export namespace audit {
 	
+	export enum Role {
+	    ORGANIZATION_OWNER = "ORGANIZATION_OWNER",
+	    WORKSPACE_ADMIN = "WORKSPACE_ADMIN",
+	    WORKSPACE_MEMBER = "WORKSPACE_MEMBER",
+	}
 	export enum Scope {
 	    Billing = "Billing",
 	    Organization = "Organization",
@@ -55,10 +111,17 @@ export namespace audit {
 	    FAILED = "FAILED",
 	    SUCCESS = "SUCCESS",
 	}
-	export enum Role {
-	    ORGANIZATION_OWNER = "ORGANIZATION_OWNER",
-	    WORKSPACE_ADMIN = "WORKSPACE_ADMIN",
-	    WORKSPACE_MEMBER = "WORKSPACE_MEMBER",
+	export interface FilterText {
+	    search: string;
+	    scope: string;
+	    categories: string[];
+	    actions: string[];
+	    status: string;
+	    users: string[];
+	    workspace: string;
+	    from: string;
+	    to: string;
+	    timeZone: string;
 	}
 
 }

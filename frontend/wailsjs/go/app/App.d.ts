@@ -12,7 +12,11 @@ export function OpenDemo():Promise<app.Status>;
 
 export function ProvideToken(arg1:string):Promise<app.Status>;
 
+export function Query(arg1:app.QueryRequest):Promise<app.QueryResult>;
+
 export function Refresh():Promise<app.Status>;
+
+export function Rows(arg1:number,arg2:number,arg3:number):Promise<app.RowsResult>;
 
 export function Scopes():Promise<Array<app.ScopeCategories>>;
 

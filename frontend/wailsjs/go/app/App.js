@@ -22,8 +22,16 @@ export function ProvideToken(arg1) {
   return window['go']['app']['App']['ProvideToken'](arg1);
 }
 
+export function Query(arg1) {
+  return window['go']['app']['App']['Query'](arg1);
+}
+
 export function Refresh() {
   return window['go']['app']['App']['Refresh']();
+}
+
+export function Rows(arg1, arg2, arg3) {
+  return window['go']['app']['App']['Rows'](arg1, arg2, arg3);
 }
 
 export function Scopes() {

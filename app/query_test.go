@@ -1,0 +1,265 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/cli"
+)
+
+// queryFilters are the filter bar's kinds, each as the window sends it and
+// as `auditdesk query` takes it.
+func queryFilters(user, action string) []struct {
+	ft   audit.FilterText
+	args []string
+} {
+	return []struct {
+		ft   audit.FilterText
+		args []string
+	}{
+		{audit.FilterText{}, nil},
+		{audit.FilterText{Search: "GPU"}, []string{"--search", "GPU"}},
+		{audit.FilterText{Search: "gpu", Status: "FAILED"}, []string{"--search", "gpu", "--status", "FAILED"}},
+		{audit.FilterText{Scope: "Service", Categories: []string{"AI Notebook", "GPU Container"}}, []string{"--scope", "Service", "--category", "AI Notebook", "--category", "GPU Container"}},
+		{audit.FilterText{Users: []string{user}}, []string{"--user", user}},
+		{audit.FilterText{Actions: []string{action}, Status: "SUCCESS"}, []string{"--action", action, "--status", "SUCCESS"}},
+		{audit.FilterText{From: "2026-01-01", To: "2026-11-01", TimeZone: "Asia/Tokyo"}, []string{"--from", "2026-01-01", "--to", "2026-11-01", "--tz", "Asia/Tokyo"}},
+		{audit.FilterText{Search: "a", Scope: "Billing", From: "2025-06-01T00:00:00Z"}, []string{"--search", "a", "--scope", "Billing", "--from", "2025-06-01T00:00:00Z"}},
+	}
+}
+
+// The window's counts are `auditdesk query`'s on the same filter: both read
+// the same saved index through audit.FilterText.
+func TestQueryCountsMatchTheCommandLine(t *testing.T) {
+	a, _ := demoApp(t, DemoOptions{Events: 4000})
+	if _, err := a.OpenDemo(); err != nil {
+		t.Fatal(err)
+	}
+	all, err := a.Query(QueryRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Total < 3900 || all.Total != all.Events {
+		t.Fatalf("the unfiltered query: %d of %d", all.Total, all.Events)
+	}
+	top, err := a.Rows(all.ID, 0, 1)
+	if err != nil || len(top.Rows) != 1 {
+		t.Fatalf("Rows: %v, %v", top, err)
+	}
+	filters := queryFilters(top.Rows[0].User, top.Rows[0].Action)
+	want := make([]int, len(filters))
+	for i, f := range filters {
+		res, err := a.Query(QueryRequest{Filter: f.ft})
+		if err != nil {
+			t.Fatalf("Query(%+v): %v", f.ft, err)
+		}
+		want[i] = res.Total
+	}
+	if slices.Min(want[1:]) == 0 || slices.Max(want[1:]) == all.Total {
+		t.Fatalf("the filters' counts %v do not narrow %d events: the test shows nothing", want, all.Total)
+	}
+	a.Shutdown(context.Background()) // the command line opens the cache itself
+
+	for i, f := range filters {
+		var out, errOut bytes.Buffer
+		args := append([]string{"query", "--data", a.store.Dir(), "--json"}, f.args...)
+		if code := cli.Run(context.Background(), args, cli.Env{Stdout: &out, Stderr: &errOut}); code != cli.ExitOK {
+			t.Fatalf("auditdesk %s: exit %d: %s", strings.Join(args, " "), code, errOut.String())
+		}
+		if got := strings.Count(out.String(), "\n"); got != want[i] {
+			t.Errorf("filter %+v: the window counts %d, auditdesk query prints %d", f.ft, want[i], got)
+		}
+	}
+}
+
+func TestQueryFacetsRowsAndZone(t *testing.T) {
+	a, _ := demoApp(t, DemoOptions{Events: 3000})
+	if _, err := a.OpenDemo(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Query(QueryRequest{Filter: audit.FilterText{Scope: "Service", TimeZone: "Asia/Tokyo"}, Sort: audit.SortUser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Sort != "user:asc" || res.TimeZone != "Asia/Tokyo" || res.Total == 0 {
+		t.Fatalf("result: %+v", res)
+	}
+	// With a scope chosen, Categories are exactly that scope's.
+	n := 0
+	for _, c := range res.Facets.Categories {
+		if slices.Contains(audit.KnownCategories[audit.ScopeBilling], c.Value) {
+			t.Errorf("category %q of Billing listed under Service", c.Value)
+		}
+		one, err := a.Query(QueryRequest{Filter: audit.FilterText{Scope: "Service", Categories: []string{c.Value}}})
+		if err != nil || one.Total != c.N || c.N == 0 {
+			t.Errorf("category %q counts %d; querying it gives %d, %v", c.Value, c.N, one.Total, err)
+		}
+		n += c.N
+	}
+	if n != res.Total {
+		t.Errorf("the categories count %d, the result %d", n, res.Total)
+	}
+	if len(res.Facets.Scopes) < 2 {
+		t.Errorf("the scope facet ignores the scope filter; got %v", res.Facets.Scopes)
+	}
+	h := 0
+	for i, b := range res.Histogram {
+		h += b.Count
+		if b.Start >= b.End || i > 0 && res.Histogram[i-1].End != b.Start {
+			t.Fatalf("bucket %d: %+v after %+v", i, b, res.Histogram[max(i-1, 0)])
+		}
+	}
+	if h != res.Total {
+		t.Errorf("the histogram counts %d, the result %d", h, res.Total)
+	}
+
+	// Windows of rows: sorted by user, then by time; times in the zone.
+	tokyo, _ := time.LoadLocation("Asia/Tokyo")
+	var rows []Row
+	for off := 0; off < res.Total; off += 700 {
+		w, err := a.Rows(res.ID, off, 700)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.Offset != off || w.QueryID != res.ID {
+			t.Fatalf("window %+v for offset %d", w, off)
+		}
+		rows = append(rows, w.Rows...)
+	}
+	if len(rows) != res.Total {
+		t.Fatalf("the windows hold %d rows, the result %d", len(rows), res.Total)
+	}
+	for i, r := range rows {
+		at, err := time.Parse(time.RFC3339, r.Time)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := at.In(tokyo).Format(time.DateTime); r.Timestamp != got || r.Scope != "Service" {
+			t.Fatalf("row %d: %+v, want timestamp %s in Tokyo", i, r, got)
+		}
+		if i > 0 && (rows[i-1].User > r.User || rows[i-1].User == r.User && rows[i-1].Time > r.Time) {
+			t.Fatalf("rows %d and %d out of (user, time) order: %+v, %+v", i-1, i, rows[i-1], r)
+		}
+	}
+	if w, err := a.Rows(res.ID, res.Total, 10); err != nil || len(w.Rows) != 0 {
+		t.Errorf("a window past the end: %+v, %v", w, err)
+	}
+	if w, _ := a.Rows(res.ID, 0, 1_000_000); len(w.Rows) > maxRowsWindow {
+		t.Errorf("one window gave %d rows, over %d", len(w.Rows), maxRowsWindow)
+	}
+}
+
+func TestQueryErrorsNameTheField(t *testing.T) {
+	a, _ := demoApp(t, DemoOptions{Events: 1000})
+	if _, err := a.OpenDemo(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		req  QueryRequest
+		want string
+	}{
+		{QueryRequest{Filter: audit.FilterText{Scope: "Galaxy"}}, "scope:"},
+		{QueryRequest{Filter: audit.FilterText{Status: "MAYBE"}}, "status:"},
+		{QueryRequest{Filter: audit.FilterText{From: "yesterday"}}, "from:"},
+		{QueryRequest{Filter: audit.FilterText{From: "2026-05-01", To: "2026-04-01"}}, "to:"},
+		{QueryRequest{Filter: audit.FilterText{TimeZone: "Mars/Olympus"}}, "tz:"},
+		{QueryRequest{Sort: "colour"}, "sort:"},
+	} {
+		_, err := a.Query(c.req)
+		ui := ToUIError(err)
+		if err == nil || ui.Code != CodeInvalidInput || !strings.Contains(ui.Message, c.want) || strings.Contains(ui.Message, "\n") {
+			t.Errorf("Query(%+v): %v; want an invalid_input line naming %q", c.req, err, c.want)
+		}
+	}
+	if _, err := a.Rows(12345, 0, 10); ToUIError(err).Code != CodeQueryGone {
+		t.Errorf("Rows of an unknown query: %v, want query_gone", err)
+	}
+	if _, err := a.Rows(1, -1, 10); ToUIError(err).Code != CodeInvalidInput {
+		t.Errorf("Rows at a negative offset: %v", err)
+	}
+}
+
+func TestQueryWithNoProfile(t *testing.T) {
+	a, _ := demoApp(t, DemoOptions{Disabled: true})
+	if _, err := a.Query(QueryRequest{}); ToUIError(err).Code != CodeNoProfile {
+		t.Errorf("Query with no profile: %v, want no_profile", err)
+	}
+}
+
+// A query reads one snapshot: a sync that lands while the table reads its
+// windows changes none of its rows; the UI is told, and a new query sees
+// the new events.
+func TestQuerySnapshotSurvivesASync(t *testing.T) {
+	a, rec := demoApp(t, DemoOptions{Events: 2000})
+	if _, err := a.OpenDemo(); err != nil {
+		t.Fatal(err)
+	}
+	before, err := a.Query(QueryRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := a.Rows(before.ID, 0, before.Total)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A sync lands: newer events, and one in the middle of the history.
+	p, err := a.current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := a.mgr.Index(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest, _ := time.Parse(time.RFC3339, first.Rows[0].Time)
+	mid, _ := time.Parse(time.RFC3339, first.Rows[len(first.Rows)/2].Time)
+	var add []audit.Event
+	for i, at := range []time.Time{newest.Add(time.Minute), newest.Add(2 * time.Minute), mid} {
+		add = append(add, audit.Event{
+			ID: fmt.Sprintf("late-%d", i), Time: at, User: "late@example.com", Scope: audit.ScopeBilling,
+			Category: "Payment", Action: "Pay", Target: "inv-1", Status: audit.StatusSuccess, Description: "paid",
+		})
+	}
+	next, err := ix.Append(add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.indexSynced(p, next)
+
+	after, err := a.Rows(before.ID, 0, before.Total)
+	if err != nil {
+		t.Fatalf("the old query's rows after a sync: %v", err)
+	}
+	if !slices.Equal(first.Rows, after.Rows) {
+		t.Fatal("a sync changed the rows of a query made before it")
+	}
+	ups := rec.named(EventIndexUpdated)
+	if len(ups) != 1 {
+		t.Fatalf("index updates emitted: %v, want one", ups)
+	}
+	if u := ups[0].(IndexUpdate); u.Added != 3 || u.Events != before.Events+3 {
+		t.Errorf("index update %+v, want 3 added to %d", u, before.Events)
+	}
+	now, err := a.Query(QueryRequest{Filter: audit.FilterText{Users: []string{"late@example.com"}}})
+	if err != nil || now.Total != 3 || now.Events != before.Events+3 {
+		t.Fatalf("a query after the sync: %+v, %v", now, err)
+	}
+
+	// Only the newest results are held; older ones say so.
+	for range keptResults {
+		if _, err := a.Query(QueryRequest{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := a.Rows(before.ID, 0, 1); !errors.Is(err, ErrQueryGone) {
+		t.Errorf("Rows of an evicted query: %v, want ErrQueryGone", err)
+	}
+}

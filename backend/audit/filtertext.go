@@ -1,0 +1,80 @@
+package audit
+
+import (
+	"strings"
+	"time"
+)
+
+// FilterText is a filter as people write it: times as text, read in a
+// time zone. The window's filter bar and the command line's FILTERS both
+// go through Parse, so the same input means the same thing in both.
+type FilterText struct {
+	Search     string   `json:"search"`
+	Scope      string   `json:"scope"`
+	Categories []string `json:"categories"`
+	Actions    []string `json:"actions"`
+	Status     string   `json:"status"`
+	Users      []string `json:"users"`
+	Workspace  string   `json:"workspace"`
+	// From and To are RFC 3339, or YYYY-MM-DD taken as midnight in
+	// TimeZone; "" is open.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// TimeZone is an IANA name, UTC or Local; "" is UTC.
+	TimeZone string `json:"timeZone"`
+}
+
+// Parse validates the text and returns the filter and its time zone;
+// errors wrap ErrBadFilter and name the field.
+func (ft FilterText) Parse() (Filter, *time.Location, error) {
+	loc, err := LoadZone(ft.TimeZone)
+	if err != nil {
+		return Filter{}, nil, err
+	}
+	f := Filter{
+		Search:     ft.Search,
+		Scope:      Scope(strings.TrimSpace(ft.Scope)),
+		Categories: nonEmpty(ft.Categories),
+		Actions:    nonEmpty(ft.Actions),
+		Status:     Status(strings.ToUpper(strings.TrimSpace(ft.Status))),
+		Users:      nonEmpty(ft.Users),
+		Workspace:  strings.TrimSpace(ft.Workspace),
+	}
+	if f.From, err = ParseTime("from", ft.From, loc); err != nil {
+		return Filter{}, nil, err
+	}
+	if f.To, err = ParseTime("to", ft.To, loc); err != nil {
+		return Filter{}, nil, err
+	}
+	if err := f.Validate(); err != nil {
+		return Filter{}, nil, err
+	}
+	return f, loc, nil
+}
+
+// nonEmpty drops blank values, so an "any of" list with only blanks is no
+// filter at all rather than one that matches nothing.
+func nonEmpty(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		if strings.TrimSpace(v) != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// LoadZone reads a time zone name: an IANA name, UTC or Local; "" is UTC.
+func LoadZone(name string) (*time.Location, error) {
+	switch strings.TrimSpace(name) {
+	case "", "UTC", "utc":
+		return time.UTC, nil
+	case "Local", "local":
+		return time.Local, nil
+	}
+	loc, err := time.LoadLocation(strings.TrimSpace(name))
+	if err != nil {
+		return nil, badField("tz", "%q is not a time zone; use an IANA name such as Asia/Tokyo, or UTC", name)
+	}
+	return loc, nil
+}
