@@ -54,9 +54,12 @@ func queryCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 		}
 		mgr := session.New(st, slog.New(slog.DiscardHandler))
 		defer func() { _ = mgr.Close() }() // read only
-		ix, err := mgr.Index(ctx, p)
+		ix, saved, err := mgr.ReadIndex(ctx, p)
 		if err != nil {
 			return err
+		}
+		if saved {
+			fmt.Fprintf(env.Stderr, "auditdesk: the cache is open in another AuditDesk; showing the %s events it saved after its last sync\n", num(int64(ix.Len())))
 		}
 		res, err := ix.Query(f, s, query.Options{Location: loc})
 		if err != nil {

@@ -2,11 +2,15 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/store"
 )
 
 // syncedData syncs a simulator's events into a new data dir and returns it
@@ -121,5 +125,40 @@ func TestQueryTimeZone(t *testing.T) {
 	}
 	if got := strings.Count(out, "\n"); got != want || want == 0 {
 		t.Errorf("events of %s in Tokyo: got %d, want %d", day, got, want)
+	}
+}
+
+// With the window open on the cache, a script's query reads the index the
+// window saved after its last sync; without one it says what to do.
+func TestQueryWhileTheWindowHoldsTheCache(t *testing.T) {
+	data, all := syncedData(t, 1000)
+	st, err := settings.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.FindProfile("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := store.Open(st.CacheDir(p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = held.Close() }()
+
+	code, out, errOut := runArgs("query", "--data", data, "--json")
+	if code != ExitOK || strings.Count(out, "\n") != len(all) {
+		t.Fatalf("query with the cache held: exit %d, %d lines (want %d), stderr %q", code, strings.Count(out, "\n"), len(all), errOut)
+	}
+	if !strings.Contains(errOut, "open in another AuditDesk") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("stderr %q, want one line saying the saved index is shown", errOut)
+	}
+
+	if err := os.Remove(filepath.Join(st.ProfileDir(p), "index.bin")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runArgs("query", "--data", data)
+	if code != ExitError || out != "" || !strings.Contains(errOut, "close it and retry") {
+		t.Errorf("query with the cache held and no saved index: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }

@@ -63,10 +63,14 @@
 // Append (append.go) returns a new snapshot with a sync's events in their
 // (timestamp, id) places, folding only the new text.
 //
+// The session package saves the index beside the cache (index.bin), loads
+// it when a profile opens (rebuilding on ErrIndexFormat or when it is
+// behind the cache) and appends each sync's events. The window's App.Query
+// holds a few Results by id and reads their rows by window, so a sync that
+// installs a new snapshot never changes the rows of a query made before.
+//
 // # Later
 //
-// Wiring: write the index beside the cache after a sync, load it at open
-// and fall back to Build on ErrIndexFormat. A term whose bytes are all
-// common (a 5% byte) scans at ~2 GB/s a core; an n-gram index, as
-// PERF-NOTES measures, would go below any scan.
+// A term whose bytes are all common (a 5% byte) scans at ~2 GB/s a core;
+// an n-gram index, as PERF-NOTES measures, would go below any scan.
 package query

@@ -76,6 +76,20 @@ func (m *Manager) Index(ctx context.Context, p settings.Profile) (*query.Index, 
 	return ix, nil
 }
 
+// ReadIndex is Index for readers such as auditdesk query: when another
+// AuditDesk holds the cache (the window is open), it reads the index that
+// process saved after its last sync instead of failing, and says so with
+// saved. A writer (a sync) still gets the lock error.
+func (m *Manager) ReadIndex(ctx context.Context, p settings.Profile) (ix *query.Index, saved bool, err error) {
+	ix, err = m.Index(ctx, p)
+	if errors.Is(err, store.ErrLocked) {
+		if held := m.loadIndex(p); held != nil {
+			return held, true, nil
+		}
+	}
+	return ix, false, err
+}
+
 func scanAll(ctx context.Context, cache *store.Store, from time.Time) func(func(audit.Event) error) error {
 	return func(fn func(audit.Event) error) error { return cache.Scan(ctx, from, time.Time{}, fn) }
 }
