@@ -109,14 +109,26 @@ func (b *builder) finish() *Index {
 	ix.userD.finish(&b.fo, true)
 	ix.statusD.finish(&b.fo, false)
 	ix.wsD.finish()
-	// Drop the spare capacity append left.
-	ix.raw = slices.Clip(ix.raw)
-	ix.text = slices.Clip(ix.text)
+	// Give back the spare capacity append left (about an eighth of every
+	// slice): the index lives as long as the window.
+	ix.raw, ix.text = fit(ix.raw), fit(ix.text)
+	ix.ts, ix.rawStart, ix.textStart = fit(ix.ts), fit(ix.rawStart), fit(ix.textStart)
+	ix.scope, ix.cat, ix.act, ix.status, ix.user, ix.ws = fit(ix.scope), fit(ix.cat), fit(ix.act), fit(ix.status), fit(ix.user), fit(ix.ws)
+	ix.rawEnd, ix.textMid = fit(ix.rawEnd), fit(ix.textMid)
 	ix.freq = byteFreq(ix.text)
 	for _, c := range ix.freq {
 		ix.freqN += int(c)
 	}
 	return ix
+}
+
+// fit returns s in an allocation of its own length when append left more
+// than a little spare (slices.Clip would keep the whole allocation).
+func fit[T any](s []T) []T {
+	if cap(s)-len(s) <= len(s)/64 {
+		return s
+	}
+	return slices.Clone(s)
 }
 
 // reorder returns the rows in (time, id) order.
