@@ -4,7 +4,9 @@
 #     methods on 127.0.0.1; Playwright drives it in Debian's Chromium:
 #     first the shell with no profile (the demo kept off), then, on a fresh
 #     data dir, a first launch that opens the slowed demo by itself: its
-#     progress, Cancel, and a Refresh that completes;
+#     progress, Cancel, and a Refresh that completes; then, on another,
+#     the table over the query API: rows, search, facets, sort, and the
+#     window's count for a search checked against `auditdesk query`;
 #  2. the production binary opens a window named AuditDesk: a screenshot is
 #     saved and checked not to be blank, the window's size is remembered
 #     across launches, its files are owner-only;
@@ -83,6 +85,35 @@ else
 fi
 # Its window is also named AuditDesk: close it before looking for the next.
 dev_stop
+
+# 1c. The table over the query API, on a fresh demo not slowed. The test
+# writes the search term and the count it saw; the command line must count
+# the same, once the dev binary has stopped (it holds the cache's lock).
+QDATA="$TMP/dev-query-data"
+SEEN="$TMP/query-seen.txt"
+dev_start "$QDATA" AUDITDESK_DEMO_EVENTS=20000
+if E2E_URL="http://127.0.0.1:$PORT/" E2E_QUERY_SEEN="$SEEN" \
+  node --test --test-reporter=spec frontend/e2e/query.e2e.mjs; then
+  ok "the table shows the demo's rows, searches, counts facets and sorts, in Chromium"
+else
+  not_ok "the table over the query API in Chromium (dev binary log: $TMP/dev.log)"
+  tail -20 "$TMP/dev.log" >&2 || true
+fi
+dev_stop
+if [ -s "$SEEN" ]; then
+  { read -r term; read -r seen; } <"$SEEN"
+  if cli=$(build/bin/auditdesk-dev query --data "$QDATA" --search "$term" --json | wc -l); then
+    if [ "$cli" -eq "$seen" ]; then
+      ok "the window's count for the search \"$term\" ($seen) is auditdesk query's"
+    else
+      not_ok "the window counted $seen events for \"$term\", auditdesk query $cli"
+    fi
+  else
+    not_ok "auditdesk query --search $term failed"
+  fi
+else
+  not_ok "the query test wrote no search count to compare"
+fi
 
 # 2. The production binary's window.
 DATA="$TMP/prod-data"

@@ -5,9 +5,10 @@ import * as api from './lib/api';
 import { dialogs } from './lib/state/dialogs.svelte';
 import { errors } from './lib/state/errors.svelte';
 import { notices } from './lib/state/notices.svelte';
+import { query } from './lib/state/query.svelte';
 import { session } from './lib/state/status.svelte';
 import { sync } from './lib/state/sync.svelte';
-import { acme, demo, emptyStatus, progress } from './test-fixtures';
+import { acme, demo, emptyStatus, progress, queryResult, rowsFor } from './test-fixtures';
 
 vi.mock('./lib/api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./lib/api')>()),
@@ -20,6 +21,9 @@ vi.mock('./lib/api', async (importOriginal) => ({
   cancelRefresh: vi.fn(),
   exportView: vi.fn(),
   onSyncProgress: vi.fn(),
+  query: vi.fn(),
+  rows: vi.fn(),
+  onIndexUpdated: vi.fn(() => () => {}),
 }));
 
 const { app, ApiError } = api;
@@ -35,6 +39,17 @@ beforeEach(() => {
     emit = cb;
     return () => {};
   });
+  // The query answers with the whole cache the status bar reports.
+  vi.mocked(api.query)
+    .mockReset()
+    .mockImplementation(async () => {
+      const events = session.status?.events ?? 0;
+      return queryResult({ id: 1, total: events, events });
+    });
+  vi.mocked(api.rows)
+    .mockReset()
+    .mockImplementation(async (id, offset, limit) => rowsFor(id, offset, limit));
+  query.stop();
   errors.dismiss();
   notices.clear();
   dialogs.close();
@@ -93,7 +108,11 @@ describe('first launch', () => {
     await waitFor(() =>
       expect(cacheStatus()).toHaveTextContent('12,000 events · last sync cancelled · 2025-10-26 – 2026-11-26'),
     );
-    expect(screen.getByText('12,000 events cached from 2025-10-26 to 2026-11-26')).toBeInTheDocument();
+    // The sync's end queries again: the table shows the events that were kept.
+    const grid = screen.getByRole('grid', { name: 'Audit events' });
+    await waitFor(() => expect(grid).toHaveAttribute('aria-rowcount', '12001'));
+    await waitFor(() => expect(within(grid).getAllByRole('row')[1]).toHaveAttribute('aria-rowindex', '2'));
+    expect(screen.queryByRole('heading', { name: 'Syncing…' })).toBeNull();
     const toolbar = screen.getByRole('toolbar');
     expect(within(toolbar).getByText('Demo')).toBeInTheDocument();
     expect(within(toolbar).getByText('Owner')).toBeInTheDocument();

@@ -5,9 +5,10 @@ import * as api from './lib/api';
 import { errors } from './lib/state/errors.svelte';
 import { filter } from './lib/state/filter.svelte';
 import { notices } from './lib/state/notices.svelte';
+import { query } from './lib/state/query.svelte';
 import { session } from './lib/state/status.svelte';
 import { sync } from './lib/state/sync.svelte';
-import { emptyStatus } from './test-fixtures';
+import { emptyStatus, queryResult, rowsFor } from './test-fixtures';
 
 // The UI is tested against a fake lib/api; the real enums and error types stay.
 vi.mock('./lib/api', async (importOriginal) => ({
@@ -18,6 +19,9 @@ vi.mock('./lib/api', async (importOriginal) => ({
   openDemo: vi.fn(),
   exportView: vi.fn(),
   onSyncProgress: vi.fn(() => () => {}),
+  query: vi.fn(),
+  rows: vi.fn(),
+  onIndexUpdated: vi.fn(() => () => {}),
 }));
 
 const { audit, app } = api;
@@ -36,6 +40,12 @@ beforeEach(() => {
   vi.mocked(api.refresh).mockReset();
   vi.mocked(api.exportView).mockReset();
   vi.mocked(api.openDemo).mockReset();
+  vi.mocked(api.query)
+    .mockReset()
+    .mockImplementation(async () => queryResult({ id: 1, total: 3, events: 3 }));
+  vi.mocked(api.rows)
+    .mockReset()
+    .mockImplementation(async (id, offset, limit) => rowsFor(id, offset, limit));
   // The stores are app-wide singletons; start every test from scratch.
   filter.clear();
   errors.dismiss();
@@ -44,6 +54,7 @@ beforeEach(() => {
   session.scopes = [];
   notices.clear();
   sync.stop();
+  query.stop();
   sync.running = false;
   sync.progress = null;
 });
@@ -88,6 +99,8 @@ describe('the shell', () => {
     expect(screen.getByRole('button', { name: 'Connect to a platform…' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Open the demo' })).toBeInTheDocument();
     expect(api.openDemo).not.toHaveBeenCalled();
+    // No profile, no cache to query.
+    expect(api.query).not.toHaveBeenCalled();
 
     const bar = cacheStatus();
     expect(bar).toHaveTextContent('0 events · last synced never');

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { capitalise, formatDay, formatEvents, formatRange, formatSynced, formatVersion, lastSyncState } from './format';
+import {
+  capitalise,
+  formatDay,
+  formatElapsed,
+  formatEvents,
+  formatMatching,
+  formatRange,
+  formatSynced,
+  formatVersion,
+  lastSyncState,
+  showControls,
+} from './format';
 
 describe('formatEvents', () => {
   it.each([
@@ -71,5 +82,35 @@ describe('lastSyncState', () => {
     ['auditapi: dial tcp: connection refused', false, 'failed'],
   ] as const)('%j cancelled=%s -> %s', (lastSyncError, lastSyncCancelled, want) => {
     expect(lastSyncState({ lastSyncError, lastSyncCancelled })).toBe(want);
+  });
+});
+
+describe('formatElapsed and formatMatching', () => {
+  it.each([
+    [0, '0.0 ms'],
+    [0.44, '0.4 ms'],
+    [9.96, '10 ms'],
+    [12.5, '13 ms'],
+    [1234.4, '1,234 ms'],
+    [Number.NaN, ''],
+  ])('%s -> %j', (ms, want) => {
+    expect(formatElapsed(ms)).toBe(want);
+  });
+
+  it('says how many of the cache match', () => {
+    expect(formatMatching(12345, 1_000_000)).toBe('12,345 matching of 1,000,000 events');
+    expect(formatMatching(0, 1)).toBe('0 matching of 1 event');
+  });
+});
+
+describe('showControls', () => {
+  it.each([
+    ['plain text', 'plain text'],
+    ['Terminal \u001b[31mred\u001b[0m and a bell \u0007', 'Terminal \\x1b[31mred\\x1b[0m and a bell \\x07'],
+    ['two\nlines\ttab\r', 'two\\nlines\\ttab\\r'],
+    ['nul\u0000 del\u007f', 'nul\\x00 del\\x7f'],
+    ['日本語 Tiếng Việt 🚀 C:\\Users', '日本語 Tiếng Việt 🚀 C:\\Users'],
+  ])('%j -> %j', (s, want) => {
+    expect(showControls(s)).toBe(want);
   });
 });

@@ -58,3 +58,29 @@ export function lastSyncState(s: { lastSyncError: string; lastSyncCancelled: boo
   if (s.lastSyncCancelled) return 'cancelled';
   return s.lastSyncError === '' ? 'ok' : 'failed';
 }
+
+/** formatElapsed gives a query's time: "0.4 ms" under 10 ms, then whole, "1,234 ms". */
+export function formatElapsed(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  const tenths = Math.round(ms * 10) / 10;
+  return tenths < 10 ? `${tenths.toFixed(1)} ms` : `${formatCount(Math.round(ms))} ms`;
+}
+
+/** formatMatching gives "12,345 matching of 1,000,000 events". */
+export function formatMatching(total: number, events: number): string {
+  return `${formatCount(total)} matching of ${formatEvents(events)}`;
+}
+
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const controls = /[\u0000-\u001f\u007f]/g;
+const escapes: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * showControls writes control characters as escapes (ESC as \x1b, a newline
+ * as \n): audit text is outside input, and a cell must show what it holds
+ * rather than a blank box or a line break. Escapes, not Control Pictures
+ * (␛): few Linux fonts have those.
+ */
+export function showControls(s: string): string {
+  return s.replace(controls, (c) => escapes[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

@@ -1,5 +1,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, app, connect, exportView, normaliseProgress, onSyncProgress, refresh, scopes, status } from '.';
+import {
+  ApiError,
+  app,
+  connect,
+  exportView,
+  normaliseProgress,
+  onIndexUpdated,
+  onSyncProgress,
+  query,
+  refresh,
+  rows,
+  scopes,
+  status,
+  type QueryRequest,
+} from '.';
 
 type Bound = Record<string, () => Promise<unknown>>;
 
@@ -81,6 +95,72 @@ describe('lib/api inside Wails', () => {
   });
 });
 
+describe('the query API', () => {
+  const req: QueryRequest = {
+    filter: {
+      search: 'alice',
+      scope: 'Billing',
+      categories: ['Wallet'],
+      actions: [],
+      status: '',
+      users: [],
+      workspace: '',
+      from: '',
+      to: '',
+      timeZone: '',
+    },
+    sort: 'user',
+    desc: false,
+  };
+
+  it('passes Query its request and fills the lists Go may send as null', async () => {
+    const calls: unknown[][] = [];
+    bind({
+      Query: (...args: unknown[]) => {
+        calls.push(args);
+        return Promise.resolve({
+          id: 3,
+          total: 2,
+          events: 10,
+          facets: { scopes: [{ value: 'Billing', n: 2 }], categories: null },
+          histogram: null,
+          elapsedMs: 0.5,
+        });
+      },
+    } as unknown as Bound);
+    expect(await query(req)).toEqual({
+      id: 3,
+      total: 2,
+      events: 10,
+      newest: '',
+      facets: { scopes: [{ value: 'Billing', n: 2 }], categories: [], statuses: [], users: [] },
+      histogram: [],
+      sort: '',
+      timeZone: '',
+      elapsedMs: 0.5,
+    });
+    expect(calls).toEqual([[req]]);
+  });
+
+  it("passes Rows its window, and query_gone keeps Go's code", async () => {
+    const calls: unknown[][] = [];
+    bind({
+      Rows: (...args: unknown[]) => {
+        calls.push(args);
+        return calls.length === 1
+          ? Promise.resolve({ queryId: 3, offset: 200, rows: null })
+          : Promise.reject(new Error('{"code":"query_gone","message":"run the query again"}'));
+      },
+    } as unknown as Bound);
+    expect(await rows(3, 200, 200)).toEqual({ queryId: 3, offset: 200, rows: [] });
+    await expect(rows(3, 400, 200)).rejects.toMatchObject({ code: app.ErrorCode.QueryGone });
+    expect(calls).toEqual([
+      [3, 200, 200],
+      [3, 400, 200],
+    ]);
+  });
+});
+
 describe('sync progress events', () => {
   afterEach(() => {
     delete (window as unknown as { runtime?: unknown }).runtime;
@@ -128,5 +208,31 @@ describe('sync progress events', () => {
     expect(seen).toEqual([42]);
     unsubscribe();
     expect(off).toHaveBeenCalledTimes(1);
+  });
+
+  it('subscribes to "index:updated", filling what is missing', () => {
+    const listeners: [string, (d: unknown) => void][] = [];
+    (window as unknown as { runtime: unknown }).runtime = {
+      EventsOnMultiple: (name: string, cb: (d: unknown) => void) => {
+        listeners.push([name, cb]);
+        return () => {};
+      },
+    };
+    const seen: unknown[] = [];
+    onIndexUpdated((u) => seen.push(u));
+    expect(listeners.map(([n]) => n)).toEqual(['index:updated']);
+    listeners[0][1]({ profile: 'demo-org/owner', events: 40000, added: 120 });
+    listeners[0][1](null);
+    expect(seen).toEqual([
+      { profile: 'demo-org/owner', events: 40000, added: 120 },
+      { profile: '', events: 0, added: 0 },
+    ]);
+    expect(typeof onIndexUpdated(() => {})).toBe('function');
+  });
+
+  it('index:updated is a no-op outside Wails', () => {
+    delete (window as unknown as { runtime?: unknown }).runtime;
+    const off = onIndexUpdated(() => {});
+    off();
   });
 });

@@ -3,9 +3,25 @@
 import * as App from '../../../wailsjs/go/app/App';
 import { app, audit } from '../../../wailsjs/go/models';
 import { ApiError, toApiError } from './errors';
+import { normaliseResult, normaliseRows, type QueryRequest, type QueryResult, type RowsResult } from './query';
 
 export { ApiError, toApiError };
 export { normaliseProgress, onSyncProgress, syncProgressEvent, type SyncProgress } from './sync';
+export {
+  indexUpdatedEvent,
+  onIndexUpdated,
+  sortFields,
+  type Bucket,
+  type FacetCount,
+  type Facets,
+  type FilterText,
+  type IndexUpdate,
+  type QueryRequest,
+  type QueryResult,
+  type Row,
+  type RowsResult,
+  type SortField,
+} from './query';
 // The enums Go shares with the UI (app.ErrorCode, audit.Scope, audit.Status,
 // audit.Role), re-exported so components use them without reaching into wailsjs.
 export { app, audit };
@@ -117,4 +133,20 @@ export async function cancelRefresh(): Promise<void> {
 /** exportView writes the current view to a file and returns its path. */
 export async function exportView(): Promise<string> {
   return call(App.Export);
+}
+
+/**
+ * query filters, counts and sorts the current profile's cached events. A
+ * bad filter value rejects with invalid_input naming the field.
+ */
+export async function query(req: QueryRequest): Promise<QueryResult> {
+  return normaliseResult(await call(() => App.Query(req)));
+}
+
+/**
+ * rows reads rows [offset, offset+limit) of a query's result (at most 2,000).
+ * A result Go no longer holds rejects with query_gone: run the query again.
+ */
+export async function rows(queryId: number, offset: number, limit: number): Promise<RowsResult> {
+  return normaliseRows(await call(() => App.Rows(queryId, offset, limit)));
 }

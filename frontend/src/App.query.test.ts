@@ -1,0 +1,254 @@
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import App from './App.svelte';
+import * as api from './lib/api';
+import { errors } from './lib/state/errors.svelte';
+import { filter } from './lib/state/filter.svelte';
+import { notices } from './lib/state/notices.svelte';
+import { defaultSort, query } from './lib/state/query.svelte';
+import { session } from './lib/state/status.svelte';
+import { sync } from './lib/state/sync.svelte';
+import { MAX_SCROLL_HEIGHT, ROW_HEIGHT, scrollScale } from './lib/grid/viewport';
+import { acme, emptyStatus, queryResult, row, rowsFor } from './test-fixtures';
+
+vi.mock('./lib/api', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./lib/api')>()),
+  status: vi.fn(),
+  scopes: vi.fn(),
+  query: vi.fn(),
+  rows: vi.fn(),
+  onSyncProgress: vi.fn(() => () => {}),
+  onIndexUpdated: vi.fn(() => () => {}),
+}));
+
+const { audit } = api;
+const million = 1_000_000;
+
+const facets: api.Facets = {
+  scopes: [
+    { value: 'Service', n: 600_000 },
+    { value: 'Workspace', n: 250_000 },
+    { value: 'Organization', n: 100_000 },
+    { value: 'Billing', n: 50_000 },
+  ],
+  categories: [
+    { value: 'AI Notebook', n: 300_000 },
+    { value: 'Wallet', n: 30_000 },
+  ],
+  statuses: [
+    { value: 'SUCCESS', n: 990_000 },
+    { value: 'FAILED', n: 10_000 },
+  ],
+  users: [],
+};
+
+// jsdom lays nothing out: give the table a height, so the rows it shows are those of a 600px window.
+const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.classList.contains('table-area') ? 600 : 0;
+    },
+  });
+});
+afterAll(() => {
+  if (clientHeight) Object.defineProperty(HTMLElement.prototype, 'clientHeight', clientHeight);
+});
+
+beforeEach(() => {
+  vi.mocked(api.status)
+    .mockReset()
+    .mockResolvedValue({ ...emptyStatus, profile: acme, events: million });
+  vi.mocked(api.scopes)
+    .mockReset()
+    .mockResolvedValue([
+      { scope: audit.Scope.Organization, categories: ['Member', 'Policy', 'Workspace'] },
+      { scope: audit.Scope.Billing, categories: ['Payment', 'Plan', 'Voucher', 'Wallet'] },
+      { scope: audit.Scope.Workspace, categories: ['GPU Quota', 'Member', 'Settings'] },
+      { scope: audit.Scope.Service, categories: ['AI Inference', 'AI Notebook', 'GPU Container'] },
+    ]);
+  let id = 0;
+  vi.mocked(api.query)
+    .mockReset()
+    .mockImplementation(async () =>
+      queryResult({ id: ++id, total: million, events: million, elapsedMs: 3.21, facets }),
+    );
+  vi.mocked(api.rows)
+    .mockReset()
+    .mockImplementation(async (qid, offset, limit) => rowsFor(qid, offset, limit));
+  filter.clear();
+  errors.dismiss();
+  notices.clear();
+  sync.stop();
+  query.stop();
+  query.sort = defaultSort;
+  session.status = null;
+  session.scopes = [];
+});
+
+const grid = () => screen.getByRole('grid', { name: 'Audit events' });
+const dataRows = () => within(grid()).getAllByRole('row').slice(1);
+
+/** renderTable mounts the app and waits for the first rows to be shown. */
+async function renderTable() {
+  render(App);
+  await waitFor(() => expect(within(grid()).getAllByRole('gridcell')[0]).toHaveTextContent(/\d{4}-\d\d-\d\d/));
+}
+
+describe('the table', () => {
+  it('shows a million rows as only the visible ones, newest first, with ARIA', async () => {
+    await renderTable();
+    expect(grid()).toHaveAttribute('aria-rowcount', String(million + 1));
+    const rows = dataRows();
+    // 600px: 21 rows of 28px under the header, plus the overscan below.
+    expect(rows.length).toBeGreaterThan(20);
+    expect(rows.length).toBeLessThan(40);
+    expect(rows[0]).toHaveAttribute('aria-rowindex', '2');
+    expect(api.rows).toHaveBeenCalledWith(1, 0, 200);
+    expect(api.query).toHaveBeenCalledWith(expect.objectContaining({ sort: 'timestamp', desc: true }));
+
+    const first = row(1, 0);
+    const cells = within(rows[0]).getAllByRole('gridcell');
+    expect(cells.map((c) => c.textContent?.trim())).toEqual([
+      first.timestamp,
+      first.user,
+      first.scope,
+      first.category,
+      first.action,
+      first.target,
+      first.status,
+      first.description,
+      first.workspace,
+    ]);
+    // Long values are cut by CSS; the whole value is in the title.
+    expect(cells[7]).toHaveAttribute('title', first.description);
+    expect(within(cells[6]).getByText('SUCCESS')).toHaveClass('badge', 'success');
+    expect(within(within(rows[3]).getAllByRole('gridcell')[6]).getByText('FAILED')).toHaveClass('failed');
+
+    const ts = screen.getByRole('columnheader', { name: 'Timestamp' });
+    expect(ts).toHaveAttribute('aria-sort', 'descending');
+    expect(ts.querySelector('svg.arrow')).not.toBeNull();
+    expect(screen.getByRole('columnheader', { name: 'User' })).not.toHaveAttribute('aria-sort');
+  });
+
+  it('fetches the block of rows scrolled to, showing placeholders meanwhile', async () => {
+    await renderTable();
+    // The block of row 500,100 is held back; the one before it (fetched ahead) is not.
+    let answer!: () => void;
+    vi.mocked(api.rows).mockImplementation(async (qid, offset, limit) => {
+      if (offset === 500_000) await new Promise<void>((r) => (answer = r));
+      return rowsFor(qid, offset, limit);
+    });
+    // 28,000,000px of rows is above the cap: the area is scaled.
+    const body = document.querySelector('.table-area .body') as HTMLElement;
+    expect(body.style.height).toBe(`${MAX_SCROLL_HEIGHT}px`);
+    const scale = scrollScale(million, ROW_HEIGHT, 600 - ROW_HEIGHT);
+    const area = document.querySelector('.table-area') as HTMLElement;
+    area.scrollTop = (500_100 * ROW_HEIGHT) / scale.ratio;
+    await fireEvent.scroll(area);
+    const at = () => dataRows().find((r) => r.getAttribute('aria-rowindex') === '500102');
+    await waitFor(() => expect(at()).toBeDefined());
+    expect(at()).toHaveAttribute('aria-busy', 'true');
+    expect(at()?.querySelector('.placeholder')).not.toBeNull();
+    answer();
+    await waitFor(() => expect(within(at()!).getAllByRole('gridcell')[1]).toHaveTextContent('user500100@acme.example'));
+    expect(at()).not.toHaveAttribute('aria-busy');
+    // Still only a window of rows in the DOM, placed where the viewport is.
+    expect(dataRows().length).toBeLessThan(60);
+    const top = parseFloat((document.querySelector('.table-area .rows') as HTMLElement).style.top);
+    expect(Math.abs(top - area.scrollTop)).toBeLessThan(20 * ROW_HEIGHT);
+  });
+
+  it('sorts by a header: A to Z first, again the other way', async () => {
+    await renderTable();
+    const user = screen.getByRole('columnheader', { name: 'User' });
+    await fireEvent.click(within(user).getByRole('button'));
+    await waitFor(() =>
+      expect(api.query).toHaveBeenLastCalledWith(expect.objectContaining({ sort: 'user', desc: false })),
+    );
+    expect(user).toHaveAttribute('aria-sort', 'ascending');
+    expect(screen.getByRole('columnheader', { name: 'Timestamp' })).not.toHaveAttribute('aria-sort');
+    await fireEvent.click(within(user).getByRole('button'));
+    await waitFor(() =>
+      expect(api.query).toHaveBeenLastCalledWith(expect.objectContaining({ sort: 'user', desc: true })),
+    );
+    expect(user).toHaveAttribute('aria-sort', 'descending');
+  });
+
+  it('shows the matching count and the query time in the status bar', async () => {
+    await renderTable();
+    const bar = screen.getByRole('status', { name: 'Cache status' });
+    expect(bar).toHaveTextContent('1,000,000 events · last synced never');
+    expect(bar).toHaveTextContent('1,000,000 matching of 1,000,000 events · 3.2 ms');
+  });
+
+  it('says when nothing matches, and Clear filters shows everything again', async () => {
+    await renderTable();
+    vi.mocked(api.query).mockResolvedValueOnce(queryResult({ id: 50, total: 0, events: million }));
+    await fireEvent.input(screen.getByRole('textbox', { name: 'Search' }), { target: { value: 'nobody' } });
+    await screen.findByRole('heading', { name: 'No events match these filters' }, { timeout: 2000 });
+    expect(grid()).toHaveAttribute('aria-rowcount', '1');
+    expect(screen.getByRole('status', { name: 'Cache status' })).toHaveTextContent('0 matching of 1,000,000 events');
+    await fireEvent.click(screen.getByRole('button', { name: 'Clear filters' }));
+    expect(filter.search).toBe('');
+    await waitFor(() => expect(grid()).toHaveAttribute('aria-rowcount', String(million + 1)));
+  });
+});
+
+describe('the filter bar with facets', () => {
+  it('counts scopes and statuses; Category lists the chosen scope’s categories with counts', async () => {
+    await renderTable();
+    const scope = screen.getByRole('combobox', { name: 'Scope' }) as HTMLSelectElement;
+    const category = screen.getByRole('combobox', { name: 'Category' }) as HTMLSelectElement;
+    const status = screen.getByRole('combobox', { name: 'Status' }) as HTMLSelectElement;
+    const texts = (s: HTMLSelectElement) => [...s.options].map((o) => o.text);
+    expect(texts(scope)).toEqual([
+      'All scopes',
+      'Organization (100,000)',
+      'Billing (50,000)',
+      'Workspace (250,000)',
+      'Service (600,000)',
+    ]);
+    expect(texts(status)).toEqual(['All statuses', 'SUCCESS (990,000)', 'FAILED (10,000)']);
+    expect(category).toBeDisabled();
+
+    let answer!: () => void;
+    vi.mocked(api.query).mockImplementationOnce(
+      (req) =>
+        new Promise((r) => {
+          expect(req.filter.scope).toBe('Billing');
+          answer = () =>
+            r(
+              queryResult({
+                id: 9,
+                total: 50_000,
+                events: million,
+                facets: {
+                  ...facets,
+                  categories: [
+                    { value: 'Wallet', n: 30_000 },
+                    { value: 'Payment', n: 20_000 },
+                  ],
+                },
+              }),
+            );
+        }),
+    );
+    await fireEvent.change(scope, { target: { value: 'Billing' } });
+    expect(category).toBeEnabled();
+    // Until Billing's answer comes, its known categories stand in, uncounted.
+    expect(texts(category)).toEqual(['All categories', 'Payment', 'Plan', 'Voucher', 'Wallet']);
+    answer();
+    await waitFor(() => expect(texts(category)).toEqual(['All categories', 'Payment (20,000)', 'Wallet (30,000)']));
+    expect(scope.value).toBe('Billing');
+
+    await fireEvent.change(category, { target: { value: 'Wallet' } });
+    expect(api.query).toHaveBeenLastCalledWith(
+      expect.objectContaining({ filter: expect.objectContaining({ scope: 'Billing', categories: ['Wallet'] }) }),
+    );
+    await fireEvent.change(scope, { target: { value: '' } });
+    expect(category).toBeDisabled();
+    expect(filter.category).toBe('');
+  });
+});

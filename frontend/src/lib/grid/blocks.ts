@@ -1,0 +1,126 @@
+// The row-block cache of the virtual table: rows come in blocks of
+// BLOCK_SIZE, a small LRU keeps the recent blocks, and everything belongs to
+// one query id. It gets a fetchRows function and never calls Go itself.
+import { BLOCK_SIZE, blocksFor, type FetchRows, type RowRange } from './viewport';
+
+export interface BlockCacheOptions<Row> {
+  fetchRows: FetchRows<Row>;
+  /** Blocks kept; the least recently used goes first. */
+  capacity?: number;
+  blockSize?: number;
+  /** A block of the current query arrived: the table should re-read. */
+  onChange?: () => void;
+  /** A fetch of the current query failed (a reply for an older one is not news). */
+  onError?: (e: unknown) => void;
+}
+
+export class BlockCache<Row> {
+  readonly capacity: number;
+  readonly blockSize: number;
+
+  private queryId: number | null = null;
+  private total = 0;
+  /** block index -> rows; Map order is the LRU order, least recent first. */
+  private blocks = new Map<number, Row[]>();
+  /** The previous query's blocks, shown until this query's arrive (a re-run keeps the table still). */
+  private stale = new Map<number, Row[]>();
+  /** `${queryId}:${block}` -> the fetch in flight, shared by whoever asks. */
+  private inflight = new Map<string, Promise<void>>();
+
+  private readonly fetchRows: FetchRows<Row>;
+  private readonly onChange: () => void;
+  private readonly onError: (e: unknown) => void;
+
+  constructor(opts: BlockCacheOptions<Row>) {
+    this.fetchRows = opts.fetchRows;
+    this.capacity = Math.max(1, opts.capacity ?? 32);
+    this.blockSize = Math.max(1, opts.blockSize ?? BLOCK_SIZE);
+    this.onChange = opts.onChange ?? (() => {});
+    this.onError = opts.onError ?? (() => {});
+  }
+
+  /** current is the query id the cache serves, null when none. */
+  get current(): number | null {
+    return this.queryId;
+  }
+
+  /**
+   * reset serves a new query of total rows. With keepStale the old rows stay
+   * visible, block by block, until the new ones arrive: for a re-run of the
+   * same filters, so the table does not flash placeholders.
+   */
+  reset(queryId: number | null, total: number, keepStale = false): void {
+    if (queryId === this.queryId && total === this.total) return;
+    if (keepStale) {
+      // Older stale blocks first, so trimming to capacity drops them first.
+      this.stale = new Map([...this.stale, ...this.blocks]);
+      for (const b of this.stale.keys()) {
+        if (this.stale.size <= this.capacity) break;
+        this.stale.delete(b);
+      }
+    } else {
+      this.stale = new Map();
+    }
+    this.blocks = new Map();
+    this.queryId = queryId;
+    this.total = Math.max(0, total);
+  }
+
+  /** get is row i, fresh or stale, or undefined while it is not loaded. */
+  get(i: number): Row | undefined {
+    const b = Math.floor(i / this.blockSize);
+    const off = i - b * this.blockSize;
+    return (this.blocks.get(b) ?? this.stale.get(b))?.[off];
+  }
+
+  /** loaded tells whether row i's block of the current query is here (stale rows do not count). */
+  loaded(i: number): boolean {
+    return this.blocks.has(Math.floor(i / this.blockSize));
+  }
+
+  /** ensure fetches the blocks covering r that are missing; it resolves when they have arrived or failed. */
+  async ensure(r: RowRange): Promise<void> {
+    if (this.queryId === null) return;
+    const end = Math.min(r.end, this.total);
+    const waits: Promise<void>[] = [];
+    for (const b of blocksFor({ first: Math.max(0, r.first), end }, this.blockSize)) {
+      const rows = this.blocks.get(b);
+      if (rows) {
+        // Touch: move to the most recent end of the LRU.
+        this.blocks.delete(b);
+        this.blocks.set(b, rows);
+      } else {
+        waits.push(this.load(this.queryId, b));
+      }
+    }
+    await Promise.all(waits);
+  }
+
+  private load(queryId: number, b: number): Promise<void> {
+    const key = `${queryId}:${b}`;
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const offset = b * this.blockSize;
+    const limit = Math.min(this.blockSize, this.total - offset);
+    const p = this.fetchRows(queryId, offset, limit).then(
+      (rows) => {
+        this.inflight.delete(key);
+        // A reply for an older query belongs to rows no longer shown.
+        if (queryId !== this.queryId) return;
+        this.blocks.set(b, rows);
+        this.stale.delete(b);
+        while (this.blocks.size > this.capacity) {
+          const oldest = this.blocks.keys().next().value as number;
+          this.blocks.delete(oldest);
+        }
+        this.onChange();
+      },
+      (e: unknown) => {
+        this.inflight.delete(key);
+        if (queryId === this.queryId) this.onError(e);
+      },
+    );
+    this.inflight.set(key, p);
+    return p;
+  }
+}

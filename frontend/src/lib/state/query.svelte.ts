@@ -1,0 +1,238 @@
+import { untrack } from 'svelte';
+import * as api from '../api';
+import { BlockCache } from '../grid/blocks';
+import type { RowRange } from '../grid/viewport';
+import { errors as appErrors, type ErrorState } from './errors.svelte';
+import { filter as appFilter, type FilterState } from './filter.svelte';
+import { session as appSession, type SessionState } from './status.svelte';
+import { sync as appSync, type SyncState } from './sync.svelte';
+
+/** Sort is the table's order: one column, and its direction. */
+export interface Sort {
+  field: api.SortField;
+  desc: boolean;
+}
+
+/** The console's order: newest first. */
+export const defaultSort: Sort = { field: 'timestamp', desc: true };
+
+/** Typing waits this long for the next key before it queries; selects query at once. */
+export const searchDebounceMs = 120;
+
+/** index:updated and a sync's end come together; one re-run serves both. */
+export const rerunDelayMs = 50;
+
+/** How many query_gone replies in a row re-run the query before it is shown as an error. */
+const maxGoneRetries = 3;
+
+/** queryRequest is what the filter bar and the sort ask Go for. */
+export function queryRequest(f: FilterState, sort: Sort): api.QueryRequest {
+  return {
+    filter: {
+      // The chip shows the trimmed text; the query must search for what it shows.
+      search: f.search.trim(),
+      scope: f.scope,
+      categories: f.category === '' ? [] : [f.category],
+      actions: [],
+      status: f.status,
+      users: [],
+      workspace: '',
+      from: '',
+      to: '',
+      timeZone: '',
+    },
+    sort: sort.field,
+    desc: sort.desc,
+  };
+}
+
+/**
+ * QueryState turns the filters and the sort into Go queries and holds the
+ * answer: the search waits for a pause in typing, the selects query at
+ * once, and an answer to an older request is dropped. The same view is read
+ * again when the index grows or a sync ends, keeping the table where it is.
+ * The table's rows come through a BlockCache over the result's id.
+ */
+export class QueryState {
+  sort = $state.raw<Sort>(defaultSort);
+  /** The newest answer, null when there is none (no profile, or a bad filter). */
+  result = $state.raw<api.QueryResult | null>(null);
+  /** The request result answers: the filter bar reads its facets only if they fit. */
+  answered = $state.raw<api.QueryRequest | null>(null);
+  loading = $state(false);
+  /** Bumped when rows arrive, so the table reads the cache again. */
+  rowsVersion = $state(0);
+  /** Bumped when a result for other filters, sort or profile arrives: the table goes to its top. */
+  view = $state(0);
+
+  readonly cache: BlockCache<api.Row>;
+
+  // Arrow functions: the stores they read are set in the constructor, after these fields.
+  private profile = $derived.by(() => this.session.status?.profile?.name ?? null);
+  private request = $derived.by(() => queryRequest(this.filter, this.sort));
+  /** What the search effect waits on; the one below is everything else, queried at once. */
+  private searchKey = $derived.by(() => this.request.filter.search);
+  private selectsKey = $derived.by(() =>
+    JSON.stringify([this.profile, { ...this.request, filter: { ...this.request.filter, search: '' } }]),
+  );
+
+  /** Every query gets the next number; only the newest one's answer is kept. */
+  private seq = 0;
+  private sentKey = '';
+  private answeredKey = '';
+  private goneRetries = 0;
+  private searchTimer: ReturnType<typeof setTimeout> | null = null;
+  private rerunTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopEffects: (() => void) | null = null;
+  private unlisten: (() => void) | null = null;
+
+  private readonly filter: FilterState;
+  private readonly session: SessionState;
+  private readonly sync: SyncState;
+  private readonly errors: ErrorState;
+
+  constructor(filter = appFilter, session = appSession, sync = appSync, errors = appErrors) {
+    this.filter = filter;
+    this.session = session;
+    this.sync = sync;
+    this.errors = errors;
+    this.cache = new BlockCache<api.Row>({
+      fetchRows: async (id, offset, limit) => (await api.rows(id, offset, limit)).rows,
+      onChange: () => {
+        this.goneRetries = 0;
+        this.rowsVersion++;
+      },
+      onError: (e) => this.rowsFailed(e),
+    });
+  }
+
+  /** start queries whenever what is asked changes, and again when the index grows. */
+  start(): void {
+    if (this.stopEffects) return;
+    this.unlisten = api.onIndexUpdated(() => this.rerun());
+    let wasActive = untrack(() => this.sync.active);
+    this.stopEffects = $effect.root(() => {
+      $effect(() => {
+        void this.selectsKey;
+        untrack(() => void this.run());
+      });
+      $effect(() => {
+        void this.searchKey;
+        untrack(() => this.debounceSearch());
+      });
+      $effect(() => {
+        const active = this.sync.active;
+        if (wasActive && !active) untrack(() => this.rerun());
+        wasActive = active;
+      });
+    });
+  }
+
+  stop(): void {
+    this.stopEffects?.();
+    this.stopEffects = null;
+    this.unlisten?.();
+    this.unlisten = null;
+    for (const t of [this.searchTimer, this.rerunTimer]) if (t !== null) clearTimeout(t);
+    this.searchTimer = this.rerunTimer = null;
+    // An answer on its way belongs to a store nobody reads now.
+    this.seq++;
+    this.sentKey = '';
+  }
+
+  /** sortBy sorts by a column; the sorted column again flips the direction. */
+  sortBy(field: api.SortField): void {
+    const s = this.sort;
+    // A new column starts newest first for time, A to Z for text.
+    this.sort = s.field === field ? { field, desc: !s.desc } : { field, desc: field === 'timestamp' };
+  }
+
+  /** rerun reads the current view again, soon, once for however many asked. */
+  rerun(): void {
+    if (this.rerunTimer !== null) return;
+    this.rerunTimer = setTimeout(() => {
+      this.rerunTimer = null;
+      void this.run(true);
+    }, rerunDelayMs);
+  }
+
+  /** row is row i of the result, or undefined while its block is on its way. */
+  row(i: number): api.Row | undefined {
+    void this.rowsVersion;
+    return this.cache.get(i);
+  }
+
+  /** ensureRows fetches the blocks of rows the table is about to show. */
+  ensureRows(r: RowRange): void {
+    void this.cache.ensure(r);
+  }
+
+  private debounceSearch(): void {
+    if (this.searchTimer !== null) clearTimeout(this.searchTimer);
+    this.searchTimer = setTimeout(() => {
+      this.searchTimer = null;
+      void this.run();
+    }, searchDebounceMs);
+  }
+
+  /** run queries what is asked now; unless again, not when that was the last thing asked. */
+  private async run(again = false): Promise<void> {
+    const profile = this.profile;
+    const req = this.request;
+    const key = JSON.stringify([profile, req]);
+    if (!again && key === this.sentKey) return;
+    this.sentKey = key;
+    const seq = ++this.seq;
+    if (profile === null) {
+      // No profile, no cache: the table keeps its empty state.
+      this.install(null, null, '');
+      this.loading = false;
+      return;
+    }
+    this.loading = true;
+    try {
+      const res = await api.query(req);
+      if (seq === this.seq) this.install(res, req, key);
+    } catch (e) {
+      if (seq === this.seq) this.failed(api.toApiError(e));
+    } finally {
+      if (seq === this.seq) this.loading = false;
+    }
+  }
+
+  private install(res: api.QueryResult | null, req: api.QueryRequest | null, key: string): void {
+    // The same request answered again (a sync landed): stay where the table is.
+    const same = res !== null && key === this.answeredKey;
+    this.result = res;
+    this.answered = req;
+    this.answeredKey = key;
+    this.cache.reset(res?.id ?? null, res?.total ?? 0, same);
+    if (!same) this.view++;
+    this.rowsVersion++;
+  }
+
+  private failed(e: api.ApiError): void {
+    if (e.code === api.app.ErrorCode.NoProfile) {
+      this.install(null, null, '');
+      return;
+    }
+    // A bad filter matches nothing; keeping the last rows would show another filter's.
+    if (e.code === api.app.ErrorCode.InvalidInput) this.install(null, null, '');
+    // Asked again, the same request must query again rather than be skipped.
+    this.sentKey = '';
+    this.errors.show(e);
+  }
+
+  private rowsFailed(reason: unknown): void {
+    const e = api.toApiError(reason);
+    if (e.code === api.app.ErrorCode.QueryGone && this.goneRetries < maxGoneRetries) {
+      // Go let the result go (newer ones replaced it): ask again for the same view.
+      this.goneRetries++;
+      this.rerun();
+      return;
+    }
+    this.errors.show(e);
+  }
+}
+
+export const query = new QueryState();
