@@ -75,6 +75,8 @@ lint: deps $(GOLANGCI)
 
 gotest:
 	$(GO) test -race -count=1 ./...
+	@# Tests too slow under the race detector, built only without it (//go:build !race).
+	$(GO) test -count=1 -run 'SplitsPastTheSheetLimit' ./backend/export/
 
 fronttest: $(NODE_STAMP)
 	cd frontend && npm test

@@ -1,0 +1,136 @@
+package export
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+)
+
+// csvWriter writes RFC 4180: fields separated by commas, records ended by
+// CRLF, a field quoted when it holds a comma, a quote, CR or LF, quotes
+// doubled. encoding/csv is not used because with UseCRLF it rewrites a
+// field's own line ends (a lone LF becomes CRLF, a lone CR is dropped),
+// and an export must keep every description byte for byte.
+type csvWriter struct {
+	w          *bufio.Writer
+	neutralise bool
+	risky      int // cells neutralised
+}
+
+func (c *csvWriter) record(fields []string) error {
+	for i, f := range fields {
+		if i > 0 {
+			_ = c.w.WriteByte(',')
+		}
+		if c.neutralise && risky(f) {
+			// OWASP: a leading apostrophe makes a spreadsheet show the text
+			// instead of running it; the manifest says it was added.
+			f = "'" + f
+			c.risky++
+		}
+		if !strings.ContainsAny(f, ",\"\r\n") {
+			_, _ = c.w.WriteString(f)
+			continue
+		}
+		_ = c.w.WriteByte('"')
+		for {
+			i := strings.IndexByte(f, '"')
+			if i < 0 {
+				break
+			}
+			_, _ = c.w.WriteString(f[:i+1])
+			_ = c.w.WriteByte('"')
+			f = f[i+1:]
+		}
+		_, _ = c.w.WriteString(f)
+		_ = c.w.WriteByte('"')
+	}
+	_, err := c.w.WriteString("\r\n")
+	return err
+}
+
+// utf8BOM lets Excel open a UTF-8 CSV as UTF-8 (Japanese, Vietnamese)
+// instead of the system's code page.
+const utf8BOM = "\uFEFF"
+
+func writeCSV(j *job, out io.Writer) error {
+	c := &csvWriter{w: bufio.NewWriterSize(out, 1<<20), neutralise: !j.req.KeepFormulas}
+	if j.req.BOM {
+		_, _ = c.w.WriteString(utf8BOM)
+	}
+	// The header is ours and never risky; it is not counted.
+	if err := c.record(header(j.loc)); err != nil {
+		return err
+	}
+	var cells [9]string
+	row := make([]string, 0, len(Columns))
+	err := j.each(func(e *audit.Event) error {
+		textCells(e, &cells)
+		row = append(row[:0], timestampText(e.Time, j.loc))
+		row = append(row, cells[:]...)
+		return c.record(row)
+	})
+	if err != nil {
+		return err
+	}
+	j.neutralised = c.risky
+	return c.w.Flush()
+}
+
+// ReadCSV reads what writeCSV writes (RFC 4180) keeping every field byte
+// for byte, CR and LF inside quotes included, which encoding/csv's reader
+// would normalise. A leading BOM is skipped.
+func ReadCSV(r io.Reader) ([][]string, error) {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	s := strings.TrimPrefix(string(b), utf8BOM)
+	var rows [][]string
+	var row []string
+	var field strings.Builder
+	for i := 0; i < len(s); {
+		if s[i] == '"' {
+			i++
+			for {
+				j := strings.IndexByte(s[i:], '"')
+				if j < 0 {
+					return nil, fmt.Errorf("export: csv: record %d: a quoted field is not closed", len(rows)+1)
+				}
+				field.WriteString(s[i : i+j])
+				i += j + 1
+				if i < len(s) && s[i] == '"' {
+					field.WriteByte('"')
+					i++
+					continue
+				}
+				break
+			}
+		} else {
+			j := strings.IndexAny(s[i:], ",\r")
+			if j < 0 {
+				j = len(s) - i
+			}
+			field.WriteString(s[i : i+j])
+			i += j
+		}
+		row = append(row, field.String())
+		field.Reset()
+		switch {
+		case i == len(s):
+			return nil, fmt.Errorf("export: csv: record %d does not end with CRLF", len(rows)+1)
+		case s[i] == ',':
+			i++
+		case strings.HasPrefix(s[i:], "\r\n"):
+			rows = append(rows, row)
+			row = nil
+			i += 2
+		default:
+			return nil, fmt.Errorf("export: csv: record %d: unexpected %q after a field", len(rows)+1, s[i])
+		}
+	}
+	return rows, nil
+}

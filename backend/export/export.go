@@ -1,0 +1,245 @@
+// Package export writes a query's rows, in their sort order, to CSV or
+// XLSX, with a manifest beside the file that proves what it holds. It is
+// the only importer of excelize. Writers stream: memory stays flat
+// whatever the row count. The file and its manifest are written to temp
+// files beside the target and renamed there together at the end, so a
+// failed or cancelled export leaves nothing and never touches an existing
+// file of that name.
+package export
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/settings"
+)
+
+// Format is a file format.
+type Format string
+
+// The formats.
+const (
+	CSV  Format = "csv"
+	XLSX Format = "xlsx"
+)
+
+// FormatFor picks the format: the given one, else FILE's extension.
+func FormatFor(format, path string) (Format, error) {
+	f := Format(strings.ToLower(strings.TrimSpace(format)))
+	if f == "" {
+		f = Format(strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), "."))
+		if f != CSV && f != XLSX {
+			return "", fmt.Errorf("%w: format: cannot tell it from %q; name the file .csv or .xlsx, or give --format", ErrBadRequest, filepath.Base(path))
+		}
+	}
+	if f != CSV && f != XLSX {
+		return "", fmt.Errorf("%w: format: %q is not csv or xlsx", ErrBadRequest, format)
+	}
+	return f, nil
+}
+
+// Source is what an export reads: rows [offset, offset+limit) of a query's
+// sorted result (query.Result has this method).
+type Source interface {
+	Rows(offset, limit int) []audit.Event
+}
+
+// Progress is how far an export is.
+type Progress struct {
+	Rows  int `json:"rows"`
+	Total int `json:"total"`
+}
+
+// Request is one export.
+type Request struct {
+	Path     string
+	Format   Format // "" picks it from Path's extension
+	Source   Source
+	Total    int            // rows in Source
+	Location *time.Location // of the Timestamp column; nil is UTC
+	BOM      bool           // CSV: start with a UTF-8 byte order mark
+	// KeepFormulas turns off the CSV's formula neutralisation. XLSX cells
+	// are typed strings and never formulas either way.
+	KeepFormulas bool
+	Facts        Facts
+	OnProgress   func(Progress) // called every window of rows; may be nil
+	Now          func() time.Time
+}
+
+// The kinds of failure, for callers that offer a next step.
+var (
+	ErrBadRequest = errors.New("bad export request")
+	ErrNoFolder   = errors.New("folder does not exist")
+	ErrPermission = errors.New("no permission")
+	ErrNoSpace    = errors.New("disk full")
+	ErrCancelled  = errors.New("export cancelled")
+)
+
+// window is how many rows are read from the source at a time.
+const window = 2048
+
+type job struct {
+	ctx    context.Context
+	req    Request
+	loc    *time.Location
+	now    time.Time
+	base   string
+	tmpDir string
+
+	done, neutralised, sheets int
+}
+
+// each calls fn for every row in order, checking ctx and reporting
+// progress between windows.
+func (j *job) each(fn func(*audit.Event) error) error {
+	for off := 0; off < j.req.Total; {
+		if err := j.ctx.Err(); err != nil {
+			return err
+		}
+		evs := j.req.Source.Rows(off, min(window, j.req.Total-off))
+		if len(evs) == 0 {
+			return fmt.Errorf("export: the result ended at row %d of %d", off, j.req.Total)
+		}
+		for i := range evs {
+			if err := fn(&evs[i]); err != nil {
+				return err
+			}
+		}
+		off += len(evs)
+		j.done = off
+		if j.req.OnProgress != nil {
+			j.req.OnProgress(Progress{Rows: off, Total: j.req.Total})
+		}
+	}
+	return nil
+}
+
+// hashWriter counts and hashes what goes to the file.
+type hashWriter struct {
+	w io.Writer
+	h interface {
+		io.Writer
+		Sum([]byte) []byte
+	}
+	n int64
+}
+
+func (h *hashWriter) Write(p []byte) (int, error) {
+	n, err := h.w.Write(p)
+	_, _ = h.h.Write(p[:n]) // a hash never fails
+	h.n += int64(n)
+	return n, err
+}
+
+// Write exports req and returns the manifest written beside the file.
+func Write(ctx context.Context, req Request) (m Manifest, err error) {
+	format, err := FormatFor(string(req.Format), req.Path)
+	if err != nil {
+		return m, err
+	}
+	path, err := filepath.Abs(req.Path)
+	if err != nil || req.Path == "" {
+		return m, fmt.Errorf("%w: give the file to write", ErrBadRequest)
+	}
+	if req.Source == nil || req.Total < 0 {
+		return m, fmt.Errorf("%w: nothing to export", ErrBadRequest)
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return m, fmt.Errorf("export: %w: %s; create it or choose another folder", ErrNoFolder, dir)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return m, fmt.Errorf("%w: %s is a folder; give a file name", ErrBadRequest, path)
+	}
+	now := time.Now
+	if req.Now != nil {
+		now = req.Now
+	}
+	j := &job{ctx: ctx, req: req, loc: req.Location, now: now().UTC(), base: filepath.Base(path), tmpDir: dir}
+	if j.loc == nil {
+		j.loc = time.UTC
+	}
+
+	data, err := settings.Stage(path)
+	if err != nil {
+		return m, fileError(dir, err)
+	}
+	var man *settings.Staged
+	defer func() {
+		if err != nil {
+			data.Abort()
+			if man != nil {
+				man.Abort()
+			}
+		}
+	}()
+	hw := &hashWriter{w: data.File, h: sha256.New()}
+	if format == CSV {
+		err = writeCSV(j, hw)
+	} else {
+		err = writeXLSX(j, hw)
+	}
+	if err == nil {
+		err = data.Close()
+	}
+	if err != nil {
+		return m, fileError(dir, err)
+	}
+
+	m = Manifest{
+		File: j.base, SHA256: hex.EncodeToString(hw.h.Sum(nil)), Bytes: hw.n, Rows: j.done,
+		Format: format, Facts: req.Facts, TimeZone: j.loc.String(), Columns: header(j.loc), ExportedAt: j.now,
+	}
+	if format == CSV {
+		m.CSV = &CSVOptions{BOM: req.BOM, Neutralised: !req.KeepFormulas, NeutralisedCells: j.neutralised}
+	} else {
+		m.Sheets = j.sheets
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return m, err
+	}
+	if man, err = settings.Stage(path + ManifestSuffix); err != nil {
+		return m, fileError(dir, err)
+	}
+	if _, err = man.File.Write(append(b, '\n')); err == nil {
+		err = man.Close()
+	}
+	if err == nil {
+		err = data.Commit()
+	}
+	if err == nil {
+		err = man.Commit()
+	}
+	if err != nil {
+		return m, fileError(dir, err)
+	}
+	return m, nil
+}
+
+// fileError says in one line what went wrong and what to do.
+func fileError(dir string, err error) error {
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("export: %w; nothing was written", ErrCancelled)
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		return fmt.Errorf("export: %w in %s; free some space or export to another disk (nothing was written)", ErrNoSpace, dir)
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, syscall.EROFS):
+		return fmt.Errorf("export: %w to write in %s; choose a folder of yours", ErrPermission, dir)
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("export: %w: %s; create it or choose another folder", ErrNoFolder, dir)
+	}
+	return fmt.Errorf("export: %w", err)
+}

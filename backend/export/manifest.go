@@ -1,0 +1,103 @@
+package export
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+)
+
+// ManifestSuffix is appended to the exported file's name for its manifest.
+const ManifestSuffix = ".manifest.json"
+
+// Profile is who the exported events were synced as.
+type Profile struct {
+	APIURL       string     `json:"apiUrl"`
+	Organization audit.Ref  `json:"organization"`
+	User         string     `json:"user"`
+	Role         audit.Role `json:"role"`
+}
+
+// Facts are what the caller knows of the view: they go into the manifest
+// as they are.
+type Facts struct {
+	Filter     audit.Filter `json:"filter"`
+	Sort       audit.Sort   `json:"sort"`
+	Profile    Profile      `json:"profile"`
+	LastSynced time.Time    `json:"cacheLastSynced,omitzero"`
+	// Newest is the newest event in the cache (not only in the export).
+	Newest     time.Time `json:"cacheNewestEvent,omitzero"`
+	AppVersion string    `json:"appVersion"`
+}
+
+// CSVOptions says how a CSV was written.
+type CSVOptions struct {
+	BOM bool `json:"bom"`
+	// Neutralised: text cells starting with = + - @ tab or CR got a leading
+	// apostrophe (OWASP's rule against formula injection). A reader that
+	// wants the original value drops that apostrophe from such cells.
+	Neutralised      bool `json:"neutralised"`
+	NeutralisedCells int  `json:"neutralisedCells"`
+}
+
+// Manifest is FILE.manifest.json: what FILE holds and where it came from.
+type Manifest struct {
+	File   string `json:"file"` // the base name
+	SHA256 string `json:"sha256"`
+	Bytes  int64  `json:"bytes"`
+	Rows   int    `json:"rows"`
+	Format Format `json:"format"`
+	Facts
+	TimeZone   string      `json:"timeZone"`
+	Columns    []string    `json:"columns"`
+	Sheets     int         `json:"sheets,omitempty"` // XLSX: data sheets
+	CSV        *CSVOptions `json:"csv,omitempty"`
+	ExportedAt time.Time   `json:"exportedAt"`
+}
+
+// ReadManifest reads FILE.manifest.json.
+func ReadManifest(path string) (Manifest, error) {
+	var m Manifest
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return m, fmt.Errorf("export: read manifest: %w", err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("export: manifest %s is not valid JSON: %w", path, err)
+	}
+	return m, nil
+}
+
+// aboutFacts are the About sheet's lines.
+func (j *job) aboutFacts() [][2]string {
+	f := j.req.Facts
+	t := func(v time.Time) string {
+		if v.IsZero() {
+			return "never"
+		}
+		return v.UTC().Format(time.RFC3339)
+	}
+	org := f.Profile.Organization.Name
+	if id := f.Profile.Organization.ID; id != "" && id != org {
+		org = strings.TrimSpace(org + " (" + id + ")")
+	}
+	filter, _ := json.Marshal(f.Filter)
+	return [][2]string{
+		{"Exported by", "AuditDesk " + f.AppVersion},
+		{"Exported at", t(j.now)},
+		{"Rows", fmt.Sprint(j.req.Total)},
+		{"Filter", string(filter)},
+		{"Sort", f.Sort.String()},
+		{"Time zone", ZoneName(j.loc)},
+		{"API URL", f.Profile.APIURL},
+		{"Organization", org},
+		{"User", f.Profile.User},
+		{"Role", string(f.Profile.Role)},
+		{"Cache last synced", t(f.LastSynced)},
+		{"Newest event in the cache", t(f.Newest)},
+		{"Proof", "The SHA-256 of this file is in " + j.base + ManifestSuffix + " beside it."},
+	}
+}
