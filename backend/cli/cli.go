@@ -19,7 +19,7 @@ const Usage = `usage:
   auditdesk                              open the desktop window [--data DIR]
   auditdesk sync     [--api URL] [--token-env VAR] [--profile NAME] [--data DIR]
   auditdesk query    [FILTERS] [--sort FIELD[:asc|desc]] [--limit N] [--json] [--profile NAME] [--data DIR]
-  auditdesk export   --out FILE [--format csv|xlsx] [FILTERS] [--sort ...] [--profile NAME] [--data DIR]
+  auditdesk export   --out FILE [--format csv|xlsx] [FILTERS] [--sort ...] [--bom] [--keep-formulas] [--profile NAME] [--data DIR]
   auditdesk import   FILE... [--profile NAME] [--data DIR]
   auditdesk verify   [--profile NAME] [--data DIR]
   auditdesk profiles [--data DIR]
@@ -65,16 +65,9 @@ var commands = map[string]command{
 			return err
 		}
 	}},
-	"sync":  {flags: syncCommand},
-	"query": {flags: queryCommand},
-	"export": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
-		fs.String("out", "", "file to write")
-		fs.String("format", "", "csv or xlsx (default from --out's extension)")
-		addFilterFlags(fs)
-		fs.String("sort", "", "FIELD[:asc|desc]")
-		profileFlags(fs)
-		return notYet
-	}},
+	"sync":   {flags: syncCommand},
+	"query":  {flags: queryCommand},
+	"export": {flags: exportCommand},
 	"import": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 		profileFlags(fs)
 		return notYet

@@ -117,7 +117,15 @@ func (l *liveLine) progress(p ingest.Progress) {
 	if p.Waiting != "" {
 		wait = fmt.Sprintf(" · %s, retrying in %s", strings.ReplaceAll(p.Waiting, "_", " "), time.Until(p.WaitUntil).Round(time.Second))
 	}
-	fmt.Fprintf(l.w, "\r\033[Ksyncing: %s events%s, %s new, %s pages%s", num(p.Events), of, num(p.New), num(p.Pages), wait)
+	l.show(fmt.Sprintf("syncing: %s events%s, %s new, %s pages%s", num(p.Events), of, num(p.New), num(p.Pages), wait))
+}
+
+// show replaces the line with text; nothing on anything but a terminal.
+func (l *liveLine) show(text string) {
+	if l.w == nil {
+		return
+	}
+	fmt.Fprintf(l.w, "\r\033[K%s", text)
 	l.shown = true
 }
 

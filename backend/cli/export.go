@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/export"
+	"github.com/auditdesk/auditdesk/backend/session"
+)
+
+func exportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
+	out := fs.String("out", "", "file to write (.csv or .xlsx)")
+	format := fs.String("format", "", "csv or xlsx (default from --out's extension)")
+	fa := addFilterFlags(fs)
+	sortFlag := fs.String("sort", "", "FIELD[:asc|desc] (default timestamp:desc)")
+	bom := fs.Bool("bom", false, "CSV: start with a UTF-8 byte order mark, so Excel reads Japanese and Vietnamese right")
+	keep := fs.Bool("keep-formulas", false, "CSV: do not neutralise cells that start with = + - @ (the manifest says which was done)")
+	profile := fs.String("profile", "", "profile name (see auditdesk profiles)")
+	data := fs.String("data", "", "data dir")
+	return func(ctx context.Context, env Env, args []string) error {
+		if len(args) > 0 {
+			return errUsage{fmt.Sprintf("unexpected argument %q", args[0])}
+		}
+		if *out == "" {
+			return errUsage{"--out FILE is required"}
+		}
+		f, loc, err := fa.filter()
+		if err != nil {
+			return err
+		}
+		s, err := audit.ParseSort(*sortFlag)
+		if err != nil {
+			return err
+		}
+		fm, err := export.FormatFor(*format, *out)
+		if err != nil {
+			return err
+		}
+		st, err := openData(*data)
+		if err != nil {
+			return err
+		}
+		p, err := st.FindProfile(*profile)
+		if err != nil {
+			return err
+		}
+		mgr := session.New(st, slog.New(slog.DiscardHandler))
+		defer func() { _ = mgr.Close() }() // read only
+		live := newLiveLine(env.Stderr)
+		m, err := mgr.Export(ctx, p, session.ExportRequest{
+			Path: *out, Format: fm, Filter: f, Sort: s, Location: loc, BOM: *bom, KeepFormulas: *keep,
+			AppVersion: env.Version,
+			OnProgress: func(pr export.Progress) {
+				live.show(fmt.Sprintf("exporting %s of %s rows", num(int64(pr.Rows)), num(int64(pr.Total))))
+			},
+		})
+		live.end()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "exported %s rows to %s (sha256 %s); manifest %s\n", num(int64(m.Rows)), *out, m.SHA256, *out+export.ManifestSuffix)
+		return nil
+	}
+}

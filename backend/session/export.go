@@ -1,0 +1,89 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"os/user"
+	"path/filepath"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/export"
+	"github.com/auditdesk/auditdesk/backend/query"
+	"github.com/auditdesk/auditdesk/backend/settings"
+)
+
+// ExportRequest is an export of the profile's events through a filter and
+// a sort: what the window shows, or what `auditdesk export` is asked.
+type ExportRequest struct {
+	Path         string
+	Format       export.Format
+	Filter       audit.Filter
+	Sort         audit.Sort
+	Location     *time.Location
+	BOM          bool
+	KeepFormulas bool
+	AppVersion   string
+	OnProgress   func(export.Progress)
+	// OnQuery, when set, is told the query's total before writing starts.
+	OnQuery func(total int)
+}
+
+// Export queries the profile's index (the saved one when another AuditDesk
+// holds the cache) and writes the result with its manifest; a finished
+// export is recorded in the profile's activity log.
+func (m *Manager) Export(ctx context.Context, p settings.Profile, req ExportRequest) (export.Manifest, error) {
+	if req.Sort.Field == "" {
+		req.Sort = audit.DefaultSort
+	}
+	loc := req.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	format, err := export.FormatFor(string(req.Format), req.Path)
+	if err != nil {
+		return export.Manifest{}, err
+	}
+	ix, _, err := m.ReadIndex(ctx, p)
+	if err != nil {
+		return export.Manifest{}, err
+	}
+	res, err := ix.Query(req.Filter, req.Sort, query.Options{Location: loc})
+	if err != nil {
+		return export.Manifest{}, err
+	}
+	if req.OnQuery != nil {
+		req.OnQuery(res.Total)
+	}
+	man, err := export.Write(ctx, export.Request{
+		Path: req.Path, Format: format, Source: res, Total: res.Total, Location: loc,
+		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: m.now,
+		Facts: export.Facts{
+			Filter: req.Filter, Sort: req.Sort,
+			Profile:    export.Profile{APIURL: p.APIURL, Organization: p.Organization, User: p.User, Role: p.Role},
+			LastSynced: p.LastSuccess, Newest: ix.Newest(), AppVersion: req.AppVersion,
+		},
+	})
+	if err != nil {
+		return man, err
+	}
+	path, _ := filepath.Abs(req.Path)
+	entry := settings.Activity{
+		Time: man.ExportedAt, Kind: "export", OSUser: osUser(), User: p.User, File: path,
+		Format: string(man.Format), Rows: man.Rows, SHA256: man.SHA256, Filter: req.Filter, Sort: req.Sort,
+		Zone: man.TimeZone, Version: req.AppVersion,
+	}
+	if err := m.settings.AppendActivity(p, entry); err != nil {
+		// The file and its manifest are whole; say what was not recorded.
+		return man, fmt.Errorf("the export is written, but recording it in the activity log failed: %w", err)
+	}
+	m.log.Info("exported", "profile", p.Name, "file", path, "format", man.Format, "rows", man.Rows, "sha256", man.SHA256)
+	return man, nil
+}
+
+func osUser() string {
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
+}
