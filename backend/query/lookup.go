@@ -1,0 +1,70 @@
+package query
+
+import (
+	"hash/maphash"
+	"slices"
+	"strings"
+)
+
+// row returns the index row holding id, or -1.
+func (x *idIndex) row(ix *Index, id string) int {
+	h := idKey(maphash.String(idSeed, id), 0)
+	k, _ := slices.BinarySearch(x.keys, h)
+	for ; k < len(x.keys) && x.keys[k]>>32 == h>>32; k++ {
+		if r := int(uint32(x.keys[k])); string(ix.field(r, 0)) == id {
+			return r
+		}
+	}
+	return -1
+}
+
+// IndexOf is the position of the event with id in the sorted result, or
+// -1 when the result does not hold it: the table keeps its selection, and
+// where it is, when the same view is read again after a sync.
+func (r *Result) IndexOf(id string) int {
+	row := r.ix.ids().row(r.ix, id)
+	if row < 0 {
+		return -1
+	}
+	return slices.Index(r.rows, uint32(row))
+}
+
+// ValueField is a column Values lists.
+type ValueField string
+
+// The columns with a dictionary of values.
+const (
+	ValueUsers      ValueField = "user"
+	ValueActions    ValueField = "action"
+	ValueCategories ValueField = "category"
+)
+
+// Values lists a column's distinct values that contain the folded
+// substring (all of them for ""), most frequent first, then bytewise, at
+// most limit (all for 0 or less), each with its count over the whole
+// index: the type-ahead of the User and Action filters.
+func (ix *Index) Values(field ValueField, substring string, limit int) []Count {
+	var d *dict
+	switch field {
+	case ValueUsers:
+		d = ix.userD
+	case ValueActions:
+		d = ix.actD
+	case ValueCategories:
+		d = ix.catD
+	default:
+		return []Count{}
+	}
+	term := ""
+	if strings.TrimSpace(substring) != "" {
+		fo := newFolder()
+		term = fo.string(substring)
+	}
+	n := make([]int, len(d.vals))
+	for c := range d.vals {
+		if term == "" || strings.Contains(d.folded[c], term) {
+			n[c] = d.count[c]
+		}
+	}
+	return counts(d.vals, n, limit)
+}
