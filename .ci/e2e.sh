@@ -6,7 +6,10 @@
 #     data dir, a first launch that opens the slowed demo by itself: its
 #     progress, Cancel, and a Refresh that completes; then, on another,
 #     the table over the query API: rows, search, facets, sort, and the
-#     window's count for a search checked against `auditdesk query`;
+#     window's count for a search checked against `auditdesk query`; then,
+#     on a fourth, an export of the FAILED events to CSV (the save dialog
+#     answered by AUDITDESK_SAVE_AS) and its Activity entry, the file then
+#     checked against its manifest, sha256sum and `auditdesk query`;
 #  2. the production binary opens a window named AuditDesk: a screenshot is
 #     saved and checked not to be blank, the window's size is remembered
 #     across launches, its files are owner-only;
@@ -113,6 +116,60 @@ if [ -s "$SEEN" ]; then
   fi
 else
   not_ok "the query test wrote no search count to compare"
+fi
+
+# 1d. Export and Activity. The test writes the count and SHA-256 the window
+# showed; the file must hold that many records (CSV records may hold CRLF
+# inside quotes, so they are counted quote-aware) and its manifest must say
+# the same, as must sha256sum and `auditdesk query`.
+EDATA="$TMP/dev-export-data"
+EFILE="$TMP/exports/failed-events.csv"
+ESEEN="$TMP/export-seen.txt"
+mkdir -p "$TMP/exports"
+dev_start "$EDATA" AUDITDESK_DEMO_EVENTS=20000 AUDITDESK_SAVE_AS="$EFILE"
+if E2E_URL="http://127.0.0.1:$PORT/" E2E_EXPORT_FILE="$EFILE" E2E_EXPORT_SEEN="$ESEEN" \
+  node --test --test-reporter=spec frontend/e2e/export.e2e.mjs; then
+  ok "the FAILED events export to CSV from the dialog, and Activity lists it, in Chromium"
+else
+  not_ok "export and Activity in Chromium (dev binary log: $TMP/dev.log)"
+  tail -20 "$TMP/dev.log" >&2 || true
+fi
+dev_stop
+json_field() { node -e 'const m=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(m[process.argv[2]] ?? "")' "$1" "$2"; }
+csv_records() {
+  node -e '
+const b = require("fs").readFileSync(process.argv[1], "utf8");
+let quoted = false, n = 0;
+for (const c of b) {
+  if (c === "\"") quoted = !quoted;
+  else if (c === "\n" && !quoted) n++;
+}
+if (b.length > 0 && !b.endsWith("\n")) n++;
+console.log(n);' "$1"
+}
+if [ -s "$ESEEN" ] && [ -s "$EFILE" ] && [ -s "$EFILE.manifest.json" ]; then
+  { read -r seen; read -r shown_hash; } <"$ESEEN"
+  rows=$(json_field "$EFILE.manifest.json" rows)
+  want_hash=$(json_field "$EFILE.manifest.json" sha256)
+  records=$(csv_records "$EFILE")
+  if [ "$rows" = "$seen" ] && [ "$records" -eq $((rows + 1)) ]; then
+    ok "the CSV holds the $seen rows the window showed, and a header ($records records)"
+  else
+    not_ok "the window showed $seen rows; the manifest says $rows, the CSV has $records records"
+  fi
+  if cli=$(build/bin/auditdesk-dev query --data "$EDATA" --status FAILED --json | wc -l) && [ "$cli" -eq "$rows" ]; then
+    ok "auditdesk query --status FAILED counts the export's $rows rows"
+  else
+    not_ok "auditdesk query --status FAILED counted ${cli:-nothing}, the export $rows"
+  fi
+  file_hash=$(sha256sum "$EFILE" | awk '{print $1}')
+  if [ "$file_hash" = "$want_hash" ] && [ "$file_hash" = "$shown_hash" ]; then
+    ok "sha256sum of the export is the manifest's and the window's ($file_hash)"
+  else
+    not_ok "sha256 of the file $file_hash, the manifest $want_hash, the window $shown_hash"
+  fi
+else
+  not_ok "the export test left no file, manifest or seen count to check ($EFILE)"
 fi
 
 # 2. The production binary's window.

@@ -82,14 +82,16 @@ type App struct {
 	store   *settings.Store
 	log     *slog.Logger
 	win     windowRuntime
+	dialogs dialogRuntime
 	emit    Emitter
 	mgr     *session.Manager
 	tokens  *Tokens
 	demo    *demo
 	views   views
 
-	mu     sync.Mutex
-	cancel context.CancelFunc // of the running sync
+	mu           sync.Mutex
+	cancel       context.CancelFunc // of the running sync
+	cancelExport context.CancelFunc // of the running export
 }
 
 // New returns the App over a data dir's store.
@@ -112,13 +114,15 @@ func (discard) Emit(string, any) {}
 // Startup is the Wails OnStartup hook: it binds the runtime to ctx.
 func (a *App) Startup(ctx context.Context) {
 	a.win = wailsWindow{ctx}
+	a.dialogs = wailsWindow{ctx}
 	a.emit = NewThrottledEmitter(RuntimeEmitter{ctx}, progressInterval)
 }
 
-// Shutdown is the Wails OnShutdown hook: it stops a running sync and closes
-// the caches.
+// Shutdown is the Wails OnShutdown hook: it stops a running sync or export
+// and closes the caches.
 func (a *App) Shutdown(context.Context) {
 	a.CancelRefresh()
+	a.CancelExport()
 	a.demo.close()
 	if err := a.mgr.Close(); err != nil {
 		a.log.Error("close caches", "err", err)
@@ -311,12 +315,4 @@ func (a *App) sync(req session.SyncRequest) (Status, error) {
 		return Status{}, err
 	}
 	return a.Status()
-}
-
-// Export writes the current view to a file.
-func (a *App) Export() (string, error) {
-	if _, err := a.current(); err != nil {
-		return "", err
-	}
-	return "", errors.New("export comes in a later version of AuditDesk; use the command line's export when it lands")
 }

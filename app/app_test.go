@@ -76,7 +76,7 @@ func TestRefreshAndExportNeedProfile(t *testing.T) {
 	if _, err := a.Refresh(); !errors.Is(err, settings.ErrNoProfile) {
 		t.Errorf("Refresh() err = %v, want ErrNoProfile", err)
 	}
-	if _, err := a.Export(); !errors.Is(err, settings.ErrNoProfile) {
+	if _, err := a.Export(ExportRequest{Path: filepath.Join(t.TempDir(), "x.csv")}); !errors.Is(err, settings.ErrNoProfile) {
 		t.Errorf("Export() err = %v, want ErrNoProfile", err)
 	}
 	if ui := ToUIError(settings.ErrNoProfile); ui.Code != CodeNoProfile {

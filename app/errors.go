@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/auditdesk/auditdesk/backend/auditapi"
+	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/session"
 	"github.com/auditdesk/auditdesk/backend/settings"
 	"github.com/auditdesk/auditdesk/backend/store"
@@ -67,6 +68,9 @@ var codes = []struct {
 	{auditapi.ErrRateLimited, CodeOffline},
 	{store.ErrLocked, CodeCacheLocked},
 	{ErrQueryGone, CodeQueryGone},
+	{export.ErrBadRequest, CodeInvalidInput},
+	{export.ErrNoFolder, CodeInvalidInput},
+	{export.ErrPermission, CodeInvalidInput},
 	{auditapi.ErrInvalidRequest, CodeInvalidInput},
 }
 

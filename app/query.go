@@ -203,16 +203,9 @@ func (v *views) held(id int) (heldResult, bool) {
 // It reads only the local index, so it answers offline. A bad filter value
 // is an invalid_input error naming the field.
 func (a *App) Query(req QueryRequest) (QueryResult, error) {
-	f, loc, err := req.Filter.Parse()
+	f, loc, s, err := parseQuery(req)
 	if err != nil {
-		return QueryResult{}, Invalid(err.Error())
-	}
-	s := audit.Sort{Field: req.Sort, Desc: req.Desc}
-	if s.Field == "" {
-		s.Field = audit.SortTimestamp
-	}
-	if !slices.Contains(audit.SortFields, s.Field) {
-		return QueryResult{}, Invalid(fmt.Sprintf("sort: %q is not a column", s.Field))
+		return QueryResult{}, err
 	}
 	p, err := a.current()
 	if err != nil {
@@ -240,6 +233,23 @@ func (a *App) Query(req QueryRequest) (QueryResult, error) {
 		ElapsedMs: float64(elapsed.Microseconds()) / 1000,
 	}
 	return out, nil
+}
+
+// parseQuery reads the filter and the sort as Query and Export apply them;
+// a bad value is an invalid_input error naming the field.
+func parseQuery(req QueryRequest) (audit.Filter, *time.Location, audit.Sort, error) {
+	f, loc, err := req.Filter.Parse()
+	if err != nil {
+		return f, nil, audit.Sort{}, Invalid(err.Error())
+	}
+	s := audit.Sort{Field: req.Sort, Desc: req.Desc}
+	if s.Field == "" {
+		s.Field = audit.SortTimestamp
+	}
+	if !slices.Contains(audit.SortFields, s.Field) {
+		return f, nil, s, Invalid(fmt.Sprintf("sort: %q is not a column", s.Field))
+	}
+	return f, loc, s, nil
 }
 
 // Rows returns rows [offset, offset+limit) of a query's sorted result,

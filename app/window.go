@@ -32,7 +32,16 @@ type windowRuntime interface {
 	Show()
 }
 
+// dialogRuntime is the native dialogs' part of the runtime.
+type dialogRuntime interface {
+	SaveFile(runtime.SaveDialogOptions) (string, error)
+}
+
 type wailsWindow struct{ ctx context.Context }
+
+func (w wailsWindow) SaveFile(o runtime.SaveDialogOptions) (string, error) {
+	return runtime.SaveFileDialog(w.ctx, o)
+}
 
 func (w wailsWindow) Size() (int, int)     { return runtime.WindowGetSize(w.ctx) }
 func (w wailsWindow) Position() (int, int) { return runtime.WindowGetPosition(w.ctx) }

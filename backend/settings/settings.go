@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
 )
 
 // EnvData names the variable that overrides the default data dir.
@@ -65,6 +67,32 @@ type Prefs struct {
 	Window Window `json:"window"`
 	// Profile is the name of the profile the window shows.
 	Profile string `json:"profile,omitempty"`
+	// TimeZone of the window's timestamps and dates: an IANA name, UTC or
+	// Local; "" is UTC.
+	TimeZone string `json:"timeZone,omitempty"`
+	Theme    string `json:"theme,omitempty"`   // light, dark or system ("")
+	Density  string `json:"density,omitempty"` // comfortable ("") or compact
+	// Columns are the table's columns in order, with widths and which are
+	// hidden; empty is the default set.
+	Columns []Column `json:"columns,omitempty"`
+	// Views are the auditor's saved views.
+	Views []View `json:"views,omitempty"`
+}
+
+// Column is one of the table's columns as the auditor left it.
+type Column struct {
+	Key    string `json:"key"`
+	Width  int    `json:"width,omitempty"` // px; 0 is the default
+	Hidden bool   `json:"hidden,omitempty"`
+}
+
+// View is a named filter, sort and set of columns.
+type View struct {
+	Name    string           `json:"name"`
+	Filter  audit.FilterText `json:"filter"`
+	Sort    audit.SortField  `json:"sort,omitempty"`
+	Desc    bool             `json:"desc,omitempty"`
+	Columns []Column         `json:"columns,omitempty"`
 }
 
 // Store is the data dir and the preferences kept in it. Safe for

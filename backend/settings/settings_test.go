@@ -3,6 +3,7 @@ package settings
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -91,7 +92,7 @@ func TestPrefsRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Prefs(); got != (Prefs{}) {
+	if got := s.Prefs(); !reflect.DeepEqual(got, Prefs{}) {
 		t.Fatalf("fresh prefs = %+v, want zero", got)
 	}
 	want := Window{Width: 1400, Height: 880, X: 40, Y: 30, Placed: true}

@@ -21,6 +21,7 @@ vi.mock('./lib/api', async (importOriginal) => ({
   cancelRefresh: vi.fn(),
   exportView: vi.fn(),
   onSyncProgress: vi.fn(),
+  onExportProgress: vi.fn(() => () => {}),
   query: vi.fn(),
   rows: vi.fn(),
   onIndexUpdated: vi.fn(() => () => {}),
@@ -193,7 +194,7 @@ describe('profile menu and Connect', () => {
     trigger.focus();
     await fireEvent.keyDown(trigger, { key: 'ArrowDown' });
     const items = await screen.findAllByRole('menuitem');
-    expect(items.map((i) => i.textContent?.trim())).toEqual(['Connect to a platform…', 'Open the demo']);
+    expect(items.map((i) => i.textContent?.trim())).toEqual(['Connect to a platform…', 'Open the demo', 'Activity…']);
     await waitFor(() => expect(items[0]).toHaveFocus());
     await fireEvent.keyDown(items[0], { key: 'ArrowDown' });
     expect(items[1]).toHaveFocus();

@@ -2,6 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
+import { dialogs } from './lib/state/dialogs.svelte';
 import { errors } from './lib/state/errors.svelte';
 import { filter } from './lib/state/filter.svelte';
 import { notices } from './lib/state/notices.svelte';
@@ -17,8 +18,10 @@ vi.mock('./lib/api', async (importOriginal) => ({
   scopes: vi.fn(),
   refresh: vi.fn(),
   openDemo: vi.fn(),
+  chooseExportFile: vi.fn(),
   exportView: vi.fn(),
   onSyncProgress: vi.fn(() => () => {}),
+  onExportProgress: vi.fn(() => () => {}),
   query: vi.fn(),
   rows: vi.fn(),
   onIndexUpdated: vi.fn(() => () => {}),
@@ -38,6 +41,7 @@ beforeEach(() => {
   vi.mocked(api.status).mockReset().mockResolvedValue(emptyStatus);
   vi.mocked(api.scopes).mockReset().mockResolvedValue(scopeList);
   vi.mocked(api.refresh).mockReset();
+  vi.mocked(api.chooseExportFile).mockReset();
   vi.mocked(api.exportView).mockReset();
   vi.mocked(api.openDemo).mockReset();
   vi.mocked(api.query)
@@ -53,6 +57,7 @@ beforeEach(() => {
   session.statusFailed = false;
   session.scopes = [];
   notices.clear();
+  dialogs.close();
   sync.stop();
   query.stop();
   sync.running = false;
@@ -236,12 +241,24 @@ describe('keyboard', () => {
     expect(e.defaultPrevented).toBe(true);
   });
 
-  it('Ctrl+E calls export and its rejection reaches the banner', async () => {
+  it('Ctrl+E opens the export dialog; Enter exports and its rejection reaches the banner', async () => {
+    vi.mocked(api.chooseExportFile).mockResolvedValue('/home/alice/audit-log.xlsx');
     vi.mocked(api.exportView).mockRejectedValue(new api.ApiError(app.ErrorCode.NoProfile, noProfile));
     await renderApp();
-    await fireEvent.keyDown(window, { key: 'e', ctrlKey: true });
-    expect(api.exportView).toHaveBeenCalledTimes(1);
+    const e = new KeyboardEvent('keydown', { key: 'e', ctrlKey: true, cancelable: true });
+    window.dispatchEvent(e);
+    expect(e.defaultPrevented).toBe(true);
+    const dialog = await screen.findByRole('dialog', { name: 'Export the current view' });
+    // Nothing is written before the user says where.
+    expect(api.chooseExportFile).not.toHaveBeenCalled();
+    expect(api.exportView).not.toHaveBeenCalled();
+    const xlsx = within(dialog).getByRole('radio', { name: 'Excel (XLSX)' });
+    expect(xlsx).toHaveFocus();
+    await fireEvent.keyDown(xlsx, { key: 'Enter' });
+    await waitFor(() => expect(api.exportView).toHaveBeenCalledTimes(1));
+    expect(api.chooseExportFile).toHaveBeenCalledWith('xlsx');
     expect(await screen.findByRole('alert')).toHaveTextContent('No profile yet');
+    expect(screen.queryByRole('dialog')).toBeNull();
   });
 
   it('"/" and Ctrl+F focus search; Esc clears it, then dismisses the banner', async () => {

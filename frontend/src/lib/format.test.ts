@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  baseName,
   capitalise,
   formatDay,
+  formatLocal,
   formatElapsed,
   formatEvents,
   formatMatching,
@@ -9,6 +11,7 @@ import {
   formatSynced,
   formatVersion,
   lastSyncState,
+  shortHash,
   showControls,
 } from './format';
 
@@ -112,5 +115,25 @@ describe('showControls', () => {
     ['日本語 Tiếng Việt 🚀 C:\\Users', '日本語 Tiếng Việt 🚀 C:\\Users'],
   ])('%j -> %j', (s, want) => {
     expect(showControls(s)).toBe(want);
+  });
+});
+
+describe('export formatting', () => {
+  it('formatLocal writes the time in this computer’s zone', () => {
+    const t = '2026-12-01T09:05:03Z';
+    const d = new Date(t);
+    const p = (n: number) => String(n).padStart(2, '0');
+    const want = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:03`;
+    expect(formatLocal(t)).toBe(want);
+    expect(formatLocal('')).toBe('');
+    expect(formatLocal('soon')).toBe('');
+  });
+
+  it('baseName and shortHash', () => {
+    expect(baseName('/home/a/report.csv')).toBe('report.csv');
+    expect(baseName('C:\\Users\\a\\r.xlsx')).toBe('r.xlsx');
+    expect(baseName('r.csv')).toBe('r.csv');
+    expect(shortHash('3f2a9c1d00aa11bb22cc')).toBe('3f2a9c1d00aa…');
+    expect(shortHash('ab12')).toBe('ab12');
   });
 });

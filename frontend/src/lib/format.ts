@@ -84,3 +84,25 @@ const escapes: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' 
 export function showControls(s: string): string {
   return s.replace(controls, (c) => escapes[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
+
+/**
+ * formatLocal renders an RFC 3339 time in this computer's zone as
+ * "YYYY-MM-DD HH:mm:ss", for the user's own records (the activity log);
+ * "" when it is not a time.
+ */
+export function formatLocal(rfc3339: string): string {
+  const d = new Date(rfc3339);
+  if (rfc3339 === '' || Number.isNaN(d.getTime())) return '';
+  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return `${date} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** baseName gives a path's last part, for "/" and "\" alike (the path comes from any OS's dialog). */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).filter(Boolean).at(-1) ?? path;
+}
+
+/** shortHash gives a SHA-256's first 12 hex digits and "…": enough to tell files apart at a glance. */
+export function shortHash(hash: string): string {
+  return hash.length > 12 ? `${hash.slice(0, 12)}…` : hash;
+}

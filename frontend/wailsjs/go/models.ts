@@ -13,10 +13,58 @@ export namespace app {
 	    TokenNeeded = "token_needed",
 	    Unauthenticated = "unauthenticated",
 	}
+	export interface ActivityEntry {
+	    time: string;
+	    kind: string;
+	    osUser: string;
+	    user: string;
+	    file: string;
+	    format: string;
+	    rows: number;
+	    sha256: string;
+	    filter: string;
+	    sort: string;
+	}
 	export interface Bucket {
 	    start: string;
 	    end: string;
 	    count: number;
+	}
+	export interface EventDetail {
+	    id: string;
+	    timestamp: string;
+	    time: string;
+	    user: string;
+	    scope: string;
+	    category: string;
+	    action: string;
+	    target: string;
+	    status: string;
+	    description: string;
+	    workspace: string;
+	    workspaceId: string;
+	    sourceIp: string;
+	    details: string;
+	}
+	export interface QueryRequest {
+	    filter: audit.FilterText;
+	    sort: string;
+	    desc: boolean;
+	}
+	export interface ExportRequest {
+	    query: QueryRequest;
+	    path: string;
+	    format: string;
+	    bom: boolean;
+	    keepFormulas: boolean;
+	}
+	export interface ExportResult {
+	    path: string;
+	    manifest: string;
+	    format: string;
+	    rows: number;
+	    sha256: string;
+	    bytes: number;
 	}
 	export interface FacetCount {
 	    value: string;
@@ -28,6 +76,12 @@ export namespace app {
 	    statuses: FacetCount[];
 	    users: FacetCount[];
 	}
+	export interface Preferences {
+	    timeZone: string;
+	    theme: string;
+	    density: string;
+	    columns: settings.Column[];
+	}
 	export interface Profile {
 	    name: string;
 	    apiUrl: string;
@@ -37,11 +91,7 @@ export namespace app {
 	    workspaces: string[];
 	    demo: boolean;
 	}
-	export interface QueryRequest {
-	    filter: audit.FilterText;
-	    sort: string;
-	    desc: boolean;
-	}
+	
 	export interface QueryResult {
 	    id: number;
 	    total: number;
@@ -91,6 +141,13 @@ export namespace app {
 	    autoDemo: boolean;
 	    notice: string;
 	}
+	export interface View {
+	    name: string;
+	    query: QueryRequest;
+	    columns: settings.Column[];
+	    builtIn: boolean;
+	    about: string;
+	}
 
 }
 
@@ -122,6 +179,16 @@ export namespace audit {
 	    from: string;
 	    to: string;
 	    timeZone: string;
+	}
+
+}
+
+export namespace settings {
+	
+	export interface Column {
+	    key: string;
+	    width?: number;
+	    hidden?: boolean;
 	}
 
 }

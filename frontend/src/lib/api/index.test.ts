@@ -1,17 +1,24 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  activity,
   ApiError,
   app,
+  cancelExport,
+  chooseExportFile,
   connect,
+  copyText,
   exportView,
   normaliseProgress,
+  onExportProgress,
   onIndexUpdated,
   onSyncProgress,
   query,
   refresh,
   rows,
   scopes,
+  showFile,
   status,
+  type ExportRequest,
   type QueryRequest,
 } from '.';
 
@@ -48,7 +55,7 @@ describe('lib/api inside Wails', () => {
 
   it('normalises a string rejection from Export', async () => {
     bind({ Export: () => Promise.reject('export: disk full') });
-    const err = await exportView().catch((e: unknown) => e);
+    const err = await exportView(exportRequest).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).message).toBe('export: disk full');
   });
@@ -158,6 +165,128 @@ describe('the query API', () => {
       [3, 200, 200],
       [3, 400, 200],
     ]);
+  });
+});
+
+const exportRequest: ExportRequest = {
+  query: {
+    filter: {
+      search: '',
+      scope: '',
+      categories: [],
+      actions: [],
+      status: 'FAILED',
+      users: [],
+      workspace: '',
+      from: '',
+      to: '',
+      timeZone: '',
+    },
+    sort: 'user',
+    desc: false,
+  },
+  path: '/home/alice/failed.csv',
+  format: 'csv',
+  bom: false,
+  keepFormulas: false,
+};
+
+describe('the export API', () => {
+  afterEach(() => {
+    delete (window as unknown as { runtime?: unknown }).runtime;
+  });
+
+  it('passes ChooseExportFile the format; a dismissed dialog is ""', async () => {
+    const calls: unknown[][] = [];
+    bind({
+      ChooseExportFile: (...args: unknown[]) => {
+        calls.push(args);
+        return Promise.resolve(calls.length === 1 ? '/home/alice/a.xlsx' : null);
+      },
+    } as unknown as Bound);
+    expect(await chooseExportFile('xlsx')).toBe('/home/alice/a.xlsx');
+    expect(await chooseExportFile('csv')).toBe('');
+    expect(calls).toEqual([['xlsx'], ['csv']]);
+  });
+
+  it("passes Export its request and fills the result; cancelled keeps Go's code", async () => {
+    const calls: unknown[][] = [];
+    bind({
+      Export: (...args: unknown[]) => {
+        calls.push(args);
+        return calls.length === 1
+          ? Promise.resolve({ path: '/home/alice/failed.csv', rows: 42, sha256: 'ab12' })
+          : Promise.reject(new Error('{"code":"cancelled","message":"cancelled"}'));
+      },
+    } as unknown as Bound);
+    expect(await exportView(exportRequest)).toEqual({
+      path: '/home/alice/failed.csv',
+      manifest: '',
+      format: '',
+      rows: 42,
+      sha256: 'ab12',
+      bytes: 0,
+    });
+    await expect(exportView(exportRequest)).rejects.toMatchObject({ code: app.ErrorCode.Cancelled });
+    expect(calls).toEqual([[exportRequest], [exportRequest]]);
+  });
+
+  it('calls CancelExport and ShowFile with the path', async () => {
+    const calls: unknown[][] = [];
+    bind({
+      CancelExport: (...args: unknown[]) => (calls.push(['CancelExport', ...args]), Promise.resolve()),
+      ShowFile: (...args: unknown[]) => (calls.push(['ShowFile', ...args]), Promise.resolve()),
+    } as unknown as Bound);
+    await cancelExport();
+    await showFile('/home/alice/failed.csv');
+    expect(calls).toEqual([['CancelExport'], ['ShowFile', '/home/alice/failed.csv']]);
+  });
+
+  it('lists the activity log, a null list as [] and missing fields filled', async () => {
+    bind({ Activity: () => Promise.resolve(null) });
+    expect(await activity()).toEqual([]);
+    bind({ Activity: () => Promise.resolve([{ time: '2026-12-01T09:00:00Z', kind: 'export', rows: 3 }]) });
+    expect(await activity()).toEqual([
+      {
+        time: '2026-12-01T09:00:00Z',
+        kind: 'export',
+        osUser: '',
+        user: '',
+        file: '',
+        format: '',
+        rows: 3,
+        sha256: '',
+        filter: '',
+        sort: '',
+      },
+    ]);
+  });
+
+  it('subscribes to "export:progress", filling what is missing', () => {
+    expect(typeof onExportProgress(() => {})).toBe('function');
+    const listeners: [string, (d: unknown) => void][] = [];
+    (window as unknown as { runtime: unknown }).runtime = {
+      EventsOnMultiple: (name: string, cb: (d: unknown) => void) => {
+        listeners.push([name, cb]);
+        return () => {};
+      },
+    };
+    const seen: unknown[] = [];
+    onExportProgress((p) => seen.push(p));
+    expect(listeners.map(([n]) => n)).toEqual(['export:progress']);
+    listeners[0][1]({ rows: 100, total: 1000 });
+    listeners[0][1]({ done: true });
+    expect(seen).toEqual([
+      { rows: 100, total: 1000, done: false },
+      { rows: 0, total: 0, done: true },
+    ]);
+  });
+
+  it('copies through the Wails clipboard when there is one', async () => {
+    const set = vi.fn(async () => true);
+    (window as unknown as { runtime: unknown }).runtime = { ClipboardSetText: set };
+    expect(await copyText('ab12')).toBe(true);
+    expect(set).toHaveBeenCalledWith('ab12');
   });
 });
 

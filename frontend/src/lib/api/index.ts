@@ -3,10 +3,29 @@
 import * as App from '../../../wailsjs/go/app/App';
 import { app, audit } from '../../../wailsjs/go/models';
 import { ApiError, toApiError } from './errors';
+import {
+  normaliseActivity,
+  normaliseExportResult,
+  type ActivityEntry,
+  type ExportFormat,
+  type ExportRequest,
+  type ExportResult,
+} from './export';
 import { normaliseResult, normaliseRows, type QueryRequest, type QueryResult, type RowsResult } from './query';
 
 export { ApiError, toApiError };
 export { normaliseProgress, onSyncProgress, syncProgressEvent, type SyncProgress } from './sync';
+export {
+  copyText,
+  exportProgressEvent,
+  normaliseExportProgress,
+  onExportProgress,
+  type ActivityEntry,
+  type ExportFormat,
+  type ExportProgress,
+  type ExportRequest,
+  type ExportResult,
+} from './export';
 export {
   indexUpdatedEvent,
   onIndexUpdated,
@@ -130,9 +149,35 @@ export async function cancelRefresh(): Promise<void> {
   await call(App.CancelRefresh);
 }
 
-/** exportView writes the current view to a file and returns its path. */
-export async function exportView(): Promise<string> {
-  return call(App.Export);
+/**
+ * chooseExportFile asks, in the native save dialog, where to write a file
+ * of format; "" when the user dismissed the dialog.
+ */
+export async function chooseExportFile(format: ExportFormat): Promise<string> {
+  return (await call(() => App.ChooseExportFile(format))) ?? '';
+}
+
+/**
+ * exportView writes the view req.query asks for to req.path with its
+ * manifest. CancelExport makes it reject with "cancelled", leaving no file.
+ */
+export async function exportView(req: ExportRequest): Promise<ExportResult> {
+  return normaliseExportResult(await call(() => App.Export(req)));
+}
+
+/** cancelExport stops the running export. */
+export async function cancelExport(): Promise<void> {
+  await call(App.CancelExport);
+}
+
+/** showFile opens the folder holding path in the desktop's file manager. */
+export async function showFile(path: string): Promise<void> {
+  await call(() => App.ShowFile(path));
+}
+
+/** activity lists the current profile's activity log (its exports), newest first. */
+export async function activity(): Promise<ActivityEntry[]> {
+  return normaliseActivity(await call(App.Activity));
 }
 
 /**

@@ -6,27 +6,42 @@ export interface TokenRequest {
 
 /**
  * DialogState says which dialog is open. At most one is: the connect
- * dialog and the token prompt both start a sync.
+ * dialog and the token prompt both start a sync, and a modal over a modal
+ * would leave the one below unreachable.
  */
 export class DialogState {
   connect = $state(false);
   token = $state.raw<TokenRequest | null>(null);
+  export = $state(false);
+  activity = $state(false);
 
-  open = $derived(this.connect || this.token !== null);
+  open = $derived(this.connect || this.token !== null || this.export || this.activity);
 
   openConnect(): void {
-    this.token = null;
+    this.close();
     this.connect = true;
   }
 
   askToken(req: TokenRequest): void {
-    this.connect = false;
+    this.close();
     this.token = req;
+  }
+
+  openExport(): void {
+    this.close();
+    this.export = true;
+  }
+
+  openActivity(): void {
+    this.close();
+    this.activity = true;
   }
 
   close(): void {
     this.connect = false;
     this.token = null;
+    this.export = false;
+    this.activity = false;
   }
 }
 

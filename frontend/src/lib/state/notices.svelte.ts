@@ -1,5 +1,23 @@
+/** NoticeAction is a button on a notice, such as an export's "Show in folder". */
+export interface NoticeAction {
+  label: string;
+  run: () => void;
+}
+
+/** NoticeCode is a value shown short, in full on hover and copyable: an export's SHA-256. */
+export interface NoticeCode {
+  label: string;
+  value: string;
+}
+
+/** Extras are a notice's optional buttons and code. */
+export interface NoticeExtras {
+  actions?: NoticeAction[];
+  code?: NoticeCode;
+}
+
 /** A notice is news that is not an error: a sync done, cancelled, or something Go wants said. */
-export interface Notice {
+export interface Notice extends NoticeExtras {
   id: number;
   kind: 'success' | 'neutral' | 'info';
   text: string;
@@ -10,8 +28,9 @@ export const successMs = 8000;
 
 /**
  * NoticeState holds the notices under the toolbar, newest last. Errors go
- * to the banner instead. A success fades by itself; a cancelled sync or an
- * info (such as "no OS keyring") stays until read and dismissed.
+ * to the banner instead. A success fades by itself, unless it has buttons
+ * (a button must not vanish under the pointer); a cancelled sync or an info
+ * (such as "no OS keyring") stays until read and dismissed.
  */
 export class NoticeState {
   list = $state.raw<Notice[]>([]);
@@ -21,11 +40,11 @@ export class NoticeState {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private timers = new Map<number, ReturnType<typeof setTimeout>>();
 
-  show(kind: Notice['kind'], text: string): number {
+  show(kind: Notice['kind'], text: string, extras: NoticeExtras = {}): number {
     const id = this.next++;
     // The same text twice (two syncs in a row) is one notice, the newer.
-    this.list = [...this.list.filter((n) => n.text !== text), { id, kind, text }].slice(-3);
-    if (kind === 'success') {
+    this.list = [...this.list.filter((n) => n.text !== text), { id, kind, text, ...extras }].slice(-3);
+    if (kind === 'success' && !extras.actions?.length) {
       this.timers.set(
         id,
         setTimeout(() => this.dismiss(id), successMs),

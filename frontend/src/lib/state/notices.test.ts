@@ -32,4 +32,19 @@ describe('NoticeState', () => {
     n.clear();
     expect(n.dismissLast()).toBe(false);
   });
+
+  it('keeps a success with a button until dismissed, with its buttons and code', () => {
+    vi.useFakeTimers();
+    const n = new NoticeState();
+    const run = vi.fn();
+    n.show('success', 'Exported 3 rows to a.csv', {
+      actions: [{ label: 'Show in folder', run }],
+      code: { label: 'SHA-256', value: 'ab12' },
+    });
+    vi.advanceTimersByTime(successMs * 2);
+    expect(n.list).toHaveLength(1);
+    expect(n.list[0]).toMatchObject({ code: { label: 'SHA-256', value: 'ab12' } });
+    n.list[0].actions?.[0].run();
+    expect(run).toHaveBeenCalledTimes(1);
+  });
 });

@@ -2,16 +2,15 @@ import * as api from '../api';
 import { errors, type ErrorState } from './errors.svelte';
 
 /**
- * SessionState is what the backend told us: the status, the scope list,
- * and whether an Export is running. Syncs live in SyncState. Failures go
- * to the banner.
+ * SessionState is what the backend told us: the status and the scope
+ * list. Syncs live in SyncState, exports in ExportState. Failures go to
+ * the banner.
  */
 export class SessionState {
   status = $state.raw<api.Status | null>(null);
   /** statusFailed is true when Status() rejected, so the UI stops saying "loading". */
   statusFailed = $state(false);
   scopes = $state.raw<api.ScopeCategories[]>([]);
-  exporting = $state(false);
 
   private readonly errors: ErrorState;
 
@@ -45,18 +44,6 @@ export class SessionState {
       this.statusFailed = false;
     } catch {
       if (this.status === null) this.statusFailed = true;
-    }
-  }
-
-  async exportView(): Promise<void> {
-    if (this.exporting) return;
-    this.exporting = true;
-    try {
-      await api.exportView();
-    } catch (e) {
-      this.errors.show(e);
-    } finally {
-      this.exporting = false;
     }
   }
 }

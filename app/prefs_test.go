@@ -1,0 +1,195 @@
+package app
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/simulator"
+)
+
+func TestPreferencesAreCheckedAndKept(t *testing.T) {
+	a := newApp(t)
+	p, err := a.Preferences()
+	if err != nil || p.TimeZone != "UTC" || p.Theme != "system" || p.Density != "comfortable" || p.Columns == nil {
+		t.Fatalf("defaults %+v, %v", p, err)
+	}
+	want := Preferences{TimeZone: "Asia/Ho_Chi_Minh", Theme: "dark", Density: "compact",
+		Columns: []settings.Column{{Key: "timestamp", Width: 180}, {Key: "workspace", Hidden: true}}}
+	if _, err := a.SetPreferences(want); err != nil {
+		t.Fatal(err)
+	}
+	// Another launch reads them back.
+	st, err := settings.Open(a.store.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := New("1.2.3", st, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Demo: DemoOptions{Disabled: true}})
+	got, err := b.Preferences()
+	if err != nil || got.TimeZone != want.TimeZone || got.Theme != "dark" || got.Density != "compact" || len(got.Columns) != 2 || !got.Columns[1].Hidden {
+		t.Fatalf("after a relaunch %+v, %v", got, err)
+	}
+	for _, bad := range []struct {
+		p    Preferences
+		says string
+	}{
+		{Preferences{TimeZone: "Mars/Olympus", Theme: "dark", Density: "compact"}, "tz:"},
+		{Preferences{TimeZone: "UTC", Theme: "pink", Density: "compact"}, "theme"},
+		{Preferences{TimeZone: "UTC", Theme: "dark", Density: "tiny"}, "density"},
+		{Preferences{TimeZone: "UTC", Theme: "dark", Density: "compact", Columns: []settings.Column{{Key: "colour"}}}, "columns"},
+		{Preferences{TimeZone: "UTC", Theme: "dark", Density: "compact", Columns: []settings.Column{{Key: "user"}, {Key: "user"}}}, "twice"},
+	} {
+		_, err := a.SetPreferences(bad.p)
+		if ui := ToUIError(err); ui.Code != CodeInvalidInput || !strings.Contains(ui.Message, bad.says) {
+			t.Errorf("SetPreferences(%+v): %v; want invalid_input naming %q", bad.p, err, bad.says)
+		}
+	}
+	if got, _ := a.Preferences(); got.Theme != "dark" {
+		t.Errorf("a refused change was saved: %+v", got)
+	}
+}
+
+func TestViewsBuiltInAndSaved(t *testing.T) {
+	a, _ := demoApp(t, DemoOptions{Events: 8000})
+	if _, err := a.OpenDemo(); err != nil {
+		t.Fatal(err)
+	}
+	views, err := a.Views()
+	if err != nil || len(views) != len(builtInViews) {
+		t.Fatalf("views %+v, %v", views, err)
+	}
+	all, err := a.Query(QueryRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each built-in audit finds some events of the demo, and not all.
+	for _, v := range views {
+		res, err := a.Query(v.Query)
+		if err != nil || !v.BuiltIn || res.Total == 0 || res.Total == all.Total {
+			t.Errorf("built-in view %q: %d of %d events, %v", v.Name, res.Total, all.Total, err)
+		}
+	}
+	mine := View{Name: "GPU failures", Query: QueryRequest{Filter: audit.FilterText{Search: "gpu", Status: "FAILED"}, Sort: audit.SortUser},
+		Columns: []settings.Column{{Key: "user"}, {Key: "description", Width: 400}}}
+	if views, err = a.SaveView(mine); err != nil || len(views) != len(builtInViews)+1 {
+		t.Fatalf("SaveView: %v, %v", views, err)
+	}
+	mine.Query.Desc = true
+	if views, err = a.SaveView(View{Name: " gpu FAILURES ", Query: mine.Query}); err != nil || len(views) != len(builtInViews)+1 {
+		t.Fatalf("saving under the same name (any case) replaces: %d views, %v", len(views), err)
+	}
+	if last := views[len(views)-1]; last.Name != "gpu FAILURES" || !last.Query.Desc || last.BuiltIn {
+		t.Errorf("saved view %+v", last)
+	}
+	for _, bad := range []View{{Name: ""}, {Name: "Failed actions"}, {Name: "x", Query: QueryRequest{Filter: audit.FilterText{Scope: "Mars"}}}} {
+		if _, err := a.SaveView(bad); ToUIError(err).Code != CodeInvalidInput {
+			t.Errorf("SaveView(%+v): %v, want invalid_input", bad, err)
+		}
+	}
+	if views, err = a.DeleteView("GPU failures"); err != nil || len(views) != len(builtInViews) {
+		t.Errorf("DeleteView: %d views, %v", len(views), err)
+	}
+	if _, err := a.DeleteView("Failed actions"); ToUIError(err).Code != CodeInvalidInput {
+		t.Errorf("deleting a built-in view: %v", err)
+	}
+}
+
+// An Owner's profile and a Workspace Admin's are two caches: switching
+// shows the other's events, never a mix.
+func TestSwitchProfileNeverMixesIdentities(t *testing.T) {
+	a, _ := demoApp(t, DemoOptions{Events: 4000})
+	demo, err := a.OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := simulator.Start(context.Background(), "127.0.0.1:0", simulator.Config{Events: 4000, Seed: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = run.Close() }()
+	admin, err := a.Connect(run.URL, run.Server.Tokens().WorkspaceAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if admin.Profile.Role != audit.RoleWorkspaceAdmin {
+		t.Fatalf("connected as %+v", admin.Profile)
+	}
+	adminView, err := a.Query(QueryRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	profiles, err := a.Profiles()
+	if err != nil || len(profiles) != 2 {
+		t.Fatalf("profiles %+v, %v", profiles, err)
+	}
+	st, err := a.SwitchProfile(demo.Profile.Name)
+	if err != nil || st.Profile.Name != demo.Profile.Name || st.Profile.Role != audit.RoleOrganizationOwner {
+		t.Fatalf("switch to the demo: %+v, %v", st.Profile, err)
+	}
+	ownerView, err := a.Query(QueryRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ownerView.Events != int(demo.Events) || ownerView.Events == adminView.Events {
+		t.Errorf("after the switch the view holds %d events; the demo has %d, the admin's cache %d", ownerView.Events, demo.Events, adminView.Events)
+	}
+	if _, err := a.Rows(adminView.ID, 0, 1); ToUIError(err).Code != CodeQueryGone {
+		t.Errorf("the admin's rows are still readable after switching to the owner: %v", err)
+	}
+	if _, err := a.SwitchProfile("nobody"); ToUIError(err).Code != CodeInvalidInput {
+		t.Errorf("switch to an unknown profile: %v", err)
+	}
+}
+
+func TestEventDetailLocateAndValues(t *testing.T) {
+	a, _ := demoApp(t, DemoOptions{Events: 3000})
+	if _, err := a.OpenDemo(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Query(QueryRequest{Sort: audit.SortAction})
+	if err != nil {
+		t.Fatal(err)
+	}
+	withDetails := -1
+	for i := range min(res.Total, 500) {
+		d, err := a.Event(res.ID, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Details != "" {
+			withDetails = i
+			if !strings.HasPrefix(d.Details, "{\n  \"") {
+				t.Errorf("details not pretty-printed: %q", d.Details)
+			}
+			break
+		}
+	}
+	if withDetails < 0 {
+		t.Fatal("no event with details in the first 500: the test shows nothing")
+	}
+	d, _ := a.Event(res.ID, withDetails)
+	if at, err := a.Locate(res.ID, d.ID); err != nil || at != withDetails {
+		t.Errorf("Locate(%s) = %d, %v; want %d", d.ID, at, err, withDetails)
+	}
+	if at, _ := a.Locate(res.ID, "nope"); at != -1 {
+		t.Errorf("Locate of an unknown id = %d", at)
+	}
+	if _, err := a.Event(res.ID, res.Total); ToUIError(err).Code != CodeInvalidInput {
+		t.Errorf("Event past the end: %v", err)
+	}
+	users, err := a.Values("user", "", 5)
+	if err != nil || len(users) != 5 || users[0].N < users[4].N {
+		t.Fatalf("Values(user): %+v, %v", users, err)
+	}
+	one, err := a.Query(QueryRequest{Filter: audit.FilterText{Users: []string{users[0].Value}}})
+	if err != nil || one.Total != users[0].N {
+		t.Errorf("the top user counts %d, a query of them %d, %v", users[0].N, one.Total, err)
+	}
+	if _, err := a.Values("colour", "", 5); ToUIError(err).Code != CodeInvalidInput {
+		t.Errorf("Values(colour): %v", err)
+	}
+}
