@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -96,4 +98,70 @@ func BenchmarkScan(b *testing.B) {
 	b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(disk)/n, "B/event")
 	b.ReportMetric(float64(jsonBytes)/n, "json-B/event")
+}
+
+// BenchmarkCommitChain is BenchmarkCommitPage with and without the hash
+// chain: what evidence costs a sync's writer (the issue allows 10%).
+func BenchmarkCommitChain(b *testing.B) {
+	rate := map[bool]float64{}
+	for _, chain := range []bool{false, true} {
+		name := "off"
+		if chain {
+			name = "on"
+		}
+		b.Run(name, func(b *testing.B) {
+			s := openT(b, b.TempDir())
+			s.unchained = !chain
+			g := newRealistic(12)
+			pages := make([][]audit.Event, 0, 64)
+			for range 64 {
+				pages = append(pages, g.page(1000))
+			}
+			i := 0
+			for b.Loop() {
+				page := pages[i%len(pages)]
+				if i >= len(pages) { // fresh ids: every event new
+					page = g.page(1000)
+				}
+				i++
+				if _, err := s.CommitPage(page, Checkpoint{Pages: int64(i)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			rate[chain] = float64(i*1000) / b.Elapsed().Seconds()
+			b.ReportMetric(rate[chain], "events/s")
+		})
+	}
+	if rate[false] > 0 && rate[true] > 0 {
+		b.ReportMetric(100*(rate[false]/rate[true]-1), "chain-cost-%")
+	}
+}
+
+// BenchmarkVerify verifies a cache of AUDITDESK_BENCH_EVENTS events (200,000
+// by default; `make bench` sets 1,000,000): every event rehashed, the whole
+// chain walked.
+func BenchmarkVerify(b *testing.B) {
+	n := 200_000
+	if v, err := strconv.Atoi(os.Getenv("AUDITDESK_BENCH_EVENTS")); err == nil && v > 0 {
+		n = v
+	}
+	s := openT(b, b.TempDir())
+	g := newRealistic(13)
+	for p := 0; p < n/1000; p++ {
+		if _, err := s.CommitPage(g.page(1000), Checkpoint{Pages: int64(p + 1)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var rep VerifyReport
+	for b.Loop() {
+		var err error
+		if rep, err = s.Verify(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if !rep.OK() || rep.Events != int64(n/1000*1000) {
+		b.Fatalf("verify of an untouched cache: %+v", rep)
+	}
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/verify")
+	b.ReportMetric(float64(rep.Events)*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }

@@ -27,6 +27,9 @@ type Store struct {
 
 	writeMu sync.Mutex // serializes CommitPage and SetMeta (dedupe and counters read then write)
 	broken  error      // under writeMu: the write error that stopped writes
+	// unchained skips the hash chain: only benchmarks set it, to measure
+	// what the chain costs.
+	unchained bool
 
 	mu       sync.Mutex // guards closed and inflight.Add
 	closed   bool
