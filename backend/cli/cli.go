@@ -22,6 +22,7 @@ const Usage = `usage:
   auditdesk export   --out FILE [--format csv|xlsx] [FILTERS] [--sort ...] [--bom] [--keep-formulas] [--profile NAME] [--data DIR]
   auditdesk import   FILE... [--profile NAME] [--data DIR]
   auditdesk verify   [--profile NAME] [--data DIR]
+  auditdesk verify-export FILE
   auditdesk profiles [--data DIR]
   auditdesk simulate [--addr 127.0.0.1:8787] [--events N] [--seed S]
   auditdesk version
@@ -72,12 +73,10 @@ var commands = map[string]command{
 		profileFlags(fs)
 		return notYet
 	}},
-	"verify": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
-		profileFlags(fs)
-		return notYet
-	}},
-	"profiles": {flags: profilesCommand},
-	"simulate": {flags: simulateCommand},
+	"verify":        {flags: verifyCommand},
+	"verify-export": {flags: verifyExportCommand},
+	"profiles":      {flags: profilesCommand},
+	"simulate":      {flags: simulateCommand},
 }
 
 func notYet(context.Context, Env, []string) error { return errNotYet }

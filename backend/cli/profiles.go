@@ -34,9 +34,9 @@ func profilesCommand(fs *flag.FlagSet) func(context.Context, Env, []string) erro
 		mgr := session.New(st, slog.New(slog.DiscardHandler))
 		defer func() { _ = mgr.Close() }() // read only: nothing to lose
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tROLE\tEVENTS\tFROM\tTO\tLAST SYNC\tAPI")
+		fmt.Fprintln(tw, "NAME\tROLE\tEVENTS\tFROM\tTO\tLAST SYNC\tCHAIN HEAD\tAPI")
 		for _, p := range all {
-			events, from, to := "?", "", ""
+			events, from, to, head := "?", "", "", "-"
 			cache, err := mgr.Cache(p)
 			switch {
 			case errors.Is(err, store.ErrLocked):
@@ -48,6 +48,9 @@ func profilesCommand(fs *flag.FlagSet) func(context.Context, Env, []string) erro
 					events = num(s.Events)
 					from, to = day(s.Oldest), day(s.Newest)
 				}
+				if h, err := cache.Head(); err == nil && h.Seq > 0 {
+					head = h.String()[:16] // enough to compare with an export's manifest
+				}
 			}
 			last := "never"
 			if !p.LastSync.IsZero() {
@@ -56,7 +59,7 @@ func profilesCommand(fs *flag.FlagSet) func(context.Context, Env, []string) erro
 					last += " (failed)"
 				}
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Role, events, from, to, last, p.APIURL)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Role, events, from, to, last, head, p.APIURL)
 		}
 		return tw.Flush()
 	}

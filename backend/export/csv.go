@@ -17,10 +17,12 @@ import (
 type csvWriter struct {
 	w          *bufio.Writer
 	neutralise bool
-	risky      int // cells neutralised
+	risky      int      // cells neutralised
+	written    []string // the last record's fields as written
 }
 
 func (c *csvWriter) record(fields []string) error {
+	c.written = c.written[:0]
 	for i, f := range fields {
 		if i > 0 {
 			_ = c.w.WriteByte(',')
@@ -31,6 +33,7 @@ func (c *csvWriter) record(fields []string) error {
 			f = "'" + f
 			c.risky++
 		}
+		c.written = append(c.written, f)
 		if !strings.ContainsAny(f, ",\"\r\n") {
 			_, _ = c.w.WriteString(f)
 			continue
@@ -71,7 +74,11 @@ func writeCSV(j *job, out io.Writer) error {
 		textCells(e, &cells)
 		row = append(row[:0], timestampText(e.Time, j.loc))
 		row = append(row, cells[:]...)
-		return c.record(row)
+		if err := c.record(row); err != nil {
+			return err
+		}
+		j.tree.addRow(c.written)
+		return nil
 	})
 	if err != nil {
 		return err

@@ -101,6 +101,8 @@ type job struct {
 	tmpDir string
 
 	done, neutralised, sheets int
+	altered                   int // XLSX cells made XML-safe or cut
+	tree                      merkle
 }
 
 // each calls fn for every row in order, checking ctx and reporting
@@ -235,11 +237,12 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 	m = Manifest{
 		File: j.base, SHA256: hex.EncodeToString(hw.h.Sum(nil)), Bytes: hw.n, Rows: j.done,
 		Format: format, Facts: req.Facts, TimeZone: j.loc.String(), Columns: header(j.loc), ExportedAt: j.now,
+		MerkleRoot: j.tree.root(), MerkleLeaves: merkleLeaves,
 	}
 	if format == CSV {
 		m.CSV = &CSVOptions{BOM: req.BOM, Neutralised: !req.KeepFormulas, NeutralisedCells: j.neutralised}
 	} else {
-		m.Sheets = j.sheets
+		m.Sheets, m.CellsMadeSafe = j.sheets, j.altered
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {

@@ -28,6 +28,10 @@ type Facts struct {
 	Sort       audit.Sort   `json:"sort"`
 	Profile    Profile      `json:"profile"`
 	LastSynced time.Time    `json:"cacheLastSynced,omitzero"`
+	// ChainHead is the cache's hash chain head when the export ran
+	// (auditdesk verify and auditdesk profiles show it), "" if unknown.
+	ChainHead    string `json:"chainHead"`
+	ChainRecords int64  `json:"chainRecords"`
 	// Newest is the newest event in the cache (not only in the export).
 	Newest     time.Time `json:"cacheNewestEvent,omitzero"`
 	AppVersion string    `json:"appVersion"`
@@ -51,12 +55,23 @@ type Manifest struct {
 	Rows   int    `json:"rows"`
 	Format Format `json:"format"`
 	Facts
-	TimeZone   string      `json:"timeZone"`
-	Columns    []string    `json:"columns"`
-	Sheets     int         `json:"sheets,omitempty"` // XLSX: data sheets
-	CSV        *CSVOptions `json:"csv,omitempty"`
-	ExportedAt time.Time   `json:"exportedAt"`
+	TimeZone string   `json:"timeZone"`
+	Columns  []string `json:"columns"`
+	Sheets   int      `json:"sheets,omitempty"` // XLSX: data sheets
+	// CellsMadeSafe (XLSX) counts cells whose text XML cannot hold (control
+	// characters, bytes that are not UTF-8: each became U+FFFD) or that
+	// were over Excel's 32,767 characters (cut there).
+	CellsMadeSafe int         `json:"cellsMadeSafe,omitempty"`
+	CSV           *CSVOptions `json:"csv,omitempty"`
+	// MerkleRoot is the RFC 6962 tree over the file's rows (merkle.go),
+	// checked from the file alone by auditdesk verify-export.
+	MerkleRoot   string    `json:"merkleRoot"`
+	MerkleLeaves string    `json:"merkleLeaves"`
+	ExportedAt   time.Time `json:"exportedAt"`
 }
+
+// merkleLeaves says in the manifest what the tree's leaves are.
+const merkleLeaves = "leaf = SHA-256(0x00 || \"" + RowVersion + "\" || 0x00 || each of the ten cells as uvarint length and UTF-8 text as the file holds it); node = SHA-256(0x01 || left || right); RFC 6962 tree"
 
 // ReadManifest reads FILE.manifest.json.
 func ReadManifest(path string) (Manifest, error) {
@@ -98,6 +113,15 @@ func (j *job) aboutFacts() [][2]string {
 		{"Role", string(f.Profile.Role)},
 		{"Cache last synced", t(f.LastSynced)},
 		{"Newest event in the cache", t(f.Newest)},
+		{"Cache chain head", orUnknown(f.ChainHead)},
+		{"Rows' Merkle root", j.tree.root() + " (RFC 6962 over the data rows; auditdesk verify-export checks it)"},
 		{"Proof", "The SHA-256 of this file is in " + j.base + ManifestSuffix + " beside it."},
 	}
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "not recorded"
+	}
+	return s
 }

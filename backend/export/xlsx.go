@@ -5,7 +5,9 @@ import (
 	"compress/flate"
 	"fmt"
 	"io"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -115,6 +117,7 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 	var sw *excelize.StreamWriter
 	var rowN int // rows written to the current sheet, header included
 	var cells [9]string
+	var leaf [10]string
 	row := make([]any, len(head))
 	// cellName caches the "A" part of every column's reference.
 	cols := make([]string, len(head))
@@ -170,9 +173,18 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 		rowN++
 		textCells(e, &cells)
 		row[0] = excelize.Cell{StyleID: st.timestamp, Value: excelSerial(e.Time, j.loc)}
+		leaf[0] = timestampText(e.Time, j.loc)
 		for i, v := range cells {
+			// What the file will hold, made here so the row's leaf is of it.
+			if safe, cut := xmlCell(v); safe != v || cut {
+				j.altered++
+				v = safe
+				cells[i] = safe
+			}
 			row[i+1] = v
+			leaf[i+1] = v
 		}
+		j.tree.addRow(leaf[:])
 		switch e.Status {
 		case audit.StatusSuccess:
 			row[6] = excelize.Cell{StyleID: st.success, Value: cells[5]}
@@ -222,4 +234,54 @@ func writeAbout(f *excelize.File, j *job) error {
 		return err
 	}
 	return f.SetColWidth(aboutSheet, "B", "B", 90)
+}
+
+// maxCellUnits is Excel's cell limit, in UTF-16 units; excelize would cut a
+// longer text silently.
+const maxCellUnits = 32767
+
+// xmlCell is s as an XLSX cell can hold it: every character XML 1.0 does
+// not allow (C0 controls but tab, LF and CR; lone surrogates; U+FFFE/F)
+// and every byte that is not UTF-8 becomes U+FFFD, as encoding/xml would
+// write it, and the text is cut at Excel's limit (cut reports that).
+func xmlCell(s string) (safe string, cut bool) {
+	clean := true
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && w == 1 || !xmlChar(r) {
+			clean = false
+			break
+		}
+		i += w
+	}
+	if !clean {
+		var b strings.Builder
+		for i := 0; i < len(s); {
+			r, w := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && w == 1 || !xmlChar(r) {
+				r = utf8.RuneError
+			}
+			b.WriteRune(r)
+			i += w
+		}
+		s = b.String()
+	}
+	if len(s) > maxCellUnits { // bytes >= UTF-16 units: only long texts are counted
+		units := 0
+		for i, r := range s {
+			n := 1
+			if r >= 0x10000 {
+				n = 2
+			}
+			if units+n > maxCellUnits {
+				return s[:i], true
+			}
+			units += n
+		}
+	}
+	return s, false
+}
+
+func xmlChar(r rune) bool {
+	return r == 0x09 || r == 0x0A || r == 0x0D || r >= 0x20 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF
 }

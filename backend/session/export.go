@@ -11,6 +11,7 @@ import (
 	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/store"
 )
 
 // ExportRequest is an export of the profile's events through a filter and
@@ -55,6 +56,13 @@ func (m *Manager) Export(ctx context.Context, p settings.Profile, req ExportRequ
 	if req.OnQuery != nil {
 		req.OnQuery(res.Total)
 	}
+	// The chain head now, unless another AuditDesk holds the cache.
+	var head store.Head
+	if cache, err := m.Cache(p); err == nil {
+		if head, err = cache.Head(); err != nil {
+			return export.Manifest{}, err
+		}
+	}
 	man, err := export.Write(ctx, export.Request{
 		Path: req.Path, Format: format, Source: res, Total: res.Total, Location: loc,
 		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: m.now,
@@ -62,6 +70,7 @@ func (m *Manager) Export(ctx context.Context, p settings.Profile, req ExportRequ
 			Filter: req.Filter, Sort: req.Sort,
 			Profile:    export.Profile{APIURL: p.APIURL, Organization: p.Organization, User: p.User, Role: p.Role},
 			LastSynced: p.LastSuccess, Newest: ix.Newest(), AppVersion: req.AppVersion,
+			ChainHead: head.String(), ChainRecords: int64(head.Seq),
 		},
 	})
 	if err != nil {

@@ -1,0 +1,108 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/export"
+	"github.com/auditdesk/auditdesk/backend/session"
+	"github.com/auditdesk/auditdesk/backend/store"
+)
+
+// errVerifyFailed is a verify that found something wrong: the report is
+// on stdout already, stderr gets the one line.
+var errVerifyFailed = errors.New("the cache does not match its hash chain; see the report above")
+
+func verifyCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
+	profile := fs.String("profile", "", "profile name (see auditdesk profiles)")
+	data := fs.String("data", "", "data dir")
+	return func(ctx context.Context, env Env, args []string) error {
+		if len(args) > 0 {
+			return errUsage{fmt.Sprintf("unexpected argument %q", args[0])}
+		}
+		st, err := openData(*data)
+		if err != nil {
+			return err
+		}
+		p, err := st.FindProfile(*profile)
+		if err != nil {
+			return err
+		}
+		mgr := session.New(st, slog.New(slog.DiscardHandler))
+		defer func() { _ = mgr.Close() }()
+		cache, err := mgr.Cache(p)
+		if err != nil {
+			return err
+		}
+		rep, err := cache.Verify(ctx)
+		if err != nil {
+			return err
+		}
+		printVerify(env, p.Name, &rep)
+		if !rep.OK() {
+			return errVerifyFailed
+		}
+		return nil
+	}
+}
+
+func printVerify(env Env, name string, rep *store.VerifyReport) {
+	head := rep.HeadHex
+	if head == "" {
+		head = "(empty)"
+	}
+	if rep.OK() {
+		fmt.Fprintf(env.Stdout, "OK: %s: %s events, each as its sync recorded it; %s chain records; head %s\n",
+			name, num(rep.Events), num(rep.Records), head)
+		return
+	}
+	fmt.Fprintf(env.Stdout, "FAILED: %s: %s events checked, %s chain records, head %s\n", name, num(rep.Events), num(rep.Records), head)
+	fmt.Fprintf(env.Stdout, "  altered %s, added outside a sync %s, removed %s, chain broken: %v\n", num(rep.Altered), num(rep.Added), num(rep.Removed), rep.ChainBroken)
+	for _, pr := range rep.Problems {
+		id := ""
+		if pr.ID != "" {
+			id = " " + cell(pr.ID)
+		}
+		fmt.Fprintf(env.Stdout, "  %s%s: %s\n", pr.Kind, id, pr.Detail)
+	}
+	if n := rep.Altered + rep.Added + rep.Removed; n > len(rep.Problems) {
+		fmt.Fprintf(env.Stdout, "  (%s more not listed)\n", num(n-len(rep.Problems)))
+	}
+}
+
+func verifyExportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
+	return func(ctx context.Context, env Env, args []string) error {
+		if len(args) != 1 {
+			return errUsage{"verify-export takes one FILE (its FILE.manifest.json beside it)"}
+		}
+		c, err := export.VerifyFile(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		m := c.Manifest
+		switch {
+		case c.RowsOK && c.SHA256OK:
+			fmt.Fprintf(env.Stdout, "OK: %s: %s rows exactly as exported at %s from %s's cache of %s (chain head %s); sha256 %s; Merkle root %s\n",
+				args[0], num(int64(c.Rows)), m.ExportedAt.Format(time.RFC3339), m.Profile.User, m.Profile.APIURL,
+				orNone(m.ChainHead), c.SHA256, c.MerkleRoot)
+			return nil
+		case c.RowsOK:
+			fmt.Fprintf(env.Stdout, "ROWS OK: %s holds the %s exported rows (Merkle root %s), but %s\n", args[0], num(int64(c.Rows)), c.MerkleRoot, c.Problem)
+			return nil
+		default:
+			fmt.Fprintf(env.Stdout, "FAILED: %s: %s\n", args[0], c.Problem)
+			return export.ErrFileMismatch
+		}
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "not recorded"
+	}
+	return s
+}

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestVerifyAndTheHeadInProfiles(t *testing.T) {
+	data, all := syncedData(t, 2500)
+	code, out, errOut := runArgs("verify", "--data", data)
+	if code != ExitOK || !strings.HasPrefix(out, "OK: ") || !strings.Contains(out, num(int64(len(all)))+" events") || errOut != "" {
+		t.Fatalf("verify: exit %d, %q, %q", code, out, errOut)
+	}
+	head := out[strings.LastIndex(out, "head ")+5 : len(out)-1]
+	if len(head) != 64 {
+		t.Fatalf("verify printed head %q", head)
+	}
+	// profiles shows the same head, shortened.
+	code, out, _ = runArgs("profiles", "--data", data)
+	if code != ExitOK || !strings.Contains(out, "CHAIN HEAD") || !strings.Contains(out, head[:16]) {
+		t.Errorf("profiles: %q; want the chain head %s", out, head[:16])
+	}
+	if code, _, errOut := runArgs("verify", "--data", data, "--profile", "nobody"); code != ExitError || !strings.Contains(errOut, "nobody") {
+		t.Errorf("verify of an unknown profile: %d %q", code, errOut)
+	}
+}
+
+// An export carries the chain head of its cache and verify-export checks
+// the file from its manifest alone.
+func TestVerifyExport(t *testing.T) {
+	data, _ := syncedData(t, 2000)
+	_, out, _ := runArgs("verify", "--data", data)
+	head := out[strings.LastIndex(out, "head ")+5 : len(out)-1]
+	dir := t.TempDir()
+	for _, name := range []string{"failed.csv", "failed.xlsx"} {
+		path := filepath.Join(dir, name)
+		if code, _, errOut := runArgs("export", "--data", data, "--out", path, "--status", "FAILED"); code != ExitOK {
+			t.Fatal(errOut)
+		}
+		code, out, errOut := runArgs("verify-export", path)
+		if code != ExitOK || !strings.HasPrefix(out, "OK: ") || !strings.Contains(out, "chain head "+head) {
+			t.Errorf("verify-export %s: exit %d, %q, %q; want OK with the chain head %s", name, code, out, errOut, head)
+		}
+	}
+	path := filepath.Join(dir, "failed.csv")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(b), "FAILED", "SUCCESS", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runArgs("verify-export", path)
+	if code != ExitError || !strings.HasPrefix(out, "FAILED: ") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("verify-export of an edited file: exit %d, %q, %q", code, out, errOut)
+	}
+	if code, _, _ := runArgs("verify-export"); code != ExitUsage {
+		t.Errorf("verify-export without FILE: exit %d, want a usage error", code)
+	}
+}

@@ -1,0 +1,82 @@
+package export
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+)
+
+// RowVersion starts each row's canonical form.
+const RowVersion = "auditdesk-row/1"
+
+// A file's rows are the leaves of a Merkle tree as RFC 6962 (Certificate
+// Transparency) defines it: a leaf's hash is SHA-256(0x00 || row), a node's
+// SHA-256(0x01 || left || right), and a tree of n leaves splits at the
+// largest power of two below n. A row is RowVersion and a zero byte, then
+// each of the file's ten cells, in column order, as its length (unsigned
+// varint) and its UTF-8 text exactly as the file holds it: the timestamp as
+// YYYY-MM-DD HH:mm:ss.SSS in the file's zone (an XLSX date cell read back
+// to that text), a CSV cell with its neutralising apostrophe, an XLSX cell
+// as its shared or inline string. So the root is checked from the file and
+// its manifest alone, and a row changed, dropped, added or moved changes it.
+
+// merkle computes the root over leaves added one at a time, keeping only
+// the roots of its complete subtrees (one per bit of the count).
+type merkle struct {
+	stack [][sha256.Size]byte // subtree roots, biggest first
+	sizes []int
+	n     int
+	buf   []byte
+}
+
+func leafHash(row []byte) [sha256.Size]byte {
+	h := sha256.New()
+	h.Write([]byte{0})
+	h.Write(row)
+	var out [sha256.Size]byte
+	h.Sum(out[:0])
+	return out
+}
+
+func nodeHash(l, r [sha256.Size]byte) [sha256.Size]byte {
+	var b [1 + 2*sha256.Size]byte
+	b[0] = 1
+	copy(b[1:], l[:])
+	copy(b[1+sha256.Size:], r[:])
+	return sha256.Sum256(b[:])
+}
+
+// addRow adds a row of cells as the next leaf.
+func (m *merkle) addRow(cells []string) {
+	m.buf = append(m.buf[:0], RowVersion...)
+	m.buf = append(m.buf, 0)
+	for _, c := range cells {
+		m.buf = binary.AppendUvarint(m.buf, uint64(len(c)))
+		m.buf = append(m.buf, c...)
+	}
+	h := leafHash(m.buf)
+	size := 1
+	for len(m.sizes) > 0 && m.sizes[len(m.sizes)-1] == size {
+		last := len(m.stack) - 1
+		h = nodeHash(m.stack[last], h)
+		m.stack, m.sizes = m.stack[:last], m.sizes[:last]
+		size *= 2
+	}
+	m.stack = append(m.stack, h)
+	m.sizes = append(m.sizes, size)
+	m.n++
+}
+
+// root is the tree's root in hex: the subtrees folded from the smallest,
+// which is RFC 6962's split; the hash of nothing for no rows.
+func (m *merkle) root() string {
+	if m.n == 0 {
+		h := sha256.Sum256(nil)
+		return hex.EncodeToString(h[:])
+	}
+	acc := m.stack[len(m.stack)-1]
+	for i := len(m.stack) - 2; i >= 0; i-- {
+		acc = nodeHash(m.stack[i], acc)
+	}
+	return hex.EncodeToString(acc[:])
+}
