@@ -43,6 +43,11 @@ func verifyCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 			return err
 		}
 		printVerify(env, p.Name, &rep)
+		covered, gaps, err := cache.Coverage()
+		if err != nil {
+			return err
+		}
+		printCoverage(env, covered, gaps)
 		if !rep.OK() {
 			return errVerifyFailed
 		}
@@ -105,4 +110,20 @@ func orNone(s string) string {
 		return "not recorded"
 	}
 	return s
+}
+
+// printCoverage lists the periods syncs made complete, and the gaps.
+func printCoverage(env Env, covered, gaps []store.Interval) {
+	span := func(iv store.Interval) string {
+		return iv.Start.UTC().Format(time.RFC3339) + " to " + iv.End.UTC().Format(time.RFC3339)
+	}
+	for _, iv := range covered {
+		fmt.Fprintf(env.Stdout, "complete: %s\n", span(iv))
+	}
+	if len(gaps) == 0 {
+		fmt.Fprintln(env.Stdout, "gaps: none")
+	}
+	for _, g := range gaps {
+		fmt.Fprintf(env.Stdout, "gap: %s (no sync finished this period; run auditdesk sync)\n", span(g))
+	}
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/auditdesk/auditdesk/backend/export"
 )
 
 func TestVerifyAndTheHeadInProfiles(t *testing.T) {
@@ -13,9 +15,13 @@ func TestVerifyAndTheHeadInProfiles(t *testing.T) {
 	if code != ExitOK || !strings.HasPrefix(out, "OK: ") || !strings.Contains(out, num(int64(len(all)))+" events") || errOut != "" {
 		t.Fatalf("verify: exit %d, %q, %q", code, out, errOut)
 	}
-	head := out[strings.LastIndex(out, "head ")+5 : len(out)-1]
+	first, rest, _ := strings.Cut(out, "\n")
+	head := first[strings.LastIndex(first, "head ")+5:]
 	if len(head) != 64 {
 		t.Fatalf("verify printed head %q", head)
+	}
+	if !strings.Contains(rest, "complete: ") || !strings.Contains(rest, "gaps: none") {
+		t.Errorf("verify's coverage: %q", rest)
 	}
 	// profiles shows the same head, shortened.
 	code, out, _ = runArgs("profiles", "--data", data)
@@ -32,7 +38,8 @@ func TestVerifyAndTheHeadInProfiles(t *testing.T) {
 func TestVerifyExport(t *testing.T) {
 	data, _ := syncedData(t, 2000)
 	_, out, _ := runArgs("verify", "--data", data)
-	head := out[strings.LastIndex(out, "head ")+5 : len(out)-1]
+	first, _, _ := strings.Cut(out, "\n")
+	head := first[strings.LastIndex(first, "head ")+5:]
 	dir := t.TempDir()
 	for _, name := range []string{"failed.csv", "failed.xlsx"} {
 		path := filepath.Join(dir, name)
@@ -42,6 +49,10 @@ func TestVerifyExport(t *testing.T) {
 		code, out, errOut := runArgs("verify-export", path)
 		if code != ExitOK || !strings.HasPrefix(out, "OK: ") || !strings.Contains(out, "chain head "+head) {
 			t.Errorf("verify-export %s: exit %d, %q, %q; want OK with the chain head %s", name, code, out, errOut, head)
+		}
+		m, err := export.ReadManifest(path + export.ManifestSuffix)
+		if err != nil || m.Range == nil || len(m.Covered) == 0 || len(m.Gaps) != 0 {
+			t.Errorf("%s: manifest range %v, covered %v, gaps %v, %v; want a range covered without gaps", name, m.Range, m.Covered, m.Gaps, err)
 		}
 	}
 	path := filepath.Join(dir, "failed.csv")

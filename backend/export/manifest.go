@@ -32,9 +32,21 @@ type Facts struct {
 	// (auditdesk verify and auditdesk profiles show it), "" if unknown.
 	ChainHead    string `json:"chainHead"`
 	ChainRecords int64  `json:"chainRecords"`
+	// Range is the time range the export covers (the filter's, else the
+	// cache's); Covered and Gaps are what syncs made complete of it and
+	// what they did not (docs/EVIDENCE.md).
+	Range   *Span  `json:"range,omitempty"`
+	Covered []Span `json:"covered"`
+	Gaps    []Span `json:"gaps"`
 	// Newest is the newest event in the cache (not only in the export).
 	Newest     time.Time `json:"cacheNewestEvent,omitzero"`
 	AppVersion string    `json:"appVersion"`
+}
+
+// Span is a time interval, start inclusive, end exclusive.
+type Span struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
 }
 
 // CSVOptions says how a CSV was written.
@@ -114,6 +126,7 @@ func (j *job) aboutFacts() [][2]string {
 		{"Cache last synced", t(f.LastSynced)},
 		{"Newest event in the cache", t(f.Newest)},
 		{"Cache chain head", orUnknown(f.ChainHead)},
+		{"Gaps in the range", gapsText(f)},
 		{"Rows' Merkle root", j.tree.root() + " (RFC 6962 over the data rows; auditdesk verify-export checks it)"},
 		{"Proof", "The SHA-256 of this file is in " + j.base + ManifestSuffix + " beside it."},
 	}
@@ -124,4 +137,21 @@ func orUnknown(s string) string {
 		return "not recorded"
 	}
 	return s
+}
+
+func gapsText(f Facts) string {
+	if f.Range == nil {
+		return "not recorded"
+	}
+	if len(f.Gaps) == 0 {
+		return "none: every sync of " + f.Range.Start.UTC().Format(time.RFC3339) + " to " + f.Range.End.UTC().Format(time.RFC3339) + " finished"
+	}
+	var b strings.Builder
+	for i, g := range f.Gaps {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(g.Start.UTC().Format(time.RFC3339) + " to " + g.End.UTC().Format(time.RFC3339))
+	}
+	return b.String()
 }

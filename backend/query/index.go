@@ -57,6 +57,14 @@ func (ix *Index) Newest() time.Time {
 	return time.Unix(0, ix.ts[ix.n-1]).UTC()
 }
 
+// Oldest is the oldest event's timestamp, zero for an empty index.
+func (ix *Index) Oldest() time.Time {
+	if ix.n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, ix.ts[0]).UTC()
+}
+
 // field returns raw field k (0 id, 1 target, 2 description, 3 source_ip,
 // 4 details) of row i.
 func (ix *Index) field(i, k int) []byte {

@@ -56,12 +56,20 @@ func (m *Manager) Export(ctx context.Context, p settings.Profile, req ExportRequ
 	if req.OnQuery != nil {
 		req.OnQuery(res.Total)
 	}
-	// The chain head now, unless another AuditDesk holds the cache.
+	// The chain head and the coverage of the range now, unless another
+	// AuditDesk holds the cache.
 	var head store.Head
+	var covered, gaps []export.Span
+	rng := exportRange(req.Filter, ix)
 	if cache, err := m.Cache(p); err == nil {
 		if head, err = cache.Head(); err != nil {
 			return export.Manifest{}, err
 		}
+		c, g, err := cache.Coverage()
+		if err != nil {
+			return export.Manifest{}, err
+		}
+		covered, gaps = clip(c, rng), clip(g, rng)
 	}
 	man, err := export.Write(ctx, export.Request{
 		Path: req.Path, Format: format, Source: res, Total: res.Total, Location: loc,
@@ -71,6 +79,7 @@ func (m *Manager) Export(ctx context.Context, p settings.Profile, req ExportRequ
 			Profile:    export.Profile{APIURL: p.APIURL, Organization: p.Organization, User: p.User, Role: p.Role},
 			LastSynced: p.LastSuccess, Newest: ix.Newest(), AppVersion: req.AppVersion,
 			ChainHead: head.String(), ChainRecords: int64(head.Seq),
+			Range: &rng, Covered: covered, Gaps: gaps,
 		},
 	})
 	if err != nil {
@@ -95,4 +104,35 @@ func osUser() string {
 		return u.Username
 	}
 	return ""
+}
+
+// exportRange is the filter's time range, its open ends the cache's
+// oldest and newest events.
+func exportRange(f audit.Filter, ix *query.Index) export.Span {
+	r := export.Span{Start: f.From, End: f.To}
+	if r.Start.IsZero() {
+		r.Start = ix.Oldest()
+	}
+	if r.End.IsZero() {
+		r.End = ix.Newest().Add(time.Millisecond)
+	}
+	return r
+}
+
+// clip is the parts of the intervals inside r.
+func clip(in []store.Interval, r export.Span) []export.Span {
+	out := []export.Span{}
+	for _, iv := range in {
+		s, e := iv.Start, iv.End
+		if s.Before(r.Start) {
+			s = r.Start
+		}
+		if e.After(r.End) {
+			e = r.End
+		}
+		if s.Before(e) {
+			out = append(out, export.Span{Start: s, End: e})
+		}
+	}
+	return out
 }

@@ -160,6 +160,9 @@ func (s *Store) CommitPage(events []audit.Event, cp Checkpoint) (PageStats, erro
 			return PageStats{}, err
 		}
 	}
+	if err := updateCoverage(txn, cp, events, c); err != nil {
+		return PageStats{}, fmt.Errorf("store: commit page: %w", err)
+	}
 	if c.events > 0 && decodeTime(c.newest).After(cp.Newest) {
 		cp.Newest = decodeTime(c.newest)
 	}
