@@ -18,8 +18,10 @@ func TestPreferencesAreCheckedAndKept(t *testing.T) {
 	if err != nil || p.TimeZone != "UTC" || p.Theme != "system" || p.Density != "comfortable" || p.Columns == nil {
 		t.Fatalf("defaults %+v, %v", p, err)
 	}
-	want := Preferences{TimeZone: "Asia/Ho_Chi_Minh", Theme: "dark", Density: "compact",
-		Columns: []settings.Column{{Key: "timestamp", Width: 180}, {Key: "workspace", Hidden: true}}}
+	want := Preferences{
+		TimeZone: "Asia/Ho_Chi_Minh", Theme: "dark", Density: "compact",
+		Columns: []settings.Column{{Key: "timestamp", Width: 180}, {Key: "workspace", Hidden: true}},
+	}
 	if _, err := a.SetPreferences(want); err != nil {
 		t.Fatal(err)
 	}
@@ -73,8 +75,10 @@ func TestViewsBuiltInAndSaved(t *testing.T) {
 			t.Errorf("built-in view %q: %d of %d events, %v", v.Name, res.Total, all.Total, err)
 		}
 	}
-	mine := View{Name: "GPU failures", Query: QueryRequest{Filter: audit.FilterText{Search: "gpu", Status: "FAILED"}, Sort: audit.SortUser},
-		Columns: []settings.Column{{Key: "user"}, {Key: "description", Width: 400}}}
+	mine := View{
+		Name: "GPU failures", Query: QueryRequest{Filter: audit.FilterText{Search: "gpu", Status: "FAILED"}, Sort: audit.SortUser},
+		Columns: []settings.Column{{Key: "user"}, {Key: "description", Width: 400}},
+	}
 	if views, err = a.SaveView(mine); err != nil || len(views) != len(builtInViews)+1 {
 		t.Fatalf("SaveView: %v, %v", views, err)
 	}

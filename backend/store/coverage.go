@@ -186,7 +186,7 @@ func intervals(list []span, c counters, lastComplete bool) (covered, gaps []Inte
 		}
 		cur = max(cur, s.end)
 	}
-	if cur < hi && !(lastComplete && len(list) > 0) {
+	if cur < hi && (!lastComplete || len(list) == 0) {
 		gaps = append(gaps, Interval{at(cur), at(hi)})
 	}
 	return covered, gaps
