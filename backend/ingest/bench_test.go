@@ -111,6 +111,45 @@ func BenchmarkSync(b *testing.B) {
 	b.ReportMetric(0, "ns/op") // the figures above are the point
 }
 
+// BenchmarkSyncChain is BenchmarkSync's first sync with and without the
+// hash chain, alternated over rounds in one run so the machine's noise
+// falls on both: what evidence costs a sync (the issue allows 10%).
+func BenchmarkSyncChain(b *testing.B) {
+	n := benchEvents()
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.SyncMemoryLimit))
+	url, token := startSimulatorProcess(b, n)
+	client := &http.Client{}
+	secs := map[bool]float64{}
+	rounds := 0
+	for b.Loop() {
+		for _, chain := range []bool{false, true} {
+			var opts []store.Option
+			if !chain {
+				opts = append(opts, store.WithoutChain())
+			}
+			st, err := store.Open(filepath.Join(b.TempDir(), fmt.Sprintf("cache-%d-%v", rounds, chain)), opts...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC()
+			start := time.Now()
+			if res := benchRun(b, st, client, url, token); res.New != int64(n) {
+				b.Fatalf("synced %d of %d events", res.New, n)
+			}
+			secs[chain] += time.Since(start).Seconds()
+			if err := st.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rounds++
+	}
+	off, on := float64(n*rounds)/secs[false], float64(n*rounds)/secs[true]
+	b.ReportMetric(off, "unchained-events/s")
+	b.ReportMetric(on, "chained-events/s")
+	b.ReportMetric(100*(secs[true]/secs[false]-1), "chain-cost-%")
+	b.ReportMetric(0, "ns/op")
+}
+
 // startSimulatorProcess serves n events from a child process (this test
 // binary, see TestMain) and returns its URL and the owner's token.
 func startSimulatorProcess(b *testing.B, n int) (url, token string) {

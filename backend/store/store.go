@@ -27,9 +27,12 @@ type Store struct {
 
 	writeMu sync.Mutex // serializes CommitPage and SetMeta (dedupe and counters read then write)
 	broken  error      // under writeMu: the write error that stopped writes
-	// unchained skips the hash chain: only benchmarks set it, to measure
+	// unchained skips the hash chain (WithoutChain): only for measuring
 	// what the chain costs.
 	unchained bool
+	// Under writeMu: CommitPage's chain scratch, reused from page to page.
+	scratchEntries []chainEntry
+	scratchHashes  [][chainHashSize]byte
 
 	mu       sync.Mutex // guards closed and inflight.Add
 	closed   bool
@@ -42,6 +45,7 @@ type config struct {
 	logger     *slog.Logger
 	gcInterval time.Duration
 	tune       func(badger.Options) badger.Options // tests shrink files with it
+	unchained  bool
 }
 
 // Option configures Open.
@@ -50,6 +54,11 @@ type Option func(*config)
 // WithLogger routes Badger's log lines to l (Badger's Info to Debug). By
 // default they are dropped.
 func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithoutChain writes no hash chain: only for benchmarks that measure what
+// the chain costs. auditdesk verify reports every event of such a cache
+// as added outside a sync.
+func WithoutChain() Option { return func(c *config) { c.unchained = true } }
 
 // WithGCInterval sets how often the value log is garbage-collected; 0 or
 // less turns it off. The default is 10 minutes.
@@ -131,7 +140,7 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, classifyOpen(dir, err)
 	}
-	s := &Store{db: db, dir: dir, log: cfg.logger, stop: make(chan struct{}), stopped: make(chan struct{})}
+	s := &Store{db: db, dir: dir, log: cfg.logger, stop: make(chan struct{}), stopped: make(chan struct{}), unchained: cfg.unchained}
 	if err := s.checkFormat(); err != nil {
 		_ = db.Close()
 		return nil, err
