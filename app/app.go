@@ -51,6 +51,11 @@ type Status struct {
 	// Notice is something the user should know, such as why the token
 	// will be asked for again.
 	Notice string `json:"notice"`
+	// ChainHead is the cache's hash chain head (docs/EVIDENCE.md), "" when
+	// empty; Gaps are periods between the oldest and newest event no sync
+	// finished.
+	ChainHead string   `json:"chainHead"`
+	Gaps      []Bucket `json:"gaps"`
 }
 
 // ScopeCategories is one Scope option with the categories under it.
@@ -168,6 +173,15 @@ func (a *App) Status() (Status, error) {
 		return st, err
 	}
 	st.Events, st.Oldest, st.Newest = stats.Events, rfc3339(stats.Oldest), rfc3339(stats.Newest)
+	head, err := cache.Head()
+	if err != nil {
+		return st, err
+	}
+	_, gaps, err := cache.Coverage()
+	if err != nil {
+		return st, err
+	}
+	st.ChainHead, st.Gaps = head.String(), spans(gaps)
 	return st, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/store"
 )
 
 // Preferences are the window's display settings.
@@ -295,4 +296,61 @@ func (a *App) Values(field string, substring string, limit int) ([]FacetCount, e
 		out[i] = FacetCount{Value: v.Value, N: v.N}
 	}
 	return out, nil
+}
+
+// VerifyResult is the window's "Verify cache": store.Verify's report.
+type VerifyResult struct {
+	OK          bool     `json:"ok"`
+	Events      int64    `json:"events"`
+	Records     int64    `json:"records"`
+	Head        string   `json:"head"`
+	Altered     int      `json:"altered"`
+	Added       int      `json:"added"`
+	Removed     int      `json:"removed"`
+	ChainBroken bool     `json:"chainBroken"`
+	Problems    []string `json:"problems"` // one line each, at most 1,000
+	Covered     []Bucket `json:"covered"`  // start and end, count 0
+	Gaps        []Bucket `json:"gaps"`
+}
+
+// VerifyCache recomputes every event's hash and the chain of the current
+// profile's cache, and gives its coverage and gaps.
+func (a *App) VerifyCache() (VerifyResult, error) {
+	p, err := a.current()
+	if err != nil {
+		return VerifyResult{}, err
+	}
+	cache, err := a.mgr.Cache(p)
+	if err != nil {
+		return VerifyResult{}, err
+	}
+	rep, err := cache.Verify(context.Background())
+	if err != nil {
+		return VerifyResult{}, err
+	}
+	covered, gaps, err := cache.Coverage()
+	if err != nil {
+		return VerifyResult{}, err
+	}
+	out := VerifyResult{
+		OK: rep.OK(), Events: rep.Events, Records: rep.Records, Head: rep.HeadHex, Altered: rep.Altered,
+		Added: rep.Added, Removed: rep.Removed, ChainBroken: rep.ChainBroken, Problems: make([]string, 0, len(rep.Problems)),
+		Covered: spans(covered), Gaps: spans(gaps),
+	}
+	for _, pr := range rep.Problems {
+		line := pr.Kind + ": " + pr.Detail
+		if pr.ID != "" {
+			line = pr.Kind + " " + pr.ID + ": " + pr.Detail
+		}
+		out.Problems = append(out.Problems, line)
+	}
+	return out, nil
+}
+
+func spans(in []store.Interval) []Bucket {
+	out := make([]Bucket, len(in))
+	for i, iv := range in {
+		out[i] = Bucket{Start: rfc3339Milli(iv.Start), End: rfc3339Milli(iv.End)}
+	}
+	return out
 }

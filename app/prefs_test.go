@@ -197,3 +197,18 @@ func TestEventDetailLocateAndValues(t *testing.T) {
 		t.Errorf("Values(colour): %v", err)
 	}
 }
+
+func TestVerifyCacheAndTheHeadInStatus(t *testing.T) {
+	a, _ := demoApp(t, DemoOptions{Events: 3000})
+	st, err := a.OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.ChainHead) != 64 || st.Gaps == nil || len(st.Gaps) != 0 {
+		t.Fatalf("status head %q, gaps %v", st.ChainHead, st.Gaps)
+	}
+	v, err := a.VerifyCache()
+	if err != nil || !v.OK || v.Events != st.Events || v.Head != st.ChainHead || len(v.Covered) == 0 || len(v.Problems) != 0 {
+		t.Fatalf("VerifyCache %+v, %v", v, err)
+	}
+}

@@ -140,6 +140,21 @@ export namespace app {
 	    syncing: boolean;
 	    autoDemo: boolean;
 	    notice: string;
+	    chainHead: string;
+	    gaps: Bucket[];
+	}
+	export interface VerifyResult {
+	    ok: boolean;
+	    events: number;
+	    records: number;
+	    head: string;
+	    altered: number;
+	    added: number;
+	    removed: number;
+	    chainBroken: boolean;
+	    problems: string[];
+	    covered: Bucket[];
+	    gaps: Bucket[];
 	}
 	export interface View {
 	    name: string;

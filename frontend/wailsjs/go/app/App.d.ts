@@ -48,4 +48,6 @@ export function SwitchProfile(arg1:string):Promise<app.Status>;
 
 export function Values(arg1:string,arg2:string,arg3:number):Promise<Array<app.FacetCount>>;
 
+export function VerifyCache():Promise<app.VerifyResult>;
+
 export function Views():Promise<Array<app.View>>;

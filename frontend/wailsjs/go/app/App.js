@@ -94,6 +94,10 @@ export function Values(arg1, arg2, arg3) {
   return window['go']['app']['App']['Values'](arg1, arg2, arg3);
 }
 
+export function VerifyCache() {
+  return window['go']['app']['App']['VerifyCache']();
+}
+
 export function Views() {
   return window['go']['app']['App']['Views']();
 }
