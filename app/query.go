@@ -81,6 +81,8 @@ type Row struct {
 	Description string `json:"description"`
 	Workspace   string `json:"workspace"` // its name; "" for none
 	WorkspaceID string `json:"workspaceId"`
+	// New: the last refresh brought this event.
+	New bool `json:"new"`
 }
 
 // RowsResult is a window of a query's rows: Rows[0] is row Offset.
@@ -119,6 +121,7 @@ type views struct {
 	mu      sync.Mutex
 	key     string // the profile the index belongs to
 	ix      *query.Index
+	fresh   map[string]bool // ids the last sync added to ix
 	next    int
 	results []heldResult // least recently used first
 }
@@ -167,12 +170,26 @@ func (v *views) install(key string, ix *query.Index) (added int) {
 		added = ix.Len() - v.ix.Len()
 	}
 	if v.key != key {
-		v.results = nil
+		v.results, v.fresh = nil, nil
 	} else if v.ix != ix && len(v.results) > 1 {
 		v.results = v.results[len(v.results)-1:]
 	}
+	if v.key == key && v.ix != nil && v.ix != ix {
+		ids := ix.AddedTo(v.ix)
+		v.fresh = make(map[string]bool, len(ids))
+		for _, id := range ids {
+			v.fresh[id] = true
+		}
+	}
 	v.key, v.ix = key, ix
 	return added
+}
+
+// isFresh reports whether the last sync brought id.
+func (v *views) isFresh(id string) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.fresh[id]
 }
 
 func (v *views) hold(res *query.Result, loc *time.Location) int {
@@ -267,6 +284,7 @@ func (a *App) Rows(queryID, offset, limit int) (RowsResult, error) {
 	rows := make([]Row, len(evs))
 	for i, e := range evs {
 		rows[i] = toRow(e, h.loc)
+		rows[i].New = a.views.isFresh(e.ID)
 	}
 	return RowsResult{QueryID: queryID, Offset: offset, Rows: rows}, nil
 }

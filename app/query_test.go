@@ -252,6 +252,27 @@ func TestQuerySnapshotSurvivesASync(t *testing.T) {
 	if err != nil || now.Total != 3 || now.Events != before.Events+3 {
 		t.Fatalf("a query after the sync: %+v, %v", now, err)
 	}
+	// The new events are marked, and only they.
+	marked, err := a.Query(QueryRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := a.Rows(marked.ID, 0, marked.Total)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range all.Rows {
+		if r.New != (r.User == "late@example.com") {
+			t.Fatalf("row %+v marked new: %v", r, r.New)
+		}
+		if r.New {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d rows marked new, want 3", n)
+	}
 
 	// Only the newest results are held; older ones say so.
 	for range keptResults {

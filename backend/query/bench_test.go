@@ -193,3 +193,19 @@ func BenchmarkQuerySearchFiltered(b *testing.B) {
 		benchQuery(b, ix, audit.Filter{Search: term, Users: []string{ix.userD.vals[rare]}}, audit.DefaultSort)
 	})
 }
+
+// BenchmarkAddedTo finds the events a sync of 1,000 added, over the whole
+// index, as the window does to mark them.
+func BenchmarkAddedTo(b *testing.B) {
+	ix, evs := benchIndex(b)
+	old := buildSlice(b, evs[:len(evs)-1000])
+	_ = old.ids()
+	var got []string
+	for b.Loop() {
+		got = ix.AddedTo(old)
+	}
+	if len(got) != 1000 {
+		b.Fatalf("AddedTo found %d, want 1000", len(got))
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms")
+}

@@ -76,3 +76,28 @@ func TestValuesMatchAReference(t *testing.T) {
 		t.Errorf("Values of an unknown column: %v", v)
 	}
 }
+
+func TestAddedTo(t *testing.T) {
+	evs := simEvents(t, 3000)
+	old := buildSlice(t, evs[:2500])
+	// A sync brings newer events and one late, older event.
+	late := evs[2600]
+	late.ID, late.Time = "late-1", evs[2400].Time
+	next, err := old.Append(append(append([]audit.Event(nil), evs[2500:]...), late))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := next.AddedTo(old)
+	want := map[string]bool{"late-1": true}
+	for _, e := range evs[2500:] {
+		want[e.ID] = true
+	}
+	if len(got) != len(want) {
+		t.Fatalf("AddedTo: %d ids, want %d", len(got), len(want))
+	}
+	for _, id := range got {
+		if !want[id] || old.Has(id) || !next.Has(id) {
+			t.Fatalf("AddedTo lists %s", id)
+		}
+	}
+}

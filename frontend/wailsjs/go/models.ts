@@ -43,6 +43,7 @@ export namespace app {
 	    description: string;
 	    workspace: string;
 	    workspaceId: string;
+	    new: boolean;
 	    sourceIp: string;
 	    details: string;
 	}
@@ -116,6 +117,7 @@ export namespace app {
 	    description: string;
 	    workspace: string;
 	    workspaceId: string;
+	    new: boolean;
 	}
 	export interface RowsResult {
 	    queryId: number;
