@@ -76,6 +76,7 @@ export const row = (id: number, i: number, over: Partial<Row> = {}): Row => ({
   description: `Started notebook-${i}.`,
   workspace: 'Main',
   workspaceId: 'ws-1',
+  new: false,
   ...over,
 });
 
