@@ -9,7 +9,9 @@
 #     window's count for a search checked against `auditdesk query`; then,
 #     on a fourth, an export of the FAILED events to CSV (the save dialog
 #     answered by AUDITDESK_SAVE_AS) and its Activity entry, the file then
-#     checked against its manifest, sha256sum and `auditdesk query`;
+#     checked against its manifest, sha256sum and `auditdesk query`; then,
+#     on a fifth, the table's tools: details, type-ahead, time range,
+#     timeline, theme;
 #  2. the production binary opens a window named AuditDesk: a screenshot is
 #     saved and checked not to be blank, the window's size is remembered
 #     across launches, its files are owner-only;
@@ -171,6 +173,17 @@ if [ -s "$ESEEN" ] && [ -s "$EFILE" ] && [ -s "$EFILE.manifest.json" ]; then
 else
   not_ok "the export test left no file, manifest or seen count to check ($EFILE)"
 fi
+
+# 1e. The window's table tools: keyboard selection and details, type-ahead,
+# the time range, the timeline, the dark theme; on a fresh demo.
+dev_start "$TMP/dev-window-data" AUDITDESK_DEMO_EVENTS=20000
+if E2E_URL="http://127.0.0.1:$PORT/" node --test --test-reporter=spec frontend/e2e/window.e2e.mjs; then
+  ok "details by keyboard, type-ahead, time presets, the timeline and the dark theme, in Chromium"
+else
+  not_ok "the window's table tools in Chromium (dev binary log: $TMP/dev.log)"
+  tail -20 "$TMP/dev.log" >&2 || true
+fi
+dev_stop
 
 # 2. The production binary's window.
 DATA="$TMP/prod-data"

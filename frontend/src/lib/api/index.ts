@@ -2,6 +2,7 @@
 // generated Wails bindings, so the rest of the UI tests by mocking it alone.
 import * as App from '../../../wailsjs/go/app/App';
 import { app, audit } from '../../../wailsjs/go/models';
+import { call } from './call';
 import { ApiError, toApiError } from './errors';
 import {
   normaliseActivity,
@@ -14,6 +15,7 @@ import {
 import { normaliseResult, normaliseRows, type QueryRequest, type QueryResult, type RowsResult } from './query';
 
 export { ApiError, toApiError };
+export * from './window';
 export { normaliseProgress, onSyncProgress, syncProgressEvent, type SyncProgress } from './sync';
 export {
   copyText,
@@ -70,28 +72,6 @@ export interface Status {
   autoDemo: boolean;
   /** Something to tell the user, e.g. why the token will be asked for again. */
   notice: string;
-}
-
-interface WailsWindow {
-  go?: { app?: { App?: unknown } };
-}
-
-/** connected tells whether the page runs inside Wails with the App bound. */
-function connected(): boolean {
-  return typeof window !== 'undefined' && !!(window as WailsWindow).go?.app?.App;
-}
-
-async function call<T>(fn: () => Promise<T>): Promise<T> {
-  // Outside Wails (vite dev in a browser, vitest) the bindings would fail
-  // with a TypeError about window.go; say what is really wrong instead.
-  if (!connected()) {
-    throw new ApiError(app.ErrorCode.Internal, 'not connected to the AuditDesk backend');
-  }
-  try {
-    return await fn();
-  } catch (e) {
-    throw toApiError(e);
-  }
 }
 
 function normaliseStatus(s: app.Status): Status {
@@ -194,4 +174,9 @@ export async function query(req: QueryRequest): Promise<QueryResult> {
  */
 export async function rows(queryId: number, offset: number, limit: number): Promise<RowsResult> {
   return normaliseRows(await call(() => App.Rows(queryId, offset, limit)));
+}
+
+/** switchProfile makes the named profile current (its local cache only) and returns the status. */
+export async function switchProfile(name: string): Promise<Status> {
+  return normaliseStatus(await call(() => App.SwitchProfile(name)));
 }

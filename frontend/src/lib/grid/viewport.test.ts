@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SCROLL_HEIGHT, blocksFor, contentTop, rowTop, scrollScale, visibleRows, widen } from './viewport';
+import {
+  MAX_SCROLL_HEIGHT,
+  blocksFor,
+  contentTop,
+  revealRow,
+  rowTop,
+  scrollScale,
+  visibleRows,
+  widen,
+} from './viewport';
 
 describe('visibleRows', () => {
   it.each([
@@ -96,5 +105,25 @@ describe('widen', () => {
     { r: { first: 970, end: 1000 }, want: { first: 920, end: 1000 } },
   ])('$r -> $want', ({ r, want }) => {
     expect(widen(r, 50, 1000)).toEqual(want);
+  });
+});
+
+describe('revealRow', () => {
+  const s = scrollScale(1000, 28, 280);
+  it.each([
+    { name: 'in view stays', i: 5, top: 0, want: 0 },
+    { name: 'below scrolls to its bottom edge', i: 20, top: 0, want: 21 * 28 - 280 },
+    { name: 'above scrolls to its top', i: 3, top: 280, want: 84 },
+    { name: 'the first row', i: 0, top: 5000, want: 0 },
+  ])('$name', ({ i, top, want }) => {
+    expect(revealRow(i, top, s, 28, 280)).toBe(want);
+  });
+  it('scaled, the revealed row sits in the viewport', () => {
+    const big = scrollScale(10_000_000, 28, 600);
+    const i = 7_000_000;
+    const top = revealRow(i, 0, big, 28, 600);
+    const off = rowTop(i, top, big, 28) - top;
+    expect(off).toBeGreaterThanOrEqual(-0.01);
+    expect(off + 28).toBeLessThanOrEqual(600.01);
   });
 });

@@ -97,3 +97,15 @@ export function widen(r: RowRange, n: number, total: number): RowRange {
   if (r.end <= r.first) return r;
   return { first: Math.max(0, r.first - n), end: Math.min(total, r.end + n) };
 }
+
+/**
+ * revealRow is the scrollTop that brings row i fully into a viewport
+ * height px high, moving as little as it can; scrollTop itself when the row
+ * is already in view.
+ */
+export function revealRow(i: number, scrollTop: number, scale: ScrollScale, rowHeight: number, height: number): number {
+  const top = i * rowHeight - contentTop(scrollTop, scale); // the row's offset in the viewport
+  if (top >= 0 && top + rowHeight <= height) return scrollTop;
+  const want = top < 0 ? i * rowHeight : (i + 1) * rowHeight - height;
+  return Math.max(0, want / scale.ratio);
+}

@@ -14,8 +14,9 @@ export class DialogState {
   token = $state.raw<TokenRequest | null>(null);
   export = $state(false);
   activity = $state(false);
+  settings = $state(false);
 
-  open = $derived(this.connect || this.token !== null || this.export || this.activity);
+  open = $derived(this.connect || this.token !== null || this.export || this.activity || this.settings);
 
   openConnect(): void {
     this.close();
@@ -37,7 +38,13 @@ export class DialogState {
     this.activity = true;
   }
 
+  openSettings(): void {
+    this.close();
+    this.settings = true;
+  }
+
   close(): void {
+    this.settings = false;
     this.connect = false;
     this.token = null;
     this.export = false;

@@ -71,7 +71,7 @@ export class ExportState {
   async run(): Promise<void> {
     if (this.running || this.choosing) return;
     // Taken now: the modal dialog keeps the filters and sort as they are.
-    const view = queryRequest(this.filter, this.query.sort);
+    const view = queryRequest(this.filter, this.query.sort, this.query.timeZone);
     const format = this.format;
     const csv = format === 'csv';
     this.choosing = true;

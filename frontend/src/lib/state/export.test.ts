@@ -96,7 +96,7 @@ describe('run', () => {
     await ex.run();
     expect(api.chooseExportFile).toHaveBeenCalledWith('xlsx');
     expect(api.exportView).toHaveBeenCalledWith({
-      query: queryRequest(filter, { field: 'user', desc: false }),
+      query: queryRequest(filter, { field: 'user', desc: false }, 'UTC'),
       path: '/home/alice/Documents/report.xlsx',
       format: 'xlsx',
       bom: false,

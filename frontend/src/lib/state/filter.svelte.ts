@@ -1,23 +1,33 @@
 import type { audit } from '../api';
+import { formatInstant, presetFrom, presets, type Preset } from '../timerange';
 
-export type FilterKey = 'search' | 'scope' | 'category' | 'status';
+/** FilterKey names a single-valued filter; a user or action chip's key is "user:" or "action:" and the value. */
+export type FilterKey = 'search' | 'scope' | 'category' | 'status' | 'time';
 
 /** Chip is one active filter as the filter bar shows it. */
 export interface Chip {
-  key: FilterKey;
+  key: string;
   label: string;
 }
 
 /**
- * FilterState is what the auditor asked to see. Queries arrive in a later
- * issue; for now the filters only live here. Category belongs to a scope,
- * so it is only settable once a scope is chosen and is reset with it.
+ * FilterState is what the auditor asked to see. Category belongs to a
+ * scope, so it is only settable once a scope is chosen and is reset with
+ * it. Users and actions are "any of"; the time range is from (inclusive)
+ * to (exclusive), RFC 3339, "" open.
  */
 export class FilterState {
   search = $state('');
   scope = $state<audit.Scope | ''>('');
   category = $state('');
   status = $state<audit.Status | ''>('');
+  users = $state<string[]>([]);
+  actions = $state<string[]>([]);
+  preset = $state<Preset>('all');
+  from = $state('');
+  to = $state('');
+  /** The zone custom ranges are shown in: the preferences' (set by PrefsState). */
+  zone = $state('UTC');
 
   categoryEnabled = $derived(this.scope !== '');
 
@@ -28,10 +38,25 @@ export class FilterState {
     if (this.scope !== '') out.push({ key: 'scope', label: `Scope: ${this.scope}` });
     if (this.category !== '') out.push({ key: 'category', label: `Category: ${this.category}` });
     if (this.status !== '') out.push({ key: 'status', label: `Status: ${this.status}` });
+    for (const u of this.users) out.push({ key: `user:${u}`, label: `User: ${u}` });
+    for (const a of this.actions) out.push({ key: `action:${a}`, label: `Action: ${a}` });
+    const time = this.timeLabel;
+    if (time !== '') out.push({ key: 'time', label: `Time: ${time}` });
     return out;
   });
 
   active = $derived(this.chips.length > 0);
+
+  /** timeLabel says the range in words: a preset's name, or its ends in the zone. */
+  private get timeLabel(): string {
+    if (this.from === '' && this.to === '') return '';
+    if (this.preset !== 'custom' && this.preset !== 'all') {
+      return presets.find((p) => p.value === this.preset)?.label.toLowerCase() ?? '';
+    }
+    const from = this.from === '' ? '…' : formatInstant(this.from, this.zone);
+    const to = this.to === '' ? '…' : formatInstant(this.to, this.zone);
+    return `${from} – ${to}`;
+  }
 
   setScope(scope: audit.Scope | ''): void {
     if (scope === this.scope) return;
@@ -44,10 +69,45 @@ export class FilterState {
     this.category = this.scope === '' ? '' : category;
   }
 
-  remove(key: FilterKey): void {
+  addUser(u: string): void {
+    if (u !== '' && !this.users.includes(u)) this.users = [...this.users, u];
+  }
+
+  addAction(a: string): void {
+    if (a !== '' && !this.actions.includes(a)) this.actions = [...this.actions, a];
+  }
+
+  /** filterBy serves a click on a cell's value: user and action add to their lists, a target is searched. */
+  filterBy(key: string, value: string): void {
+    if (value === '') return;
+    if (key === 'user') this.addUser(value);
+    else if (key === 'action') this.addAction(value);
+    else if (key === 'status') this.status = value as audit.Status;
+    else if (key === 'target') this.search = value;
+  }
+
+  /** setPreset starts a preset at now; custom keeps the range there is, for the two inputs to change. */
+  setPreset(p: Preset, now: number = Date.now()): void {
+    this.preset = p;
+    if (p === 'custom') return;
+    this.from = presetFrom(p, now);
+    this.to = '';
+  }
+
+  /** setRange is a custom range (the timeline's drag, the two inputs). */
+  setRange(from: string, to: string): void {
+    this.preset = from === '' && to === '' ? 'all' : 'custom';
+    this.from = from;
+    this.to = to;
+  }
+
+  remove(key: string): void {
     if (key === 'scope') this.setScope('');
     else if (key === 'category') this.category = '';
     else if (key === 'status') this.status = '';
+    else if (key === 'time') this.setRange('', '');
+    else if (key.startsWith('user:')) this.users = this.users.filter((u) => `user:${u}` !== key);
+    else if (key.startsWith('action:')) this.actions = this.actions.filter((a) => `action:${a}` !== key);
     else this.search = '';
   }
 
@@ -55,6 +115,9 @@ export class FilterState {
     this.search = '';
     this.setScope('');
     this.status = '';
+    this.users = [];
+    this.actions = [];
+    this.setRange('', '');
   }
 }
 

@@ -78,4 +78,50 @@ describe('FilterState', () => {
     expect([f.search, f.scope, f.category, f.status]).toEqual(['', '', '', '']);
     expect(f.active).toBe(false);
   });
+
+  it('holds users and actions as chips, each removed by its own ×, without duplicates', () => {
+    f.addUser('alice');
+    f.addUser('bob');
+    f.addUser('alice');
+    f.addAction('Start Notebook');
+    expect(f.users).toEqual(['alice', 'bob']);
+    expect(f.chips.map((c) => c.label)).toEqual(['User: alice', 'User: bob', 'Action: Start Notebook']);
+    f.remove('user:alice');
+    f.remove('action:Start Notebook');
+    expect(f.users).toEqual(['bob']);
+    expect(f.actions).toEqual([]);
+  });
+
+  it('starts a preset at now, names it in its chip, and clears it', () => {
+    f.setPreset('7d', Date.parse('2026-03-10T12:00:00Z'));
+    expect([f.from, f.to]).toEqual(['2026-03-03T12:00:00.000Z', '']);
+    expect(f.chips).toEqual([{ key: 'time', label: 'Time: last 7 days' }]);
+    f.remove('time');
+    expect([f.preset, f.from, f.to]).toEqual(['all', '', '']);
+    expect(f.active).toBe(false);
+  });
+
+  it('shows a custom range in the zone of the preferences', () => {
+    f.zone = 'Asia/Tokyo';
+    f.setRange('2026-03-01T00:00:00Z', '2026-03-02T00:00:00Z');
+    expect(f.preset).toBe('custom');
+    expect(f.chips[0].label).toBe('Time: 2026-03-01 09:00 – 2026-03-02 09:00');
+  });
+
+  it('filters by a cell: user and action add, status sets, target searches', () => {
+    f.filterBy('user', 'alice');
+    f.filterBy('action', 'Stop');
+    f.filterBy('status', 'FAILED');
+    f.filterBy('target', 'nb-1');
+    f.filterBy('user', '');
+    expect([f.users, f.actions, f.status, f.search]).toEqual([['alice'], ['Stop'], 'FAILED', 'nb-1']);
+  });
+
+  it('Clear all clears users, actions and the time range too', () => {
+    f.addUser('alice');
+    f.addAction('Stop');
+    f.setPreset('24h');
+    f.clear();
+    expect([f.users, f.actions, f.from, f.preset, f.active]).toEqual([[], [], '', 'all', false]);
+  });
 });

@@ -4,6 +4,7 @@ import { BlockCache } from '../grid/blocks';
 import type { RowRange } from '../grid/viewport';
 import { errors as appErrors, type ErrorState } from './errors.svelte';
 import { filter as appFilter, type FilterState } from './filter.svelte';
+import { prefs as appPrefs, type PrefsState } from './prefs.svelte';
 import { session as appSession, type SessionState } from './status.svelte';
 import { sync as appSync, type SyncState } from './sync.svelte';
 
@@ -26,20 +27,21 @@ export const rerunDelayMs = 50;
 const maxGoneRetries = 3;
 
 /** queryRequest is what the filter bar and the sort ask Go for. */
-export function queryRequest(f: FilterState, sort: Sort): api.QueryRequest {
+export function queryRequest(f: FilterState, sort: Sort, timeZone = ''): api.QueryRequest {
   return {
     filter: {
       // The chip shows the trimmed text; the query must search for what it shows.
       search: f.search.trim(),
       scope: f.scope,
       categories: f.category === '' ? [] : [f.category],
-      actions: [],
+      actions: [...f.actions],
       status: f.status,
-      users: [],
+      users: [...f.users],
       workspace: '',
-      from: '',
-      to: '',
-      timeZone: '',
+      from: f.from,
+      to: f.to,
+      // Go formats Row.timestamp in this zone and reads dates in it.
+      timeZone,
     },
     sort: sort.field,
     desc: sort.desc,
@@ -69,7 +71,7 @@ export class QueryState {
 
   // Arrow functions: the stores they read are set in the constructor, after these fields.
   private profile = $derived.by(() => this.session.status?.profile?.name ?? null);
-  private request = $derived.by(() => queryRequest(this.filter, this.sort));
+  private request = $derived.by(() => queryRequest(this.filter, this.sort, this.prefs.timeZone));
   /** What the search effect waits on; the one below is everything else, queried at once. */
   private searchKey = $derived.by(() => this.request.filter.search);
   private selectsKey = $derived.by(() =>
@@ -90,9 +92,11 @@ export class QueryState {
   private readonly session: SessionState;
   private readonly sync: SyncState;
   private readonly errors: ErrorState;
+  private readonly prefs: PrefsState;
 
-  constructor(filter = appFilter, session = appSession, sync = appSync, errors = appErrors) {
+  constructor(filter = appFilter, session = appSession, sync = appSync, errors = appErrors, prefs = appPrefs) {
     this.filter = filter;
+    this.prefs = prefs;
     this.session = session;
     this.sync = sync;
     this.errors = errors;
@@ -138,6 +142,11 @@ export class QueryState {
     // An answer on its way belongs to a store nobody reads now.
     this.seq++;
     this.sentKey = '';
+  }
+
+  /** timeZone is the preferences' zone the queries are sent with. */
+  get timeZone(): string {
+    return this.prefs.timeZone;
   }
 
   /** sortBy sorts by a column; the sorted column again flips the direction. */

@@ -95,7 +95,8 @@ describe('QueryState', () => {
           workspace: '',
           from: '',
           to: '',
-          timeZone: '',
+          // The preferences' zone, UTC until they say otherwise.
+          timeZone: 'UTC',
         },
         sort: 'timestamp',
         desc: true,

@@ -1,0 +1,258 @@
+// The window's table tools: the selection and details panel, the User and
+// Action type-ahead, the time range, the timeline and the settings.
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import App from './App.svelte';
+import * as api from './lib/api';
+import { dialogs } from './lib/state/dialogs.svelte';
+import { errors } from './lib/state/errors.svelte';
+import { filter } from './lib/state/filter.svelte';
+import { prefs } from './lib/state/prefs.svelte';
+import { defaultSort, query } from './lib/state/query.svelte';
+import { selection } from './lib/state/selection.svelte';
+import { session } from './lib/state/status.svelte';
+import { sync } from './lib/state/sync.svelte';
+import { acme, emptyStatus, queryResult, row, rowsFor } from './test-fixtures';
+
+vi.mock('./lib/api', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./lib/api')>()),
+  status: vi.fn(),
+  scopes: vi.fn(),
+  query: vi.fn(),
+  rows: vi.fn(),
+  event: vi.fn(),
+  locate: vi.fn(),
+  values: vi.fn(),
+  preferences: vi.fn(),
+  setPreferences: vi.fn(),
+  onSyncProgress: vi.fn(() => () => {}),
+  onIndexUpdated: vi.fn(() => () => {}),
+}));
+
+const total = 5000;
+const histogram: api.Bucket[] = [0, 1, 2, 3].map((d) => ({
+  start: `2026-03-0${d + 1}T00:00:00Z`,
+  end: `2026-03-0${d + 2}T00:00:00Z`,
+  count: (d + 1) * 100,
+}));
+
+const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
+beforeAll(() => {
+  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+    configurable: true,
+    get(this: HTMLElement) {
+      return this.classList.contains('table-area') ? 600 : 0;
+    },
+  });
+});
+afterAll(() => {
+  if (clientHeight) Object.defineProperty(HTMLElement.prototype, 'clientHeight', clientHeight);
+});
+
+let indexUpdated: (u: api.IndexUpdate) => void = () => {};
+
+beforeEach(() => {
+  vi.mocked(api.status)
+    .mockReset()
+    .mockResolvedValue({ ...emptyStatus, profile: acme, events: total });
+  vi.mocked(api.scopes).mockReset().mockResolvedValue([]);
+  let id = 0;
+  vi.mocked(api.query)
+    .mockReset()
+    .mockImplementation(async () => queryResult({ id: ++id, total, events: total, histogram }));
+  vi.mocked(api.rows)
+    .mockReset()
+    .mockImplementation(async (qid, offset, limit) => rowsFor(qid, offset, limit));
+  vi.mocked(api.event)
+    .mockReset()
+    .mockImplementation(async (qid, i) => ({ ...row(qid, i), sourceIp: '203.0.113.7', details: '{\n  "gpu": 2\n}' }));
+  vi.mocked(api.locate).mockReset().mockResolvedValue(-1);
+  vi.mocked(api.values).mockReset().mockResolvedValue([]);
+  vi.mocked(api.preferences).mockReset().mockResolvedValue(api.defaultPreferences);
+  vi.mocked(api.setPreferences)
+    .mockReset()
+    .mockImplementation(async (p) => p);
+  vi.mocked(api.onIndexUpdated).mockImplementation((cb) => {
+    indexUpdated = cb;
+    return () => {};
+  });
+  filter.clear();
+  filter.zone = 'UTC';
+  selection.clear();
+  dialogs.close();
+  errors.dismiss();
+  sync.stop();
+  query.stop();
+  selection.stop();
+  query.sort = defaultSort;
+  prefs.current = api.defaultPreferences;
+  session.status = null;
+  session.scopes = [];
+});
+
+const grid = () => screen.getByRole('grid', { name: 'Audit events' });
+const dataRows = () => within(grid()).getAllByRole('row').slice(1);
+const lastFilter = () => vi.mocked(api.query).mock.calls.at(-1)?.[0].filter;
+
+async function renderTable() {
+  render(App);
+  await waitFor(() => expect(within(grid()).getAllByRole('gridcell')[0]).toHaveTextContent(/\d{4}-\d\d-\d\d/));
+}
+
+describe('selection and details', () => {
+  it('moves with the keyboard, opens the details with Enter and closes them with Esc', async () => {
+    await renderTable();
+    grid().focus();
+    await fireEvent.keyDown(grid(), { key: 'ArrowDown' });
+    expect(dataRows()[0]).toHaveAttribute('aria-selected', 'true');
+    await fireEvent.keyDown(grid(), { key: 'ArrowDown' });
+    expect(dataRows()[0]).toHaveAttribute('aria-selected', 'false');
+    expect(dataRows()[1]).toHaveAttribute('aria-selected', 'true');
+    await fireEvent.keyDown(grid(), { key: 'Enter' });
+    const panel = await screen.findByRole('complementary', { name: 'Event details' });
+    expect(api.event).toHaveBeenCalledWith(1, 1);
+    await within(panel).findByText('203.0.113.7');
+    expect(within(panel).getByText('user1@acme.example')).toBeInTheDocument();
+    expect(within(panel).getByLabelText('Details JSON')).toHaveTextContent('"gpu": 2');
+    expect(within(panel).getByRole('button', { name: 'Copy details JSON' })).toBeInTheDocument();
+    expect(within(panel).getByRole('button', { name: 'Copy Event ID' })).toBeInTheDocument();
+
+    // The panel follows the selection.
+    await fireEvent.keyDown(grid(), { key: 'ArrowDown' });
+    await waitFor(() => expect(api.event).toHaveBeenLastCalledWith(1, 2));
+
+    await fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByRole('complementary', { name: 'Event details' })).toBeNull();
+    expect(dataRows()[2]).toHaveAttribute('aria-selected', 'true');
+  });
+
+  it('End selects the last row and scrolls it into view; Home goes back', async () => {
+    await renderTable();
+    grid().focus();
+    await fireEvent.keyDown(grid(), { key: 'End' });
+    expect(selection.index).toBe(total - 1);
+    const area = document.querySelector('.table-area') as HTMLElement;
+    expect(area.scrollTop).toBeGreaterThan(0);
+    await fireEvent.keyDown(grid(), { key: 'Home' });
+    expect(selection.index).toBe(0);
+    expect(area.scrollTop).toBe(0);
+  });
+
+  it('keeps the selected event selected at its new row after a sync re-runs the query', async () => {
+    await renderTable();
+    await fireEvent.click(within(dataRows()[5]).getAllByRole('gridcell')[0]);
+    expect(selection.id).toBe('1-5');
+    vi.mocked(api.locate).mockResolvedValue(7);
+    indexUpdated({ profile: acme.name, events: total, added: 3 });
+    await waitFor(() => expect(api.locate).toHaveBeenCalledWith(2, '1-5'));
+    await waitFor(() => expect(dataRows()[7]).toHaveAttribute('aria-selected', 'true'));
+    expect(dataRows()[5]).toHaveAttribute('aria-selected', 'false');
+  });
+
+  it('drops the selection when the new result does not hold the event', async () => {
+    await renderTable();
+    await fireEvent.click(within(dataRows()[2]).getAllByRole('gridcell')[0]);
+    indexUpdated({ profile: acme.name, events: total, added: 1 });
+    await waitFor(() => expect(api.locate).toHaveBeenCalled());
+    await waitFor(() => expect(selection.index).toBeNull());
+  });
+});
+
+describe('filters', () => {
+  it('type-ahead adds a user as a chip and sends it', async () => {
+    vi.mocked(api.values).mockResolvedValue([{ value: 'alice@acme.example', n: 1234 }]);
+    await renderTable();
+    const input = screen.getByRole('combobox', { name: 'User' });
+    await fireEvent.input(input, { target: { value: 'ali' } });
+    const option = await screen.findByRole('option', { name: /alice@acme\.example/ });
+    expect(api.values).toHaveBeenLastCalledWith('user', 'ali', 50);
+    expect(option).toHaveTextContent('1,234');
+    await fireEvent.pointerDown(option);
+    expect(screen.getByRole('button', { name: 'Remove filter User: alice@acme.example' })).toBeInTheDocument();
+    await waitFor(() => expect(lastFilter()?.users).toEqual(['alice@acme.example']));
+    await fireEvent.click(screen.getByRole('button', { name: 'Remove filter User: alice@acme.example' }));
+    await waitFor(() => expect(lastFilter()?.users).toEqual([]));
+  });
+
+  it('Enter in the Action field takes the first suggestion', async () => {
+    vi.mocked(api.values).mockResolvedValue([{ value: 'Stop Notebook', n: 3 }]);
+    await renderTable();
+    const input = screen.getByRole('combobox', { name: 'Action' });
+    await fireEvent.input(input, { target: { value: 'stop' } });
+    await screen.findByRole('option', { name: /Stop Notebook/ });
+    await fireEvent.keyDown(input, { key: 'Enter' });
+    await waitFor(() => expect(lastFilter()?.actions).toEqual(['Stop Notebook']));
+  });
+
+  it('a click on a cell value filters by it', async () => {
+    await renderTable();
+    const cells = within(dataRows()[3]).getAllByRole('gridcell');
+    await fireEvent.click(within(cells[1]).getByRole('button'));
+    await fireEvent.click(within(cells[5]).getByRole('button'));
+    expect(filter.users).toEqual(['user3@acme.example']);
+    expect(filter.search).toBe('notebook-3');
+  });
+
+  it('the 7-day preset sends from and shows a chip; the custom inputs appear for a custom range', async () => {
+    await renderTable();
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Time range' }), { target: { value: '7d' } });
+    expect(screen.getByRole('button', { name: 'Remove filter Time: last 7 days' })).toBeInTheDocument();
+    await waitFor(() => expect(lastFilter()?.from).toMatch(/^\d{4}-\d\d-\d\dT/));
+    expect(lastFilter()?.timeZone).toBe('UTC');
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Time range' }), { target: { value: 'custom' } });
+    const to = screen.getByLabelText('To');
+    await fireEvent.change(to, { target: { value: '2026-03-05T00:00' } });
+    await waitFor(() => expect(lastFilter()?.to).toBe('2026-03-05T00:00:00.000Z'));
+  });
+
+  it('dragging across the timeline narrows the time range to the bars covered', async () => {
+    await renderTable();
+    const svg = screen.getByRole('img', { name: /Timeline/ });
+    expect(svg.querySelectorAll('rect.bar')).toHaveLength(4);
+    expect(svg.querySelector('title')).toHaveTextContent('2026-03-01 00:00 – 2026-03-02 00:00: 100 events');
+    svg.getBoundingClientRect = () => ({ left: 0, width: 400, top: 0, height: 40 }) as DOMRect;
+    await fireEvent.pointerDown(svg, { clientX: 110, button: 0 });
+    await fireEvent.pointerMove(svg, { clientX: 310 });
+    await fireEvent.pointerUp(svg, { clientX: 310 });
+    expect([filter.from, filter.to]).toEqual(['2026-03-02T00:00:00Z', '2026-03-05T00:00:00Z']);
+    expect(
+      screen.getByRole('button', { name: /Remove filter Time: 2026-03-02 00:00 – 2026-03-05 00:00/ }),
+    ).toBeInTheDocument();
+    await waitFor(() => expect(lastFilter()?.to).toBe('2026-03-05T00:00:00Z'));
+  });
+});
+
+describe('settings', () => {
+  it('loads at start and saves zone, theme and density, which the window then uses', async () => {
+    vi.mocked(api.preferences).mockResolvedValue({ ...api.defaultPreferences, theme: 'light' });
+    await renderTable();
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe('light'));
+    await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Settings' });
+    await fireEvent.input(within(dialog).getByLabelText('Time zone'), { target: { value: 'Asia/Tokyo' } });
+    await fireEvent.change(within(dialog).getByLabelText('Theme'), { target: { value: 'dark' } });
+    await fireEvent.change(within(dialog).getByLabelText('Density'), { target: { value: 'compact' } });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() =>
+      expect(api.setPreferences).toHaveBeenCalledWith({
+        timeZone: 'Asia/Tokyo',
+        theme: 'dark',
+        density: 'compact',
+        columns: [],
+      }),
+    );
+    await waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));
+    expect((document.querySelector('.table-area') as HTMLElement).style.getPropertyValue('--row-h')).toBe('22px');
+    await waitFor(() => expect(lastFilter()?.timeZone).toBe('Asia/Tokyo'));
+  });
+
+  it('says what is wrong with a zone, and saves nothing', async () => {
+    await renderTable();
+    await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Settings' });
+    await fireEvent.input(within(dialog).getByLabelText('Time zone'), { target: { value: 'Mars/Olympus' } });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
+    expect(within(dialog).getByRole('alert')).toHaveTextContent('"Mars/Olympus" is not a time zone');
+    expect(api.setPreferences).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,49 @@
+import * as api from '../api';
+import { filter as appFilter, type FilterState } from './filter.svelte';
+
+/** Row heights in px per density; the header is one row too. */
+export const rowHeights: Record<api.Density, number> = { comfortable: 28, compact: 22 };
+
+/**
+ * PrefsState holds the display settings Go keeps: loaded at start, saved
+ * through SetPreferences. The theme goes to <html data-theme>, which
+ * app.css reads; the zone goes to the query and the filter's chips.
+ */
+export class PrefsState {
+  current = $state.raw<api.Preferences>(api.defaultPreferences);
+  loaded = $state(false);
+  loadError = $state('');
+
+  rowHeight = $derived(rowHeights[this.current.density]);
+  timeZone = $derived(this.current.timeZone);
+
+  private readonly filter: FilterState;
+  constructor(filter = appFilter) {
+    this.filter = filter;
+  }
+
+  async load(): Promise<void> {
+    try {
+      this.set(await api.preferences());
+    } catch (e) {
+      // The defaults serve. No banner: it would hide the one that matters
+      // (Status' failure, which this one most likely shares).
+      this.loadError = api.toApiError(e).message;
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  /** save sends the settings to Go and uses what it answers; a rejection is thrown for the form to show. */
+  async save(p: Partial<api.Preferences>): Promise<void> {
+    this.set(await api.setPreferences({ ...this.current, ...p }));
+  }
+
+  private set(p: api.Preferences): void {
+    this.current = p;
+    this.filter.zone = p.timeZone;
+    if (typeof document !== 'undefined') document.documentElement.dataset.theme = p.theme;
+  }
+}
+
+export const prefs = new PrefsState();

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { bucketAt, dragRange } from './timeline';
+
+describe('bucketAt', () => {
+  it.each([
+    { x: 0, want: 0 },
+    { x: 9.9, want: 0 },
+    { x: 10, want: 1 },
+    { x: 99, want: 9 },
+    { x: 150, want: 9 },
+    { x: -5, want: 0 },
+  ])('x=$x of 100px, 10 bars -> $want', ({ x, want }) => {
+    expect(bucketAt(x, 100, 10)).toBe(want);
+  });
+  it('has no bar without buckets or width', () => {
+    expect(bucketAt(5, 0, 10)).toBe(0);
+    expect(bucketAt(5, 100, 0)).toBe(0);
+  });
+});
+
+describe('dragRange', () => {
+  const b = [0, 1, 2, 3].map((h) => ({
+    start: `2026-01-01T0${h}:00:00Z`,
+    end: `2026-01-01T0${h + 1}:00:00Z`,
+    count: h,
+  }));
+  it('goes from the first bar start to the last bar end, whichever way the drag went', () => {
+    expect(dragRange(b, 1, 2)).toEqual({ from: '2026-01-01T01:00:00Z', to: '2026-01-01T03:00:00Z' });
+    expect(dragRange(b, 2, 1)).toEqual(dragRange(b, 1, 2));
+    expect(dragRange(b, 3, 3)).toEqual({ from: '2026-01-01T03:00:00Z', to: '2026-01-01T04:00:00Z' });
+  });
+  it('is null outside the bars', () => {
+    expect(dragRange(b, 0, 4)).toBeNull();
+    expect(dragRange([], 0, 0)).toBeNull();
+  });
+});

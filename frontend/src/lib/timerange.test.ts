@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { formatInstant, presetFrom, toWall, validZone, wallToInstant } from './timerange';
+
+describe('presetFrom', () => {
+  const now = new Date('2026-03-10T12:00:00Z');
+  it.each([
+    { p: '24h', want: '2026-03-09T12:00:00.000Z' },
+    { p: '7d', want: '2026-03-03T12:00:00.000Z' },
+    { p: '30d', want: '2026-02-08T12:00:00.000Z' },
+    { p: '12m', want: '2025-03-10T12:00:00.000Z' },
+    { p: 'all', want: '' },
+    { p: 'custom', want: '' },
+  ] as const)('$p', ({ p, want }) => {
+    expect(presetFrom(p, now)).toBe(want);
+  });
+});
+
+describe('wall times in a zone', () => {
+  it.each([
+    { zone: 'UTC', wall: '2026-03-01T09:30', want: '2026-03-01T09:30:00.000Z' },
+    { zone: 'Asia/Tokyo', wall: '2026-03-01T09:30', want: '2026-03-01T00:30:00.000Z' },
+    // Either side of New York's DST change (2026-03-08).
+    { zone: 'America/New_York', wall: '2026-03-07T12:00', want: '2026-03-07T17:00:00.000Z' },
+    { zone: 'America/New_York', wall: '2026-03-09T12:00', want: '2026-03-09T16:00:00.000Z' },
+  ])('$wall in $zone is $want, and back', ({ zone, wall, want }) => {
+    expect(wallToInstant(wall, zone)).toBe(want);
+    expect(toWall(want, zone)).toBe(wall);
+  });
+
+  it('reads Local as the machine zone', () => {
+    expect(wallToInstant('2026-03-01T09:30', 'Local')).toBe(new Date(2026, 2, 1, 9, 30).toISOString());
+  });
+
+  it('gives "" for what is not a time', () => {
+    expect(wallToInstant('', 'UTC')).toBe('');
+    expect(wallToInstant('yesterday', 'UTC')).toBe('');
+    expect(formatInstant('', 'UTC')).toBe('');
+  });
+
+  it('formats in the zone, with seconds when asked', () => {
+    expect(formatInstant('2026-03-01T00:30:05Z', 'Asia/Tokyo')).toBe('2026-03-01 09:30');
+    expect(formatInstant('2026-03-01T00:30:05Z', 'UTC', true)).toBe('2026-03-01 00:30:05');
+  });
+
+  it('knows a zone name from a typo', () => {
+    expect(validZone('Europe/Paris')).toBe(true);
+    expect(validZone('Local')).toBe(true);
+    expect(validZone('Mars/Olympus')).toBe(false);
+  });
+});
