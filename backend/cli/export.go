@@ -4,9 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"log/slog"
 
-	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/session"
 )
@@ -27,11 +25,7 @@ func exportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		if *out == "" {
 			return errUsage{"--out FILE is required"}
 		}
-		f, loc, err := fa.filter()
-		if err != nil {
-			return err
-		}
-		s, err := audit.ParseSort(*sortFlag)
+		f, loc, s, err := fa.view(*sortFlag)
 		if err != nil {
 			return err
 		}
@@ -39,15 +33,10 @@ func exportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		if err != nil {
 			return err
 		}
-		st, err := openData(*data)
+		mgr, p, err := openProfile(*data, *profile)
 		if err != nil {
 			return err
 		}
-		p, err := st.FindProfile(*profile)
-		if err != nil {
-			return err
-		}
-		mgr := session.New(st, slog.New(slog.DiscardHandler))
 		defer func() { _ = mgr.Close() }() // read only
 		live := newLiveLine(env.Stderr)
 		m, err := mgr.Export(ctx, p, session.ExportRequest{

@@ -44,3 +44,13 @@ func (a *filterArgs) filter() (audit.Filter, *time.Location, error) {
 		TimeZone:   a.tz,
 	}.Parse()
 }
+
+// view is the filter and the sort of query and export; errors name the flag.
+func (a *filterArgs) view(sortFlag string) (audit.Filter, *time.Location, audit.Sort, error) {
+	f, loc, err := a.filter()
+	if err != nil {
+		return f, nil, audit.Sort{}, err
+	}
+	s, err := audit.ParseSort(sortFlag)
+	return f, loc, s, err
+}

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/query"
-	"github.com/auditdesk/auditdesk/backend/session"
 )
 
 func badFlag(name, format string, args ...any) error {
@@ -36,23 +34,14 @@ func queryCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 		if *limit < 0 {
 			return badFlag("limit", "%d is negative; 0 prints all", *limit)
 		}
-		f, loc, err := fa.filter()
+		f, loc, s, err := fa.view(*sortFlag)
 		if err != nil {
 			return err
 		}
-		s, err := audit.ParseSort(*sortFlag)
+		mgr, p, err := openProfile(*data, *profile)
 		if err != nil {
 			return err
 		}
-		st, err := openData(*data)
-		if err != nil {
-			return err
-		}
-		p, err := st.FindProfile(*profile)
-		if err != nil {
-			return err
-		}
-		mgr := session.New(st, slog.New(slog.DiscardHandler))
 		defer func() { _ = mgr.Close() }() // read only
 		ix, saved, err := mgr.ReadIndex(ctx, p)
 		if err != nil {

@@ -89,6 +89,20 @@ func openData(flagValue string) (*settings.Store, error) {
 	return settings.Open(dir)
 }
 
+// openProfile opens the data dir and finds the profile (--profile, else
+// the most recently synced) for a reading command; the caller closes mgr.
+func openProfile(data, profile string) (*session.Manager, settings.Profile, error) {
+	st, err := openData(data)
+	if err != nil {
+		return nil, settings.Profile{}, err
+	}
+	p, err := st.FindProfile(profile)
+	if err != nil {
+		return nil, settings.Profile{}, err
+	}
+	return session.New(st, slog.New(slog.DiscardHandler)), p, nil
+}
+
 // liveLine shows a sync's progress on one terminal line; on anything but a
 // terminal it stays silent, so scripts get only the summary.
 type liveLine struct {

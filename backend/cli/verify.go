@@ -5,11 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/export"
-	"github.com/auditdesk/auditdesk/backend/session"
 	"github.com/auditdesk/auditdesk/backend/store"
 )
 
@@ -24,15 +22,10 @@ func verifyCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		if len(args) > 0 {
 			return errUsage{fmt.Sprintf("unexpected argument %q", args[0])}
 		}
-		st, err := openData(*data)
+		mgr, p, err := openProfile(*data, *profile)
 		if err != nil {
 			return err
 		}
-		p, err := st.FindProfile(*profile)
-		if err != nil {
-			return err
-		}
-		mgr := session.New(st, slog.New(slog.DiscardHandler))
 		defer func() { _ = mgr.Close() }()
 		cache, err := mgr.Cache(p)
 		if err != nil {
