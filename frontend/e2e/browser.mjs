@@ -6,11 +6,11 @@ import { chromium } from 'playwright-core';
 export const artifacts = process.env.E2E_ARTIFACTS ?? '../build/test-artifacts';
 
 /**
- * openApp starts Chromium and opens the app served at $E2E_URL. Page errors
+ * openApp starts Chromium (with any extra flags) and opens the app served at $E2E_URL. Page errors
  * land in the returned list, except the harmless one that Wails' injected
  * dev script throws once in a plain browser.
  */
-export async function openApp() {
+export async function openApp({ args = [] } = {}) {
   const url = process.env.E2E_URL;
   assert.ok(url, 'E2E_URL is not set: run this through .ci/e2e.sh');
   const browser = await chromium.launch({
@@ -22,6 +22,7 @@ export async function openApp() {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...args,
     ],
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

@@ -194,7 +194,12 @@ describe('profile menu and Connect', () => {
     trigger.focus();
     await fireEvent.keyDown(trigger, { key: 'ArrowDown' });
     const items = await screen.findAllByRole('menuitem');
-    expect(items.map((i) => i.textContent?.trim())).toEqual(['Connect to a platform…', 'Open the demo', 'Activity…']);
+    expect(items.map((i) => i.textContent?.trim())).toEqual([
+      'Connect to a platform…',
+      'Open the demo',
+      'Activity…',
+      'Verify cache…',
+    ]);
     await waitFor(() => expect(items[0]).toHaveFocus());
     await fireEvent.keyDown(items[0], { key: 'ArrowDown' });
     expect(items[1]).toHaveFocus();

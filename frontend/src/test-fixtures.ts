@@ -24,6 +24,8 @@ export const emptyStatus: Status = {
   syncing: false,
   autoDemo: false,
   notice: '',
+  chainHead: '',
+  gaps: [],
 };
 
 export const acme: Profile = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketAt, dragRange } from './timeline';
+import { bucketAt, dragRange, gapSpans } from './timeline';
 
 describe('bucketAt', () => {
   it.each([
@@ -32,5 +32,35 @@ describe('dragRange', () => {
   it('is null outside the bars', () => {
     expect(dragRange(b, 0, 4)).toBeNull();
     expect(dragRange([], 0, 0)).toBeNull();
+  });
+});
+
+describe('gapSpans', () => {
+  const days = [0, 1, 2, 3].map((d) => ({
+    start: `2026-03-0${d + 1}T00:00:00Z`,
+    end: `2026-03-0${d + 2}T00:00:00Z`,
+    count: 1,
+  }));
+  const gap = (start: string, end: string) => ({ start, end, count: 0 });
+
+  it('places a gap on the time axis, clipped to it, and drops those outside', () => {
+    const out = gapSpans(
+      days,
+      [
+        gap('2026-03-02T00:00:00Z', '2026-03-03T12:00:00Z'),
+        gap('2026-02-01T00:00:00Z', '2026-03-01T12:00:00Z'),
+        gap('2026-04-01T00:00:00Z', '2026-04-02T00:00:00Z'),
+      ],
+      1000,
+    );
+    expect(out.map(({ x, w }) => [x, w])).toEqual([
+      [250, 375],
+      [0, 125],
+    ]);
+  });
+
+  it('draws a very short gap a pixel wide, and nothing without bars', () => {
+    expect(gapSpans(days, [gap('2026-03-02T00:00:00Z', '2026-03-02T00:00:01Z')], 1000)[0].w).toBe(1);
+    expect(gapSpans([], [gap('2026-03-02T00:00:00Z', '2026-03-03T00:00:00Z')], 1000)).toEqual([]);
   });
 });

@@ -15,3 +15,33 @@ export function dragRange(buckets: Bucket[], a: number, b: number): { from: stri
   if (lo < 0 || hi >= buckets.length) return null;
   return { from: buckets[lo].start, to: buckets[hi].end };
 }
+
+/** GapSpan is a period no sync finished, placed on a timeline width px wide. */
+export interface GapSpan {
+  x: number;
+  w: number;
+  start: string;
+  end: string;
+}
+
+/**
+ * gapSpans places gaps on the timeline's time axis (the first bar's start to
+ * the last's end), clipped to it; a gap outside it is left out, and one
+ * too thin to see is drawn a pixel wide.
+ */
+export function gapSpans(buckets: Bucket[], gaps: Bucket[], width: number): GapSpan[] {
+  if (buckets.length === 0) return [];
+  const t0 = Date.parse(buckets[0].start);
+  const t1 = Date.parse(buckets[buckets.length - 1].end);
+  if (!(t1 > t0)) return [];
+  const x = (t: number) => ((Math.min(t1, Math.max(t0, t)) - t0) / (t1 - t0)) * width;
+  const out: GapSpan[] = [];
+  for (const g of gaps) {
+    const s = Date.parse(g.start);
+    const e = Date.parse(g.end);
+    if (!(e > s) || e <= t0 || s >= t1) continue;
+    const a = x(s);
+    out.push({ x: a, w: Math.max(1, x(e) - a), start: g.start, end: g.end });
+  }
+  return out;
+}

@@ -78,6 +78,8 @@ describe('lib/api inside Wails', () => {
       syncing: false,
       autoDemo: false,
       notice: '',
+      chainHead: '',
+      gaps: [],
     });
   });
 

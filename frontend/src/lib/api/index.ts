@@ -72,6 +72,10 @@ export interface Status {
   autoDemo: boolean;
   /** Something to tell the user, e.g. why the token will be asked for again. */
   notice: string;
+  /** The cache's hash-chain head, hex; "" when nothing was synced. */
+  chainHead: string;
+  /** Periods between the oldest and newest event no sync finished for. */
+  gaps: app.Bucket[];
 }
 
 function normaliseStatus(s: app.Status): Status {
@@ -90,6 +94,8 @@ function normaliseStatus(s: app.Status): Status {
     syncing: s?.syncing === true,
     autoDemo: s?.autoDemo === true,
     notice: s?.notice ?? '',
+    chainHead: s?.chainHead ?? '',
+    gaps: Array.isArray(s?.gaps) ? s.gaps : [],
   };
 }
 

@@ -7,6 +7,7 @@ import { call } from './call';
 export type EventDetail = app.EventDetail;
 export type View = app.View;
 export type Column = settings.Column;
+export type VerifyResult = app.VerifyResult;
 export type ValueField = 'user' | 'action' | 'category';
 export type Theme = 'system' | 'light' | 'dark';
 export type Density = 'comfortable' | 'compact';
@@ -105,4 +106,22 @@ export async function deleteView(name: string): Promise<View[]> {
 
 export async function profiles(): Promise<app.Profile[]> {
   return list(await call(App.Profiles));
+}
+
+/** verifyCache recomputes every event's hash and the chain; problems come as lines. */
+export async function verifyCache(): Promise<VerifyResult> {
+  const r = await call(App.VerifyCache);
+  return {
+    ok: r?.ok === true,
+    events: r?.events ?? 0,
+    records: r?.records ?? 0,
+    head: str(r?.head),
+    altered: r?.altered ?? 0,
+    added: r?.added ?? 0,
+    removed: r?.removed ?? 0,
+    chainBroken: r?.chainBroken === true,
+    problems: list(r?.problems),
+    covered: list(r?.covered),
+    gaps: list(r?.gaps),
+  };
 }

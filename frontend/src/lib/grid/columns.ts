@@ -27,3 +27,53 @@ export const columns: readonly Column[] = [
 
 /** gridTemplate is the CSS grid-template-columns shared by header and rows. */
 export const gridTemplate = columns.map((c) => c.width).join(' ');
+
+/** Saved is how Go keeps a column: settings.Column (width 0: the default). */
+export interface Saved {
+  key: string;
+  width?: number;
+  hidden?: boolean;
+}
+
+/** Shown is a column as the table lays it out now. */
+export interface Shown extends Column {
+  /** px, or 0 when the default track applies. */
+  px: number;
+}
+
+/** The narrowest a drag makes a column, and the column that always stays. */
+export const minWidth = 60;
+export const alwaysShown: ColumnKey = 'timestamp';
+
+/** shownColumns applies saved widths and hidden flags to the defaults, in the defaults' order. */
+export function shownColumns(saved: readonly Saved[]): Shown[] {
+  const by = new Map(saved.map((s) => [s.key, s]));
+  return columns
+    .filter((c) => c.key === alwaysShown || by.get(c.key)?.hidden !== true)
+    .map((c) => ({ ...c, px: Math.max(0, by.get(c.key)?.width ?? 0) }));
+}
+
+/** templateOf is grid-template-columns for the shown columns; a saved width replaces the default track. */
+export function templateOf(shown: readonly Shown[]): string {
+  return shown.map((c) => (c.px > 0 ? `${Math.max(minWidth, c.px)}px` : c.width)).join(' ');
+}
+
+/** withColumn is saved with one column's entry changed, keeping the others' (every column once). */
+export function withColumn(
+  saved: readonly Saved[],
+  key: ColumnKey,
+  change: Partial<Saved>,
+): { key: string; width: number; hidden: boolean }[] {
+  const out = columns.map(
+    (c) => saved.find((s) => s.key === c.key) ?? { key: c.key as string, width: 0, hidden: false },
+  );
+  return out.map((s) => {
+    const next = { ...s, ...(s.key === key ? change : {}) };
+    return {
+      key: next.key,
+      // Go takes 0 to 2000 px; 0 is the default track.
+      width: Math.min(2000, Math.max(0, Math.round(next.width ?? 0))),
+      hidden: next.key !== alwaysShown && next.hidden === true,
+    };
+  });
+}

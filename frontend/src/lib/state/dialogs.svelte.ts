@@ -15,8 +15,28 @@ export class DialogState {
   export = $state(false);
   activity = $state(false);
   settings = $state(false);
+  saveView = $state(false);
+  verify = $state(false);
 
-  open = $derived(this.connect || this.token !== null || this.export || this.activity || this.settings);
+  open = $derived(
+    this.connect ||
+      this.token !== null ||
+      this.export ||
+      this.activity ||
+      this.settings ||
+      this.saveView ||
+      this.verify,
+  );
+
+  openSaveView(): void {
+    this.close();
+    this.saveView = true;
+  }
+
+  openVerify(): void {
+    this.close();
+    this.verify = true;
+  }
 
   openConnect(): void {
     this.close();
@@ -49,6 +69,8 @@ export class DialogState {
     this.token = null;
     this.export = false;
     this.activity = false;
+    this.saveView = false;
+    this.verify = false;
   }
 }
 

@@ -114,6 +114,8 @@ export class FilterState {
   clear(): void {
     this.search = '';
     this.setScope('');
+    // A view may have set a category with no scope, which setScope('') keeps.
+    this.category = '';
     this.status = '';
     this.users = [];
     this.actions = [];

@@ -1,4 +1,6 @@
 import * as api from '../api';
+import { alwaysShown, shownColumns, withColumn, type ColumnKey, type Saved } from '../grid/columns';
+import { errors as appErrors } from './errors.svelte';
 import { filter as appFilter, type FilterState } from './filter.svelte';
 
 /** Row heights in px per density; the header is one row too. */
@@ -16,6 +18,8 @@ export class PrefsState {
 
   rowHeight = $derived(rowHeights[this.current.density]);
   timeZone = $derived(this.current.timeZone);
+  /** The table's columns as saved: which show, how wide. */
+  shown = $derived(shownColumns(this.current.columns));
 
   private readonly filter: FilterState;
   constructor(filter = appFilter) {
@@ -37,6 +41,23 @@ export class PrefsState {
   /** save sends the settings to Go and uses what it answers; a rejection is thrown for the form to show. */
   async save(p: Partial<api.Preferences>): Promise<void> {
     this.set(await api.setPreferences({ ...this.current, ...p }));
+  }
+
+  /**
+   * setColumn hides, shows or sizes one column and saves it with the other
+   * settings as loaded. The change shows at once; a refusal goes to the banner.
+   */
+  async setColumn(key: ColumnKey, change: Partial<Saved>): Promise<void> {
+    if (key === alwaysShown && change.hidden === true) return;
+    const columns = withColumn(this.current.columns, key, change);
+    const before = this.current;
+    this.current = { ...before, columns };
+    try {
+      this.set(await api.setPreferences(this.current));
+    } catch (e) {
+      this.current = before;
+      appErrors.show(e);
+    }
   }
 
   private set(p: api.Preferences): void {

@@ -17,8 +17,15 @@ export interface Sort {
 /** The console's order: newest first. */
 export const defaultSort: Sort = { field: 'timestamp', desc: true };
 
-/** Typing waits this long for the next key before it queries; selects query at once. */
-export const searchDebounceMs = 120;
+/**
+ * A key typed within this long of the last search query waits this long for
+ * the next key; a key after a pause queries at once, as do the selects. A
+ * query of a million events answers in ~6 ms and the table paints in ~50
+ * ms, so a keystroke updates the table within 100 ms (the million-event e2e
+ * measures it) while a burst of keys makes few queries; answers to older
+ * ones are dropped anyway.
+ */
+export const searchDebounceMs = 30;
 
 /** index:updated and a sync's end come together; one re-run serves both. */
 export const rerunDelayMs = 50;
@@ -84,6 +91,8 @@ export class QueryState {
   private answeredKey = '';
   private goneRetries = 0;
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When the search last queried (ms): a key after a pause goes at once. */
+  private lastSearchAt = 0;
   private rerunTimer: ReturnType<typeof setTimeout> | null = null;
   private stopEffects: (() => void) | null = null;
   private unlisten: (() => void) | null = null;
@@ -176,10 +185,21 @@ export class QueryState {
     void this.cache.ensure(r);
   }
 
+  /**
+   * debounceSearch queries a key typed after a pause at once (the leading
+   * edge: nothing to wait for), and the keys of a burst once it pauses.
+   */
   private debounceSearch(): void {
+    const now = Date.now();
+    if (this.searchTimer === null && now - this.lastSearchAt > searchDebounceMs) {
+      this.lastSearchAt = now;
+      void this.run();
+      return;
+    }
     if (this.searchTimer !== null) clearTimeout(this.searchTimer);
     this.searchTimer = setTimeout(() => {
       this.searchTimer = null;
+      this.lastSearchAt = Date.now();
       void this.run();
     }, searchDebounceMs);
   }

@@ -1,0 +1,195 @@
+// The profile menu's list and switch, Verify cache, the chain head and the timeline's gaps.
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import App from './App.svelte';
+import * as api from './lib/api';
+import { dialogs } from './lib/state/dialogs.svelte';
+import { errors } from './lib/state/errors.svelte';
+import { filter } from './lib/state/filter.svelte';
+import { prefs } from './lib/state/prefs.svelte';
+import { defaultSort, query } from './lib/state/query.svelte';
+import { selection } from './lib/state/selection.svelte';
+import { session } from './lib/state/status.svelte';
+import { sync } from './lib/state/sync.svelte';
+import { acme, demo, emptyStatus, queryResult, rowsFor } from './test-fixtures';
+
+vi.mock('./lib/api', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./lib/api')>()),
+  status: vi.fn(),
+  scopes: vi.fn(),
+  query: vi.fn(),
+  rows: vi.fn(),
+  locate: vi.fn(),
+  preferences: vi.fn(),
+  profiles: vi.fn(),
+  switchProfile: vi.fn(),
+  verifyCache: vi.fn(),
+  onSyncProgress: vi.fn(() => () => {}),
+  onIndexUpdated: vi.fn(() => () => {}),
+}));
+
+const head = 'a3f1c09e5b7d2468aa11bb22cc33dd44ee55ff6600112233445566778899abcd';
+const admin: api.Profile = { ...acme, name: 'acme/bob', user: 'bob', role: api.audit.Role.WORKSPACE_ADMIN };
+const histogram: api.Bucket[] = [0, 1, 2, 3].map((d) => ({
+  start: `2026-03-0${d + 1}T00:00:00Z`,
+  end: `2026-03-0${d + 2}T00:00:00Z`,
+  count: 10,
+}));
+const okReport: api.VerifyResult = {
+  ok: true,
+  events: 1000000,
+  records: 5000,
+  head,
+  altered: 0,
+  added: 0,
+  removed: 0,
+  chainBroken: false,
+  problems: [],
+  covered: [],
+  gaps: [],
+};
+
+beforeEach(() => {
+  vi.mocked(api.status)
+    .mockReset()
+    .mockResolvedValue({ ...emptyStatus, profile: acme, events: 1000000, chainHead: head });
+  vi.mocked(api.scopes).mockReset().mockResolvedValue([]);
+  let id = 0;
+  vi.mocked(api.query)
+    .mockReset()
+    .mockImplementation(async () => queryResult({ id: ++id, total: 40, events: 40, histogram }));
+  vi.mocked(api.rows)
+    .mockReset()
+    .mockImplementation(async (qid, offset, limit) => rowsFor(qid, offset, limit));
+  vi.mocked(api.locate).mockReset().mockResolvedValue(-1);
+  vi.mocked(api.preferences).mockReset().mockResolvedValue(api.defaultPreferences);
+  vi.mocked(api.profiles).mockReset().mockResolvedValue([acme, admin, demo]);
+  vi.mocked(api.switchProfile).mockReset();
+  vi.mocked(api.verifyCache).mockReset().mockResolvedValue(okReport);
+  filter.clear();
+  selection.clear();
+  dialogs.close();
+  errors.dismiss();
+  sync.stop();
+  query.stop();
+  selection.stop();
+  query.sort = defaultSort;
+  prefs.current = api.defaultPreferences;
+  session.status = null;
+});
+
+async function openProfileMenu() {
+  render(App);
+  await fireEvent.click(await screen.findByRole('button', { name: /alice/ }));
+  return screen.getByRole('menu', { name: 'Profile' });
+}
+
+describe('the profile menu', () => {
+  it('lists the profiles with user, organization and role, the current one checked', async () => {
+    const menu = await openProfileMenu();
+    const items = await within(menu).findAllByRole('menuitemradio');
+    expect(items.map((i) => i.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      '● alice Acme · Owner',
+      'bob Acme · Workspace Admin',
+      'owner@demo.example Demo Org · Owner · Demo',
+    ]);
+    expect(items[0]).toHaveAttribute('aria-checked', 'true');
+    expect(items[1]).toHaveAttribute('aria-checked', 'false');
+  });
+
+  it('switches: the status reloads, filters reset and the table is queried for the new profile', async () => {
+    const bobStatus = { ...emptyStatus, profile: admin, events: 7 };
+    vi.mocked(api.switchProfile).mockResolvedValue(bobStatus);
+    const menu = await openProfileMenu();
+    await waitFor(() => expect(api.query).toHaveBeenCalled());
+    filter.status = api.audit.Status.FAILED;
+    vi.mocked(api.status).mockResolvedValue(bobStatus);
+    await fireEvent.click(await within(menu).findByRole('menuitemradio', { name: /bob/ }));
+    expect(api.switchProfile).toHaveBeenCalledWith('acme/bob');
+    const trigger = await screen.findByRole('button', { name: /bob/ });
+    expect(trigger).toHaveTextContent('Workspace Admin');
+    await waitFor(() => expect(vi.mocked(api.query).mock.calls.at(-1)?.[0].filter.status).toBe(''));
+    expect(filter.active).toBe(false);
+    expect(api.status).toHaveBeenCalledTimes(2);
+  });
+
+  it('puts a refused switch in the banner', async () => {
+    vi.mocked(api.switchProfile).mockRejectedValue(new api.ApiError(api.app.ErrorCode.Busy, 'a sync is running'));
+    const menu = await openProfileMenu();
+    await fireEvent.click(await within(menu).findByRole('menuitemradio', { name: /bob/ }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/a sync is running/i);
+    expect(screen.getByRole('button', { name: /alice/ })).toBeInTheDocument();
+  });
+});
+
+describe('Verify cache', () => {
+  it('shows progress, then OK with events, records and head', async () => {
+    let finish: (r: api.VerifyResult) => void = () => {};
+    vi.mocked(api.verifyCache).mockReturnValue(new Promise((r) => (finish = r)));
+    const menu = await openProfileMenu();
+    await screen.findByText(/1,000,000 events/);
+    await fireEvent.click(within(menu).getByRole('menuitem', { name: 'Verify cache…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Verify cache' });
+    expect(within(dialog).getByRole('status')).toHaveTextContent('Verifying 1,000,000 events…');
+    finish(okReport);
+    expect(await within(dialog).findByText('OK')).toBeInTheDocument();
+    expect(dialog).toHaveTextContent('5,000');
+    expect(dialog).toHaveTextContent(head);
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('shows the counts and the problem lines when the cache was altered', async () => {
+    vi.mocked(api.verifyCache).mockResolvedValue({
+      ...okReport,
+      ok: false,
+      altered: 1,
+      removed: 2,
+      chainBroken: true,
+      problems: ['altered ev-1: hash differs', 'removed ev-2: missing'],
+    });
+    const menu = await openProfileMenu();
+    await fireEvent.click(within(menu).getByRole('menuitem', { name: 'Verify cache…' }));
+    const dialog = screen.getByRole('dialog', { name: 'Verify cache' });
+    expect(await within(dialog).findByText('Not OK')).toBeInTheDocument();
+    const problems = within(dialog).getByRole('list', { name: 'Problems' });
+    expect(
+      within(problems)
+        .getAllByRole('listitem')
+        .map((l) => l.textContent),
+    ).toEqual(['altered ev-1: hash differs', 'removed ev-2: missing']);
+    expect(dialog).toHaveTextContent('broken');
+  });
+
+  it('says why it could not run', async () => {
+    vi.mocked(api.verifyCache).mockRejectedValue(new Error('store: locked'));
+    const menu = await openProfileMenu();
+    await fireEvent.click(within(menu).getByRole('menuitem', { name: 'Verify cache…' }));
+    expect(await screen.findByText(/could not run: store: locked/)).toBeInTheDocument();
+  });
+});
+
+describe('evidence in the window', () => {
+  it('shows the chain head short, the whole in its title, with a copy button', async () => {
+    render(App);
+    const bar = screen.getByRole('status', { name: 'Cache status' });
+    const code = await within(bar).findByText(head.slice(0, 12));
+    expect(code).toHaveAttribute('title', `Hash-chain head: ${head}`);
+    expect(within(bar).getByRole('button', { name: 'Copy chain head' })).toBeInTheDocument();
+  });
+
+  it('hatches the gaps on the timeline with a tooltip', async () => {
+    vi.mocked(api.status).mockResolvedValue({
+      ...emptyStatus,
+      profile: acme,
+      events: 40,
+      gaps: [{ start: '2026-03-02T00:00:00Z', end: '2026-03-03T00:00:00Z', count: 0 }],
+    });
+    const { container } = render(App);
+    await waitFor(() => expect(container.querySelectorAll('rect.gap')).toHaveLength(1));
+    const gap = container.querySelector('rect.gap')!;
+    expect(gap.getAttribute('x')).toBe('250');
+    expect(gap.getAttribute('width')).toBe('250');
+    expect(gap.querySelector('title')?.textContent).toMatch(/^No sync finished this period/);
+  });
+});

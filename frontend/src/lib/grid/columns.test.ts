@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { columns, gridTemplate, shownColumns, templateOf, withColumn } from './columns';
+
+describe('shownColumns and templateOf', () => {
+  it('are the defaults when nothing is saved', () => {
+    expect(shownColumns([]).map((c) => c.key)).toEqual(columns.map((c) => c.key));
+    expect(templateOf(shownColumns([]))).toBe(gridTemplate);
+  });
+
+  it('drop hidden columns but never Timestamp, and use saved widths (at least the minimum)', () => {
+    const shown = shownColumns([
+      { key: 'timestamp', width: 0, hidden: true },
+      { key: 'user', width: 20, hidden: false },
+      { key: 'scope', width: 0, hidden: true },
+      { key: 'nonsense', width: 99, hidden: false },
+    ]);
+    expect(shown.map((c) => c.key)).toEqual([
+      'timestamp',
+      'user',
+      'category',
+      'action',
+      'target',
+      'status',
+      'description',
+      'workspace',
+    ]);
+    expect(templateOf(shown).split(' ').slice(0, 2)).toEqual(['160px', '60px']);
+  });
+});
+
+describe('withColumn', () => {
+  it('gives every column once, changing only the one named, with Go-safe widths', () => {
+    const out = withColumn([{ key: 'user', width: 200, hidden: false }], 'action', { width: 5000.4 });
+    expect(out).toHaveLength(columns.length);
+    expect(out.find((c) => c.key === 'user')).toEqual({ key: 'user', width: 200, hidden: false });
+    expect(out.find((c) => c.key === 'action')).toEqual({ key: 'action', width: 2000, hidden: false });
+    expect(out.find((c) => c.key === 'scope')).toEqual({ key: 'scope', width: 0, hidden: false });
+  });
+
+  it('will not hide Timestamp', () => {
+    expect(withColumn([], 'timestamp', { hidden: true })[0]).toEqual({ key: 'timestamp', width: 0, hidden: false });
+  });
+});

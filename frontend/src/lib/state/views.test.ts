@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { audit } from '../api';
+import { FilterState } from './filter.svelte';
+import { queryRequest } from './query.svelte';
+import { applyFilter } from './views.svelte';
+
+const text = (over: Partial<audit.FilterText>): audit.FilterText => ({
+  search: '',
+  scope: '',
+  categories: [],
+  actions: [],
+  status: '',
+  users: [],
+  workspace: '',
+  from: '',
+  to: '',
+  timeZone: '',
+  ...over,
+});
+
+describe('applyFilter', () => {
+  it('replaces what was there and round-trips through queryRequest', () => {
+    const f = new FilterState();
+    f.search = 'old';
+    f.addAction('Delete Workspace');
+    const v = text({
+      search: 'gpu',
+      scope: 'Workspace',
+      categories: ['GPU Quota'],
+      status: 'FAILED',
+      users: ['a@x'],
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-02-01T00:00:00Z',
+    });
+    applyFilter(f, v);
+    expect(f.preset).toBe('custom');
+    expect(queryRequest(f, { field: 'timestamp', desc: true }).filter).toEqual({ ...v, timeZone: '' });
+  });
+
+  it('keeps a category without a scope, and Clear all removes it', () => {
+    const f = new FilterState();
+    applyFilter(f, text({ categories: ['Member'] }));
+    expect(f.chips.map((c) => c.label)).toEqual(['Category: Member']);
+    f.clear();
+    expect(f.active).toBe(false);
+  });
+});
