@@ -33,3 +33,30 @@ export async function openApp({ args = [] } = {}) {
   await page.goto(url);
   return { browser, page, pageErrors };
 }
+
+/**
+ * pageHelpers are the table's and status bar's lookups every test uses,
+ * over the page getPage returns (set in the test's before hook).
+ */
+export function pageHelpers(getPage) {
+  const grid = () => getPage().getByRole('grid', { name: 'Audit events' });
+  const statusBar = () => getPage().getByRole('status', { name: 'Cache status' });
+  const count = (s) => Number(s.replaceAll(',', ''));
+  /** matching reads "12,345 matching of 20,000 events" from the status bar. */
+  async function matching() {
+    const m = /([\d,]+) matching of ([\d,]+) events?/.exec(await statusBar().innerText());
+    return m ? { total: count(m[1]), events: count(m[2]) } : null;
+  }
+  /** until polls fn until it returns something truthy, and returns that. */
+  async function until(what, fn, timeout = 15000) {
+    const end = Date.now() + timeout;
+    let last;
+    while (Date.now() < end) {
+      last = await fn();
+      if (last) return last;
+      await getPage().waitForTimeout(50);
+    }
+    assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
+  }
+  return { grid, statusBar, count, matching, until };
+}

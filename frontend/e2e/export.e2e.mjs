@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { after, before, test } from 'node:test';
-import { artifacts, openApp } from './browser.mjs';
+import { artifacts, openApp, pageHelpers } from './browser.mjs';
 
 const saveAs = process.env.E2E_EXPORT_FILE;
 const seenFile = process.env.E2E_EXPORT_SEEN;
 
 let browser;
 let page;
+const { statusBar, matching, until } = pageHelpers(() => page);
 let pageErrors = [];
 /** The FAILED count the status bar showed, and the hash the notice gave. */
 let failed = 0;
@@ -29,26 +30,8 @@ after(async () => {
   await browser?.close();
 });
 
-const statusBar = () => page.getByRole('status', { name: 'Cache status' });
 const notices = () => page.getByRole('status', { name: 'Notifications' });
-const count = (s) => Number(s.replaceAll(',', ''));
 const fmt = (n) => n.toLocaleString('en-US');
-
-async function matching() {
-  const m = /([\d,]+) matching of ([\d,]+) events?/.exec(await statusBar().innerText());
-  return m ? { total: count(m[1]), events: count(m[2]) } : null;
-}
-
-async function until(what, fn, timeout = 15000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await page.waitForTimeout(50);
-  }
-  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
 
 test('the demo is in and FAILED narrows the view', async (t) => {
   // The dev binary's own webview may open the demo before this page loads.

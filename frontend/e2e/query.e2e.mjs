@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { artifacts, openApp } from './browser.mjs';
+import { artifacts, openApp, pageHelpers } from './browser.mjs';
 
 const term = process.env.E2E_SEARCH ?? 'voucher';
 const seenFile = process.env.E2E_QUERY_SEEN;
@@ -15,6 +15,7 @@ const billing = ['Payment', 'Plan', 'Voucher', 'Wallet'];
 
 let browser;
 let page;
+const { grid, statusBar, count, matching, until } = pageHelpers(() => page);
 let pageErrors = [];
 /** The unfiltered count, once the demo is in. */
 let everything = 0;
@@ -28,30 +29,9 @@ after(async () => {
   await browser?.close();
 });
 
-const grid = () => page.getByRole('grid', { name: 'Audit events' });
-const statusBar = () => page.getByRole('status', { name: 'Cache status' });
-const count = (s) => Number(s.replaceAll(',', ''));
 const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 /** Go sorts bytewise; so must the check. */
 const bytewise = (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b));
-
-/** matching reads "12,345 matching of 20,000 events" from the status bar. */
-async function matching() {
-  const m = /([\d,]+) matching of ([\d,]+) events?/.exec(await statusBar().innerText());
-  return m ? { total: count(m[1]), events: count(m[2]) } : null;
-}
-
-/** until polls fn until it returns something truthy, and returns that. */
-async function until(what, fn, timeout = 15000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await page.waitForTimeout(50);
-  }
-  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
 
 /** shownRows reads the data rows in the DOM, in row order: index, loaded, and each cell's full text. */
 function shownRows() {

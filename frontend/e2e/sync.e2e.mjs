@@ -4,12 +4,13 @@
 // It asserts what a person sees.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { artifacts, openApp } from './browser.mjs';
+import { artifacts, openApp, pageHelpers } from './browser.mjs';
 
 const demoEvents = Number(process.env.E2E_DEMO_EVENTS ?? 40000);
 
 let browser;
 let page;
+const { statusBar, count } = pageHelpers(() => page);
 let pageErrors = [];
 /** The total the progress strip showed ("of 40,000 events"), once seen. */
 let progressTotal = 0;
@@ -25,9 +26,7 @@ after(async () => {
   await browser?.close();
 });
 
-const statusBar = () => page.getByRole('status', { name: 'Cache status' });
 const notices = () => page.getByRole('status', { name: 'Notifications' });
-const count = (s) => Number(s.replaceAll(',', ''));
 
 /** barCount reads "12,345 events" from the status bar. */
 async function barCount() {

@@ -6,10 +6,11 @@
 // shows in the status bar.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { artifacts, openApp } from './browser.mjs';
+import { artifacts, openApp, pageHelpers } from './browser.mjs';
 
 let browser;
 let page;
+const { statusBar, matching, until } = pageHelpers(() => page);
 let pageErrors = [];
 let everything = 0;
 
@@ -20,25 +21,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-const statusBar = () => page.getByRole('status', { name: 'Cache status' });
-const count = (s) => Number(s.replaceAll(',', ''));
-
-async function matching() {
-  const m = /([\d,]+) matching of ([\d,]+) events?/.exec(await statusBar().innerText());
-  return m ? { total: count(m[1]), events: count(m[2]) } : null;
-}
-
-async function until(what, fn, timeout = 15000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await page.waitForTimeout(50);
-  }
-  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
 
 async function demoIn() {
   await statusBar()

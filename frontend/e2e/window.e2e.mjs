@@ -5,10 +5,11 @@
 // drag on the timeline narrows the range; the dark theme applies.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { artifacts, openApp } from './browser.mjs';
+import { artifacts, openApp, pageHelpers } from './browser.mjs';
 
 let browser;
 let page;
+const { grid, statusBar, matching, until } = pageHelpers(() => page);
 let pageErrors = [];
 let everything = 0;
 
@@ -19,26 +20,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-const grid = () => page.getByRole('grid', { name: 'Audit events' });
-const statusBar = () => page.getByRole('status', { name: 'Cache status' });
-const count = (s) => Number(s.replaceAll(',', ''));
-
-async function matching() {
-  const m = /([\d,]+) matching of ([\d,]+) events?/.exec(await statusBar().innerText());
-  return m ? { total: count(m[1]), events: count(m[2]) } : null;
-}
-
-async function until(what, fn, timeout = 15000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last) return last;
-    await page.waitForTimeout(50);
-  }
-  assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
 
 test('the demo is in and the table shows it', async () => {
   await statusBar()
