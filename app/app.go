@@ -68,6 +68,8 @@ type ScopeCategories struct {
 type SyncProgress struct {
 	Profile string `json:"profile"` // who is synced, for people: "user · organization"
 	ingest.Progress
+	// Indexing: the run has ended and the index is taking its events in.
+	Indexing bool `json:"indexing"`
 }
 
 // EventSyncProgress is emitted, throttled, while a sync runs.
@@ -314,7 +316,23 @@ func (a *App) sync(req session.SyncRequest) (Status, error) {
 			a.tokens.Save(p.Key(), req.Token)
 		}
 	}
-	req.OnProgress = func(p ingest.Progress) { a.emit.Emit(EventSyncProgress, SyncProgress{Profile: name, Progress: p}) }
+	var lastMu sync.Mutex // progress may come from the throttle's timer
+	var last ingest.Progress
+	req.OnProgress = func(p ingest.Progress) {
+		lastMu.Lock()
+		last = p
+		lastMu.Unlock()
+		a.emit.Emit(EventSyncProgress, SyncProgress{Profile: name, Progress: p})
+	}
+	req.OnIndexing = func() {
+		lastMu.Lock()
+		p := last
+		lastMu.Unlock()
+		a.emit.Emit(EventSyncProgress, SyncProgress{Profile: name, Progress: p, Indexing: true})
+		if t, ok := a.emit.(*ThrottledEmitter); ok {
+			t.Flush() // shown now, not after the index is built
+		}
+	}
 	res, err := a.mgr.Sync(ctx, req)
 	// What a failed or cancelled run finished is in the index too.
 	a.indexSynced(res.Profile, res.Index)

@@ -45,8 +45,8 @@ func TestOpenDemoSyncsWithProgressThenRefreshFindsNothingNew(t *testing.T) {
 		t.Fatalf("status after OpenDemo: %+v", st)
 	}
 	last := lastProgress(t, rec)
-	if want := st.Profile.User + " · " + st.Profile.Organization; !last.Done || last.New != st.Events || last.Profile != want {
-		t.Errorf("last progress %+v, want done with %d new for %q", last, st.Events, want)
+	if want := st.Profile.User + " · " + st.Profile.Organization; !last.Done || last.New != st.Events || last.Profile != want || !last.Indexing {
+		t.Errorf("last progress %+v, want done with %d new for %q, indexing", last, st.Events, want)
 	}
 
 	// A relaunch finds the same profile and syncs only the recent end.

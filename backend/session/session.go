@@ -94,6 +94,9 @@ type SyncRequest struct {
 	Demo       bool
 	OnProgress func(ingest.Progress)
 	OnStart    func(settings.Profile) // told the profile once the identity is known
+	// OnIndexing is told when the run has ended and the query index takes
+	// its events in (seconds for a first sync of a million).
+	OnIndexing func()
 	PageSize   int
 }
 
@@ -211,6 +214,9 @@ func (m *Manager) sync(ctx context.Context, client *auditapi.Client, p settings.
 	// The pages a failed or cancelled run finished are in the cache too:
 	// the index takes them in now (appending, not rebuilding), and is saved,
 	// so the next open, in the window or by `auditdesk query`, is quick.
+	if req.OnIndexing != nil {
+		req.OnIndexing()
+	}
 	ix, err := m.Index(context.WithoutCancel(ctx), p)
 	if err != nil {
 		m.log.Warn("update the query index after a sync", "profile", p.Name, "err", err)

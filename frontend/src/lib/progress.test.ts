@@ -33,6 +33,20 @@ describe('progressText', () => {
       { profile: 'd', events: 1, total: 1, hasTotal: true, new: 0, pages: 1 },
       'Syncing d · 1 of 1 event · 0 new · 1 page',
     ],
+    [
+      'the index taking a finished run in',
+      {
+        profile: 'd',
+        events: 1000000,
+        total: 1000000,
+        hasTotal: true,
+        new: 1000000,
+        pages: 1000,
+        done: true,
+        indexing: true,
+      },
+      'Syncing d · 1,000,000 of 1,000,000 events · 1,000,000 new · 1,000 pages · indexing for search…',
+    ],
   ])('%s', (_, over, want) => {
     expect(progressText(p(over), 'refresh')).toBe(want);
   });

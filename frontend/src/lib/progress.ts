@@ -27,6 +27,8 @@ export function progressText(p: SyncProgress | null, kind: SyncKind): string {
     : plural(p.events, 'event', 'events');
   const parts = [head, events, `${formatCount(p.new)} new`, plural(p.pages, 'page', 'pages')];
   if (p.restarts > 0) parts.push(plural(p.restarts, 'restart', 'restarts'));
+  // After a big first sync the index takes seconds; say what is going on.
+  if (p.indexing) parts.push('indexing for search…');
   return parts.join(' · ');
 }
 

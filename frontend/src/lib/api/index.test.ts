@@ -312,7 +312,9 @@ describe('sync progress events', () => {
       restarts: 0,
       newest: '',
       done: false,
+      indexing: false,
     });
+    expect(normaliseProgress({ indexing: true }).indexing).toBe(true);
     expect(normaliseProgress({ waiting: 'exploded' }).waiting).toBe('');
     expect(normaliseProgress(null).events).toBe(0);
   });

@@ -23,6 +23,8 @@ export interface SyncProgress {
   restarts: number;
   newest: string;
   done: boolean;
+  /** The run has ended and the query index is taking its events in. */
+  indexing: boolean;
 }
 
 export const syncProgressEvent = 'sync:progress';
@@ -49,6 +51,7 @@ export function normaliseProgress(raw: unknown): SyncProgress {
     restarts: num(p.restarts),
     newest: str(p.newest),
     done: p.done === true,
+    indexing: p.indexing === true,
   };
 }
 
