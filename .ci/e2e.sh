@@ -67,28 +67,31 @@ dev_stop() {
   kill -TERM "$DEV" 2>/dev/null || true
   wait "$DEV" || true
 }
+# browser_test FILE WHAT [ENV=VALUE...] runs frontend/e2e/FILE in Chromium
+# against the dev binary dev_start started last (its output also kept in
+# $TMP/FILE.out) and says ok or not ok WHAT.
+browser_test() {
+  local file=$1 what=$2
+  shift 2
+  if env E2E_URL="http://127.0.0.1:$PORT/" "$@" node --test --test-reporter=spec "frontend/e2e/$file" 2>&1 | tee "$TMP/$file.out"; then
+    ok "$what"
+  else
+    not_ok "$what (dev binary log: $TMP/dev.log)"
+    tail -20 "$TMP/dev.log" >&2 || true
+  fi
+}
+
 E2E_VERSION="$(build/bin/auditdesk-dev version | awk '{print $2}')"
 export E2E_VERSION E2E_ARTIFACTS="$ART"
 
 # 1a. The shell with no profile: the demo must not open by itself here.
 dev_start "$TMP/dev-data" AUDITDESK_DEMO=off
-if E2E_URL="http://127.0.0.1:$PORT/" node --test --test-reporter=spec frontend/e2e/shell.e2e.mjs; then
-  ok "the shell in Chromium, over the live Go methods"
-else
-  not_ok "the shell in Chromium (dev binary log: $TMP/dev.log)"
-  tail -20 "$TMP/dev.log" >&2 || true
-fi
+browser_test shell.e2e.mjs "the shell in Chromium, over the live Go methods"
 dev_stop
 
 # 1b. A first launch opens the demo; slowed, so its progress can be seen and cancelled.
 dev_start "$TMP/dev-sync-data" AUDITDESK_DEMO_EVENTS=40000 AUDITDESK_DEMO_SLOW=40ms
-if E2E_URL="http://127.0.0.1:$PORT/" E2E_DEMO_EVENTS=40000 \
-  node --test --test-reporter=spec frontend/e2e/sync.e2e.mjs; then
-  ok "the demo syncs with progress, cancels and refreshes, in Chromium"
-else
-  not_ok "the demo sync in Chromium (dev binary log: $TMP/dev.log)"
-  tail -20 "$TMP/dev.log" >&2 || true
-fi
+browser_test sync.e2e.mjs "the demo syncs with progress, cancels and refreshes, in Chromium" E2E_DEMO_EVENTS=40000
 # Its window is also named AuditDesk: close it before looking for the next.
 dev_stop
 
@@ -98,13 +101,7 @@ dev_stop
 QDATA="$TMP/dev-query-data"
 SEEN="$TMP/query-seen.txt"
 dev_start "$QDATA" AUDITDESK_DEMO_EVENTS=20000
-if E2E_URL="http://127.0.0.1:$PORT/" E2E_QUERY_SEEN="$SEEN" \
-  node --test --test-reporter=spec frontend/e2e/query.e2e.mjs; then
-  ok "the table shows the demo's rows, searches, counts facets and sorts, in Chromium"
-else
-  not_ok "the table over the query API in Chromium (dev binary log: $TMP/dev.log)"
-  tail -20 "$TMP/dev.log" >&2 || true
-fi
+browser_test query.e2e.mjs "the table shows the demo's rows, searches, counts facets and sorts, in Chromium" E2E_QUERY_SEEN="$SEEN"
 dev_stop
 if [ -s "$SEEN" ]; then
   { read -r term; read -r seen; } <"$SEEN"
@@ -130,13 +127,7 @@ EFILE="$TMP/exports/failed-events.csv"
 ESEEN="$TMP/export-seen.txt"
 mkdir -p "$TMP/exports"
 dev_start "$EDATA" AUDITDESK_DEMO_EVENTS=20000 AUDITDESK_SAVE_AS="$EFILE"
-if E2E_URL="http://127.0.0.1:$PORT/" E2E_EXPORT_FILE="$EFILE" E2E_EXPORT_SEEN="$ESEEN" \
-  node --test --test-reporter=spec frontend/e2e/export.e2e.mjs; then
-  ok "the FAILED events export to CSV from the dialog, and Activity lists it, in Chromium"
-else
-  not_ok "export and Activity in Chromium (dev binary log: $TMP/dev.log)"
-  tail -20 "$TMP/dev.log" >&2 || true
-fi
+browser_test export.e2e.mjs "the FAILED events export to CSV from the dialog, and Activity lists it, in Chromium" E2E_EXPORT_FILE="$EFILE" E2E_EXPORT_SEEN="$ESEEN"
 dev_stop
 json_field() { node -e 'const m=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));console.log(m[process.argv[2]] ?? "")' "$1" "$2"; }
 csv_records() {
@@ -178,36 +169,20 @@ fi
 # 1e. The window's table tools: keyboard selection and details, type-ahead,
 # the time range, the timeline, the dark theme; on a fresh demo.
 dev_start "$TMP/dev-window-data" AUDITDESK_DEMO_EVENTS=20000
-if E2E_URL="http://127.0.0.1:$PORT/" node --test --test-reporter=spec frontend/e2e/window.e2e.mjs; then
-  ok "details by keyboard, type-ahead, time presets, the timeline and the dark theme, in Chromium"
-else
-  not_ok "the window's table tools in Chromium (dev binary log: $TMP/dev.log)"
-  tail -20 "$TMP/dev.log" >&2 || true
-fi
+browser_test window.e2e.mjs "details by keyboard, type-ahead, time presets, the timeline and the dark theme, in Chromium"
 dev_stop
 
 # 1f. Saved views, columns, profiles and Verify cache, on a fresh demo.
 dev_start "$TMP/dev-views-data" AUDITDESK_DEMO_EVENTS=20000
-if E2E_URL="http://127.0.0.1:$PORT/" node --test --test-reporter=spec frontend/e2e/views.e2e.mjs; then
-  ok "views apply and save, columns hide and resize across a reload, profiles list, Verify cache is OK, in Chromium"
-else
-  not_ok "views, columns, profiles and Verify cache in Chromium (dev binary log: $TMP/dev.log)"
-  tail -20 "$TMP/dev.log" >&2 || true
-fi
+browser_test views.e2e.mjs "views apply and save, columns hide and resize across a reload, profiles list, Verify cache is OK, in Chromium"
 dev_stop
 
 # 1g. A million events: the last row is reached; the PERF figures are
 # printed and written to perf.json, and never fail the step (machines are
 # noisy). The first sync of a million takes a while: the test waits for it.
 dev_start "$TMP/dev-million-data" AUDITDESK_DEMO_EVENTS=1000000
-if E2E_URL="http://127.0.0.1:$PORT/" E2E_DEMO_EVENTS=1000000 \
-  node --test --test-reporter=spec frontend/e2e/million.e2e.mjs 2>&1 | tee "$TMP/million.out"; then
-  ok "the last of 1,000,000 rows is reached and seen, in Chromium"
-else
-  not_ok "the million-event table in Chromium (dev binary log: $TMP/dev.log)"
-  tail -20 "$TMP/dev.log" >&2 || true
-fi
-grep -o 'PERF .*' "$TMP/million.out" | sed 's/^/# /' || true
+browser_test million.e2e.mjs "the last of 1,000,000 rows is reached and seen, in Chromium" E2E_DEMO_EVENTS=1000000
+grep -o 'PERF .*' "$TMP/million.e2e.mjs.out" | sed 's/^/# /' || true
 dev_stop
 
 # 2. The production binary's window.
