@@ -3,6 +3,7 @@
 // no type for it; ExportProgress mirrors app.ExportProgress.
 import { ClipboardSetText, EventsOn } from '../../../wailsjs/runtime/runtime';
 import type { app } from '../../../wailsjs/go/models';
+import { num, str } from './coerce';
 
 export type ExportRequest = app.ExportRequest;
 export type ExportResult = app.ExportResult;
@@ -21,8 +22,6 @@ export interface ExportProgress {
 
 export const exportProgressEvent = 'export:progress';
 
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const obj = (v: unknown): Record<string, unknown> =>
   (v !== null && typeof v === 'object' ? v : {}) as Record<string, unknown>;
 

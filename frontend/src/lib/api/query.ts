@@ -3,6 +3,7 @@
 // fields harmless anyway, as for Status and Scopes.
 import { EventsOn } from '../../../wailsjs/runtime/runtime';
 import type { app, audit } from '../../../wailsjs/go/models';
+import { num, str, list } from './coerce';
 
 export type QueryRequest = app.QueryRequest;
 export type QueryResult = app.QueryResult;
@@ -39,10 +40,6 @@ export interface IndexUpdate {
 }
 
 export const indexUpdatedEvent = 'index:updated';
-
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const list = <T>(v: T[] | null | undefined): T[] => (Array.isArray(v) ? v : []);
 
 export function normaliseResult(r: QueryResult): QueryResult {
   const f = r?.facets;

@@ -1,6 +1,7 @@
 // The sync progress event. Its payload is not a bound method's result, so
 // Wails does not generate a type for it; this mirrors app.SyncProgress.
 import { EventsOn } from '../../../wailsjs/runtime/runtime';
+import { num, str } from './coerce';
 
 /** SyncProgress is one "sync:progress" event: the running sync's figures so far. */
 export interface SyncProgress {
@@ -29,8 +30,6 @@ export interface SyncProgress {
 
 export const syncProgressEvent = 'sync:progress';
 
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const waits = new Set(['rate_limited', 'unavailable', 'transient']);
 
 /** normaliseProgress fills what Go omits (omitempty, omitzero) so the UI never meets undefined. */

@@ -3,6 +3,7 @@
 import * as App from '../../../wailsjs/go/app/App';
 import type { app, settings } from '../../../wailsjs/go/models';
 import { call } from './call';
+import { str, list } from './coerce';
 
 export type EventDetail = app.EventDetail;
 export type View = app.View;
@@ -19,9 +20,6 @@ export interface Preferences {
   density: Density;
   columns: Column[];
 }
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const list = <T>(v: T[] | null | undefined): T[] => (Array.isArray(v) ? v : []);
 
 export const defaultPreferences: Preferences = {
   timeZone: 'UTC',
