@@ -51,6 +51,16 @@ func EventHash(e *Event) [32]byte {
 	return sha256.Sum256(AppendCanonical(buf[:0], e))
 }
 
+// AppendEventHashes appends the EventHash of each event to dst.
+func AppendEventHashes(dst [][32]byte, events []Event) [][32]byte {
+	buf := make([]byte, 0, 1024)
+	for i := range events {
+		buf = AppendCanonical(buf[:0], &events[i])
+		dst = append(dst, sha256.Sum256(buf))
+	}
+	return dst
+}
+
 // appendTimestamp appends the length-prefixed 2006-01-02T15:04:05.000Z form
 // of t, by hand for the years 0-9999 (time.AppendFormat took a fifth of
 // a hash's time), else through AppendFormat.

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"encoding/hex"
+	"strings"
 	"testing"
 	"time"
 )
@@ -63,6 +64,25 @@ func TestTimestampFormMatchesAppendFormat(t *testing.T) {
 		got := appendTimestamp(nil, at)
 		if int(got[0]) != len(want) || string(got[1:]) != want {
 			t.Errorf("appendTimestamp(%v) = %q, want %q", at, got, want)
+		}
+	}
+}
+
+// AppendEventHashes is EventHash event by event, long fields included.
+func TestAppendEventHashes(t *testing.T) {
+	evs := []Event{
+		{ID: "a", Time: time.Unix(1, 0), Details: []byte("{}")},
+		{ID: "b", Time: time.Unix(2, 0), Description: strings.Repeat("long ", 500)},
+		{ID: "c", Time: time.Unix(3, 0), Workspace: &Ref{ID: "w", Name: "n"}},
+	}
+	prefix := [32]byte{1}
+	got := AppendEventHashes([][32]byte{prefix}, evs)
+	if len(got) != 1+len(evs) || got[0] != prefix {
+		t.Fatalf("got %d hashes, first %x", len(got), got[0])
+	}
+	for i := range evs {
+		if got[1+i] != EventHash(&evs[i]) {
+			t.Errorf("hash %d = %x, want EventHash %x", i, got[1+i], EventHash(&evs[i]))
 		}
 	}
 }

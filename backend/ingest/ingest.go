@@ -36,7 +36,11 @@ type Source interface {
 // Sink is the part of the cache a sync uses.
 type Sink interface {
 	Checkpoint() (store.Checkpoint, bool, error)
-	CommitPage(events []audit.Event, cp store.Checkpoint) (store.PageStats, error)
+	// Chained says whether CommitHashed wants the events' hashes.
+	Chained() bool
+	// CommitHashed stores a page; hashes are audit.EventHash of each event,
+	// or nil when not Chained.
+	CommitHashed(events []audit.Event, hashes [][32]byte, cp store.Checkpoint) (store.PageStats, error)
 }
 
 // Progress is what a running sync reports.
@@ -202,6 +206,7 @@ func resumePoint(cp store.Checkpoint) time.Time {
 // fetched is one page on its way from the fetcher to the committer.
 type fetched struct {
 	page        *auditapi.Page
+	hashes      [][32]byte // of page.Events, for the hash chain
 	windowStart time.Time
 	err         error
 }
@@ -237,7 +242,7 @@ func (s *Sync) run(ctx context.Context, src Source, started time.Time) error {
 		cp.Events += int64(len(page.Events))
 		cp.Newest = newestOf(cp.Newest, page.Events)
 		cp.SyncedAt = s.opts.Now().UTC()
-		st, err := s.sink.CommitPage(page.Events, cp)
+		st, err := s.sink.CommitHashed(page.Events, f.hashes, cp)
 		if err != nil {
 			return fmt.Errorf("ingest: save page %d: %w", cp.Pages, err)
 		}
@@ -270,6 +275,7 @@ func (s *Sync) fetch(ctx context.Context, src Source, q auditapi.Query, cp store
 	windowStart := cp.WindowStart
 	newest := cp.Newest
 	restarts := 0
+	chained := s.sink.Chained()
 	send := func(f fetched) bool {
 		select {
 		case out <- f:
@@ -299,7 +305,13 @@ func (s *Sync) fetch(ctx context.Context, src Source, q auditapi.Query, cp store
 			return
 		}
 		newest = newestOf(newest, page.Events)
-		if !send(fetched{page: page, windowStart: windowStart}) || page.NextCursor == "" {
+		// The page is hashed here, while the one before it is written: a
+		// sync is bound by its writer.
+		var hashes [][32]byte
+		if chained {
+			hashes = audit.AppendEventHashes(make([][32]byte, 0, len(page.Events)), page.Events)
+		}
+		if !send(fetched{page: page, hashes: hashes, windowStart: windowStart}) || page.NextCursor == "" {
 			return
 		}
 		q = auditapi.Query{Cursor: page.NextCursor, Limit: s.opts.PageSize}

@@ -204,6 +204,11 @@ func TestSyncWithEveryFaultEndsWithExactlyThePlatformsEvents(t *testing.T) {
 	}
 	t.Logf("second run: %+v", res2.Progress)
 	sameIDs(t, cached(t, st), ids(p.sim.Visible(p.sim.Tokens().Owner, p.clock.Now())))
+	// The fetcher hashed each page, duplicates and all, for the chain.
+	if rep, err := st.Verify(context.Background()); err != nil || !rep.OK() || rep.Chained != rep.Events {
+		t.Errorf("verify after the syncs: %d events, %d chained, %d altered, %d added, %d removed, %v; want OK with every event chained",
+			rep.Events, rep.Chained, rep.Altered, rep.Added, rep.Removed, err)
+	}
 }
 
 func TestLateEventsArriveOnTheNextSync(t *testing.T) {
@@ -272,12 +277,12 @@ type failingSink struct {
 	n, calls int
 }
 
-func (f *failingSink) CommitPage(events []audit.Event, cp store.Checkpoint) (store.PageStats, error) {
+func (f *failingSink) CommitHashed(events []audit.Event, hashes [][32]byte, cp store.Checkpoint) (store.PageStats, error) {
 	f.calls++
 	if f.calls == f.n {
 		return store.PageStats{}, errors.New("write: no space left on device")
 	}
-	return f.Store.CommitPage(events, cp)
+	return f.Store.CommitHashed(events, hashes, cp)
 }
 
 func TestFailedCommitKeepsFinishedPagesAndResumes(t *testing.T) {

@@ -60,6 +60,10 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 // as added outside a sync.
 func WithoutChain() Option { return func(c *config) { c.unchained = true } }
 
+// Chained says whether the store keeps the hash chain (it does unless
+// opened WithoutChain): whether CommitHashed wants hashes.
+func (s *Store) Chained() bool { return !s.unchained }
+
 // WithGCInterval sets how often the value log is garbage-collected; 0 or
 // less turns it off. The default is 10 minutes.
 func WithGCInterval(d time.Duration) Option { return func(c *config) { c.gcInterval = d } }

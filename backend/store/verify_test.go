@@ -174,3 +174,35 @@ func TestVerifyCatchesEveryTampering(t *testing.T) {
 		})
 	}
 }
+
+func TestCommitHashedKeepsTheChainOfCommitPage(t *testing.T) {
+	a, b := openT(t, t.TempDir()), openT(t, t.TempDir())
+	g := newRealistic(5)
+	for i := range 3 {
+		page := g.page(100)
+		page = append(page, page[:7]...) // duplicates in the page: hashes stay in step
+		cp := Checkpoint{WindowStart: t0, Cursor: "c" + string(rune('0'+i)), SyncedAt: t0}
+		if _, err := a.CommitPage(page, cp); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.CommitHashed(page, audit.AppendEventHashes(nil, page), cp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ha, errA := a.Head()
+	hb, errB := b.Head()
+	if errA != nil || errB != nil || ha != hb || ha.Seq != 3 {
+		t.Fatalf("heads %s (%v) and %s (%v): want the same third record", ha, errA, hb, errB)
+	}
+	if rep := verify(t, b); !rep.OK() || rep.Chained != 300 {
+		t.Errorf("verify of the CommitHashed cache: %+v", rep)
+	}
+	// Hashes that do not match the page are refused, nothing written.
+	page := g.page(10)
+	if _, err := b.CommitHashed(page, audit.AppendEventHashes(nil, page[:9]), Checkpoint{}); err == nil || !strings.Contains(err.Error(), "9 hashes for 10 events") {
+		t.Errorf("9 hashes for 10 events: %v", err)
+	}
+	if h, _ := b.Head(); h != hb {
+		t.Errorf("the refused page moved the head to %s", h)
+	}
+}
