@@ -64,3 +64,7 @@ type Identity struct {
 // IngestionDelay is how long after its timestamp an event may first become
 // visible on the platform; a sync re-reads this far back.
 const IngestionDelay = 15 * time.Minute
+
+// RetentionStart is how far back the platform still keeps events at t: it
+// keeps them 12 months, then removes them.
+func RetentionStart(t time.Time) time.Time { return t.AddDate(-1, 0, 0) }

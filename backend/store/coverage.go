@@ -84,7 +84,10 @@ func addSpan(list []span, s span) []span {
 // pageSpan is what a committed page proves complete: from the window's
 // start (the oldest event held, for a first sync's open window) to the
 // page's newest event, or, for the last page, to the ingestion delay
-// before the run began; never past that.
+// before the run began; never past that. Nor from further back than the
+// platform's retention when the run began: what was older than 12 months
+// then may have been removed before it was served, so a cache synced too
+// seldom shows the months it missed as a gap.
 func pageSpan(cp Checkpoint, events []audit.Event, c counters) span {
 	start := cp.WindowStart
 	if start.IsZero() {
@@ -99,6 +102,9 @@ func pageSpan(cp Checkpoint, events []audit.Event, c counters) span {
 	}
 	if limit.IsZero() {
 		return span{}
+	}
+	if kept := audit.RetentionStart(limit); start.Before(kept) {
+		start = kept
 	}
 	limit = limit.Add(-audit.IngestionDelay)
 	end := limit

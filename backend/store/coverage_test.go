@@ -85,3 +85,35 @@ func TestAddSpanMerges(t *testing.T) {
 		t.Errorf("spans %v, want %v", l, want)
 	}
 }
+
+// What was past the platform's 12 months when a run began is not known
+// complete: the platform may have removed it unserved.
+func TestCoverageStopsAtTheRetention(t *testing.T) {
+	s := openT(t, t.TempDir())
+	day := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	run1 := day.Add(2 * time.Hour)
+	if _, err := s.CommitPage(pageAt(day, 100, "a"), Checkpoint{RunStarted: run1, SyncedAt: run1, Complete: true}); err != nil {
+		t.Fatal(err)
+	}
+	// The next sync, 14 months later, reads from where the first ended.
+	run2 := day.AddDate(1, 2, 0)
+	from := run1.Add(-audit.IngestionDelay)
+	kept := run2.AddDate(-1, 0, 0)
+	if _, err := s.CommitPage(pageAt(kept.Add(time.Hour), 50, "b"), Checkpoint{WindowStart: from, RunStarted: run2, SyncedAt: run2, Complete: true}); err != nil {
+		t.Fatal(err)
+	}
+	cov, gaps := coverage(t, s)
+	if len(cov) != 2 || !cov[1].Start.Equal(kept) || len(gaps) != 1 || !gaps[0].Start.Equal(from) || !gaps[0].End.Equal(kept) {
+		t.Fatalf("coverage %v, gaps %v; want the gap [%v, %v) the platform may have removed", cov, gaps, from, kept)
+	}
+	// A first sync of 13 months' history covers only its last 12.
+	s2 := openT(t, t.TempDir())
+	old := run2.AddDate(0, -13, 0)
+	if _, err := s2.CommitPage(append(pageAt(old, 10, "c"), pageAt(kept.Add(time.Minute), 10, "d")...), Checkpoint{RunStarted: run2, SyncedAt: run2, Complete: true}); err != nil {
+		t.Fatal(err)
+	}
+	cov, gaps = coverage(t, s2)
+	if len(cov) != 1 || !cov[0].Start.Equal(kept) || len(gaps) != 1 || !gaps[0].Start.Equal(old) || !gaps[0].End.Equal(kept) {
+		t.Fatalf("first sync of 13 months: coverage %v, gaps %v; want from %v, the month before a gap", cov, gaps, kept)
+	}
+}

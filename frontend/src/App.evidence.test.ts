@@ -1,6 +1,6 @@
 // The profile menu's list and switch, Verify cache, the chain head and the timeline's gaps.
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
 import { dialogs } from './lib/state/dialogs.svelte';
@@ -179,6 +179,11 @@ describe('evidence in the window', () => {
   });
 
   it('hatches the gaps on the timeline with a tooltip', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-06-01T00:00:00Z'));
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     vi.mocked(api.status).mockResolvedValue({
       ...emptyStatus,
       profile: acme,
@@ -191,5 +196,24 @@ describe('evidence in the window', () => {
     expect(gap.getAttribute('x')).toBe('250');
     expect(gap.getAttribute('width')).toBe('250');
     expect(gap.querySelector('title')?.textContent).toMatch(/^No sync finished this period/);
+  });
+
+  it("says a gap past the platform's 12 months cannot be filled", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2027-06-01T00:00:00Z'));
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
+    vi.mocked(api.status).mockResolvedValue({
+      ...emptyStatus,
+      profile: acme,
+      events: 40,
+      gaps: [{ start: '2026-03-02T00:00:00Z', end: '2026-03-03T00:00:00Z', count: 0 }],
+    });
+    const { container } = render(App);
+    await waitFor(() => expect(container.querySelectorAll('rect.gap')).toHaveLength(1));
+    expect(container.querySelector('rect.gap title')?.textContent).toMatch(
+      /^Not known complete: .* not synced within the platform's 12 months; no sync can fill it now$/,
+    );
   });
 });

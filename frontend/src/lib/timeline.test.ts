@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketAt, dragRange, gapSpans } from './timeline';
+import { bucketAt, dragRange, gapSpans, pastRetention } from './timeline';
 
 describe('bucketAt', () => {
   it.each([
@@ -62,5 +62,17 @@ describe('gapSpans', () => {
   it('draws a very short gap a pixel wide, and nothing without bars', () => {
     expect(gapSpans(days, [gap('2026-03-02T00:00:00Z', '2026-03-02T00:00:01Z')], 1000)[0].w).toBe(1);
     expect(gapSpans([], [gap('2026-03-02T00:00:00Z', '2026-03-03T00:00:00Z')], 1000)).toEqual([]);
+  });
+});
+
+describe('pastRetention', () => {
+  const now = new Date('2026-12-01T10:00:00Z');
+  it('is a gap that ended 12 months or more before now', () => {
+    expect(pastRetention('2025-12-01T10:00:00Z', now)).toBe(true);
+    expect(pastRetention('2025-11-03T00:00:00Z', now)).toBe(true);
+  });
+  it('is not a gap that a sync can still fill', () => {
+    expect(pastRetention('2025-12-01T10:00:01Z', now)).toBe(false);
+    expect(pastRetention('2026-11-30T00:00:00Z', now)).toBe(false);
   });
 });

@@ -45,3 +45,13 @@ export function gapSpans(buckets: Bucket[], gaps: Bucket[], width: number): GapS
   }
   return out;
 }
+
+/**
+ * pastRetention says whether a gap ended more than the platform's 12 months
+ * before now: the platform no longer has its events, so no sync can fill it.
+ */
+export function pastRetention(end: string, now: Date = new Date()): boolean {
+  const kept = new Date(now);
+  kept.setUTCFullYear(kept.getUTCFullYear() - 1);
+  return Date.parse(end) <= kept.getTime();
+}
