@@ -12,7 +12,8 @@
 #     checked against its manifest, sha256sum and `auditdesk query`; then,
 #     on a fifth, the table's tools: details, type-ahead, time range,
 #     timeline, theme; then saved views, columns, profiles and Verify
-#     cache; then a million events: the last row, and the PERF figures;
+#     cache; then two profiles synced by the command line, switched in
+#     the window; then a million events: the last row, and the PERF figures;
 #  2. the production binary opens a window named AuditDesk: a screenshot is
 #     saved and checked not to be blank, the window's size is remembered
 #     across launches, its files are owner-only;
@@ -176,6 +177,42 @@ dev_stop
 dev_start "$TMP/dev-views-data" AUDITDESK_DEMO_EVENTS=20000
 browser_test views.e2e.mjs "views apply and save, columns hide and resize across a reload, profiles list, Verify cache is OK, in Chromium"
 dev_stop
+
+# 1h. Two profiles of one simulated organization, synced by the command
+# line: a Workspace Admin's, then the Owner's. The window opens the Owner's;
+# the profile menu switches to the admin's and back, each with its own
+# identity, role and count (auditdesk query's). The simulator's tokens are
+# read from a pipe and passed in the environment only, never written down.
+PDATA="$TMP/dev-profiles-data"
+mkfifo "$TMP/sim.fifo"
+build/bin/auditdesk-dev simulate --addr "127.0.0.1:$(free_port)" --events 3000 >"$TMP/sim.fifo" 2>&1 &
+PIDS+=($!)
+exec 3<"$TMP/sim.fifo"
+SIMURL="" owner_token="" admin_token=""
+while read -r -t 30 line <&3; do
+  case "$line" in
+  serving*) SIMURL=$(grep -o 'http://127.0.0.1:[0-9]*' <<<"$line") ;;
+  "owner token:"*) owner_token=${line##* } ;;
+  "workspace admin token:"*) admin_token=${line##* } ;;
+  try:*) break ;;
+  esac
+done
+profile_of() { build/bin/auditdesk-dev profiles --data "$PDATA" | awk -v r="$1" '$2 == r { print $1 }'; }
+if [ -n "$SIMURL" ] && AUDITDESK_TOKEN="$admin_token" build/bin/auditdesk-dev sync --api "$SIMURL" --data "$PDATA" >/dev/null &&
+  AUDITDESK_TOKEN="$owner_token" build/bin/auditdesk-dev sync --api "$SIMURL" --data "$PDATA" >/dev/null; then
+  owner_profile=$(profile_of ORGANIZATION_OWNER)
+  admin_profile=$(profile_of WORKSPACE_ADMIN)
+  owner_n=$(build/bin/auditdesk-dev query --data "$PDATA" --profile "$owner_profile" --json | wc -l)
+  admin_n=$(build/bin/auditdesk-dev query --data "$PDATA" --profile "$admin_profile" --json | wc -l)
+  dev_start "$PDATA"
+  browser_test profiles.e2e.mjs "the profile menu switches between an Owner's cache ($owner_n) and a Workspace Admin's ($admin_n), in Chromium" \
+    E2E_OWNER_USER="${owner_profile#*/}" E2E_OWNER_EVENTS="$owner_n" E2E_ADMIN_USER="${admin_profile#*/}" E2E_ADMIN_EVENTS="$admin_n"
+  dev_stop
+else
+  not_ok "two profiles could not be synced from the simulator"
+fi
+exec 3<&-
+unset owner_token admin_token
 
 # 1g. A million events: the last row is reached; the PERF figures are
 # printed and written to perf.json, and never fail the step (machines are
