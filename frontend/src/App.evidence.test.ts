@@ -178,9 +178,10 @@ describe('evidence in the window', () => {
     expect(within(bar).getByRole('button', { name: 'Copy chain head' })).toBeInTheDocument();
   });
 
-  it('hatches the gaps on the timeline with a tooltip', async () => {
+  /** gapOnTimeline renders a cache with one gap, 2026-03-02 to 03, at now, and returns its rect. */
+  async function gapOnTimeline(now: string): Promise<Element> {
     vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-06-01T00:00:00Z'));
+    vi.setSystemTime(new Date(now));
     onTestFinished(() => {
       vi.useRealTimers();
     });
@@ -192,27 +193,19 @@ describe('evidence in the window', () => {
     });
     const { container } = render(App);
     await waitFor(() => expect(container.querySelectorAll('rect.gap')).toHaveLength(1));
-    const gap = container.querySelector('rect.gap')!;
+    return container.querySelector('rect.gap')!;
+  }
+
+  it('hatches the gaps on the timeline with a tooltip', async () => {
+    const gap = await gapOnTimeline('2026-06-01T00:00:00Z');
     expect(gap.getAttribute('x')).toBe('250');
     expect(gap.getAttribute('width')).toBe('250');
     expect(gap.querySelector('title')?.textContent).toMatch(/^No sync finished this period/);
   });
 
   it("says a gap past the platform's 12 months cannot be filled", async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2027-06-01T00:00:00Z'));
-    onTestFinished(() => {
-      vi.useRealTimers();
-    });
-    vi.mocked(api.status).mockResolvedValue({
-      ...emptyStatus,
-      profile: acme,
-      events: 40,
-      gaps: [{ start: '2026-03-02T00:00:00Z', end: '2026-03-03T00:00:00Z', count: 0 }],
-    });
-    const { container } = render(App);
-    await waitFor(() => expect(container.querySelectorAll('rect.gap')).toHaveLength(1));
-    expect(container.querySelector('rect.gap title')?.textContent).toMatch(
+    const gap = await gapOnTimeline('2027-06-01T00:00:00Z');
+    expect(gap.querySelector('title')?.textContent).toMatch(
       /^Not known complete: .* not synced within the platform's 12 months; no sync can fill it now$/,
     );
   });
