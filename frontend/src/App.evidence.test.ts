@@ -3,15 +3,9 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
-import { dialogs } from './lib/state/dialogs.svelte';
-import { errors } from './lib/state/errors.svelte';
 import { filter } from './lib/state/filter.svelte';
-import { prefs } from './lib/state/prefs.svelte';
-import { defaultSort, query } from './lib/state/query.svelte';
-import { selection } from './lib/state/selection.svelte';
-import { session } from './lib/state/status.svelte';
-import { sync } from './lib/state/sync.svelte';
 import { acme, demo, emptyStatus, queryResult, rowsFor } from './test-fixtures';
+import { resetStores } from './test-reset';
 
 vi.mock('./lib/api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./lib/api')>()),
@@ -66,16 +60,7 @@ beforeEach(() => {
   vi.mocked(api.profiles).mockReset().mockResolvedValue([acme, admin, demo]);
   vi.mocked(api.switchProfile).mockReset();
   vi.mocked(api.verifyCache).mockReset().mockResolvedValue(okReport);
-  filter.clear();
-  selection.clear();
-  dialogs.close();
-  errors.dismiss();
-  sync.stop();
-  query.stop();
-  selection.stop();
-  query.sort = defaultSort;
-  prefs.current = api.defaultPreferences;
-  session.status = null;
+  resetStores();
 });
 
 async function openProfileMenu() {

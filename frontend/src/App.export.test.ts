@@ -2,15 +2,11 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
-import { dialogs } from './lib/state/dialogs.svelte';
-import { errors } from './lib/state/errors.svelte';
 import { exporter } from './lib/state/export.svelte';
 import { filter } from './lib/state/filter.svelte';
-import { notices } from './lib/state/notices.svelte';
-import { defaultSort, query } from './lib/state/query.svelte';
 import { session } from './lib/state/status.svelte';
-import { sync } from './lib/state/sync.svelte';
 import { demo, emptyStatus, queryResult, rowsFor } from './test-fixtures';
+import { resetStores } from './test-reset';
 
 vi.mock('./lib/api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./lib/api')>()),
@@ -53,15 +49,9 @@ beforeEach(() => {
     emit = cb;
     return () => {};
   });
-  query.stop();
-  query.sort = defaultSort;
-  sync.stop();
+  resetStores();
   exporter.stop();
   exporter.format = 'xlsx';
-  filter.clear();
-  errors.dismiss();
-  notices.clear();
-  dialogs.close();
   session.status = null;
 });
 

@@ -2,14 +2,10 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
-import { errors } from './lib/state/errors.svelte';
 import { filter } from './lib/state/filter.svelte';
-import { notices } from './lib/state/notices.svelte';
-import { defaultSort, query } from './lib/state/query.svelte';
-import { session } from './lib/state/status.svelte';
-import { sync } from './lib/state/sync.svelte';
 import { MAX_SCROLL_HEIGHT, ROW_HEIGHT, scrollScale } from './lib/grid/viewport';
 import { acme, emptyStatus, queryResult, row, rowsFor } from './test-fixtures';
+import { resetStores } from './test-reset';
 
 vi.mock('./lib/api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./lib/api')>()),
@@ -77,14 +73,7 @@ beforeEach(() => {
   vi.mocked(api.rows)
     .mockReset()
     .mockImplementation(async (qid, offset, limit) => rowsFor(qid, offset, limit));
-  filter.clear();
-  errors.dismiss();
-  notices.clear();
-  sync.stop();
-  query.stop();
-  query.sort = defaultSort;
-  session.status = null;
-  session.scopes = [];
+  resetStores();
 });
 
 const grid = () => screen.getByRole('grid', { name: 'Audit events' });

@@ -2,13 +2,10 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
-import { dialogs } from './lib/state/dialogs.svelte';
 import { errors } from './lib/state/errors.svelte';
-import { notices } from './lib/state/notices.svelte';
-import { query } from './lib/state/query.svelte';
 import { session } from './lib/state/status.svelte';
-import { sync } from './lib/state/sync.svelte';
 import { acme, demo, emptyStatus, progress, queryResult, rowsFor } from './test-fixtures';
+import { resetStores } from './test-reset';
 
 vi.mock('./lib/api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./lib/api')>()),
@@ -50,14 +47,7 @@ beforeEach(() => {
   vi.mocked(api.rows)
     .mockReset()
     .mockImplementation(async (id, offset, limit) => rowsFor(id, offset, limit));
-  query.stop();
-  errors.dismiss();
-  notices.clear();
-  dialogs.close();
-  sync.stop();
-  sync.running = false;
-  sync.progress = null;
-  session.status = null;
+  resetStores();
 });
 
 const cacheStatus = () => screen.getByRole('status', { name: 'Cache status' });

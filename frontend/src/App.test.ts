@@ -2,14 +2,10 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
-import { dialogs } from './lib/state/dialogs.svelte';
 import { errors } from './lib/state/errors.svelte';
 import { filter } from './lib/state/filter.svelte';
-import { notices } from './lib/state/notices.svelte';
-import { query } from './lib/state/query.svelte';
-import { session } from './lib/state/status.svelte';
-import { sync } from './lib/state/sync.svelte';
 import { emptyStatus, queryResult, rowsFor } from './test-fixtures';
+import { resetStores } from './test-reset';
 
 // The UI is tested against a fake lib/api; the real enums and error types stay.
 vi.mock('./lib/api', async (importOriginal) => ({
@@ -51,17 +47,7 @@ beforeEach(() => {
     .mockReset()
     .mockImplementation(async (id, offset, limit) => rowsFor(id, offset, limit));
   // The stores are app-wide singletons; start every test from scratch.
-  filter.clear();
-  errors.dismiss();
-  session.status = null;
-  session.statusFailed = false;
-  session.scopes = [];
-  notices.clear();
-  dialogs.close();
-  sync.stop();
-  query.stop();
-  sync.running = false;
-  sync.progress = null;
+  resetStores();
 });
 
 const cacheStatus = () => screen.getByRole('status', { name: 'Cache status' });

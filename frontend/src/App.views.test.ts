@@ -3,16 +3,12 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
-import { dialogs } from './lib/state/dialogs.svelte';
-import { errors } from './lib/state/errors.svelte';
 import { filter } from './lib/state/filter.svelte';
 import { prefs } from './lib/state/prefs.svelte';
-import { defaultSort, query } from './lib/state/query.svelte';
-import { selection } from './lib/state/selection.svelte';
-import { session } from './lib/state/status.svelte';
-import { sync } from './lib/state/sync.svelte';
+import { query } from './lib/state/query.svelte';
 import { views } from './lib/state/views.svelte';
 import { acme, emptyStatus, queryResult, row, rowsFor } from './test-fixtures';
+import { resetStores } from './test-reset';
 
 vi.mock('./lib/api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./lib/api')>()),
@@ -107,17 +103,7 @@ beforeEach(() => {
     .mockReset()
     .mockImplementation(async (v) => [...builtIns, mine, v]);
   vi.mocked(api.deleteView).mockReset().mockResolvedValue(builtIns);
-  filter.clear();
-  selection.clear();
-  dialogs.close();
-  errors.dismiss();
-  sync.stop();
-  query.stop();
-  selection.stop();
-  query.sort = defaultSort;
-  prefs.current = api.defaultPreferences;
-  session.status = null;
-  views.list = [];
+  resetStores();
 });
 
 const grid = () => screen.getByRole('grid', { name: 'Audit events' });

@@ -4,15 +4,10 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
-import { dialogs } from './lib/state/dialogs.svelte';
-import { errors } from './lib/state/errors.svelte';
 import { filter } from './lib/state/filter.svelte';
-import { prefs } from './lib/state/prefs.svelte';
-import { defaultSort, query } from './lib/state/query.svelte';
 import { selection } from './lib/state/selection.svelte';
-import { session } from './lib/state/status.svelte';
-import { sync } from './lib/state/sync.svelte';
 import { acme, emptyStatus, queryResult, row, rowsFor } from './test-fixtures';
+import { resetStores } from './test-reset';
 
 vi.mock('./lib/api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./lib/api')>()),
@@ -76,18 +71,8 @@ beforeEach(() => {
     indexUpdated = cb;
     return () => {};
   });
-  filter.clear();
+  resetStores();
   filter.zone = 'UTC';
-  selection.clear();
-  dialogs.close();
-  errors.dismiss();
-  sync.stop();
-  query.stop();
-  selection.stop();
-  query.sort = defaultSort;
-  prefs.current = api.defaultPreferences;
-  session.status = null;
-  session.scopes = [];
 });
 
 const grid = () => screen.getByRole('grid', { name: 'Audit events' });
