@@ -29,7 +29,8 @@ func syncCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 		if len(args) > 0 {
 			return errUsage{fmt.Sprintf("unexpected argument %q", args[0])}
 		}
-		if os.Getenv("GOMEMLIMIT") == "" {
+		limited := os.Getenv("GOMEMLIMIT") == ""
+		if limited {
 			defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.SyncMemoryLimit))
 		}
 		token := strings.TrimSpace(os.Getenv(*tokenEnv))
@@ -65,6 +66,15 @@ func syncCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 			CAFile:     os.Getenv(EnvCAFile),
 			Profile:    *profile,
 			OnProgress: live.progress,
+			OnIndexing: func() {
+				// The index takes about 300 bytes an event: under the sync's
+				// limit its build collects garbage without pause (9.6 s for
+				// 1,000,000 events, against 2-3 s under the window's).
+				if limited {
+					debug.SetMemoryLimit(settings.SoftMemoryLimit)
+				}
+				live.show("building the search index…")
+			},
 		})
 		live.end()
 		if err != nil {

@@ -14,7 +14,7 @@ import (
 	"github.com/auditdesk/auditdesk/backend/simulator"
 )
 
-func startSim(t *testing.T, events int) (*simulator.Server, string) {
+func startSim(t testing.TB, events int) (*simulator.Server, string) {
 	t.Helper()
 	sim, err := simulator.New(simulator.Config{Events: events, Seed: 5})
 	if err != nil {
