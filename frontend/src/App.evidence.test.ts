@@ -5,7 +5,7 @@ import App from './App.svelte';
 import * as api from './lib/api';
 import { filter } from './lib/state/filter.svelte';
 import { acme, demo, emptyStatus, queryResult, rowsFor } from './test-fixtures';
-import { resetStores } from './test-reset';
+import { resetStores } from './test-app';
 
 vi.mock('./lib/api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./lib/api')>()),

@@ -6,7 +6,7 @@ import { exporter } from './lib/state/export.svelte';
 import { filter } from './lib/state/filter.svelte';
 import { session } from './lib/state/status.svelte';
 import { demo, emptyStatus, queryResult, rowsFor } from './test-fixtures';
-import { resetStores } from './test-reset';
+import { resetStores } from './test-app';
 
 vi.mock('./lib/api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./lib/api')>()),

@@ -1,11 +1,11 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
 import { filter } from './lib/state/filter.svelte';
 import { MAX_SCROLL_HEIGHT, ROW_HEIGHT, scrollScale } from './lib/grid/viewport';
 import { acme, emptyStatus, queryResult, row, rowsFor } from './test-fixtures';
-import { resetStores } from './test-reset';
+import { resetStores, tableHeight600 } from './test-app';
 
 vi.mock('./lib/api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./lib/api')>()),
@@ -38,19 +38,7 @@ const facets: api.Facets = {
   users: [],
 };
 
-// jsdom lays nothing out: give the table a height, so the rows it shows are those of a 600px window.
-const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get(this: HTMLElement) {
-      return this.classList.contains('table-area') ? 600 : 0;
-    },
-  });
-});
-afterAll(() => {
-  if (clientHeight) Object.defineProperty(HTMLElement.prototype, 'clientHeight', clientHeight);
-});
+tableHeight600();
 
 beforeEach(() => {
   vi.mocked(api.status)

@@ -5,7 +5,7 @@ import * as api from './lib/api';
 import { errors } from './lib/state/errors.svelte';
 import { session } from './lib/state/status.svelte';
 import { acme, demo, emptyStatus, progress, queryResult, rowsFor } from './test-fixtures';
-import { resetStores } from './test-reset';
+import { resetStores } from './test-app';
 
 vi.mock('./lib/api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./lib/api')>()),

@@ -5,7 +5,7 @@ import * as api from './lib/api';
 import { errors } from './lib/state/errors.svelte';
 import { filter } from './lib/state/filter.svelte';
 import { emptyStatus, queryResult, rowsFor } from './test-fixtures';
-import { resetStores } from './test-reset';
+import { resetStores } from './test-app';
 
 // The UI is tested against a fake lib/api; the real enums and error types stay.
 vi.mock('./lib/api', async (importOriginal) => ({

@@ -1,6 +1,6 @@
 // The toolbar's Views and Columns menus, the save dialog, the new-row marker.
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
 import { filter } from './lib/state/filter.svelte';
@@ -8,7 +8,7 @@ import { prefs } from './lib/state/prefs.svelte';
 import { query } from './lib/state/query.svelte';
 import { views } from './lib/state/views.svelte';
 import { acme, emptyStatus, queryResult, row, rowsFor } from './test-fixtures';
-import { resetStores } from './test-reset';
+import { resetStores, tableHeight600 } from './test-app';
 
 vi.mock('./lib/api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./lib/api')>()),
@@ -66,18 +66,7 @@ const mine = view(
   { status: 'FAILED', users: ['bob@acme.example'], search: 'gpu', from: '2026-01-01T00:00:00Z' },
 );
 
-const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get(this: HTMLElement) {
-      return this.classList.contains('table-area') ? 600 : 0;
-    },
-  });
-});
-afterAll(() => {
-  if (clientHeight) Object.defineProperty(HTMLElement.prototype, 'clientHeight', clientHeight);
-});
+tableHeight600();
 
 beforeEach(() => {
   vi.mocked(api.status)

@@ -1,13 +1,13 @@
 // The window's table tools: the selection and details panel, the User and
 // Action type-ahead, the time range, the timeline and the settings.
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
 import { filter } from './lib/state/filter.svelte';
 import { selection } from './lib/state/selection.svelte';
 import { acme, emptyStatus, queryResult, row, rowsFor } from './test-fixtures';
-import { resetStores } from './test-reset';
+import { resetStores, tableHeight600 } from './test-app';
 
 vi.mock('./lib/api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('./lib/api')>()),
@@ -31,18 +31,7 @@ const histogram: api.Bucket[] = [0, 1, 2, 3].map((d) => ({
   count: (d + 1) * 100,
 }));
 
-const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
-beforeAll(() => {
-  Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
-    configurable: true,
-    get(this: HTMLElement) {
-      return this.classList.contains('table-area') ? 600 : 0;
-    },
-  });
-});
-afterAll(() => {
-  if (clientHeight) Object.defineProperty(HTMLElement.prototype, 'clientHeight', clientHeight);
-});
+tableHeight600();
 
 let indexUpdated: (u: api.IndexUpdate) => void = () => {};
 

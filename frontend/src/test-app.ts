@@ -1,6 +1,5 @@
-// resetStores puts the app-wide state singletons back as a fresh start has
-// them, for the App tests' beforeEach: each test renders App anew, but the
-// stores outlive a render.
+// Shared set-up of the App tests.
+import { afterAll, beforeAll } from 'vitest';
 import { defaultPreferences } from './lib/api';
 import { dialogs } from './lib/state/dialogs.svelte';
 import { errors } from './lib/state/errors.svelte';
@@ -13,6 +12,11 @@ import { session } from './lib/state/status.svelte';
 import { sync } from './lib/state/sync.svelte';
 import { views } from './lib/state/views.svelte';
 
+/**
+ * resetStores puts the app-wide state singletons back as a fresh start has
+ * them, for the App tests' beforeEach: each test renders App anew, but the
+ * stores outlive a render.
+ */
 export function resetStores(): void {
   filter.clear();
   selection.clear();
@@ -30,4 +34,23 @@ export function resetStores(): void {
   session.statusFailed = false;
   session.scopes = [];
   views.list = [];
+}
+
+/**
+ * tableHeight600 gives the table a height for the file's tests: jsdom lays
+ * nothing out, so the rows the table shows are those of a 600px window.
+ */
+export function tableHeight600(): void {
+  const clientHeight = Object.getOwnPropertyDescriptor(HTMLElement.prototype, 'clientHeight');
+  beforeAll(() => {
+    Object.defineProperty(HTMLElement.prototype, 'clientHeight', {
+      configurable: true,
+      get(this: HTMLElement) {
+        return this.classList.contains('table-area') ? 600 : 0;
+      },
+    });
+  });
+  afterAll(() => {
+    if (clientHeight) Object.defineProperty(HTMLElement.prototype, 'clientHeight', clientHeight);
+  });
 }
