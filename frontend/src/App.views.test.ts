@@ -7,7 +7,7 @@ import { filter } from './lib/state/filter.svelte';
 import { prefs } from './lib/state/prefs.svelte';
 import { query } from './lib/state/query.svelte';
 import { views } from './lib/state/views.svelte';
-import { acme, emptyStatus, queryResult, row, rowsFor } from './test-fixtures';
+import { acme, emptyStatus, filterText, queryResult, row, rowsFor } from './test-fixtures';
 import { resetStores, tableHeight600 } from './test-app';
 
 vi.mock('./lib/api', async (importOriginal) => ({
@@ -35,19 +35,7 @@ const view = (name: string, over: Partial<api.View> = {}, filter: Partial<api.Fi
   query: {
     sort: 'timestamp',
     desc: true,
-    filter: {
-      search: '',
-      scope: '',
-      categories: [],
-      actions: [],
-      status: '',
-      users: [],
-      workspace: '',
-      from: '',
-      to: '',
-      timeZone: 'UTC',
-      ...filter,
-    },
+    filter: filterText({ timeZone: 'UTC', ...filter }),
     ...over.query,
   },
 });

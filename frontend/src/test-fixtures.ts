@@ -1,6 +1,7 @@
 // Shared fixtures of the UI tests: statuses and profiles as Go sends them.
 import {
   audit,
+  type FilterText,
   normaliseProgress,
   type Profile,
   type QueryResult,
@@ -87,4 +88,19 @@ export const rowsFor = (id: number, offset: number, limit: number): RowsResult =
   queryId: id,
   offset,
   rows: Array.from({ length: limit }, (_, k) => row(id, offset + k)),
+});
+
+/** filterText is a filter with every field empty but those given. */
+export const filterText = (over: Partial<FilterText> = {}): FilterText => ({
+  search: '',
+  scope: '',
+  categories: [],
+  actions: [],
+  status: '',
+  users: [],
+  workspace: '',
+  from: '',
+  to: '',
+  timeZone: '',
+  ...over,
 });

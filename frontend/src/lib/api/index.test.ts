@@ -21,6 +21,7 @@ import {
   type ExportRequest,
   type QueryRequest,
 } from '.';
+import { filterText } from '../../test-fixtures';
 
 type Bound = Record<string, () => Promise<unknown>>;
 
@@ -106,18 +107,7 @@ describe('lib/api inside Wails', () => {
 
 describe('the query API', () => {
   const req: QueryRequest = {
-    filter: {
-      search: 'alice',
-      scope: 'Billing',
-      categories: ['Wallet'],
-      actions: [],
-      status: '',
-      users: [],
-      workspace: '',
-      from: '',
-      to: '',
-      timeZone: '',
-    },
+    filter: filterText({ search: 'alice', scope: 'Billing', categories: ['Wallet'] }),
     sort: 'user',
     desc: false,
   };
@@ -172,18 +162,7 @@ describe('the query API', () => {
 
 const exportRequest: ExportRequest = {
   query: {
-    filter: {
-      search: '',
-      scope: '',
-      categories: [],
-      actions: [],
-      status: 'FAILED',
-      users: [],
-      workspace: '',
-      from: '',
-      to: '',
-      timeZone: '',
-    },
+    filter: filterText({ status: 'FAILED' }),
     sort: 'user',
     desc: false,
   },

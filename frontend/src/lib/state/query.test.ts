@@ -1,7 +1,7 @@
 import { flushSync } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as api from '../api';
-import { acme, emptyStatus, queryResult, rowsFor } from '../../test-fixtures';
+import { acme, emptyStatus, filterText, queryResult, rowsFor } from '../../test-fixtures';
 import { ErrorState } from './errors.svelte';
 import { FilterState } from './filter.svelte';
 import { defaultSort, QueryState, rerunDelayMs, searchDebounceMs } from './query.svelte';
@@ -85,19 +85,8 @@ describe('QueryState', () => {
     await started();
     expect(sent()).toEqual([
       {
-        filter: {
-          search: '',
-          scope: '',
-          categories: [],
-          actions: [],
-          status: '',
-          users: [],
-          workspace: '',
-          from: '',
-          to: '',
-          // The preferences' zone, UTC until they say otherwise.
-          timeZone: 'UTC',
-        },
+        // The preferences' zone, UTC until they say otherwise.
+        filter: filterText({ timeZone: 'UTC' }),
         sort: 'timestamp',
         desc: true,
       },

@@ -1,29 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { audit } from '../api';
 import { FilterState } from './filter.svelte';
 import { queryRequest } from './query.svelte';
+import { filterText } from '../../test-fixtures';
 import { applyFilter } from './views.svelte';
-
-const text = (over: Partial<audit.FilterText>): audit.FilterText => ({
-  search: '',
-  scope: '',
-  categories: [],
-  actions: [],
-  status: '',
-  users: [],
-  workspace: '',
-  from: '',
-  to: '',
-  timeZone: '',
-  ...over,
-});
 
 describe('applyFilter', () => {
   it('replaces what was there and round-trips through queryRequest', () => {
     const f = new FilterState();
     f.search = 'old';
     f.addAction('Delete Workspace');
-    const v = text({
+    const v = filterText({
       search: 'gpu',
       scope: 'Workspace',
       categories: ['GPU Quota'],
@@ -39,7 +25,7 @@ describe('applyFilter', () => {
 
   it('keeps a category without a scope, and Clear all removes it', () => {
     const f = new FilterState();
-    applyFilter(f, text({ categories: ['Member'] }));
+    applyFilter(f, filterText({ categories: ['Member'] }));
     expect(f.chips.map((c) => c.label)).toEqual(['Category: Member']);
     f.clear();
     expect(f.active).toBe(false);
