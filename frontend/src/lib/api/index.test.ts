@@ -23,6 +23,18 @@ import {
 } from '.';
 import { filterText } from '../../test-fixtures';
 
+/** fakeEvents installs a Wails runtime whose EventsOnMultiple records each subscription, each unsubscribed by off. */
+function fakeEvents(off: () => void = () => {}): [string, (d: unknown) => void][] {
+  const listeners: [string, (d: unknown) => void][] = [];
+  (window as unknown as { runtime: unknown }).runtime = {
+    EventsOnMultiple: (name: string, cb: (d: unknown) => void) => {
+      listeners.push([name, cb]);
+      return off;
+    },
+  };
+  return listeners;
+}
+
 type Bound = Record<string, () => Promise<unknown>>;
 
 /** bind installs a fake of what Wails injects as window.go.app.App. */
@@ -245,13 +257,7 @@ describe('the export API', () => {
 
   it('subscribes to "export:progress", filling what is missing', () => {
     expect(typeof onExportProgress(() => {})).toBe('function');
-    const listeners: [string, (d: unknown) => void][] = [];
-    (window as unknown as { runtime: unknown }).runtime = {
-      EventsOnMultiple: (name: string, cb: (d: unknown) => void) => {
-        listeners.push([name, cb]);
-        return () => {};
-      },
-    };
+    const listeners = fakeEvents();
     const seen: unknown[] = [];
     onExportProgress((p) => seen.push(p));
     expect(listeners.map(([n]) => n)).toEqual(['export:progress']);
@@ -305,14 +311,8 @@ describe('sync progress events', () => {
   });
 
   it('subscribes to "sync:progress" through the Wails runtime and unsubscribes', () => {
-    const listeners: [string, (d: unknown) => void][] = [];
     const off = vi.fn();
-    (window as unknown as { runtime: unknown }).runtime = {
-      EventsOnMultiple: (name: string, cb: (d: unknown) => void) => {
-        listeners.push([name, cb]);
-        return off;
-      },
-    };
+    const listeners = fakeEvents(off);
     const seen: number[] = [];
     const unsubscribe = onSyncProgress((p) => seen.push(p.events));
     expect(listeners.map(([n]) => n)).toEqual(['sync:progress']);
@@ -323,13 +323,7 @@ describe('sync progress events', () => {
   });
 
   it('subscribes to "index:updated", filling what is missing', () => {
-    const listeners: [string, (d: unknown) => void][] = [];
-    (window as unknown as { runtime: unknown }).runtime = {
-      EventsOnMultiple: (name: string, cb: (d: unknown) => void) => {
-        listeners.push([name, cb]);
-        return () => {};
-      },
-    };
+    const listeners = fakeEvents();
     const seen: unknown[] = [];
     onIndexUpdated((u) => seen.push(u));
     expect(listeners.map(([n]) => n)).toEqual(['index:updated']);
