@@ -1,12 +1,13 @@
 package cli
 
 import (
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/auditdesk/auditdesk/backend/internal/benchenv"
 )
 
 // BenchmarkSyncCommand is `auditdesk sync` of AUDITDESK_BENCH_EVENTS events
@@ -14,10 +15,7 @@ import (
 // from the simulator in this process: the whole command, and apart the
 // part after the sync's own run, building and saving the query index.
 func BenchmarkSyncCommand(b *testing.B) {
-	n := 200_000
-	if v, err := strconv.Atoi(os.Getenv("AUDITDESK_BENCH_EVENTS")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchenv.Events(b, 200_000)
 	sim, url := startSim(b, n)
 	b.Setenv("AUDITDESK_TOKEN", sim.Tokens().Owner)
 	took := regexp.MustCompile(` in ([0-9.]+m?s);`)

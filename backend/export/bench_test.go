@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/internal/benchenv"
 	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/settings"
 )
@@ -36,14 +37,7 @@ var (
 )
 
 func benchResult(b *testing.B) *query.Result {
-	n := 200_000
-	if s := os.Getenv("AUDITDESK_BENCH_EVENTS"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 {
-			b.Fatalf("AUDITDESK_BENCH_EVENTS=%q is not a positive number", s)
-		}
-		n = v
-	}
+	n := benchenv.Events(b, 200_000)
 	benchOnce.Do(func() {
 		ix := buildIndex(b, simEvents(b, n))
 		benchRes = result(b, ix, audit.Filter{}, audit.DefaultSort)

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/auditapi"
+	"github.com/auditdesk/auditdesk/backend/internal/benchenv"
 	"github.com/auditdesk/auditdesk/backend/settings"
 	"github.com/auditdesk/auditdesk/backend/simulator"
 	"github.com/auditdesk/auditdesk/backend/store"
@@ -26,12 +27,7 @@ import (
 
 // benchEvents is the history size of the sync benchmarks:
 // AUDITDESK_BENCH_EVENTS, default 1,000,000.
-func benchEvents() int {
-	if n, err := strconv.Atoi(os.Getenv("AUDITDESK_BENCH_EVENTS")); err == nil && n > 0 {
-		return n
-	}
-	return 1_000_000
-}
+func benchEvents(b *testing.B) int { return benchenv.Events(b, 1_000_000) }
 
 // countingBody counts the bytes the client reads off the wire.
 type countingBody struct {
@@ -65,7 +61,7 @@ func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // peak RSS during the sync, the cache's size on disk against the JSON
 // received, and the incremental sync's time.
 func BenchmarkSync(b *testing.B) {
-	n := benchEvents()
+	n := benchEvents(b)
 	// The same soft memory limit as `auditdesk sync`.
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.SyncMemoryLimit))
 	url, token := startSimulatorProcess(b, n)
@@ -123,7 +119,7 @@ const chainRounds = 6
 // machine slowed for one of the two moves it by several points, so the
 // median of the rounds' own costs is reported beside it.
 func BenchmarkSyncChain(b *testing.B) {
-	n := benchEvents()
+	n := benchEvents(b)
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.SyncMemoryLimit))
 	url, token := startSimulatorProcess(b, n)
 	client := &http.Client{}

@@ -3,29 +3,20 @@ package query
 import (
 	"context"
 	"math"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"unsafe"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/internal/benchenv"
 )
 
 // Benchmarks run over AUDITDESK_BENCH_EVENTS simulator events, 200,000 by
 // default so a `go test -bench` stays quick. The figures in the issue and
 // in PERF-NOTES are at 1,000,000, which `make bench` sets.
 func benchEvents(b *testing.B) []audit.Event {
-	n := 200_000
-	if s := os.Getenv("AUDITDESK_BENCH_EVENTS"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 {
-			b.Fatalf("AUDITDESK_BENCH_EVENTS=%q is not a positive number", s)
-		}
-		n = v
-	}
-	return simEvents(b, n)
+	return simEvents(b, benchenv.Events(b, 200_000))
 }
 
 var (

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/internal/benchenv"
 	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/settings"
 	"github.com/auditdesk/auditdesk/backend/simulator"
@@ -30,15 +31,7 @@ import (
 //	AUDITDESK_BENCH_EVENTS=1000000 go test -run '^$' -bench 'OpenProfile|OpenRSS' -benchtime 3x ./backend/session/
 
 func benchEvents(b *testing.B) int {
-	n := 200_000
-	if s := os.Getenv("AUDITDESK_BENCH_EVENTS"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 {
-			b.Fatalf("AUDITDESK_BENCH_EVENTS=%q is not a positive number", s)
-		}
-		n = v
-	}
-	return n
+	return benchenv.Events(b, 200_000)
 }
 
 var benchNow = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)

@@ -3,12 +3,11 @@ package store
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/internal/benchenv"
 )
 
 // BenchmarkCommitPage commits 1000-event realistic pages into a fresh store.
@@ -136,10 +135,7 @@ func BenchmarkCommitChain(b *testing.B) {
 // by default; `make bench` sets 1,000,000): every event rehashed, the whole
 // chain walked.
 func BenchmarkVerify(b *testing.B) {
-	n := 200_000
-	if v, err := strconv.Atoi(os.Getenv("AUDITDESK_BENCH_EVENTS")); err == nil && v > 0 {
-		n = v
-	}
+	n := benchenv.Events(b, 200_000)
 	s := openT(b, b.TempDir())
 	g := newRealistic(13)
 	for p := 0; p < n/1000; p++ {
