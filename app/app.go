@@ -54,8 +54,8 @@ type Status struct {
 	// ChainHead is the cache's hash chain head (docs/EVIDENCE.md), "" when
 	// empty; Gaps are periods between the oldest and newest event no sync
 	// finished.
-	ChainHead string   `json:"chainHead"`
-	Gaps      []Bucket `json:"gaps"`
+	ChainHead string `json:"chainHead"`
+	Gaps      []Gap  `json:"gaps"`
 }
 
 // ScopeCategories is one Scope option with the categories under it.
@@ -183,7 +183,7 @@ func (a *App) Status() (Status, error) {
 	if err != nil {
 		return st, err
 	}
-	st.ChainHead, st.Gaps = head.String(), spans(gaps)
+	st.ChainHead, st.Gaps = head.String(), gapsOf(gaps, time.Now())
 	return st, nil
 }
 

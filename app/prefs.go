@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/query"
@@ -310,7 +311,7 @@ type VerifyResult struct {
 	ChainBroken bool     `json:"chainBroken"`
 	Problems    []string `json:"problems"` // one line each, at most 1,000
 	Covered     []Bucket `json:"covered"`  // start and end, count 0
-	Gaps        []Bucket `json:"gaps"`
+	Gaps        []Gap    `json:"gaps"`
 }
 
 // VerifyCache recomputes every event's hash and the chain of the current
@@ -335,7 +336,7 @@ func (a *App) VerifyCache() (VerifyResult, error) {
 	out := VerifyResult{
 		OK: rep.OK(), Events: rep.Events, Records: rep.Records, Head: rep.HeadHex, Altered: rep.Altered,
 		Added: rep.Added, Removed: rep.Removed, ChainBroken: rep.ChainBroken, Problems: make([]string, 0, len(rep.Problems)),
-		Covered: spans(covered), Gaps: spans(gaps),
+		Covered: spans(covered), Gaps: gapsOf(gaps, time.Now()),
 	}
 	for _, pr := range rep.Problems {
 		line := pr.Kind + ": " + pr.Detail
@@ -345,6 +346,22 @@ func (a *App) VerifyCache() (VerifyResult, error) {
 		out.Problems = append(out.Problems, line)
 	}
 	return out, nil
+}
+
+// Gap is a period no sync finished (store.Coverage); PastRetention says no
+// sync can fill it any more (store.Interval.PastRetention).
+type Gap struct {
+	Start         string `json:"start"`
+	End           string `json:"end"`
+	PastRetention bool   `json:"pastRetention"`
+}
+
+func gapsOf(in []store.Interval, now time.Time) []Gap {
+	out := make([]Gap, len(in))
+	for i, iv := range in {
+		out[i] = Gap{Start: rfc3339Milli(iv.Start), End: rfc3339Milli(iv.End), PastRetention: iv.PastRetention(now)}
+	}
+	return out
 }
 
 func spans(in []store.Interval) []Bucket {

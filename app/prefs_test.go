@@ -210,8 +210,8 @@ func TestVerifyCacheAndTheHeadInStatus(t *testing.T) {
 	if len(st.ChainHead) != 64 || len(st.Gaps) != 1 {
 		t.Fatalf("status head %q, gaps %v; want one gap", st.ChainHead, st.Gaps)
 	}
-	if end, err := time.Parse(time.RFC3339, st.Gaps[0].End); err != nil || end.Sub(time.Now().AddDate(-1, 0, 0)).Abs() > time.Hour {
-		t.Errorf("the gap ends %s (%v); want 12 months ago", st.Gaps[0].End, err)
+	if end, err := time.Parse(time.RFC3339, st.Gaps[0].End); err != nil || end.Sub(time.Now().AddDate(-1, 0, 0)).Abs() > time.Hour || !st.Gaps[0].PastRetention {
+		t.Errorf("the gap %+v (%v); want one past the retention, ending 12 months ago", st.Gaps[0], err)
 	}
 	v, err := a.VerifyCache()
 	if err != nil || !v.OK || v.Events != st.Events || v.Head != st.ChainHead || len(v.Covered) == 0 || len(v.Problems) != 0 {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/store"
 )
@@ -117,10 +116,10 @@ func printCoverage(env Env, covered, gaps []store.Interval) {
 	if len(gaps) == 0 {
 		fmt.Fprintln(env.Stdout, "gaps: none")
 	}
-	kept := audit.RetentionStart(time.Now())
+	now := time.Now()
 	for _, g := range gaps {
 		why := "no sync finished this period; run auditdesk sync"
-		if !g.End.After(kept) {
+		if g.PastRetention(now) {
 			why = "not synced within the platform's 12 months; no sync can fill it now"
 		}
 		fmt.Fprintf(env.Stdout, "gap: %s (%s)\n", span(g), why)

@@ -30,6 +30,12 @@ type Interval struct {
 	End   time.Time `json:"end"`
 }
 
+// PastRetention says whether a gap ended at least the platform's 12 months
+// before now: the platform no longer has its events, so no sync can fill it.
+func (iv Interval) PastRetention(now time.Time) bool {
+	return !iv.End.After(audit.RetentionStart(now))
+}
+
 type span struct{ start, end int64 }
 
 func readCoverage(txn *badger.Txn) ([]span, error) {

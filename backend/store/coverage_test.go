@@ -117,3 +117,20 @@ func TestCoverageStopsAtTheRetention(t *testing.T) {
 		t.Fatalf("first sync of 13 months: coverage %v, gaps %v; want from %v, the month before a gap", cov, gaps, kept)
 	}
 }
+
+func TestPastRetention(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		end  time.Time
+		past bool
+	}{
+		{time.Date(2025, 12, 1, 10, 0, 0, 0, time.UTC), true},
+		{time.Date(2025, 11, 3, 0, 0, 0, 0, time.UTC), true},
+		{time.Date(2025, 12, 1, 10, 0, 1, 0, time.UTC), false},
+		{time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC), false},
+	} {
+		if got := (Interval{Start: c.end.Add(-time.Hour), End: c.end}).PastRetention(now); got != c.past {
+			t.Errorf("a gap ending %s, at %s: PastRetention %v, want %v", c.end, now, got, c.past)
+		}
+	}
+}

@@ -1,6 +1,6 @@
 // The profile menu's list and switch, Verify cache, the chain head and the timeline's gaps.
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
 import { filter } from './lib/state/filter.svelte';
@@ -163,18 +163,13 @@ describe('evidence in the window', () => {
     expect(within(bar).getByRole('button', { name: 'Copy chain head' })).toBeInTheDocument();
   });
 
-  /** gapOnTimeline renders a cache with one gap, 2026-03-02 to 03, at now, and returns its rect. */
-  async function gapOnTimeline(now: string): Promise<Element> {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date(now));
-    onTestFinished(() => {
-      vi.useRealTimers();
-    });
+  /** gapOnTimeline renders a cache with one gap, 2026-03-02 to 03, and returns its rect. */
+  async function gapOnTimeline(pastRetention: boolean): Promise<Element> {
     vi.mocked(api.status).mockResolvedValue({
       ...emptyStatus,
       profile: acme,
       events: 40,
-      gaps: [{ start: '2026-03-02T00:00:00Z', end: '2026-03-03T00:00:00Z', count: 0 }],
+      gaps: [{ start: '2026-03-02T00:00:00Z', end: '2026-03-03T00:00:00Z', pastRetention }],
     });
     const { container } = render(App);
     await waitFor(() => expect(container.querySelectorAll('rect.gap')).toHaveLength(1));
@@ -182,14 +177,14 @@ describe('evidence in the window', () => {
   }
 
   it('hatches the gaps on the timeline with a tooltip', async () => {
-    const gap = await gapOnTimeline('2026-06-01T00:00:00Z');
+    const gap = await gapOnTimeline(false);
     expect(gap.getAttribute('x')).toBe('250');
     expect(gap.getAttribute('width')).toBe('250');
     expect(gap.querySelector('title')?.textContent).toMatch(/^No sync finished this period/);
   });
 
   it("says a gap past the platform's 12 months cannot be filled", async () => {
-    const gap = await gapOnTimeline('2027-06-01T00:00:00Z');
+    const gap = await gapOnTimeline(true);
     expect(gap.querySelector('title')?.textContent).toMatch(
       /^Not known complete: .* not synced within the platform's 12 months; no sync can fill it now$/,
     );

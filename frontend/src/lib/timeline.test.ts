@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketAt, dragRange, gapSpans, pastRetention } from './timeline';
+import { bucketAt, dragRange, gapSpans } from './timeline';
 
 describe('bucketAt', () => {
   it.each([
@@ -41,7 +41,7 @@ describe('gapSpans', () => {
     end: `2026-03-0${d + 2}T00:00:00Z`,
     count: 1,
   }));
-  const gap = (start: string, end: string) => ({ start, end, count: 0 });
+  const gap = (start: string, end: string, pastRetention = false) => ({ start, end, pastRetention });
 
   it('places a gap on the time axis, clipped to it, and drops those outside', () => {
     const out = gapSpans(
@@ -59,20 +59,13 @@ describe('gapSpans', () => {
     ]);
   });
 
+  it('keeps whether a sync can still fill the gap', () => {
+    const out = gapSpans(days, [gap('2026-03-02T00:00:00Z', '2026-03-03T00:00:00Z', true)], 1000);
+    expect(out[0].pastRetention).toBe(true);
+  });
+
   it('draws a very short gap a pixel wide, and nothing without bars', () => {
     expect(gapSpans(days, [gap('2026-03-02T00:00:00Z', '2026-03-02T00:00:01Z')], 1000)[0].w).toBe(1);
     expect(gapSpans([], [gap('2026-03-02T00:00:00Z', '2026-03-03T00:00:00Z')], 1000)).toEqual([]);
-  });
-});
-
-describe('pastRetention', () => {
-  const now = new Date('2026-12-01T10:00:00Z');
-  it('is a gap that ended 12 months or more before now', () => {
-    expect(pastRetention('2025-12-01T10:00:00Z', now)).toBe(true);
-    expect(pastRetention('2025-11-03T00:00:00Z', now)).toBe(true);
-  });
-  it('is not a gap that a sync can still fill', () => {
-    expect(pastRetention('2025-12-01T10:00:01Z', now)).toBe(false);
-    expect(pastRetention('2026-11-30T00:00:00Z', now)).toBe(false);
   });
 });

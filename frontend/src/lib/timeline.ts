@@ -1,6 +1,6 @@
 // The timeline's arithmetic: which bar is under the pointer, and the time
 // range a drag across bars selects. Pure, so it is tested without layout.
-import type { Bucket } from './api';
+import type { Bucket, Gap } from './api';
 
 /** bucketAt is the index of the bar at x px in a timeline width px wide with n bars. */
 export function bucketAt(x: number, width: number, n: number): number {
@@ -22,6 +22,8 @@ export interface GapSpan {
   w: number;
   start: string;
   end: string;
+  /** No sync can fill it: the platform no longer keeps its period. */
+  pastRetention: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface GapSpan {
  * the last's end), clipped to it; a gap outside it is left out, and one
  * too thin to see is drawn a pixel wide.
  */
-export function gapSpans(buckets: Bucket[], gaps: Bucket[], width: number): GapSpan[] {
+export function gapSpans(buckets: Bucket[], gaps: Gap[], width: number): GapSpan[] {
   if (buckets.length === 0) return [];
   const t0 = Date.parse(buckets[0].start);
   const t1 = Date.parse(buckets[buckets.length - 1].end);
@@ -41,17 +43,7 @@ export function gapSpans(buckets: Bucket[], gaps: Bucket[], width: number): GapS
     const e = Date.parse(g.end);
     if (!(e > s) || e <= t0 || s >= t1) continue;
     const a = x(s);
-    out.push({ x: a, w: Math.max(1, x(e) - a), start: g.start, end: g.end });
+    out.push({ x: a, w: Math.max(1, x(e) - a), start: g.start, end: g.end, pastRetention: g.pastRetention });
   }
   return out;
-}
-
-/**
- * pastRetention says whether a gap ended more than the platform's 12 months
- * before now: the platform no longer has its events, so no sync can fill it.
- */
-export function pastRetention(end: string, now: Date = new Date()): boolean {
-  const kept = new Date(now);
-  kept.setUTCFullYear(kept.getUTCFullYear() - 1);
-  return Date.parse(end) <= kept.getTime();
 }

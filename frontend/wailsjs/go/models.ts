@@ -77,6 +77,11 @@ export namespace app {
 	    statuses: FacetCount[];
 	    users: FacetCount[];
 	}
+	export interface Gap {
+	    start: string;
+	    end: string;
+	    pastRetention: boolean;
+	}
 	export interface Preferences {
 	    timeZone: string;
 	    theme: string;
@@ -143,7 +148,7 @@ export namespace app {
 	    autoDemo: boolean;
 	    notice: string;
 	    chainHead: string;
-	    gaps: Bucket[];
+	    gaps: Gap[];
 	}
 	export interface VerifyResult {
 	    ok: boolean;
@@ -156,7 +161,7 @@ export namespace app {
 	    chainBroken: boolean;
 	    problems: string[];
 	    covered: Bucket[];
-	    gaps: Bucket[];
+	    gaps: Gap[];
 	}
 	export interface View {
 	    name: string;

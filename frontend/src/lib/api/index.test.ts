@@ -8,6 +8,7 @@ import {
   connect,
   copyText,
   exportView,
+  normaliseGaps,
   normaliseProgress,
   onExportProgress,
   onIndexUpdated,
@@ -19,6 +20,7 @@ import {
   showFile,
   status,
   type ExportRequest,
+  type Gap,
   type QueryRequest,
 } from '.';
 import { filterText } from '../../test-fixtures';
@@ -94,6 +96,14 @@ describe('lib/api inside Wails', () => {
       chainHead: '',
       gaps: [],
     });
+  });
+
+  it('makes gaps whole: null as none, a missing flag false', () => {
+    expect(normaliseGaps(null)).toEqual([]);
+    expect(normaliseGaps([{ start: 'a' } as Gap, { start: 'b', end: 'c', pastRetention: true }])).toEqual([
+      { start: 'a', end: '', pastRetention: false },
+      { start: 'b', end: 'c', pastRetention: true },
+    ]);
   });
 
   it("passes Connect its URL and token, and a rejection keeps Go's code", async () => {

@@ -13,6 +13,7 @@ import {
   type ExportResult,
 } from './export';
 import { normaliseResult, normaliseRows, type QueryRequest, type QueryResult, type RowsResult } from './query';
+import { normaliseGaps, type Gap } from './window';
 
 export { ApiError, toApiError };
 export * from './window';
@@ -75,7 +76,7 @@ export interface Status {
   /** The cache's hash-chain head, hex; "" when nothing was synced. */
   chainHead: string;
   /** Periods between the oldest and newest event no sync finished for. */
-  gaps: app.Bucket[];
+  gaps: Gap[];
 }
 
 function normaliseStatus(s: app.Status): Status {
@@ -95,7 +96,7 @@ function normaliseStatus(s: app.Status): Status {
     autoDemo: s?.autoDemo === true,
     notice: s?.notice ?? '',
     chainHead: s?.chainHead ?? '',
-    gaps: Array.isArray(s?.gaps) ? s.gaps : [],
+    gaps: normaliseGaps(s?.gaps),
   };
 }
 

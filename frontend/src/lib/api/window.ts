@@ -9,6 +9,7 @@ export type EventDetail = app.EventDetail;
 export type View = app.View;
 export type Column = settings.Column;
 export type VerifyResult = app.VerifyResult;
+export type Gap = app.Gap;
 export type ValueField = 'user' | 'action' | 'category';
 export type Theme = 'system' | 'light' | 'dark';
 export type Density = 'comfortable' | 'compact';
@@ -107,6 +108,11 @@ export async function profiles(): Promise<app.Profile[]> {
 }
 
 /** verifyCache recomputes every event's hash and the chain; problems come as lines. */
+/** normaliseGaps makes Go's gaps whole: null as [], missing fields empty. */
+export function normaliseGaps(v: Gap[] | null | undefined): Gap[] {
+  return list(v).map((g) => ({ start: str(g?.start), end: str(g?.end), pastRetention: g?.pastRetention === true }));
+}
+
 export async function verifyCache(): Promise<VerifyResult> {
   const r = await call(App.VerifyCache);
   return {
@@ -120,6 +126,6 @@ export async function verifyCache(): Promise<VerifyResult> {
     chainBroken: r?.chainBroken === true,
     problems: list(r?.problems),
     covered: list(r?.covered),
-    gaps: list(r?.gaps),
+    gaps: normaliseGaps(r?.gaps),
   };
 }
