@@ -19,7 +19,7 @@ GOLANGCI  := $(TOOLS)/golangci-lint-$(GOLANGCI_VERSION)
 FRONT_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/wailsjs -type f 2>/dev/null)
 NODE_STAMP := frontend/node_modules/.package-lock.json
 
-.PHONY: deps sysdeps build build-dev frontend bindings run test lint gotest fronttest e2e bench clean
+.PHONY: deps sysdeps build build-dev frontend bindings run test lint gotest fronttest e2e e2e-stress bench clean
 
 ## deps: system packages (apt-get, only those missing), npm packages, Go modules
 deps: sysdeps $(NODE_STAMP)
@@ -84,6 +84,12 @@ fronttest: $(NODE_STAMP)
 ## e2e: the dev binary in Chromium, and the production binary's window, under Xvfb
 e2e: build build-dev
 	.ci/e2e.sh
+
+## e2e-stress: the end-to-end tests with every core busy (stress-ng), a fresh
+## HOME and no font or browser caches; not part of test. RUNS=3 runs it thrice.
+e2e-stress: build build-dev
+	@.ci/deps.sh stress-ng
+	.ci/e2e-stress.sh
 
 ## bench: the benchmarks; one line per figure `BENCH name value unit`, and build/bench.json
 # At the issue's 1,000,000 events; `make bench AUDITDESK_BENCH_EVENTS=200000` is quicker.

@@ -26,6 +26,7 @@ import (
 	"github.com/auditdesk/auditdesk/app"
 	"github.com/auditdesk/auditdesk/backend/cli"
 	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/simulator"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -117,8 +118,9 @@ func openWindow(dataFlag string) error {
 
 // demoOptions reads the demo's knobs: AUDITDESK_DEMO=off keeps a first
 // launch from opening the demo; AUDITDESK_DEMO_EVENTS sizes its history;
-// AUDITDESK_DEMO_SLOW (a duration) slows its server, for tests of progress
-// and Cancel.
+// AUDITDESK_DEMO_SLOW (a duration) slows its server; AUDITDESK_DEMO_GATE,
+// a named pipe, paces its pages, a byte written a page released, for tests
+// of progress and Cancel that must not race the clock.
 func demoOptions() app.DemoOptions {
 	o := app.DemoOptions{Disabled: os.Getenv("AUDITDESK_DEMO") == "off"}
 	if n, err := strconv.Atoi(os.Getenv("AUDITDESK_DEMO_EVENTS")); err == nil {
@@ -126,6 +128,9 @@ func demoOptions() app.DemoOptions {
 	}
 	if d, err := time.ParseDuration(os.Getenv("AUDITDESK_DEMO_SLOW")); err == nil {
 		o.Slow = d
+	}
+	if path := os.Getenv("AUDITDESK_DEMO_GATE"); path != "" {
+		o.Gate = simulator.FileGate(path)
 	}
 	return o
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages AuditDesk builds and tests with, only
 # those missing, saying which; through sudo when not root; one retry (apt
-# has been seen to fail once with "rename failed ... partial").
+# has been seen to fail once with "rename failed ... partial"). Extra
+# packages a target needs may be named as arguments.
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
   chromium                                                      # UI tests (never a downloaded browser)
   fonts-noto-cjk fonts-noto-color-emoji                         # Japanese, Vietnamese, emoji
   sqlite3 curl                                                  # benchmarks' peer; e2e readiness probe
+  "$@"
 )
 
 missing=()

@@ -17,7 +17,10 @@ const DemoURL = "demo://simulator"
 type DemoOptions struct {
 	Disabled bool          // do not open the demo by itself on a first launch
 	Events   int           // events in the demo's history; default 50,000
-	Slow     time.Duration // added latency per request (tests of progress and Cancel)
+	Slow     time.Duration // added latency per request
+	// Gate paces the demo's pages (simulator.Config.Gate): tests that watch
+	// a sync's progress and Cancel it release its pages one by one.
+	Gate <-chan struct{}
 }
 
 // demo is the simulated platform behind the demo profile, started on first
@@ -48,6 +51,7 @@ func (d *demo) request() (session.SyncRequest, error) {
 			Events: d.opts.Events,
 			Seed:   1,
 			Faults: simulator.Faults{Slow: d.opts.Slow},
+			Gate:   d.opts.Gate,
 		})
 		if err != nil {
 			return session.SyncRequest{}, err

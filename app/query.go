@@ -155,18 +155,26 @@ func (v *views) index(ctx context.Context, a *App, p settings.Profile) (*query.I
 	if err != nil {
 		return nil, err
 	}
-	v.install(p.Key(), ix)
+	ix, _ = v.install(p.Key(), ix)
 	return ix, nil
 }
 
-// install makes ix the profile's snapshot and returns how many events it
-// adds to the one before. Results over older snapshots are dropped but
-// for the most recently used one, which the table may still be reading:
-// each snapshot is a whole copy of the index.
-func (v *views) install(key string, ix *query.Index) (added int) {
+// install makes ix the profile's snapshot, unless the one held is newer,
+// and returns the snapshot now held and how many events it adds to the one
+// before. A query that built its index while a sync ran may get here after
+// the sync installed its own: events are never removed, so the index with
+// more of them is the newer, and an older one never replaces it (else the
+// window would count fewer events than the cache until the next sync).
+// Results over older snapshots are dropped but for the most recently used
+// one, which the table may still be reading: each snapshot is a whole copy
+// of the index.
+func (v *views) install(key string, ix *query.Index) (held *query.Index, added int) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.key == key && v.ix != nil {
+		if ix.Len() < v.ix.Len() {
+			return v.ix, 0
+		}
 		added = ix.Len() - v.ix.Len()
 	}
 	if v.key != key {
@@ -182,7 +190,7 @@ func (v *views) install(key string, ix *query.Index) (added int) {
 		}
 	}
 	v.key, v.ix = key, ix
-	return added
+	return ix, added
 }
 
 // isFresh reports whether the last sync brought id.
@@ -295,7 +303,7 @@ func (a *App) indexSynced(p settings.Profile, ix *query.Index) {
 	if ix == nil {
 		return
 	}
-	if added := a.views.install(p.Key(), ix); added > 0 {
+	if _, added := a.views.install(p.Key(), ix); added > 0 {
 		a.emit.Emit(EventIndexUpdated, IndexUpdate{Profile: p.Name, Events: ix.Len(), Added: added})
 	}
 }

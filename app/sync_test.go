@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -63,23 +64,14 @@ func TestOpenDemoSyncsWithProgressThenRefreshFindsNothingNew(t *testing.T) {
 }
 
 func TestCancelRefreshKeepsFinishedPages(t *testing.T) {
-	a, rec := demoApp(t, DemoOptions{Events: 20000, Slow: 30 * time.Millisecond})
+	gate := make(chan struct{})
+	a, rec := demoApp(t, DemoOptions{Events: 20000, Gate: gate})
 	done := make(chan error, 1)
 	go func() {
 		_, err := a.OpenDemo()
 		done <- err
 	}()
-	deadline := time.After(30 * time.Second)
-	for {
-		if ps := rec.progress(); len(ps) > 0 && ps[len(ps)-1].Pages >= 2 {
-			break
-		}
-		select {
-		case <-deadline:
-			t.Fatal("no progress within 30 s")
-		case <-time.After(5 * time.Millisecond):
-		}
-	}
+	kept := releasePages(t, rec, gate, 2) // the third page is held
 	if _, err := a.OpenDemo(); !errors.Is(err, ErrBusy) {
 		t.Errorf("a second sync while one runs: err = %v, want ErrBusy", err)
 	}
@@ -92,11 +84,85 @@ func TestCancelRefreshKeepsFinishedPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Events == 0 || st.Events >= 20000 || st.Syncing {
-		t.Errorf("after cancel: %d events, syncing %v; want the finished pages kept", st.Events, st.Syncing)
+	if st.Events != kept.New || st.Syncing {
+		t.Errorf("after cancel: %d events, syncing %v; want the %d of the two finished pages", st.Events, st.Syncing, kept.New)
 	}
 	if st.LastSyncError == "" || !st.LastSyncCancelled || st.LastSuccess != "" {
 		t.Errorf("after cancel: %+v; want the error, cancelled, and no success time", st)
+	}
+}
+
+// A query while a sync runs builds the index of what is cached so far; if
+// its build ends after the sync's (two builds raced when a window queried
+// during a first sync), it must not replace the sync's whole index, or the
+// window counts fewer events than the cache until the next sync.
+func TestAQueryDuringASyncNeverHidesTheSyncsEvents(t *testing.T) {
+	gate := make(chan struct{})
+	a, rec := demoApp(t, DemoOptions{Events: 4000, Gate: gate})
+	done := make(chan error, 1)
+	go func() {
+		_, err := a.OpenDemo()
+		done <- err
+	}()
+	releasePages(t, rec, gate, 2)
+	during, err := a.Query(QueryRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := a.current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What a second query's build, begun now, holds when it ends.
+	partial, err := a.mgr.Index(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	close(gate)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	st, err := a.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if during.Events >= int(st.Events) || partial.Len() >= int(st.Events) {
+		t.Fatalf("queried during the sync: %d and %d events of %d: the test shows nothing", during.Events, partial.Len(), st.Events)
+	}
+	// That build ends last and installs what it made.
+	if held, _ := a.views.install(p.Key(), partial); held.Len() != int(st.Events) {
+		t.Errorf("installing an index built during the sync holds %d events, want the sync's %d", held.Len(), st.Events)
+	}
+	after, err := a.Query(QueryRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Events != int(st.Events) || after.Total != after.Events {
+		t.Errorf("a query after the sync: %d matching of %d events; the cache holds %d", after.Total, after.Events, st.Events)
+	}
+	ups := rec.named(EventIndexUpdated)
+	if len(ups) != 1 || ups[0].(IndexUpdate).Events != int(st.Events) {
+		t.Errorf("index updates %v, want one for the %d events", ups, st.Events)
+	}
+}
+
+// releasePages lets n pages of the demo through its gate and returns the
+// progress once they are in the cache.
+func releasePages(t *testing.T, rec *recordingEmitter, gate chan<- struct{}, n int64) SyncProgress {
+	t.Helper()
+	for range n {
+		gate <- struct{}{}
+	}
+	deadline := time.After(30 * time.Second) // a safety net: the pages are released
+	for {
+		if ps := rec.progress(); len(ps) > 0 && ps[len(ps)-1].Pages >= n {
+			return ps[len(ps)-1]
+		}
+		select {
+		case <-deadline:
+			t.Fatalf("%d pages released, not in the cache within 30 s", n)
+		case <-time.After(5 * time.Millisecond):
+		}
 	}
 }
 

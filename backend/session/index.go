@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
@@ -30,8 +31,11 @@ const catchUp = 24 * time.Hour
 // built from the cache. The index must hold as many events as the cache,
 // up to the same newest one, or it is rebuilt. A sync may be writing
 // meanwhile: events are never removed, so a scan that began after the
-// count holds at least as many.
+// count holds at least as many. Calls for one profile take turns: the
+// second finds the first's index and only catches it up.
 func (m *Manager) Index(ctx context.Context, p settings.Profile) (*query.Index, error) {
+	unlock := m.lockIndex(p.Key())
+	defer unlock()
 	cache, err := m.Cache(p)
 	if err != nil {
 		return nil, err
@@ -74,6 +78,19 @@ func (m *Manager) Index(ctx context.Context, p settings.Profile) (*query.Index, 
 		}
 	}
 	return ix, nil
+}
+
+// lockIndex takes the profile's index turn and returns its release.
+func (m *Manager) lockIndex(key string) func() {
+	m.mu.Lock()
+	l := m.building[key]
+	if l == nil {
+		l = &sync.Mutex{}
+		m.building[key] = l
+	}
+	m.mu.Unlock()
+	l.Lock()
+	return l.Unlock
 }
 
 // ReadIndex is Index for readers such as auditdesk query: when another

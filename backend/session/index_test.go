@@ -180,3 +180,61 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 		t.Error("a damaged index file did not lead to a rebuild")
 	}
 }
+
+// Queries that arrive together (the window's and a sync's end, or two
+// windows') build the index once, and each gets all of the cache's events:
+// two builds at once could leave the older, smaller one held and saved.
+func TestConcurrentIndexCallsBuildOnce(t *testing.T) {
+	sim, err := simulator.New(simulator.Config{Events: 20000, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim.Handler())
+	defer srv.Close()
+	st, err := settings.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	res, err := m.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(m.indexPath(res.Profile)); err != nil {
+		t.Fatal(err)
+	}
+
+	var logged lockedLog
+	m2 := New(st, slog.New(slog.NewTextHandler(&logged, nil)))
+	defer func() { _ = m2.Close() }()
+	const callers = 4
+	start := make(chan struct{})
+	lens := make(chan int, callers)
+	var wg sync.WaitGroup
+	for range callers {
+		wg.Go(func() {
+			<-start
+			ix, err := m2.Index(context.Background(), res.Profile)
+			if err != nil {
+				t.Error(err)
+				lens <- -1
+				return
+			}
+			lens <- ix.Len()
+		})
+	}
+	close(start)
+	wg.Wait()
+	close(lens)
+	for n := range lens {
+		if int64(n) != res.Cache.Events {
+			t.Errorf("an index of %d events, the cache holds %d", n, res.Cache.Events)
+		}
+	}
+	if n := strings.Count(logged.String(), "building the query index"); n != 1 {
+		t.Errorf("the index was built %d times by %d callers at once, want once", n, callers)
+	}
+}

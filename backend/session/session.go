@@ -32,6 +32,10 @@ type Manager struct {
 	caches  map[string]*store.Store // by profile key
 	runs    map[string]*running     // by profile key
 	indexes map[string]*query.Index // by profile key: the last made or saved
+	// building serialises Index per profile key: a query during a sync and
+	// the sync's end never build the same index twice at once, and the
+	// index held and saved never goes back to fewer events.
+	building map[string]*sync.Mutex
 }
 
 type running struct {
@@ -42,7 +46,7 @@ type running struct {
 
 // New returns a Manager over a data dir.
 func New(st *settings.Store, log *slog.Logger) *Manager {
-	return &Manager{settings: st, log: log, now: time.Now, caches: map[string]*store.Store{}, runs: map[string]*running{}, indexes: map[string]*query.Index{}}
+	return &Manager{settings: st, log: log, now: time.Now, caches: map[string]*store.Store{}, runs: map[string]*running{}, indexes: map[string]*query.Index{}, building: map[string]*sync.Mutex{}}
 }
 
 // Settings is the data dir the manager works in.

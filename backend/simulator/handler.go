@@ -48,6 +48,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	path := r.URL.Path
+	if s.gate != nil && path == "/v1/audit-logs" && !s.pass(r) {
+		return // a cancelled request takes no page from the gate
+	}
 	if path != "/v1/me" && path != "/v1/audit-logs" {
 		s.writeError(w, http.StatusNotFound, "not_found", "no such path: "+path)
 		return
@@ -82,6 +85,18 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.list(w, r, p, f, pb)
+}
+
+// pass waits at the gate; false when the request was cancelled first.
+func (s *Server) pass(r *http.Request) bool {
+	s.stats.held.Add(1)
+	defer s.stats.held.Add(-1)
+	select {
+	case <-s.gate:
+		return true
+	case <-r.Context().Done():
+		return false
+	}
 }
 
 func (s *Server) authenticate(r *http.Request) (*person, string) {

@@ -40,6 +40,11 @@ type Config struct {
 	// the default 1s; a negative value sends "0" (tests that must not wait).
 	RetryAfter time.Duration
 	CursorTTL  time.Duration // default 10m
+	// Gate, when set, holds each request for a page of audit logs until it
+	// receives from Gate, and a closed Gate holds none: a test that watches
+	// a sync's progress releases its pages one by one instead of racing
+	// the clock (see FileGate).
+	Gate <-chan struct{}
 }
 
 // Faults are how the simulated platform misbehaves. Probabilities are per
@@ -88,11 +93,13 @@ type Stats struct {
 	ExpiredByClock int64 // cursors older than CursorTTL
 	Duplicates     int64 // events served again on purpose
 	ShortPages     int64
+	Held           int64 // requests waiting at the Gate now
 }
 
 type counters struct {
 	requests, pages, events, rateLimited, serverErrors, dropped atomic.Int64
 	expiredFault, expiredClock, duplicates, shortPages          atomic.Int64
+	held                                                        atomic.Int64
 }
 
 // Server is one simulated platform. All methods are safe for concurrent use.
@@ -109,6 +116,7 @@ type Server struct {
 	macKey     [32]byte
 
 	world *world
+	gate  <-chan struct{}
 
 	faults atomic.Pointer[Faults]
 	rngMu  sync.Mutex
@@ -155,6 +163,7 @@ func New(cfg Config) (*Server, error) {
 		retryAfter: retryAfterHeader(cfg.RetryAfter),
 		cursorTTL:  cfg.CursorTTL,
 		rng:        rand.New(rand.NewPCG(uint64(cfg.Seed), 0x5eed_fa17)),
+		gate:       cfg.Gate,
 	}
 	f := cfg.Faults
 	s.faults.Store(&f)
@@ -283,6 +292,7 @@ func (s *Server) Stats() Stats {
 		ExpiredByClock: c.expiredClock.Load(),
 		Duplicates:     c.duplicates.Load(),
 		ShortPages:     c.shortPages.Load(),
+		Held:           c.held.Load(),
 	}
 }
 

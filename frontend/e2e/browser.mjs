@@ -1,9 +1,17 @@
 // What every end-to-end test shares: Debian's Chromium, started the way it
 // works on these machines (never a downloaded browser), and the app's page.
 import assert from 'node:assert/strict';
+import { open } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 
 export const artifacts = process.env.E2E_ARTIFACTS ?? '../build/test-artifacts';
+
+/**
+ * safetyNet bounds every wait on what a person would see. The tests wait
+ * on states, never on the clock: this only ends a test that would wait
+ * forever, so it is generous (a fresh 2-core machine under load is slow).
+ */
+export const safetyNet = 90_000;
 
 /**
  * openApp starts Chromium (with any extra flags) and opens the app served at $E2E_URL. Page errors
@@ -26,6 +34,7 @@ export async function openApp({ args = [] } = {}) {
     ],
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.setDefaultTimeout(safetyNet);
   const pageErrors = [];
   page.on('pageerror', (e) => {
     if (!String(e.message).includes("reading 'nodes'")) pageErrors.push(e.message);
@@ -48,7 +57,7 @@ export function pageHelpers(getPage) {
     return m ? { total: count(m[1]), events: count(m[2]) } : null;
   }
   /** until polls fn until it returns something truthy, and returns that. */
-  async function until(what, fn, timeout = 15000) {
+  async function until(what, fn, timeout = safetyNet) {
     const end = Date.now() + timeout;
     let last;
     while (Date.now() < end) {
@@ -59,4 +68,28 @@ export function pageHelpers(getPage) {
     assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
   }
   return { grid, statusBar, count, matching, until };
+}
+
+/**
+ * openGate opens the demo's page gate: the named pipe $E2E_DEMO_GATE that
+ * the dev binary's demo reads (AUDITDESK_DEMO_GATE), one page served per
+ * byte. A test that watches a sync releases its pages itself, so the sync
+ * can neither end before it is seen nor wait on a timer; once the gate is
+ * closed (or this process ends) every page goes through.
+ */
+export async function openGate(path = process.env.E2E_DEMO_GATE) {
+  assert.ok(path, 'E2E_DEMO_GATE is not set: run this through .ci/e2e.sh');
+  const pipe = await open(path, 'w'); // resolves once the dev binary reads it
+  let closed = false;
+  return {
+    /** release lets n more pages through. */
+    release: async (n = 1) => {
+      await pipe.write(Buffer.alloc(n, 1));
+    },
+    /** close lets every page through from now on. */
+    close: async () => {
+      if (!closed) await pipe.close();
+      closed = true;
+    },
+  };
 }

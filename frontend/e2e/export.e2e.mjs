@@ -37,8 +37,8 @@ test('the demo is in and FAILED narrows the view', async (t) => {
   // The dev binary's own webview may open the demo before this page loads.
   await statusBar()
     .getByText(/last synced \d{4}-\d\d-\d\d/)
-    .waitFor({ timeout: 60000 });
-  await until('no sync running', async () => (await page.getByRole('progressbar').count()) === 0, 60000);
+    .waitFor();
+  await until('no sync running', async () => (await page.getByRole('progressbar').count()) === 0);
   const all = await until('the whole demo', async () => {
     const v = await matching();
     return v && v.total === v.events && v.total > 0 ? v : null;
@@ -86,7 +86,7 @@ test('Enter exports to the chosen file and the notice says so, with its SHA-256'
   await page.keyboard.press('Enter');
   const text = `Exported ${fmt(failed)} rows to ${basename(saveAs)}`;
   const notice = notices().locator('.notice', { hasText: text });
-  await notice.waitFor({ timeout: 30000 });
+  await notice.waitFor();
   assert.equal(await page.getByRole('dialog').count(), 0, 'the dialog closed');
   assert.equal(await page.getByRole('alert').count(), 0, 'no error');
   hash = await notice.locator('code').getAttribute('title');

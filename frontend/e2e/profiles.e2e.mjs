@@ -33,7 +33,7 @@ after(async () => {
 /** shows waits until the window shows who's profile: its user, role badge and every event of its cache. */
 async function shows(who) {
   const trigger = page.locator('button.profile');
-  await until(`${who.user} in the header`, async () => (await trigger.innerText()).includes(who.user), 30000);
+  await until(`${who.user} in the header`, async () => (await trigger.innerText()).includes(who.user));
   assert.match(await trigger.innerText(), new RegExp(`\\b${who.role}\\b`));
   if (who.role === 'Owner') assert.doesNotMatch(await trigger.innerText(), /Workspace Admin/);
   const m = await until(`the ${who.events} events of ${who.user}`, async () => {

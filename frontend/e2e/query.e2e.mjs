@@ -63,8 +63,8 @@ test('the demo opens by itself and its rows show, newest first', async (t) => {
   // wait for the sync to be over whoever ran it, not for this page's notice.
   await statusBar()
     .getByText(/last synced \d{4}-\d\d-\d\d/)
-    .waitFor({ timeout: 60000 });
-  await until('no sync running', async () => (await page.getByRole('progressbar').count()) === 0, 60000);
+    .waitFor();
+  await until('no sync running', async () => (await page.getByRole('progressbar').count()) === 0);
   const cached = count(/([\d,]+) events?\b/.exec(await statusBar().innerText())[1]);
   const m = await until('the query over the whole demo', async () => {
     const v = await matching();

@@ -40,7 +40,7 @@ test('the shell renders: toolbar, filter bar, table, status bar', async () => {
 
 test('a bound Go method answers: the status bar shows the build and the cache', async () => {
   const status = page.getByRole('status', { name: 'Cache status' });
-  await status.getByText(`v${version}`).waitFor({ timeout: 10000 });
+  await status.getByText(`v${version}`).waitFor();
   const text = await status.innerText();
   assert.match(text, /\b0 events\b/);
   assert.match(text, /last synced never/);
@@ -61,7 +61,7 @@ test('Category is disabled until a Scope is chosen, then lists only its categori
 test('an error from Go shows as a readable message', async () => {
   await page.getByRole('button', { name: 'Refresh' }).click();
   const alert = page.getByRole('alert');
-  await alert.waitFor({ timeout: 10000 });
+  await alert.waitFor();
   const text = await alert.innerText();
   assert.match(text, /no profile yet: connect to your platform/i);
   assert.doesNotMatch(text, /\[object Object\]|\{"code"/);
@@ -74,7 +74,7 @@ test('Ctrl+R refreshes from the keyboard (and does not reload the page)', async 
   await page.getByRole('textbox', { name: 'Search' }).fill('kept');
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('Control+r');
-  await page.getByRole('alert').waitFor({ timeout: 10000 });
+  await page.getByRole('alert').waitFor();
   assert.equal(await page.getByRole('textbox', { name: 'Search' }).inputValue(), 'kept');
 });
 

@@ -25,7 +25,7 @@ after(async () => {
 async function demoIn() {
   await statusBar()
     .getByText(/last synced \d{4}-\d\d-\d\d/)
-    .waitFor({ timeout: 60000 });
+    .waitFor();
   const m = await until('the whole demo', async () => {
     const v = await matching();
     return v && v.total > 0 && v.total === v.events ? v : null;
@@ -115,7 +115,7 @@ test('the profile menu lists the profiles, the current one checked; Verify cache
   await page.screenshot({ path: `${artifacts}/profiles.png` });
   await menu.getByRole('menuitem', { name: 'Verify cache…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Verify cache' });
-  await dialog.getByText('OK', { exact: true }).waitFor({ timeout: 30000 });
+  await dialog.getByText('OK', { exact: true }).waitFor();
   const text = await dialog.innerText();
   assert.match(text, new RegExp(everything.toLocaleString('en-US')));
   await page.screenshot({ path: `${artifacts}/verify.png` });

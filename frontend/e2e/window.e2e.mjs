@@ -24,8 +24,8 @@ after(async () => {
 test('the demo is in and the table shows it', async () => {
   await statusBar()
     .getByText(/last synced \d{4}-\d\d-\d\d/)
-    .waitFor({ timeout: 60000 });
-  await until('no sync running', async () => (await page.getByRole('progressbar').count()) === 0, 60000);
+    .waitFor();
+  await until('no sync running', async () => (await page.getByRole('progressbar').count()) === 0);
   const m = await until('the whole demo', async () => {
     const v = await matching();
     return v && v.total > 0 && v.total === v.events ? v : null;
