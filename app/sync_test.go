@@ -64,13 +64,7 @@ func TestOpenDemoSyncsWithProgressThenRefreshFindsNothingNew(t *testing.T) {
 }
 
 func TestCancelRefreshKeepsFinishedPages(t *testing.T) {
-	gate := make(chan struct{})
-	a, rec := demoApp(t, DemoOptions{Events: 20000, Gate: gate})
-	done := make(chan error, 1)
-	go func() {
-		_, err := a.OpenDemo()
-		done <- err
-	}()
+	a, rec, gate, done := gatedDemo(t, 20000)
 	kept := releasePages(t, rec, gate, 2) // the third page is held
 	if _, err := a.OpenDemo(); !errors.Is(err, ErrBusy) {
 		t.Errorf("a second sync while one runs: err = %v, want ErrBusy", err)
@@ -97,13 +91,7 @@ func TestCancelRefreshKeepsFinishedPages(t *testing.T) {
 // during a first sync), it must not replace the sync's whole index, or the
 // window counts fewer events than the cache until the next sync.
 func TestAQueryDuringASyncNeverHidesTheSyncsEvents(t *testing.T) {
-	gate := make(chan struct{})
-	a, rec := demoApp(t, DemoOptions{Events: 4000, Gate: gate})
-	done := make(chan error, 1)
-	go func() {
-		_, err := a.OpenDemo()
-		done <- err
-	}()
+	a, rec, gate, done := gatedDemo(t, 4000)
 	releasePages(t, rec, gate, 2)
 	during, err := a.Query(QueryRequest{})
 	if err != nil {
@@ -144,6 +132,20 @@ func TestAQueryDuringASyncNeverHidesTheSyncsEvents(t *testing.T) {
 	if len(ups) != 1 || ups[0].(IndexUpdate).Events != int(st.Events) {
 		t.Errorf("index updates %v, want one for the %d events", ups, st.Events)
 	}
+}
+
+// gatedDemo opens a demo of n events whose pages wait at gate; done
+// gets OpenDemo's error.
+func gatedDemo(t *testing.T, n int) (a *App, rec *recordingEmitter, gate chan struct{}, done <-chan error) {
+	t.Helper()
+	gate = make(chan struct{})
+	a, rec = demoApp(t, DemoOptions{Events: n, Gate: gate})
+	errs := make(chan error, 1)
+	go func() {
+		_, err := a.OpenDemo()
+		errs <- err
+	}()
+	return a, rec, gate, errs
 }
 
 // releasePages lets n pages of the demo through its gate and returns the

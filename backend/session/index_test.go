@@ -185,17 +185,7 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 // windows') build the index once, and each gets all of the cache's events:
 // two builds at once could leave the older, smaller one held and saved.
 func TestConcurrentIndexCallsBuildOnce(t *testing.T) {
-	sim, err := simulator.New(simulator.Config{Events: 20000, Seed: 5})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(sim.Handler())
-	defer srv.Close()
-	st, err := settings.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	sim, srv, st, m := simulated(t, simulator.Config{Events: 20000, Seed: 5})
 	res, err := m.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})
 	if err != nil {
 		t.Fatal(err)

@@ -13,19 +13,27 @@ import (
 	"github.com/auditdesk/auditdesk/backend/simulator"
 )
 
-func TestConcurrentSyncsOfOneProfileJoin(t *testing.T) {
-	sim, err := simulator.New(simulator.Config{Events: 3000, Seed: 2, Faults: simulator.Faults{Slow: 5 * time.Millisecond}})
+// simulated serves a simulator over cfg on a test HTTP server, with a
+// Manager over a new data dir; both end with the test.
+func simulated(t *testing.T, cfg simulator.Config) (*simulator.Server, *httptest.Server, *settings.Store, *Manager) {
+	t.Helper()
+	sim, err := simulator.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(sim.Handler())
-	defer srv.Close()
+	t.Cleanup(srv.Close)
 	st, err := settings.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	defer func() { _ = m.Close() }()
+	t.Cleanup(func() { _ = m.Close() })
+	return sim, srv, st, m
+}
+
+func TestConcurrentSyncsOfOneProfileJoin(t *testing.T) {
+	sim, srv, _, m := simulated(t, simulator.Config{Events: 3000, Seed: 2, Faults: simulator.Faults{Slow: 5 * time.Millisecond}})
 
 	var wg sync.WaitGroup
 	results := make([]SyncResult, 3)
