@@ -79,8 +79,11 @@ test('the demo opens by itself and its rows show, newest first', async (t) => {
   const times = rows.map((r) => r.cells[col.timestamp]);
   for (const ts of times) assert.match(ts, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
   assert.deepEqual([...times].sort().reverse(), times, 'newest first');
-  // The newest row is on the cache's newest day (both in UTC).
-  const range = /(\d{4}-\d\d-\d\d)(?: – (\d{4}-\d\d-\d\d))?/.exec(await statusBar().innerText());
+  // The newest row is on the cache's newest day (both in UTC): the range's
+  // day, not the last sync's (after midnight they differ).
+  const rangeText = await statusBar().getByTitle('Oldest and newest cached event (UTC)').innerText();
+  const range = /^(\d{4}-\d\d-\d\d)(?: – (\d{4}-\d\d-\d\d))?$/.exec(rangeText);
+  assert.ok(range, `the status bar's range: ${rangeText}`);
   assert.equal(times[0].slice(0, 10), range[2] ?? range[1]);
   for (const r of rows) assert.match(r.cells[col.status], /^(SUCCESS|FAILED)$/);
   assert.ok(await page.locator('[role=gridcell] .badge').first().isVisible(), 'statuses show as badges');
