@@ -83,9 +83,13 @@ dev_stop() {
 # browser_test FILE WHAT [ENV=VALUE...] runs frontend/e2e/FILE in Chromium
 # against the dev binary dev_start started last (its output also kept in
 # $TMP/FILE.out) and says ok or not ok WHAT.
+# E2E_LATE=S starts Chromium S seconds after the dev binary, as on a fresh
+# machine where its first start is slow: the dev binary's own window is
+# then well ahead of the test (make e2e-stress sets it).
 browser_test() {
   local file=$1 what=$2
   shift 2
+  sleep "${E2E_LATE:-0}"
   if env E2E_URL="http://127.0.0.1:$PORT/" "$@" node --test --test-reporter=spec "frontend/e2e/$file" 2>&1 | tee "$TMP/$file.out"; then
     ok "$what"
   else
