@@ -77,6 +77,8 @@ gotest:
 	$(GO) test -race -count=1 ./...
 	@# Tests too slow under the race detector, built only without it (//go:build !race).
 	$(GO) test -count=1 -run 'SplitsPastTheSheetLimit' ./backend/export/
+	@# A few seconds of fuzzing: what the CLI prints never controls the terminal.
+	$(GO) test -run '^$$' -fuzz '^FuzzSafe$$' -fuzztime 5s ./backend/termtext/
 
 fronttest: $(NODE_STAMP)
 	cd frontend && npm test

@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+
+	"github.com/auditdesk/auditdesk/backend/termtext"
 )
 
 // Usage is the synopsis printed by `auditdesk help` and after a usage error.
@@ -39,9 +41,31 @@ const (
 )
 
 // Env is what a command runs with: its streams and the build's version.
+// Run puts Stdout and Stderr behind termtext: a command prints names,
+// events and errors that came from a server or a file, and whatever they
+// hold, a terminal shows it and never obeys it.
 type Env struct {
 	Stdout, Stderr io.Writer
 	Version        string
+
+	// The streams as given, for the two outputs that must not be
+	// rewritten: `query --json` (byte-exact values; JSON escapes what it
+	// must) and the live progress line, which is terminal control of our
+	// own around text made safe first.
+	rawStdout, rawStderr io.Writer
+}
+
+// safeStreams puts env's streams behind termtext.Writers; flush writes
+// what they still hold when the command ends.
+func safeStreams(env Env) (safe Env, flush func()) {
+	out, errw := termtext.NewWriter(env.Stdout), termtext.NewWriter(env.Stderr)
+	safe = env
+	safe.Stdout, safe.Stderr = out, errw
+	safe.rawStdout, safe.rawStderr = env.Stdout, env.Stderr
+	return safe, func() {
+		_ = out.Flush()
+		_ = errw.Flush()
+	}
 }
 
 // command is one subcommand: its flags and what it does once they parse.
@@ -98,8 +122,26 @@ func IsSubcommand(args []string) bool {
 	return len(args) > 0 && !strings.HasPrefix(args[0], "-")
 }
 
+// jsonOut is stdout as given, for `query --json`.
+func (env Env) jsonOut() io.Writer {
+	if env.rawStdout != nil {
+		return env.rawStdout
+	}
+	return env.Stdout
+}
+
+// liveErr is stderr as given, for the live progress line.
+func (env Env) liveErr() io.Writer {
+	if env.rawStderr != nil {
+		return env.rawStderr
+	}
+	return env.Stderr
+}
+
 // Run runs the subcommand in args[0] and returns the exit status.
 func Run(ctx context.Context, args []string, env Env) int {
+	env, flush := safeStreams(env)
+	defer flush()
 	name := args[0]
 	if name == "help" {
 		fmt.Fprint(env.Stdout, Usage)
@@ -127,7 +169,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 	case errors.As(err, &u):
 		return usageError(env, name+": "+u.msg)
 	default:
-		fmt.Fprintf(env.Stderr, "auditdesk %s: %v\n", name, err)
+		// One line, whatever the error quotes (shared/cli.md).
+		fmt.Fprintf(env.Stderr, "auditdesk %s: %s\n", name, termtext.Inline(err.Error()))
 		return ExitError
 	}
 }
@@ -135,6 +178,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 // WindowFlags parses the flags of a plain `auditdesk` (the window). ok is
 // false when the process should exit with code instead of opening it.
 func WindowFlags(args []string, env Env) (dataDir string, code int, ok bool) {
+	env, flush := safeStreams(env)
+	defer flush()
 	fs := flag.NewFlagSet("auditdesk", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	data := fs.String("data", "", "data dir")
@@ -152,7 +197,7 @@ func WindowFlags(args []string, env Env) (dataDir string, code int, ok bool) {
 }
 
 func usageError(env Env, msg string) int {
-	fmt.Fprintf(env.Stderr, "auditdesk: %s\n%s", msg, Usage)
+	fmt.Fprintf(env.Stderr, "auditdesk: %s\n%s", termtext.Inline(msg), Usage)
 	return ExitUsage
 }
 

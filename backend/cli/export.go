@@ -38,7 +38,7 @@ func exportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 			return err
 		}
 		defer func() { _ = mgr.Close() }() // read only
-		live := newLiveLine(env.Stderr)
+		live := newLiveLine(env.liveErr())
 		m, err := mgr.Export(ctx, p, session.ExportRequest{
 			Path: *out, Format: fm, Filter: f, Sort: s, Location: loc, BOM: *bom, KeepFormulas: *keep,
 			AppVersion: env.Version,

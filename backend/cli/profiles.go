@@ -11,6 +11,7 @@ import (
 
 	"github.com/auditdesk/auditdesk/backend/session"
 	"github.com/auditdesk/auditdesk/backend/store"
+	"github.com/auditdesk/auditdesk/backend/termtext"
 )
 
 func profilesCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
@@ -59,7 +60,9 @@ func profilesCommand(fs *flag.FlagSet) func(context.Context, Env, []string) erro
 					last += " (failed)"
 				}
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, p.Role, events, from, to, last, head, p.APIURL)
+			// Inline: a tab or newline in a name would open a column or a row.
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", termtext.Inline(p.Name), termtext.Inline(string(p.Role)),
+				events, from, to, last, head, termtext.Inline(p.APIURL))
 		}
 		return tw.Flush()
 	}

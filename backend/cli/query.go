@@ -10,10 +10,11 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
+	"unicode/utf8"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/query"
+	"github.com/auditdesk/auditdesk/backend/termtext"
 )
 
 func badFlag(name, format string, args ...any) error {
@@ -58,10 +59,14 @@ func queryCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 		if *limit > 0 && *limit < n {
 			n = *limit
 		}
-		w := bufio.NewWriter(env.Stdout)
+		var w *bufio.Writer
 		if *asJSON {
+			// Past the sanitiser: values exact, JSON escapes the controls
+			// of C0; a reader of the JSON is a program, not a terminal.
+			w = bufio.NewWriter(env.jsonOut())
 			err = writeJSONLines(w, res, n)
 		} else {
+			w = bufio.NewWriter(env.Stdout)
 			err = writeTable(w, res, n, loc)
 		}
 		if ferr := w.Flush(); err == nil {
@@ -144,18 +149,20 @@ func zoneName(loc *time.Location) string {
 	return loc.String()
 }
 
-// cell makes a value safe for one table cell on a terminal: control
-// characters (newlines, tabs, escape sequences) become spaces, and long
-// text is cut with an ellipsis.
+// cell makes a value safe for one table cell on a terminal: the breaks of
+// multi-line text (tab, newline, CR, the separators) become spaces, what
+// else a terminal would obey is shown escaped (termtext), and long text is
+// cut with an ellipsis.
 func cell(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+	s = termtext.Inline(strings.Map(func(r rune) rune {
+		switch r {
+		case '\t', '\n', '\v', '\f', '\r', '\u0085', '\u2028', '\u2029':
 			return ' '
 		}
 		return r
-	}, s)
-	if r := []rune(s); len(r) > maxCell {
-		return string(r[:maxCell-1]) + "…"
+	}, s))
+	if utf8.RuneCountInString(s) > maxCell {
+		return string([]rune(s)[:maxCell-1]) + "…"
 	}
 	return s
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/auditdesk/auditdesk/backend/ingest"
 	"github.com/auditdesk/auditdesk/backend/session"
 	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/termtext"
 )
 
 // EnvCAFile names an optional extra CA bundle for a corporate TLS proxy.
@@ -59,7 +60,7 @@ func syncCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 				err = fmt.Errorf("close the cache: %w", cerr)
 			}
 		}()
-		live := newLiveLine(env.Stderr)
+		live := newLiveLine(env.liveErr())
 		res, err := mgr.Sync(ctx, session.SyncRequest{
 			APIURL:     apiURL,
 			Token:      token,
@@ -85,7 +86,7 @@ func syncCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 		}
 		r, c := res.Run, res.Cache
 		fmt.Fprintf(env.Stdout, "synced %s: %s new events (%s served, %s duplicates) in %s; the cache holds %s events%s\n",
-			res.Profile.Name, num(r.New), num(r.Events), num(r.Duplicates),
+			termtext.Inline(res.Profile.Name), num(r.New), num(r.Events), num(r.Duplicates),
 			r.Finished.Sub(r.Started).Round(time.Millisecond), num(c.Events), span(c.Oldest, c.Newest))
 		return nil
 	}
@@ -114,7 +115,9 @@ func openProfile(data, profile string) (*session.Manager, settings.Profile, erro
 }
 
 // liveLine shows a sync's progress on one terminal line; on anything but a
-// terminal it stays silent, so scripts get only the summary.
+// terminal it stays silent, so scripts get only the summary. It writes to
+// stderr as given (its own \r and erase-line must reach the terminal), so
+// the text it shows is made safe here.
 type liveLine struct {
 	w     io.Writer
 	shown bool
@@ -149,7 +152,7 @@ func (l *liveLine) show(text string) {
 	if l.w == nil {
 		return
 	}
-	fmt.Fprintf(l.w, "\r\033[K%s", text)
+	fmt.Fprintf(l.w, "\r\033[K%s", termtext.Inline(text))
 	l.shown = true
 }
 

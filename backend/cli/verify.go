@@ -9,6 +9,7 @@ import (
 
 	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/store"
+	"github.com/auditdesk/auditdesk/backend/termtext"
 )
 
 // errVerifyFailed is a verify that found something wrong: the report is
@@ -35,7 +36,7 @@ func verifyCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		if err != nil {
 			return err
 		}
-		printVerify(env, p.Name, &rep)
+		printVerify(env, termtext.Inline(p.Name), &rep)
 		covered, gaps, err := cache.Coverage()
 		if err != nil {
 			return err
@@ -65,7 +66,7 @@ func printVerify(env Env, name string, rep *store.VerifyReport) {
 		if pr.ID != "" {
 			id = " " + cell(pr.ID)
 		}
-		fmt.Fprintf(env.Stdout, "  %s%s: %s\n", pr.Kind, id, pr.Detail)
+		fmt.Fprintf(env.Stdout, "  %s%s: %s\n", pr.Kind, id, termtext.Inline(pr.Detail))
 	}
 	if n := rep.Altered + rep.Added + rep.Removed; n > len(rep.Problems) {
 		fmt.Fprintf(env.Stdout, "  (%s more not listed)\n", num(n-len(rep.Problems)))
@@ -85,14 +86,14 @@ func verifyExportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) 
 		switch {
 		case c.RowsOK && c.SHA256OK:
 			fmt.Fprintf(env.Stdout, "OK: %s: %s rows exactly as exported at %s from %s's cache of %s (chain head %s); sha256 %s; Merkle root %s\n",
-				args[0], num(int64(c.Rows)), m.ExportedAt.Format(time.RFC3339), m.Profile.User, m.Profile.APIURL,
+				args[0], num(int64(c.Rows)), m.ExportedAt.Format(time.RFC3339), termtext.Inline(m.Profile.User), termtext.Inline(m.Profile.APIURL),
 				orNone(m.ChainHead), c.SHA256, c.MerkleRoot)
 			return nil
 		case c.RowsOK:
-			fmt.Fprintf(env.Stdout, "ROWS OK: %s holds the %s exported rows (Merkle root %s), but %s\n", args[0], num(int64(c.Rows)), c.MerkleRoot, c.Problem)
+			fmt.Fprintf(env.Stdout, "ROWS OK: %s holds the %s exported rows (Merkle root %s), but %s\n", args[0], num(int64(c.Rows)), c.MerkleRoot, termtext.Inline(c.Problem))
 			return nil
 		default:
-			fmt.Fprintf(env.Stdout, "FAILED: %s: %s\n", args[0], c.Problem)
+			fmt.Fprintf(env.Stdout, "FAILED: %s: %s\n", args[0], termtext.Inline(c.Problem))
 			return export.ErrFileMismatch
 		}
 	}
