@@ -16,6 +16,7 @@ var (
 	ErrNotFound        = errors.New("auditapi: not found")            // 404
 	ErrInvalidRequest  = errors.New("auditapi: invalid request")      // 400, or refused before sending
 	ErrCursorExpired   = errors.New("auditapi: cursor expired")       // 410: restart from the checkpoint
+	ErrCursorUnknown   = errors.New("auditapi: cursor unknown")       // 400 or 404 naming the cursor (a restarted server): restart from the checkpoint
 	ErrRateLimited     = errors.New("auditapi: rate limited")         // 429 after every attempt
 	ErrUnavailable     = errors.New("auditapi: unavailable")          // 5xx, timeouts, cut connections after every attempt
 	ErrMalformed       = errors.New("auditapi: malformed response")   // the response breaks the contract
@@ -70,7 +71,7 @@ func (e *Error) Error() string {
 	if k.counted && e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
 	}
-	if d := e.detail(); d != "" {
+	if d := e.Detail(); d != "" {
 		b.WriteString(" (")
 		b.WriteString(d)
 		b.WriteString(")")
@@ -80,8 +81,10 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// detail is "401 unauthenticated: message", or just the message.
-func (e *Error) detail() string {
+// Detail is the server's side of the failure, "401 unauthenticated:
+// message" or just the message, without the advice: for a caller that
+// knows better what to do.
+func (e *Error) Detail() string {
 	var parts []string
 	if e.Status != 0 {
 		s := fmt.Sprint(e.Status)
@@ -112,6 +115,7 @@ var kindTexts = map[error]kindText{
 	ErrNotFound:        {"%s has no such path or workspace", "check the base URL (the part before /v1) and the workspace id", false},
 	ErrInvalidRequest:  {"the request to %s was invalid", "check the time range, workspace id and page limit", false},
 	ErrCursorExpired:   {"the paging cursor expired on %s", "restart the window from the last checkpoint", false},
+	ErrCursorUnknown:   {"%s no longer knows the paging cursor", "restart the window from the last checkpoint", false},
 	ErrRateLimited:     {"%s is still rate limiting", "wait a few minutes, then sync again", true},
 	ErrUnavailable:     {"%s is unavailable", "try again later; if it persists, check the platform's status", true},
 	ErrMalformed:       {"%s sent a response that breaks the Audit Log API contract", "check that the base URL points at the Audit Log API; if it does, report this to the platform", false},

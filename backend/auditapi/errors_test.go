@@ -67,6 +67,49 @@ func TestStatusErrorsAreFinal(t *testing.T) {
 	}
 }
 
+// A restarted server no longer knows the cursors it gave and says so with
+// a 400 or 404 that names the cursor: that is ErrCursorUnknown, final, and
+// its advice is not about options the request never had.
+func TestUnknownCursorIsItsOwnKind(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		q      Query
+		want   error
+	}{
+		{"400 naming the cursor", 400, `{"error":{"code":"invalid_request","message":"unknown cursor"}}`, Query{Cursor: "c1"}, ErrCursorUnknown},
+		{"404 naming the cursor", 404, `{"error":{"code":"not_found","message":"no such Cursor"}}`, Query{Cursor: "c1"}, ErrCursorUnknown},
+		{"code naming the cursor", 400, `{"error":{"code":"invalid_cursor","message":"bad"}}`, Query{Cursor: "c1", Limit: 10}, ErrCursorUnknown},
+		{"400 not naming it", 400, `{"error":{"code":"invalid_request","message":"limit too large"}}`, Query{Cursor: "c1"}, ErrInvalidRequest},
+		{"no cursor sent", 400, `{"error":{"code":"invalid_request","message":"cursor and since are exclusive"}}`, Query{Limit: 10}, ErrInvalidRequest},
+		{"404 without a cursor", 404, `{"error":{"code":"not_found","message":"no such path"}}`, Query{}, ErrNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, hits := serve(t, func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(tt.status)
+				_, _ = w.Write([]byte(tt.body))
+			})
+			c, _ := newClient(t, srv.URL)
+			_, err := c.List(context.Background(), tt.q)
+			if !errors.Is(err, tt.want) || hits.Load() != 1 {
+				t.Fatalf("err = %v after %d requests, want %v after 1", err, hits.Load(), tt.want)
+			}
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("err %T is no *Error", err)
+			}
+			if e.Status != tt.status || !strings.Contains(err.Error(), "("+e.Detail()+")") {
+				t.Errorf("error %+v: want status %d and its detail %q in %q", e, tt.status, e.Detail(), err)
+			}
+			if errors.Is(tt.want, ErrCursorUnknown) && (errors.Is(err, ErrInvalidRequest) || strings.Contains(err.Error(), "time range")) {
+				t.Errorf("an unknown cursor reads as a bad request: %v", err)
+			}
+		})
+	}
+}
+
 func TestTooLargeIsFinal(t *testing.T) {
 	body := page(eventJSON, eventJSON, eventJSON)
 	for _, chunked := range []bool{false, true} {
@@ -223,7 +266,7 @@ func TestTLSSpokenToPlainHTTP(t *testing.T) {
 
 func TestErrorIsOnlyItsKind(t *testing.T) {
 	e := &Error{Host: "h", kind: ErrForbidden}
-	for _, s := range []error{ErrUnauthenticated, ErrNotFound, ErrInvalidRequest, ErrCursorExpired, ErrRateLimited, ErrUnavailable, ErrMalformed, ErrTooLarge, ErrUnreachable, ErrTLS} {
+	for _, s := range []error{ErrUnauthenticated, ErrNotFound, ErrInvalidRequest, ErrCursorExpired, ErrCursorUnknown, ErrRateLimited, ErrUnavailable, ErrMalformed, ErrTooLarge, ErrUnreachable, ErrTLS} {
 		if errors.Is(e, s) {
 			t.Errorf("a forbidden error matches %v", s)
 		}

@@ -143,6 +143,8 @@ func (c *Client) statusFailure(op string, resp *http.Response) *failure {
 	f := &failure{}
 	var kind error
 	switch s := resp.StatusCode; {
+	case (s == http.StatusBadRequest || s == http.StatusNotFound) && namesCursor(resp.Request, code, msg):
+		kind = ErrCursorUnknown
 	case s == http.StatusBadRequest:
 		kind = ErrInvalidRequest
 	case s == http.StatusUnauthorized:
@@ -172,6 +174,17 @@ func (c *Client) statusFailure(op string, resp *http.Response) *failure {
 	f.err = c.newError(op, kind, msg, nil)
 	f.err.Status, f.err.Code = resp.StatusCode, c.clean(code)
 	return f
+}
+
+// namesCursor says whether a 400 or 404 is about the request's cursor: a
+// server that restarted (a deploy, a failover) no longer knows the cursors
+// it gave, and the contract has no code for that. With a cursor only the
+// cursor and the limit are sent, so an error that names it is about it.
+func namesCursor(req *http.Request, code, msg string) bool {
+	if req == nil || req.URL == nil || !req.URL.Query().Has("cursor") {
+		return false
+	}
+	return strings.Contains(strings.ToLower(code+" "+msg), "cursor")
 }
 
 // plainText keeps a short non-JSON, non-HTML error body (a proxy's "Bad

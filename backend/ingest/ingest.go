@@ -10,9 +10,11 @@
 // id, so events that became visible late still arrive. (The newest event
 // alone is not enough: a run slowed by rate limits may pass the recent end
 // of the log long after it started.) An interrupted run resumes from its
-// cursor; when the cursor has expired (410), the window restarts from the
-// newest timestamp already fetched, which the server's (timestamp, id)
-// order makes safe.
+// cursor; when the server will not go on from a cursor, because it expired
+// it (410) or no longer knows it (a restart or a failover: a 400 or 404
+// that names the cursor, or any refusal of a resumed run's first request),
+// the window restarts from the newest timestamp already fetched, which the
+// server's (timestamp, id) order makes safe.
 package ingest
 
 import (
@@ -54,7 +56,7 @@ type Progress struct {
 	Waits      int       `json:"waits"` // rate-limit and retry waits so far
 	Waiting    string    `json:"waiting,omitempty"`
 	WaitUntil  time.Time `json:"waitUntil,omitzero"`
-	Restarts   int       `json:"restarts"` // windows restarted after an expired cursor
+	Restarts   int       `json:"restarts"` // windows restarted after an expired or unknown cursor
 	Newest     time.Time `json:"newest,omitzero"`
 	Done       bool      `json:"done"`
 }
@@ -65,7 +67,7 @@ type Options struct {
 	Now        func() time.Time // default time.Now
 	OnProgress func(Progress)   // throttled; the final state is always delivered
 	Every      time.Duration    // progress interval, default 100 ms
-	MaxRestart int              // 410 restarts allowed per run, default 20
+	MaxRestart int              // window restarts allowed per run, default 20
 }
 
 // Result is a finished run.
@@ -77,7 +79,13 @@ type Result struct {
 const defaultPageSize = 1000
 
 // ErrTooManyRestarts stops a run whose cursors keep expiring.
-var ErrTooManyRestarts = errors.New("ingest: the server expired the cursor again and again; try again later")
+var ErrTooManyRestarts = errors.New("ingest: the server expired or forgot the paging cursor again and again; try again later")
+
+// ErrRestartRefused is a server that would not go on from a cursor and then
+// refused the window restarted from the checkpoint too. Its text says what
+// to do about a sync, not about the request's options, which a sync does
+// not take; it does not match the API error's kind for the same reason.
+var ErrRestartRefused = errors.New("ingest: the server refused the restarted window")
 
 // Sync is one sync run over a cache. Create it, give its OnWait to the API
 // client's Config, then Run it once.
@@ -269,12 +277,14 @@ func (s *Sync) run(ctx context.Context, src Source, started time.Time) error {
 }
 
 // fetch pages through the window, restarting it from the newest event
-// fetched when the server expires the cursor.
+// fetched when the server will not go on from the cursor.
 func (s *Sync) fetch(ctx context.Context, src Source, q auditapi.Query, cp store.Checkpoint, out chan<- fetched) {
 	defer close(out)
 	windowStart := cp.WindowStart
 	newest := cp.Newest
 	restarts := 0
+	resumed := q.Cursor != "" // the request goes on from a saved cursor
+	restarted := false        // the request is the first of a restarted window
 	chained := s.sink.Chained()
 	send := func(f fetched) bool {
 		select {
@@ -286,7 +296,7 @@ func (s *Sync) fetch(ctx context.Context, src Source, q auditapi.Query, cp store
 	}
 	for {
 		page, err := src.List(ctx, q)
-		if errors.Is(err, auditapi.ErrCursorExpired) {
+		if err != nil && ctx.Err() == nil && cursorGone(err, q, resumed) {
 			restarts++
 			if restarts > s.opts.MaxRestart {
 				send(fetched{err: ErrTooManyRestarts})
@@ -294,16 +304,21 @@ func (s *Sync) fetch(ctx context.Context, src Source, q auditapi.Query, cp store
 			}
 			windowStart = resumePoint(store.Checkpoint{WindowStart: windowStart, Newest: newest})
 			q = auditapi.Query{Since: windowStart, Limit: s.opts.PageSize}
+			resumed, restarted = false, true
 			s.update(func(p *Progress) { p.Restarts++ })
 			continue
 		}
 		if err != nil {
-			if ctx.Err() != nil {
+			switch {
+			case ctx.Err() != nil:
 				err = fmt.Errorf("ingest: %w", ctx.Err())
+			case restarted:
+				err = restartRefused(err)
 			}
 			send(fetched{err: err})
 			return
 		}
+		resumed, restarted = false, false
 		newest = newestOf(newest, page.Events)
 		// The page is hashed here, while the one before it is written: a
 		// sync is bound by its writer.
@@ -316,6 +331,66 @@ func (s *Sync) fetch(ctx context.Context, src Source, q auditapi.Query, cp store
 		}
 		q = auditapi.Query{Cursor: page.NextCursor, Limit: s.opts.PageSize}
 	}
+}
+
+// cursorGone says whether err means the server will not go on from q's
+// cursor, so the window restarts from the checkpoint: it expired the cursor
+// (410), or names the cursor in a 400 or 404, or refused the first request
+// of a resumed run in any way, as a restarted server may answer anything to
+// a cursor from its earlier life. Failures that a fresh request would meet
+// too (token, role, rate limit, network, TLS) are not.
+func cursorGone(err error, q auditapi.Query, resumed bool) bool {
+	switch {
+	case errors.Is(err, auditapi.ErrCursorExpired):
+		return true
+	case q.Cursor == "":
+		return false
+	case errors.Is(err, auditapi.ErrCursorUnknown):
+		return true
+	case !resumed:
+		return false
+	}
+	var ae *auditapi.Error
+	if !errors.As(err, &ae) {
+		return false
+	}
+	for _, k := range []error{auditapi.ErrUnauthenticated, auditapi.ErrForbidden, auditapi.ErrRateLimited, auditapi.ErrUnreachable, auditapi.ErrTLS} {
+		if errors.Is(err, k) {
+			return false
+		}
+	}
+	return true
+}
+
+// restartError is ErrRestartRefused with the server's side of the refusal.
+type restartError struct{ host, detail string }
+
+func (e *restartError) Error() string {
+	d := ""
+	if e.detail != "" {
+		d = " (" + e.detail + ")"
+	}
+	return fmt.Sprintf("ingest: %s would not go on from the paging cursor and refused the window restarted from the cache's checkpoint too%s: sync again later; if it keeps failing, report this to the platform", e.host, d)
+}
+
+func (e *restartError) Is(target error) bool { return target == ErrRestartRefused }
+
+// restartRefused is the failure of a restarted window's first request. A
+// refusal whose advice is about the request's options (time range,
+// workspace, page limit) becomes ErrRestartRefused: the sync chose those,
+// not the user. Any other failure (token, network...) says what to do
+// already.
+func restartRefused(err error) error {
+	var ae *auditapi.Error
+	if !errors.As(err, &ae) {
+		return err
+	}
+	for _, k := range []error{auditapi.ErrInvalidRequest, auditapi.ErrNotFound, auditapi.ErrCursorUnknown} {
+		if errors.Is(err, k) {
+			return &restartError{host: ae.Host, detail: ae.Detail()}
+		}
+	}
+	return err
 }
 
 func newestOf(t time.Time, events []audit.Event) time.Time {

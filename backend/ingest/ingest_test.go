@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -470,4 +471,302 @@ func TestMalformedPageMidSyncKeepsFinishedPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameIDs(t, cached(t, st), ids(sim.Visible(sim.Tokens().Owner, c.Now())))
+}
+
+// restartingPlatform serves the simulator behind a URL that outlives it:
+// restart builds the server again with the next simulator.Config.Epoch, so
+// it serves the same events but no longer knows the cursors it gave, as a
+// real server after a deploy or a failover. sim stays the first life, whose
+// Visible and Tokens every life shares.
+type restartingPlatform struct {
+	*platform
+	cfg     simulator.Config
+	epoch   uint64
+	handler atomic.Pointer[http.Handler]
+	lists   atomic.Int64 // requests for audit logs, every life
+
+	mu      sync.Mutex
+	cursors []string // of each request for audit logs, "" for none, every life
+}
+
+func newRestartingPlatform(t *testing.T, events int) *restartingPlatform {
+	t.Helper()
+	c := &clock{now: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	rp := &restartingPlatform{cfg: simulator.Config{Events: events, Seed: 7, Clock: c.Now, RetryAfter: -1}}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/audit-logs" {
+			rp.lists.Add(1)
+			rp.mu.Lock()
+			rp.cursors = append(rp.cursors, r.URL.Query().Get("cursor"))
+			rp.mu.Unlock()
+		}
+		(*rp.handler.Load()).ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	rp.platform = &platform{sim: rp.life(t), url: srv.URL, clock: c}
+	rp.serve(rp.sim.Handler())
+	return rp
+}
+
+// life builds the server's next life.
+func (rp *restartingPlatform) life(t *testing.T) *simulator.Server {
+	t.Helper()
+	cfg := rp.cfg
+	cfg.Epoch = rp.epoch
+	rp.epoch++
+	sim, err := simulator.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sim
+}
+
+func (rp *restartingPlatform) serve(h http.Handler) { rp.handler.Store(&h) }
+
+// requests counts the requests for audit logs from the i-th on that
+// carry cursor or none ("" alone counts those without). The interrupted
+// sync's fetcher may have had the next page's request in flight, which
+// lands whenever it lands: it carries another cursor and is not counted.
+func (rp *restartingPlatform) requests(from int, cursor string) int {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	n := 0
+	for _, c := range rp.cursors[min(from, len(rp.cursors)):] {
+		if c == "" || c == cursor {
+			n++
+		}
+	}
+	return n
+}
+
+// mark is where requests counted from now begin.
+func (rp *restartingPlatform) mark() int {
+	rp.mu.Lock()
+	defer rp.mu.Unlock()
+	return len(rp.cursors)
+}
+
+// interrupt syncs until the second page fails to save: 1,000 events
+// cached and a cursor in the checkpoint, as a sync that stopped midway.
+func (rp *restartingPlatform) interrupt(t *testing.T, st *store.Store) string {
+	t.Helper()
+	s := New(&failingSink{Store: st, n: 2}, Options{PageSize: 1000, Now: rp.clock.Now})
+	if _, err := s.Run(context.Background(), rp.client(t, rp.sim.Tokens().Owner, s)); err == nil {
+		t.Fatal("the interrupted sync did not fail")
+	}
+	cp, _, err := st.Checkpoint()
+	if err != nil || cp.Cursor == "" || cp.Complete || len(cached(t, st)) != 1000 {
+		t.Fatalf("after the interruption: checkpoint %+v (%v), %d cached; want a cursor and 1000", cp, err, len(cached(t, st)))
+	}
+	return cp.Cursor
+}
+
+// refuse answers requests that match with status and an API error body.
+func refuse(next http.Handler, match func(*http.Request) bool, status int, code, msg string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/audit-logs" || !match(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		_, _ = fmt.Fprintf(w, `{"error":{"code":%q,"message":%q}}`, code, msg)
+	})
+}
+
+func withCursor(c string) func(*http.Request) bool {
+	return func(r *http.Request) bool { return r.URL.Query().Get("cursor") == c }
+}
+
+func withoutCursor(r *http.Request) bool { return !r.URL.Query().Has("cursor") }
+
+// The issue: a sync interrupted at 1,000 of 5,000 events, then the server
+// restarts and no longer knows the saved cursor. The next sync restarts
+// the window from the cache's checkpoint, once, and ends with exactly the
+// server's events, however the server refuses the old cursor.
+func TestResumeAfterServerRestartRestartsTheWindow(t *testing.T) {
+	tests := []struct {
+		name  string
+		front func(h http.Handler, cursor string) http.Handler // before the restarted server; nil for none
+	}{
+		{"simulator restarted: 400 unknown cursor", nil},
+		{"404 naming the cursor", func(h http.Handler, c string) http.Handler {
+			return refuse(h, withCursor(c), http.StatusNotFound, "not_found", "no such cursor")
+		}},
+		{"400 not naming it", func(h http.Handler, c string) http.Handler {
+			return refuse(h, withCursor(c), http.StatusBadRequest, "invalid_request", "bad request")
+		}},
+		{"500 to the old cursor", func(h http.Handler, c string) http.Handler {
+			return refuse(h, withCursor(c), http.StatusInternalServerError, "internal", "internal error")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rp := newRestartingPlatform(t, 5000)
+			st := openStore(t, t.TempDir())
+			cursor := rp.interrupt(t, st)
+
+			h := rp.life(t).Handler()
+			if tt.front != nil {
+				h = tt.front(h, cursor)
+			}
+			rp.serve(h)
+			if status := rp.status(t, cursor); status < 400 {
+				t.Fatalf("the restarted server still accepts the old cursor: %d", status)
+			}
+
+			res, err := rp.sync(t, st, Options{PageSize: 1000})
+			if err != nil {
+				t.Fatalf("the sync after the restart: %v", err)
+			}
+			served := rp.sim.Visible(rp.sim.Tokens().Owner, rp.clock.Now())
+			want := ids(served)
+			sameIDs(t, cached(t, st), want)
+			sameContent(t, st, served)
+			if res.Restarts != 1 || res.New != int64(len(want)-1000) || !res.Done {
+				t.Errorf("run %+v: want 1 restart, %d new, done", res.Progress, len(want)-1000)
+			}
+			// From the checkpoint, not from the start: only the newest
+			// timestamp held is read again.
+			if res.Events > int64(len(want)-1000)+10 {
+				t.Errorf("the restarted window read %d events for %d new", res.Events, len(want)-1000)
+			}
+			if cp, _, _ := st.Checkpoint(); !cp.Complete || cp.Cursor != "" {
+				t.Errorf("checkpoint %+v, want complete", cp)
+			}
+		})
+	}
+}
+
+// sameContent fails unless each cached event is byte for byte the one the
+// server serves under its id.
+func sameContent(t *testing.T, st *store.Store, served []audit.Event) {
+	t.Helper()
+	want := make(map[string][32]byte, len(served))
+	for i := range served {
+		want[served[i].ID] = audit.EventHash(&served[i])
+	}
+	differ := 0
+	err := st.Scan(context.Background(), time.Time{}, time.Time{}, func(e audit.Event) error {
+		if audit.EventHash(&e) != want[e.ID] {
+			differ++
+		}
+		return nil
+	})
+	if err != nil || differ > 0 {
+		t.Errorf("%d cached events differ from the server's (%v)", differ, err)
+	}
+}
+
+// status is what the server answers to a cursor, asked as a sync would.
+func (rp *restartingPlatform) status(t *testing.T, cursor string) int {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet, rp.url+"/v1/audit-logs?limit=1000&cursor="+cursor, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+rp.sim.Tokens().Owner)
+	r, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = r.Body.Close()
+	return r.StatusCode
+}
+
+// A server that restarts during a sync refuses the cursor it gave a moment
+// before; the window restarts from what was fetched and the sync finishes.
+func TestServerRestartMidSyncRestartsTheWindow(t *testing.T) {
+	rp := newRestartingPlatform(t, 5000)
+	next := rp.life(t).Handler()
+	first := rp.sim.Handler()
+	rp.serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rp.lists.Load() >= 3 { // the third request meets the new life
+			rp.serve(next)
+			next.ServeHTTP(w, r)
+			return
+		}
+		first.ServeHTTP(w, r)
+	}))
+	st := openStore(t, t.TempDir())
+	res, err := rp.sync(t, st, Options{PageSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameIDs(t, cached(t, st), ids(rp.sim.Visible(rp.sim.Tokens().Owner, rp.clock.Now())))
+	if res.Restarts != 1 {
+		t.Errorf("%d restarts, want 1", res.Restarts)
+	}
+}
+
+// The failure the other way: the restarted server refuses the saved cursor
+// and then the restarted window too. The sync tries the restart once and
+// ends with one line that says what to do about a sync, not about a time
+// range, workspace id or page limit, which `auditdesk sync` does not take.
+func TestRestartedWindowRefusedIsOneClearLine(t *testing.T) {
+	tests := []struct {
+		name       string
+		status     int
+		code, msg  string
+		wantDetail string
+	}{
+		{"400", http.StatusBadRequest, "invalid_request", "since is outside the retention period", "400 invalid_request: since is outside the retention period"},
+		{"404", http.StatusNotFound, "not_found", "no such workspace", "404 not_found: no such workspace"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rp := newRestartingPlatform(t, 5000)
+			st := openStore(t, t.TempDir())
+			cursor := rp.interrupt(t, st)
+			rp.serve(refuse(rp.life(t).Handler(), withoutCursor, tt.status, tt.code, tt.msg))
+			before := rp.mark()
+
+			res, err := rp.sync(t, st, Options{PageSize: 1000})
+			if !errors.Is(err, ErrRestartRefused) {
+				t.Fatalf("err = %v, want ErrRestartRefused", err)
+			}
+			msg := err.Error()
+			t.Logf("the line: %s", msg)
+			host := strings.TrimPrefix(rp.url, "http://")
+			if strings.ContainsAny(msg, "\n\r\t") || !strings.Contains(msg, tt.wantDetail) || !strings.Contains(msg, host) || !strings.Contains(msg, "sync again") {
+				t.Errorf("%q: want one line with the host, %q and what to do", msg, tt.wantDetail)
+			}
+			for _, option := range []string{"time range", "workspace id", "page limit", "base URL", "--"} {
+				if strings.Contains(msg, option) {
+					t.Errorf("%q points at %q, which sync does not take", msg, option)
+				}
+			}
+			if strings.Contains(msg, rp.sim.Tokens().Owner) || strings.Contains(msg, cursor) {
+				t.Errorf("%q carries the token or the cursor", msg)
+			}
+			// errors.Is(ErrInvalidRequest) would make the window offer to fix the input.
+			if errors.Is(err, auditapi.ErrInvalidRequest) || errors.Is(err, auditapi.ErrNotFound) {
+				t.Errorf("%v reads as a request the user could fix", err)
+			}
+			// Once: the old cursor, then the restarted window, then stop.
+			if n := rp.requests(before, cursor); n != 2 || res.Restarts != 1 {
+				t.Errorf("%d requests, %d restarts; want 2 and 1", n, res.Restarts)
+			}
+			if n := len(cached(t, st)); n != 1000 {
+				t.Errorf("the cache holds %d events after the refusal, want the 1000 saved", n)
+			}
+		})
+	}
+}
+
+// A refusal that a fresh request would meet too is no cursor's fault: the
+// resumed sync does not restart and keeps the API's own advice.
+func TestResumeWithRevokedTokenDoesNotRestart(t *testing.T) {
+	rp := newRestartingPlatform(t, 3000)
+	st := openStore(t, t.TempDir())
+	cursor := rp.interrupt(t, st)
+	rp.serve(refuse(rp.life(t).Handler(), func(*http.Request) bool { return true }, http.StatusUnauthorized, "unauthenticated", "token revoked"))
+	before := rp.mark()
+	res, err := rp.sync(t, st, Options{PageSize: 1000})
+	if !errors.Is(err, auditapi.ErrUnauthenticated) || !strings.Contains(err.Error(), "check the token") {
+		t.Fatalf("err = %v, want the token rejected", err)
+	}
+	if n := rp.requests(before, cursor); n != 1 || res.Restarts != 0 {
+		t.Errorf("%d requests, %d restarts; want 1 and none", n, res.Restarts)
+	}
 }

@@ -344,3 +344,22 @@ func TestCursorOfAnotherWorld(t *testing.T) {
 		t.Errorf("code %q", code)
 	}
 }
+
+// A restarted server (another Epoch) no longer knows the cursors of its
+// previous life, but serves the same events; the same Epoch keeps them.
+func TestCursorOfAnotherEpoch(t *testing.T) {
+	a, tsA, _ := serve(t, Config{Events: 1000})
+	same, tsSame, _ := serve(t, Config{Events: 1000})
+	restarted, tsRestarted, _ := serve(t, Config{Events: 1000, Epoch: 1})
+	owner := a.Tokens().Owner
+	p := decodePage(t, get(t, tsA.URL, "/v1/audit-logs", owner, url.Values{"limit": {"10"}}))
+	cursor := url.Values{"cursor": {*p.NextCursor}}
+	decodePage(t, get(t, tsSame.URL, "/v1/audit-logs", owner, cursor))
+	r := get(t, tsRestarted.URL, "/v1/audit-logs", owner, cursor)
+	if code := errorCode(t, r, http.StatusBadRequest); code != "invalid_request" || !strings.Contains(string(r.body), "cursor") {
+		t.Errorf("old cursor on the restarted server: %s", r.body)
+	}
+	if err := sameEvents(restarted.Visible(owner, testNow), same.Visible(owner, testNow)); err != nil {
+		t.Errorf("another epoch serves other events: %v", err)
+	}
+}

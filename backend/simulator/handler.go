@@ -150,7 +150,8 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, p *person, f Fault
 	if c := params.Get("cursor"); c != "" {
 		var err error
 		if q, err = s.decodeCursor(c); err != nil {
-			s.writeError(w, http.StatusBadRequest, "invalid_request", "cursor is malformed")
+			// A cursor of another life fails its MAC like a garbled one.
+			s.writeError(w, http.StatusBadRequest, "invalid_request", "unknown or malformed cursor")
 			return
 		}
 		first = false

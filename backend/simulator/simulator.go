@@ -40,6 +40,12 @@ type Config struct {
 	// the default 1s; a negative value sends "0" (tests that must not wait).
 	RetryAfter time.Duration
 	CursorTTL  time.Duration // default 10m
+	// Epoch is one life of the server. Cursors are signed with it, so a
+	// server built again with another Epoch no longer knows the cursors of
+	// the one before (400 invalid_request), as a real server after a deploy
+	// or a failover. Events do not depend on it. The same Epoch (0 by
+	// default) keeps accepting them.
+	Epoch uint64
 	// Gate, when set, holds each request for a page of audit logs until it
 	// receives from Gate, and a closed Gate holds none: a test that watches
 	// a sync's progress releases its pages one by one instead of racing
@@ -172,8 +178,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.world = newWorld(s.seed)
 	// The cursor key covers the window too, so a cursor of another world
-	// (same seed, other size or start) is garbled, not silently wrong.
-	key := mix(s.seed^0xc0ffee) ^ mix(uint64(s.k0)) ^ mix(uint64(s.n)<<1)
+	// (same seed, other size or start) or of another life is unknown, not
+	// silently wrong.
+	key := mix(s.seed^0xc0ffee) ^ mix(uint64(s.k0)) ^ mix(uint64(s.n)<<1) ^ mix(cfg.Epoch^0xe90c4)
 	for i := range s.macKey {
 		key = mix(key + uint64(i))
 		s.macKey[i] = byte(key)
