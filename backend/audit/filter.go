@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Filter is what the auditor narrows the events to: the same semantics in
@@ -13,7 +15,9 @@ import (
 type Filter struct {
 	// Search is a case-insensitive substring of user, scope, category,
 	// action, target or description.
-	Search     string   `json:"search,omitempty"`
+	Search string `json:"search,omitempty"`
+	// Scope and Status match exactly, and may be values outside Scopes
+	// and Statuses (see Validate).
 	Scope      Scope    `json:"scope,omitempty"`
 	Categories []string `json:"categories,omitempty"` // any of
 	Actions    []string `json:"actions,omitempty"`    // any of
@@ -34,11 +38,11 @@ func badField(field, format string, args ...any) error {
 
 // Validate reports the first bad value, naming its field.
 func (f Filter) Validate() error {
-	if f.Scope != "" && !f.Scope.Valid() {
-		return badField("scope", "%q is not one of %s", f.Scope, joinScopes())
+	if err := openValue("scope", string(f.Scope), Scopes); err != nil {
+		return err
 	}
-	if f.Status != "" && f.Status != StatusSuccess && f.Status != StatusFailed {
-		return badField("status", "%q is not SUCCESS or FAILED", f.Status)
+	if err := openValue("status", string(f.Status), Statuses); err != nil {
+		return err
 	}
 	if !f.From.IsZero() && !f.To.IsZero() && !f.To.After(f.From) {
 		return badField("to", "%s is not after from (%s)", f.To.Format(time.RFC3339), f.From.Format(time.RFC3339))
@@ -46,12 +50,29 @@ func (f Filter) Validate() error {
 	return nil
 }
 
-func joinScopes() string {
-	s := make([]string, len(Scopes))
-	for i, sc := range Scopes {
-		s[i] = string(sc)
+// openValue checks a scope or a status. Both are open sets: the cache keeps
+// the values the platform served, documented or not (event.go), so a
+// filter may name any value, and one the cache does not hold matches
+// nothing, which is the right answer. Refused are values that cannot be
+// meant: text that is not UTF-8 or holds a control character (a paste
+// accident; the error quotes it), and a documented value in the wrong case
+// ("billing"), a typo that would silently match nothing.
+func openValue[T ~string](field, v string, known []T) error {
+	if v == "" {
+		return nil
 	}
-	return strings.Join(s, ", ")
+	if !utf8.ValidString(v) {
+		return badField(field, "%q is not UTF-8 text", v)
+	}
+	if strings.ContainsFunc(v, unicode.IsControl) {
+		return badField(field, "%q holds a control character", v)
+	}
+	for _, k := range known {
+		if v != string(k) && strings.EqualFold(v, string(k)) {
+			return badField(field, "%q is not a %s; did you mean %s?", v, field, k)
+		}
+	}
+	return nil
 }
 
 // SortField is a column the events can be sorted by.

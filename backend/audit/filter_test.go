@@ -15,8 +15,17 @@ func TestFilterValidateNamesTheField(t *testing.T) {
 	}{
 		{Filter{}, ""},
 		{Filter{Scope: ScopeBilling, Status: StatusFailed, From: t0, To: t0.Add(time.Hour)}, ""},
+		// Scope and status are open: values outside the documented sets
+		// are filters like any other.
+		{Filter{Scope: "Compliance", Status: "PENDING"}, ""},
+		{Filter{Scope: "Galaxy", Status: "ok"}, ""},
+		// A documented value in the wrong case is a typo; malformed text
+		// is refused.
 		{Filter{Scope: "billing"}, "scope:"},
-		{Filter{Status: "OK"}, "status:"},
+		{Filter{Status: "failed"}, "status:"},
+		{Filter{Scope: "Bill\x00ing"}, "scope:"},
+		{Filter{Scope: "\xffBilling"}, "scope:"},
+		{Filter{Status: "PENDING\n"}, "status:"},
 		{Filter{From: t0, To: t0}, "to:"},
 		{Filter{From: t0, To: t0.Add(-time.Hour)}, "to:"},
 	}

@@ -25,7 +25,10 @@ type FilterText struct {
 }
 
 // Parse validates the text and returns the filter and its time zone;
-// errors wrap ErrBadFilter and name the field.
+// errors wrap ErrBadFilter and name the field. Scope and status may be any
+// value the cache can hold (Filter.Validate says which are refused); a
+// status is case-folded only to a documented one ("failed" is FAILED),
+// and any other is kept as written, so the cache's own spelling finds it.
 func (ft FilterText) Parse() (Filter, *time.Location, error) {
 	loc, err := LoadZone(ft.TimeZone)
 	if err != nil {
@@ -36,7 +39,7 @@ func (ft FilterText) Parse() (Filter, *time.Location, error) {
 		Scope:      Scope(strings.TrimSpace(ft.Scope)),
 		Categories: nonEmpty(ft.Categories),
 		Actions:    nonEmpty(ft.Actions),
-		Status:     Status(strings.ToUpper(strings.TrimSpace(ft.Status))),
+		Status:     foldStatus(strings.TrimSpace(ft.Status)),
 		Users:      nonEmpty(ft.Users),
 		Workspace:  strings.TrimSpace(ft.Workspace),
 	}
@@ -50,6 +53,16 @@ func (ft FilterText) Parse() (Filter, *time.Location, error) {
 		return Filter{}, nil, err
 	}
 	return f, loc, nil
+}
+
+// foldStatus gives a documented status its spelling, whatever its case.
+func foldStatus(s string) Status {
+	for _, k := range Statuses {
+		if strings.EqualFold(s, string(k)) {
+			return k
+		}
+	}
+	return Status(s)
 }
 
 // nonEmpty drops blank values, so an "any of" list with only blanks is no

@@ -16,10 +16,10 @@ type filterArgs struct {
 func addFilterFlags(fs *flag.FlagSet) *filterArgs {
 	a := &filterArgs{}
 	fs.StringVar(&a.search, "search", "", "text to find (case-insensitive) in user, scope, category, action, target, description")
-	fs.StringVar(&a.scope, "scope", "", "Organization, Billing, Workspace or Service")
+	fs.StringVar(&a.scope, "scope", "", "Organization, Billing, Workspace, Service, or another scope the cache holds")
 	fs.Var(&a.categories, "category", "category (repeatable: any of)")
 	fs.Var(&a.actions, "action", "action (repeatable: any of)")
-	fs.StringVar(&a.status, "status", "", "SUCCESS or FAILED")
+	fs.StringVar(&a.status, "status", "", "SUCCESS, FAILED, or another status the cache holds")
 	fs.Var(&a.users, "user", "user email (repeatable: any of)")
 	fs.StringVar(&a.workspace, "workspace", "", "workspace id")
 	fs.StringVar(&a.from, "from", "", "from this time, inclusive (RFC 3339 or YYYY-MM-DD)")

@@ -93,7 +93,7 @@ func TestQueryBadValuesNameTheFlag(t *testing.T) {
 		want string
 	}{
 		{[]string{"--scope", "billing"}, "scope:"},
-		{[]string{"--status", "ok"}, "status:"},
+		{[]string{"--status", "ok\a"}, "status:"}, // any status the cache may hold, but not a control character
 		{[]string{"--from", "2026-02-01", "--to", "2026-01-01"}, "to:"},
 		{[]string{"--from", "last week"}, "from:"},
 		{[]string{"--sort", "id"}, "sort:"},

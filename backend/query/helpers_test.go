@@ -208,8 +208,16 @@ func (g *filterGen) filter() (audit.Filter, bool) {
 	if r.IntN(2) == 0 {
 		f.Search = g.term()
 	}
+	// Scopes and statuses also come from the events, which may hold
+	// values outside the documented sets, or are ones no event holds.
 	if r.IntN(3) == 0 {
 		f.Scope = audit.Scopes[r.IntN(len(audit.Scopes))]
+		switch r.IntN(6) {
+		case 0:
+			f.Scope = g.event().Scope
+		case 1:
+			f.Scope = "Compliance"
+		}
 	}
 	if r.IntN(3) == 0 {
 		f.Categories = g.pick(3, func(e audit.Event) string { return e.Category }, "No Such Category")
@@ -219,6 +227,12 @@ func (g *filterGen) filter() (audit.Filter, bool) {
 	}
 	if r.IntN(4) == 0 {
 		f.Status = audit.Statuses[r.IntN(2)]
+		switch r.IntN(6) {
+		case 0:
+			f.Status = g.event().Status
+		case 1:
+			f.Status = "IN_PROGRESS"
+		}
 	}
 	if r.IntN(5) == 0 {
 		f.Users = g.pick(3, func(e audit.Event) string { return e.User }, "nobody@example.com")

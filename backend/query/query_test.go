@@ -154,8 +154,9 @@ func TestQueryRejects(t *testing.T) {
 	}{
 		{audit.Filter{From: t1, To: t1}, audit.DefaultSort},
 		{audit.Filter{From: t1, To: t1.Add(-time.Second)}, audit.DefaultSort},
-		{audit.Filter{Scope: "Galaxy"}, audit.DefaultSort},
-		{audit.Filter{Status: "PENDING"}, audit.DefaultSort},
+		{audit.Filter{Scope: "billing"}, audit.DefaultSort},
+		{audit.Filter{Scope: "Gal\x00axy"}, audit.DefaultSort},
+		{audit.Filter{Status: "PENDING\r"}, audit.DefaultSort},
 		{audit.Filter{}, audit.Sort{Field: "size"}},
 	} {
 		if _, err := ix.Query(c.f, c.s, Options{}); !errors.Is(err, audit.ErrBadFilter) {

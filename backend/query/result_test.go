@@ -145,3 +145,66 @@ func TestBuildFromStore(t *testing.T) {
 		t.Fatal("Build with a cancelled context succeeded")
 	}
 }
+
+// A cache keeps scopes and statuses outside the documented sets, and the
+// filter finds them: in an index built from a real store, in one read back
+// from its file, and in one that had never seen the values until an
+// Append. A value no event holds matches nothing, without an error.
+func TestFilterOnValuesOutsideTheDocumentedSets(t *testing.T) {
+	ctx := context.Background()
+	evs := slices.Clone(simEvents(t, 2_000))
+	var odd []audit.Event
+	for i := range 5 {
+		e := evs[100+i*300]
+		e.ID, e.Scope, e.Status = "odd-"+e.ID, "Compliance", "PENDING"
+		odd = append(odd, e)
+	}
+	odd[4].Status = audit.StatusFailed // Compliance, but not PENDING
+	st, err := store.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	if _, err := st.CommitPage(append(slices.Clone(evs), odd...), store.Checkpoint{Pages: 1}); err != nil {
+		t.Fatal(err)
+	}
+	built, err := Build(ctx, func(fn func(audit.Event) error) error { return st.Scan(ctx, time.Time{}, time.Time{}, fn) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, _ := roundTrip(t, built)
+	unseen := buildSlice(t, evs)
+	appended, err := unseen.Append(odd)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// As the window's filter bar and the command line write it.
+	f, _, err := audit.FilterText{Scope: " Compliance", Status: "PENDING "}.Parse()
+	if err != nil {
+		t.Fatalf("--scope Compliance --status PENDING: %v", err)
+	}
+	want := []string{odd[3].ID, odd[2].ID, odd[1].ID, odd[0].ID} // newest first
+	for name, ix := range map[string]*Index{"built from the store": built, "read from its file": read, "appended to": appended} {
+		res, err := ix.Query(f, audit.DefaultSort, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := ids(res.Rows(0, 10)); !slices.Equal(got, want) {
+			t.Errorf("%s: Compliance and PENDING found %q, want %q", name, got, want)
+		}
+		if res.Facets.Statuses[0] != (Count{Value: "PENDING", N: 4}) {
+			t.Errorf("%s: status facets %+v", name, res.Facets.Statuses)
+		}
+		res, err = ix.Query(audit.Filter{Scope: "Compliance"}, audit.DefaultSort, Options{})
+		if err != nil || res.Total != 5 {
+			t.Errorf("%s: scope Compliance alone: %v, %v; want 5", name, res, err)
+		}
+	}
+	// The index before the Append had never heard of them.
+	for _, f := range []audit.Filter{{Scope: "Compliance"}, {Status: "PENDING"}, {Scope: "Galaxy", Status: "IN_PROGRESS"}} {
+		if res, err := unseen.Query(f, audit.DefaultSort, Options{}); err != nil || res.Total != 0 {
+			t.Errorf("%+v on an index without it: %v, %v; want no rows and no error", f, res, err)
+		}
+	}
+}
