@@ -1,10 +1,11 @@
 // Package export writes a query's rows, in their sort order, to CSV or
 // XLSX, with a manifest beside the file that proves what it holds. It is
 // the only importer of excelize. Writers stream: memory stays flat
-// whatever the row count. The file and its manifest are written to temp
-// files beside the target and renamed there together at the end, so a
-// failed or cancelled export leaves nothing and never touches an existing
-// file of that name.
+// whatever the row count. The file and its manifest are written in a work
+// folder beside the target and moved there at the end, in an order that
+// keeps the older pair or the new one whole whatever crash comes between
+// (pair.go); a failed or cancelled export leaves nothing and never touches
+// an existing file of that name.
 package export
 
 import (
@@ -224,33 +225,52 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 	if req.Now != nil {
 		now = req.Now
 	}
-	j := &job{ctx: ctx, req: req, loc: req.Location, now: now().UTC(), base: filepath.Base(path), tmpDir: dir}
+	// excelize's temp files go in the work folder too, so a crash leaves
+	// them where the next export removes them.
+	k := workFor(path)
+	j := &job{ctx: ctx, req: req, loc: req.Location, now: now().UTC(), base: filepath.Base(path), tmpDir: k.w}
 	if j.loc == nil {
 		j.loc = time.UTC
 	}
 
-	defer tightGC()()
-	data, err := settings.Stage(path)
+	// Steps 1 and 2 of pair.go: this FILE's work folder, locked and
+	// settled, and the folder's other leftovers gone.
+	lock, err := lockWork(ctx, k.w)
 	if err != nil {
 		return m, fileError(dir, err)
 	}
-	var man *settings.Staged
+	// keep: the work folder may hold FILE's manifest (a settle or step 5
+	// failed): leave it for the next export.
+	keep := true
 	defer func() {
-		if err != nil {
-			data.Abort()
-			if man != nil {
-				man.Abort()
-			}
+		if !keep {
+			_ = k.clear()
 		}
+		lock.unlock(!keep)
 	}()
-	hw := &hashWriter{w: data.File, h: sha256.New()}
+	if err = k.settle(); err != nil {
+		return m, fileError(dir, err)
+	}
+	keep = false
+	cleanFolder(dir, k.w)
+
+	defer tightGC()()
+	// Step 3: the new pair, written and synced in the work folder.
+	data, err := os.OpenFile(k.file(), os.O_WRONLY|os.O_CREATE|os.O_EXCL, settings.FileMode)
+	if err != nil {
+		return m, fileError(dir, err)
+	}
+	hw := &hashWriter{w: data, h: sha256.New()}
 	if format == CSV {
 		err = writeCSV(j, hw)
 	} else {
 		err = writeXLSX(j, hw)
 	}
 	if err == nil {
-		err = data.Close()
+		err = data.Sync()
+	}
+	if cerr := data.Close(); err == nil {
+		err = cerr
 	}
 	if err != nil {
 		return m, fileError(dir, err)
@@ -270,22 +290,44 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 	if err != nil {
 		return m, err
 	}
-	if man, err = settings.Stage(path + ManifestSuffix); err != nil {
-		return m, fileError(dir, err)
-	}
-	if _, err = man.File.Write(append(b, '\n')); err == nil {
-		err = man.Close()
-	}
-	if err == nil {
-		err = data.Commit()
-	}
-	if err == nil {
-		err = man.Commit()
+	if err = writeSynced(k.manifest(), append(b, '\n')); err == nil {
+		err = syncDir(k.w)
 	}
 	if err != nil {
 		return m, fileError(dir, err)
 	}
+	// Step 4. Until it succeeds nothing beside FILE changed: a failure
+	// (FILE open in a program that locks it) leaves the older pair.
+	if err = rename(k.file(), path); err != nil {
+		return m, fileError(dir, err)
+	}
+	// Its move must be on disk before the manifest's, or a power cut could
+	// keep the new manifest beside the older file. Errors of a folder sync
+	// are not reported from here on: the moves themselves happened.
+	_ = syncDir(dir)
+	// Step 5.
+	if err = rename(k.manifest(), path+ManifestSuffix); err != nil {
+		keep = true
+		return m, fmt.Errorf("export: %s is written but its manifest could not be put beside it (%w); it waits in %s and the next export to this folder puts it there", path, err, k.w)
+	}
+	_ = syncDir(dir)
 	return m, nil
+}
+
+// writeSynced writes a new owner-only file and syncs it.
+func writeSynced(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, settings.FileMode)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // fileError says in one line what went wrong and what to do.
