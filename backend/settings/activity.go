@@ -50,7 +50,7 @@ func (s *Store) AppendActivity(p Profile, a Activity) error {
 	defer s.mu.Unlock()
 	f, err := os.OpenFile(s.ActivityPath(p), os.O_CREATE|os.O_RDWR|os.O_APPEND, FileMode)
 	if err != nil {
-		return fmt.Errorf("settings: activity log: %w", err)
+		return fmt.Errorf("settings: activity log: %w", spaceError(filepath.Dir(s.ActivityPath(p)), int64(len(b)), err))
 	}
 	// After a write cut short, start on a line of its own.
 	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
@@ -67,7 +67,7 @@ func (s *Store) AppendActivity(p Profile, a Activity) error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("settings: activity log: %w", err)
+		return fmt.Errorf("settings: activity log: %w", spaceError(filepath.Dir(s.ActivityPath(p)), int64(len(b)), err))
 	}
 	return nil
 }

@@ -153,7 +153,7 @@ func (s *Store) FindProfile(name string) (Profile, error) {
 func (s *Store) SaveProfile(p Profile) error {
 	dir := s.ProfileDir(p)
 	if err := os.MkdirAll(dir, DirMode); err != nil {
-		return fmt.Errorf("settings: create profile folder: %w", err)
+		return fmt.Errorf("settings: create profile folder: %w", spaceError(s.dir, 0, err))
 	}
 	b, err := json.MarshalIndent(p, "", "  ")
 	if err != nil {

@@ -194,15 +194,17 @@ func WriteFileAtomic(path string, data []byte) error {
 func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 	st, err := Stage(path)
 	if err != nil {
-		return fmt.Errorf("settings: write %s: %w", path, err)
+		return fmt.Errorf("settings: write %s: %w", path, spaceError(filepath.Dir(path), fileSize(path), err))
 	}
+	cw := &countWriter{w: st.File}
 	defer func() {
 		if err != nil {
 			st.Abort()
-			err = fmt.Errorf("settings: write %s: %w", path, err)
+			size := max(cw.n, fileSize(path))
+			err = fmt.Errorf("settings: write %s: %w", path, spaceError(filepath.Dir(path), size, err))
 		}
 	}()
-	w := bufio.NewWriterSize(st.File, 1<<20)
+	w := bufio.NewWriterSize(cw, 1<<20)
 	if err = write(w); err != nil {
 		return err
 	}
@@ -213,6 +215,18 @@ func WriteAtomic(path string, write func(io.Writer) error) (err error) {
 		return err
 	}
 	return st.Commit()
+}
+
+// countWriter counts the bytes its writer took.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // Staged is a file being written in a temp file beside its path, owner-only,

@@ -65,7 +65,7 @@ func (s *Store) CommitHashed(events []audit.Event, hashes [][chainHashSize]byte,
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if s.broken != nil {
-		return PageStats{}, fmt.Errorf("%w (%w)", ErrWriteFailed, s.broken)
+		return PageStats{}, s.brokenError()
 	}
 
 	var st PageStats
@@ -241,7 +241,7 @@ func (s *Store) SetMeta(key string, value []byte) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if s.broken != nil {
-		return fmt.Errorf("%w (%w)", ErrWriteFailed, s.broken)
+		return s.brokenError()
 	}
 	v := append([]byte{}, value...)
 	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(metaKey(key), v) }); err != nil {
@@ -249,4 +249,15 @@ func (s *Store) SetMeta(key string, value []byte) error {
 		return writeError("set meta "+key, err)
 	}
 	return nil
+}
+
+// brokenError is why writes are stopped: a full disk says so alone (writes
+// resume once space is freed, see space.go); any other failed write asks
+// for the cache to be reopened.
+func (s *Store) brokenError() error {
+	var full *SpaceError
+	if errors.As(s.broken, &full) {
+		return s.broken
+	}
+	return fmt.Errorf("%w (%w)", ErrWriteFailed, s.broken)
 }

@@ -35,6 +35,9 @@ type OpenError struct {
 }
 
 func (e *OpenError) Error() string {
+	if se := (*SpaceError)(nil); errors.As(e.Cause, &se) {
+		return "store: " + se.Error()
+	}
 	var msg string
 	switch {
 	case errors.Is(e.Kind, ErrLocked):
@@ -44,7 +47,7 @@ func (e *OpenError) Error() string {
 	case errors.Is(e.Kind, ErrNewerFormat):
 		msg = fmt.Sprintf("the cache %s was written by a newer AuditDesk; update AuditDesk or choose another cache folder", e.Dir)
 	case errors.Is(e.Kind, ErrNoSpace):
-		msg = fmt.Sprintf("there is no room on the disk for the cache %s; free some space and retry", e.Dir)
+		msg = fmt.Sprintf("the disk holding %s is full: free some space or move --data", e.Dir)
 	default:
 		msg = fmt.Sprintf("cannot open the cache %s", e.Dir)
 	}

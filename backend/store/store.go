@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -33,6 +35,16 @@ type Store struct {
 	// Under writeMu: CommitPage's chain scratch, reused from page to page.
 	scratchEntries []chainEntry
 	scratchHashes  [][chainHashSize]byte
+
+	// Disk space (space.go). readOnly: Open found the disk too full to
+	// let Badger write, opened it read-only and set broken to the
+	// *SpaceError. Else reserve is what writes want free beyond the
+	// tables, lastLSM the tables' size when last summed, and refused says
+	// broken is checkSpace's *SpaceError, lifted once space is freed.
+	readOnly bool
+	reserve  int64
+	lastLSM  atomic.Int64
+	refused  atomic.Bool
 
 	mu       sync.Mutex // guards closed and inflight.Add
 	closed   bool
@@ -140,11 +152,29 @@ func Open(dir string, opts ...Option) (*Store, error) {
 	if err := preflight(dir, cfg.logger); err != nil {
 		return nil, err
 	}
-	db, err := openBadger(badgerOptions(dir, &cfg))
+	opt := badgerOptions(dir, &cfg)
+	full, err := openSpace(dir, opt)
 	if err != nil {
+		return nil, err
+	}
+	// On a disk without room for what Badger may write by map, open it
+	// read-only: reads work, writes return full (see space.go).
+	opt = opt.WithReadOnly(full != nil)
+	db, err := openBadger(opt)
+	if err != nil {
+		if full != nil && strings.Contains(err.Error(), badger.ErrTruncateNeeded.Error()) {
+			return nil, &OpenError{Dir: dir, Kind: ErrNoSpace, Cause: full}
+		}
 		return nil, classifyOpen(dir, err)
 	}
-	s := &Store{db: db, dir: dir, log: cfg.logger, stop: make(chan struct{}), stopped: make(chan struct{}), unchained: cfg.unchained}
+	s := &Store{
+		db: db, dir: dir, log: cfg.logger, stop: make(chan struct{}), stopped: make(chan struct{}),
+		unchained: cfg.unchained, readOnly: full != nil, reserve: spaceReserve(opt),
+	}
+	if full != nil {
+		s.broken = full // not the typed nil
+		s.refused.Store(true)
+	}
 	if err := s.checkFormat(); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -165,6 +195,27 @@ func openBadger(opt badger.Options) (db *badger.DB, err error) {
 		}
 	}()
 	return badger.Open(opt)
+}
+
+// openSpace says whether the disk holding dir lacks room to open the cache
+// for writing: a *SpaceError if so, nil if not. A cache not closed cleanly
+// (its memtable log holds writes) cannot be opened read-only, since Badger
+// must replay and cut its log, nor can a new one be started: on such a
+// disk either is an *OpenError.
+func openSpace(dir string, opt badger.Options) (*SpaceError, error) {
+	lsm, pending, err := tablesOnDisk(dir)
+	if err != nil {
+		return nil, &OpenError{Dir: dir, Cause: err}
+	}
+	var full *SpaceError
+	if !errors.As(needSpace(dir, lsm, spaceReserve(opt)), &full) {
+		return nil, nil
+	}
+	if _, err := os.Stat(filepath.Join(dir, "MANIFEST")); pending || err != nil {
+		// Replaying a log, or starting a new cache, must write.
+		return nil, &OpenError{Dir: dir, Kind: ErrNoSpace, Cause: full}
+	}
+	return full, nil
 }
 
 // preflight refuses a directory holding tables or value logs but no
@@ -215,7 +266,11 @@ func preflight(dir string, log *slog.Logger) error {
 // checkFormat writes the format version into a new cache and refuses one
 // written by a newer AuditDesk or by something else.
 func (s *Store) checkFormat() error {
-	return s.db.Update(func(txn *badger.Txn) error {
+	run := s.db.Update
+	if s.readOnly {
+		run = s.db.View
+	}
+	return run(func(txn *badger.Txn) error {
 		item, err := txn.Get([]byte{keyVersion})
 		if errors.Is(err, badger.ErrKeyNotFound) {
 			it := txn.NewIterator(badger.IteratorOptions{})
@@ -224,6 +279,9 @@ func (s *Store) checkFormat() error {
 			it.Close()
 			if !empty {
 				return &OpenError{Dir: s.dir, Kind: ErrCorrupt, Cause: errors.New("it holds data but no AuditDesk format version")}
+			}
+			if s.readOnly {
+				return &OpenError{Dir: s.dir, Kind: ErrNoSpace, Cause: s.broken}
 			}
 			return txn.Set([]byte{keyVersion}, []byte{FormatVersion})
 		}
@@ -266,8 +324,17 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// enter marks a call in flight; the caller must call s.inflight.Done.
+// enter marks a call in flight and stops or resumes writes by the free
+// space (checkSpace); the caller must call s.inflight.Done.
 func (s *Store) enter() error {
+	if err := s.admit(); err != nil {
+		return err
+	}
+	s.checkSpace()
+	return nil
+}
+
+func (s *Store) admit() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -283,7 +350,7 @@ func (s *Store) maintain(gcEvery time.Duration) {
 	perms := time.NewTicker(30 * time.Second)
 	defer perms.Stop()
 	var gc <-chan time.Time
-	if gcEvery > 0 {
+	if gcEvery > 0 && !s.readOnly {
 		t := time.NewTicker(gcEvery)
 		defer t.Stop()
 		gc = t.C
