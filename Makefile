@@ -79,6 +79,8 @@ gotest:
 	$(GO) test -count=1 -run 'SplitsPastTheSheetLimit' ./backend/export/
 	@# A few seconds of fuzzing: what the CLI prints never controls the terminal.
 	$(GO) test -run '^$$' -fuzz '^FuzzSafe$$' -fuzztime 5s ./backend/termtext/
+	@# ... and a damaged cache value is an error, never a panic.
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEventValue$$' -fuzztime 5s ./backend/store/
 
 fronttest: $(NODE_STAMP)
 	cd frontend && npm test

@@ -85,9 +85,24 @@ func syncCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 			return errors.New(session.OneLine(err))
 		}
 		r, c := res.Run, res.Cache
-		fmt.Fprintf(env.Stdout, "synced %s: %s new events (%s served, %s duplicates) in %s; the cache holds %s events%s\n",
+		// The sync ends by reading the cache into the index; when that
+		// failed (the session logs why), ask again for the reason: a cache
+		// that cannot be read whole, or that was altered, is not one that
+		// "holds" its count of events.
+		var unread error
+		if res.Index == nil {
+			_, unread = mgr.Index(ctx, res.Profile)
+		}
+		holds := "the cache holds"
+		if unread != nil {
+			holds = "the cache counts"
+		}
+		fmt.Fprintf(env.Stdout, "synced %s: %s new events (%s served, %s duplicates) in %s; %s %s events%s\n",
 			termtext.Inline(res.Profile.Name), num(r.New), num(r.Events), num(r.Duplicates),
-			r.Finished.Sub(r.Started).Round(time.Millisecond), num(c.Events), span(c.Oldest, c.Newest))
+			r.Finished.Sub(r.Started).Round(time.Millisecond), holds, num(c.Events), span(c.Oldest, c.Newest))
+		if unread != nil {
+			return fmt.Errorf("the sync is saved, but %s", session.OneLine(unread))
+		}
 		return nil
 	}
 }

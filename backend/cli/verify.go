@@ -60,7 +60,8 @@ func printVerify(env Env, name string, rep *store.VerifyReport) {
 		return
 	}
 	fmt.Fprintf(env.Stdout, "FAILED: %s: %s events checked, %s chain records, head %s\n", name, num(rep.Events), num(rep.Records), head)
-	fmt.Fprintf(env.Stdout, "  altered %s, added outside a sync %s, removed %s, chain broken: %v\n", num(rep.Altered), num(rep.Added), num(rep.Removed), rep.ChainBroken)
+	fmt.Fprintf(env.Stdout, "  altered %s, damaged (unreadable) %s, added outside a sync %s, removed %s, chain broken: %v\n",
+		num(rep.Altered), num(rep.Damaged), num(rep.Added), num(rep.Removed), rep.ChainBroken)
 	for _, pr := range rep.Problems {
 		id := ""
 		if pr.ID != "" {
@@ -68,7 +69,7 @@ func printVerify(env Env, name string, rep *store.VerifyReport) {
 		}
 		fmt.Fprintf(env.Stdout, "  %s%s: %s\n", pr.Kind, id, termtext.Inline(pr.Detail))
 	}
-	if n := rep.Altered + rep.Added + rep.Removed; n > len(rep.Problems) {
+	if n := rep.Altered + rep.Damaged + rep.Added + rep.Removed; n > len(rep.Problems) {
 		fmt.Fprintf(env.Stdout, "  (%s more not listed)\n", num(n-len(rep.Problems)))
 	}
 }

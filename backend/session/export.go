@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os/user"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
@@ -56,15 +57,20 @@ func (m *Manager) Export(ctx context.Context, p settings.Profile, req ExportRequ
 	if req.OnQuery != nil {
 		req.OnQuery(res.Total)
 	}
-	// The chain head and the coverage of the range now, unless another
-	// AuditDesk holds the cache.
+	// The chain and the coverage of the range now, unless another
+	// AuditDesk holds the cache: every row is checked against the hash its
+	// sync recorded, in the chain whose head the manifest names.
 	var head store.Head
 	var covered, gaps []export.Span
+	var src export.Source = res
 	rng := exportRange(req.Filter, ix)
 	if cache, err := m.Cache(p); err == nil {
-		if head, err = cache.Head(); err != nil {
-			return export.Manifest{}, err
+		rec, err := cache.Recorded(ctx)
+		if err != nil {
+			return export.Manifest{}, altered(err)
 		}
+		head = rec.Head
+		src = &checkedRows{src: res, rec: rec}
 		c, g, err := cache.Coverage()
 		if err != nil {
 			return export.Manifest{}, err
@@ -72,7 +78,7 @@ func (m *Manager) Export(ctx context.Context, p settings.Profile, req ExportRequ
 		covered, gaps = clip(c, rng), clip(g, rng)
 	}
 	man, err := export.Write(ctx, export.Request{
-		Path: req.Path, Format: format, Source: res, Total: res.Total, Location: loc,
+		Path: req.Path, Format: format, Source: src, Total: res.Total, Location: loc,
 		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: m.now,
 		Facts: export.Facts{
 			Filter: req.Filter, Sort: req.Sort,
@@ -82,6 +88,10 @@ func (m *Manager) Export(ctx context.Context, p settings.Profile, req ExportRequ
 			Range: &rng, Covered: covered, Gaps: gaps,
 		},
 	})
+	if c, ok := src.(*checkedRows); ok && c.failed() != nil {
+		// Write stopped at the row and removed what it had written.
+		return export.Manifest{}, c.failed()
+	}
 	if err != nil {
 		return man, err
 	}
@@ -97,6 +107,36 @@ func (m *Manager) Export(ctx context.Context, p settings.Profile, req ExportRequ
 	}
 	m.log.Info("exported", "profile", p.Name, "file", path, "format", man.Format, "rows", man.Rows, "sha256", man.SHA256)
 	return man, nil
+}
+
+// checkedRows gives the rows of src that are as their syncs recorded
+// them; at the first that is not it gives none, which ends the export, and
+// keeps the reason. Hashing a row is a small part of writing it, and is
+// done on the goroutine that reads rows while the writer writes.
+type checkedRows struct {
+	src export.Source
+	rec *store.Recorded
+	mu  sync.Mutex
+	err error
+}
+
+func (c *checkedRows) Rows(offset, limit int) []audit.Event {
+	evs := c.src.Rows(offset, limit)
+	for i := range evs {
+		if err := c.rec.Check(&evs[i]); err != nil {
+			c.mu.Lock()
+			c.err = err
+			c.mu.Unlock()
+			return nil
+		}
+	}
+	return evs
+}
+
+func (c *checkedRows) failed() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.err
 }
 
 func osUser() string {

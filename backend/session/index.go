@@ -56,16 +56,16 @@ func (m *Manager) Index(ctx context.Context, p settings.Profile) (*query.Index, 
 	}
 	if ix != nil && !current(ix) {
 		if ix, err = catchUpIndex(ctx, ix, cache); err != nil {
-			return nil, err
+			return nil, altered(err)
 		}
 	}
 	if ix == nil || !current(ix) {
 		m.log.Info("building the query index from the cache", "profile", p.Name, "events", stats.Events)
 		if ix, err = query.Build(ctx, scanAll(ctx, cache, time.Time{})); err != nil {
-			return nil, err
+			return nil, altered(err)
 		}
 		if int64(ix.Len()) < stats.Events {
-			return nil, fmt.Errorf("session: the index holds %d events, the cache %d: run auditdesk verify", ix.Len(), stats.Events)
+			return nil, fmt.Errorf("%w: %d of its %d events can be read: run auditdesk verify", ErrUnreadable, ix.Len(), stats.Events)
 		}
 	}
 	m.mu.Lock()
@@ -78,6 +78,19 @@ func (m *Manager) Index(ctx context.Context, p settings.Profile) (*query.Index, 
 		}
 	}
 	return ix, nil
+}
+
+// ErrUnreadable: the cache holds fewer events that can be read than it
+// counts (its files were damaged).
+var ErrUnreadable = errors.New("the cache cannot be read whole")
+
+// altered is err, or the *store.AlteredError in it as it is: its one line
+// names the event and the next step, which the wrapping would bury.
+func altered(err error) error {
+	if ae, ok := errors.AsType[*store.AlteredError](err); ok {
+		return ae
+	}
+	return err
 }
 
 // lockIndex takes the profile's index turn and returns its release.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
 )
 
 // The hash chain (docs/EVIDENCE.md). Every committed page that adds events
@@ -197,4 +200,228 @@ func (s *Store) Head() (Head, error) {
 		return Head{}, fmt.Errorf("store: chain head: %w", err)
 	}
 	return h, nil
+}
+
+// ErrAltered is wrapped by every AlteredError: a read for the index or an
+// export found the cache differing from what its syncs recorded.
+var ErrAltered = errors.New("store: the cache was altered since it was synced")
+
+// What an AlteredError found.
+const (
+	alteredChanged    = iota // the event's hash differs from the recorded one
+	alteredUnreadable        // the event's stored value cannot be decoded
+	alteredAdded             // no sync recorded the event
+	alteredChain             // the chain itself does not hold together
+)
+
+// AlteredError is an event, or the chain, that differs from what the syncs
+// recorded. Its message is one line that sends the user to verify, which
+// lists everything that differs.
+type AlteredError struct {
+	ID     string // the event; "" for the chain
+	Detail string // for the chain: what is wrong
+	what   int
+	cause  error
+}
+
+func (e *AlteredError) Error() string {
+	switch e.what {
+	case alteredUnreadable:
+		return fmt.Sprintf("event %s was altered since it was synced (it cannot be read): run auditdesk verify", e.ID)
+	case alteredAdded:
+		return fmt.Sprintf("event %s was added to the cache outside a sync: run auditdesk verify", e.ID)
+	case alteredChain:
+		return fmt.Sprintf("the cache's hash chain was altered since it was synced (%s): run auditdesk verify", e.Detail)
+	}
+	return fmt.Sprintf("event %s was altered since it was synced: run auditdesk verify", e.ID)
+}
+
+func (e *AlteredError) Unwrap() []error {
+	if e.cause != nil {
+		return []error{ErrAltered, e.cause}
+	}
+	return []error{ErrAltered}
+}
+
+// Recorded is what the hash chain records, read in one snapshot: its head,
+// checked against the records' links, and the hash of every event a sync
+// recorded. Check compares an event with it; it is not for concurrent use.
+type Recorded struct {
+	Head Head
+	// The chain's events in its order: ids (cut from one string of each
+	// record's ids, ~70 bytes an event in all) and their hashes.
+	ids    []string
+	hashes [][chainHashSize]byte
+	// A sync commits a window in (time, id) order, the order Scan reads
+	// in: Check looks first at the entry after the last it found, and
+	// makes the map from id to entry only at its first miss (late events,
+	// an export's other sorts), which keeps a rebuild of the index from
+	// paying for random lookups in a map of every event.
+	next  int
+	index map[string]uint32
+	all   bool // a store WithoutChain: nothing to check against
+}
+
+// Recorded reads the chain: what Check compares the events of an export
+// with, and the head its manifest names.
+func (s *Store) Recorded(ctx context.Context) (*Recorded, error) {
+	var r *Recorded
+	err := s.view(func(txn *badger.Txn) error {
+		var err error
+		r, err = s.readRecorded(ctx, txn)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: read the chain: %w", err)
+	}
+	return r, nil
+}
+
+// Check says whether e is as its sync recorded it: nil, or an
+// *AlteredError naming it.
+func (r *Recorded) Check(e *audit.Event) error {
+	if r.all {
+		return nil
+	}
+	i := r.next
+	if i >= len(r.ids) || r.ids[i] != e.ID {
+		if r.index == nil {
+			if err := r.makeIndex(); err != nil {
+				return err
+			}
+		}
+		j, ok := r.index[e.ID]
+		if !ok {
+			return &AlteredError{ID: e.ID, what: alteredAdded}
+		}
+		i = int(j)
+	}
+	r.next = i + 1
+	if audit.EventHash(e) != r.hashes[i] {
+		return &AlteredError{ID: e.ID, what: alteredChanged}
+	}
+	return nil
+}
+
+// makeIndex maps each id to its entry.
+func (r *Recorded) makeIndex() error {
+	if len(r.ids) > 1<<32-1 {
+		return &AlteredError{Detail: "too many events", what: alteredChain}
+	}
+	r.index = make(map[string]uint32, len(r.ids))
+	for i, id := range r.ids {
+		if _, dup := r.index[id]; dup {
+			return &AlteredError{Detail: fmt.Sprintf("event %s is listed twice", id), what: alteredChain}
+		}
+		r.index[id] = uint32(i)
+	}
+	return nil
+}
+
+// readRecorded reads every chain record in txn, checking that each links
+// to the one before and the head names the last (hashing the records is
+// a small part of hashing the events they list).
+func (s *Store) readRecorded(ctx context.Context, txn *badger.Txn) (*Recorded, error) {
+	head, err := readHead(txn)
+	if err != nil {
+		return nil, err
+	}
+	r := &Recorded{Head: head}
+	if s.unchained {
+		r.all = true
+		return r, nil
+	}
+	c, err := readCounters(txn)
+	if err != nil {
+		return nil, err
+	}
+	hint := int(min(max(c.events, 0), 1<<24))
+	r.ids = make([]string, 0, hint)
+	r.hashes = make([][chainHashSize]byte, 0, hint)
+	broken := func(format string, a ...any) (*Recorded, error) {
+		return nil, &AlteredError{Detail: fmt.Sprintf(format, a...), what: alteredChain}
+	}
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixChain}, PrefetchValues: true, PrefetchSize: 16})
+	defer it.Close()
+	var prev [chainHashSize]byte
+	var seq uint64
+	var ids []byte
+	for it.Rewind(); it.Valid(); it.Next() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		seq++
+		item := it.Item()
+		if k := item.Key(); len(k) != 9 || binary.BigEndian.Uint64(k[1:]) != seq {
+			return broken("record %d is missing or out of place", seq)
+		}
+		var bad string
+		err := item.Value(func(v []byte) error {
+			if len(v) < 1+chainHashSize || v[0] != chainVersion || [chainHashSize]byte(v[1:1+chainHashSize]) != prev {
+				bad = "does not link to the record before it"
+				return nil
+			}
+			prev = sha256.Sum256(v)
+			ids, bad = r.add(v, ids[:0])
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		if bad != "" {
+			return broken("record %d %s", seq, bad)
+		}
+	}
+	if seq != head.Seq || prev != head.Hash {
+		return broken("the head names record %d, the chain ends at record %d or differs", head.Seq, seq)
+	}
+	return r, nil
+}
+
+// add takes in the ids and hashes of record v (its layout is appendChain's),
+// using ids as scratch; it returns the scratch and what is wrong, if
+// anything.
+func (r *Recorded) add(v, ids []byte) ([]byte, string) {
+	p := v[1+chainHashSize:]
+	if len(p) < 24 {
+		return ids, "is short"
+	}
+	p = p[24:]
+	n, k := binary.Uvarint(p) // the cursor
+	if k <= 0 || n > uint64(len(p)-k) {
+		return ids, "has a bad cursor"
+	}
+	p = p[k+int(n):]
+	count, k := binary.Uvarint(p)
+	if k <= 0 || count > uint64(len(p)) {
+		return ids, "has a bad count"
+	}
+	p = p[k:]
+	// First the ids into one string, then the map, so an id costs no
+	// allocation of its own.
+	ends := make([]int, 0, count)
+	q := p
+	for range count {
+		n, k := binary.Uvarint(q)
+		if k <= 0 || n > uint64(len(q)-k) || uint64(len(q)-k)-n < chainHashSize {
+			return ids, "has a bad entry"
+		}
+		ids = append(ids, q[k:k+int(n)]...)
+		ends = append(ends, len(ids))
+		q = q[k+int(n)+chainHashSize:]
+	}
+	if len(q) != 0 {
+		return ids, "has trailing bytes"
+	}
+	all := string(ids)
+	start := 0
+	for _, end := range ends {
+		_, k := binary.Uvarint(p)
+		p = p[k+end-start:]
+		r.ids = append(r.ids, all[start:end])
+		r.hashes = append(r.hashes, [chainHashSize]byte(p[:chainHashSize]))
+		p = p[chainHashSize:]
+		start = end
+	}
+	return ids, ""
 }

@@ -82,6 +82,12 @@ func (s *Store) Stats() (Stats, error) {
 // Scan calls fn for every event with from <= Time < to, in (Time, ID) order;
 // a zero bound is open. It stops at fn's first error, which it returns, or
 // when ctx is done.
+//
+// Each event is checked against the hash its sync recorded in the chain,
+// in the same snapshot, before fn sees it: an event that differs, cannot
+// be read or was never recorded stops the scan with an *AlteredError
+// (ErrAltered), so nothing altered reaches the index or an export. The
+// check is one SHA-256 an event, and the chain read once a scan.
 func (s *Store) Scan(ctx context.Context, from, to time.Time, fn func(audit.Event) error) error {
 	start := []byte{prefixEvent}
 	if !from.IsZero() {
@@ -92,6 +98,10 @@ func (s *Store) Scan(ctx context.Context, from, to time.Time, fn func(audit.Even
 		end = eventKeyBound(clampTime(to))
 	}
 	return s.view(func(txn *badger.Txn) error {
+		rec, err := s.readRecorded(ctx, txn)
+		if err != nil {
+			return err
+		}
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixEvent}})
 		defer it.Close()
 		n := 0
@@ -108,6 +118,9 @@ func (s *Store) Scan(ctx context.Context, from, to time.Time, fn func(audit.Even
 			}
 			var e audit.Event
 			if err := decodeItem(item, k, &e); err != nil {
+				return unreadable(k, err)
+			}
+			if err := rec.Check(&e); err != nil {
 				return err
 			}
 			if err := fn(e); err != nil {
@@ -141,6 +154,24 @@ func decodeItem(item *badger.Item, k []byte, e *audit.Event) error {
 		return fmt.Errorf("store: event %s: %w", e.ID, err)
 	}
 	return nil
+}
+
+// unreadable is the error of an event whose stored value (or key) does
+// not decode: an *AlteredError naming it. Any other error (Badger's own,
+// reading the files) is returned as it is.
+func unreadable(k []byte, err error) error {
+	if !errors.Is(err, errBadValue) {
+		return err
+	}
+	return &AlteredError{ID: keyID(k), what: alteredUnreadable, cause: err}
+}
+
+// keyID is the id an event key names, quoted when the key is not one.
+func keyID(k []byte) string {
+	if _, id, ok := parseEventKey(k); ok {
+		return string(id)
+	}
+	return fmt.Sprintf("%q", k)
 }
 
 // Get returns the event with the given id; ok is false if it is not cached.

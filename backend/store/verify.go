@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/dgraph-io/badger/v4"
@@ -19,6 +21,7 @@ const (
 	ProblemAdded   = "added"   // an event no sync recorded
 	ProblemRemoved = "removed" // an event a sync recorded is gone
 	ProblemChain   = "chain"   // a chain record was changed, dropped or added
+	ProblemDamaged = "damaged" // the event's stored value cannot be read
 )
 
 // Problem is one thing Verify found.
@@ -41,6 +44,9 @@ type VerifyReport struct {
 	Altered int    `json:"altered"`
 	Added   int    `json:"added"`
 	Removed int    `json:"removed"`
+	// Damaged: events whose stored value cannot be decoded (their bytes
+	// were changed): altered too, but not even readable.
+	Damaged int `json:"damaged"`
 	// ChainBroken: a record does not link to the one before, or the head
 	// does not name the last record.
 	ChainBroken bool      `json:"chainBroken"`
@@ -49,7 +55,7 @@ type VerifyReport struct {
 
 // OK reports whether nothing was found wrong.
 func (r *VerifyReport) OK() bool {
-	return !r.ChainBroken && r.Altered == 0 && r.Added == 0 && r.Removed == 0
+	return !r.ChainBroken && r.Altered == 0 && r.Added == 0 && r.Removed == 0 && r.Damaged == 0
 }
 
 func (r *VerifyReport) problem(p Problem) {
@@ -146,10 +152,11 @@ func verifyChain(ctx context.Context, txn *badger.Txn, rep *VerifyReport) (map[s
 	return want, nil
 }
 
-// hashed is an event's id and recomputed hash.
+// hashed is an event's id and recomputed hash, or why it cannot be read.
 type hashed struct {
-	id   string
-	hash [chainHashSize]byte
+	id      string
+	hash    [chainHashSize]byte
+	damaged error
 }
 
 // verifyEvents recomputes each cached event's hash (decoding on this
@@ -157,7 +164,13 @@ type hashed struct {
 // what it finds.
 func verifyEvents(ctx context.Context, txn *badger.Txn, want map[string][chainHashSize]byte, rep *VerifyReport) error {
 	const batch = 256
-	jobs := make(chan []audit.Event, 4)
+	// An event that cannot be decoded goes to the workers with its error
+	// (the report belongs to the goroutine that counts).
+	type job struct {
+		evs     []audit.Event
+		damaged []hashed
+	}
+	jobs := make(chan job, 4)
 	results := make(chan []hashed, 4)
 	var wg sync.WaitGroup
 	for range max(1, runtime.GOMAXPROCS(0)-1) {
@@ -165,13 +178,13 @@ func verifyEvents(ctx context.Context, txn *badger.Txn, want map[string][chainHa
 		go func() {
 			defer wg.Done()
 			var buf []byte
-			for evs := range jobs {
-				out := make([]hashed, len(evs))
-				for i := range evs {
-					buf = audit.AppendCanonical(buf[:0], &evs[i])
-					out[i] = hashed{id: evs[i].ID, hash: sha256.Sum256(buf)}
+			for j := range jobs {
+				out := make([]hashed, len(j.evs), len(j.evs)+len(j.damaged))
+				for i, e := range j.evs {
+					buf = audit.AppendCanonical(buf[:0], &e)
+					out[i] = hashed{id: e.ID, hash: sha256.Sum256(buf)}
 				}
-				results <- out
+				results <- append(out, j.damaged...)
 			}
 		}()
 	}
@@ -183,6 +196,9 @@ func verifyEvents(ctx context.Context, txn *badger.Txn, want map[string][chainHa
 				rep.Events++
 				w, ok := want[h.id]
 				switch {
+				case h.damaged != nil:
+					rep.Damaged++
+					rep.problem(Problem{Kind: ProblemDamaged, ID: h.id, Detail: "its stored value cannot be read (" + strings.TrimPrefix(h.damaged.Error(), "store: ") + ")"})
 				case !ok:
 					rep.Added++
 					rep.problem(Problem{Kind: ProblemAdded, ID: h.id, Detail: "in the cache, recorded by no sync"})
@@ -199,24 +215,28 @@ func verifyEvents(ctx context.Context, txn *badger.Txn, want map[string][chainHa
 		defer close(jobs)
 		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixEvent}})
 		defer it.Close()
-		evs := make([]audit.Event, 0, batch)
+		j := job{evs: make([]audit.Event, 0, batch)}
 		for it.Rewind(); it.Valid(); it.Next() {
 			item := it.Item()
 			var e audit.Event
 			if err := decodeItem(item, item.Key(), &e); err != nil {
-				return err
+				if !errors.Is(err, errBadValue) {
+					return err
+				}
+				j.damaged = append(j.damaged, hashed{id: keyID(item.Key()), damaged: errors.Unwrap(err)})
+				continue
 			}
-			evs = append(evs, e)
-			if len(evs) == batch {
+			j.evs = append(j.evs, e)
+			if len(j.evs) == batch {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				jobs <- evs
-				evs = make([]audit.Event, 0, batch)
+				jobs <- j
+				j = job{evs: make([]audit.Event, 0, batch)}
 			}
 		}
-		if len(evs) > 0 {
-			jobs <- evs
+		if len(j.evs) > 0 || len(j.damaged) > 0 {
+			jobs <- j
 		}
 		return ctx.Err()
 	}()
