@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
-	"github.com/auditdesk/auditdesk/backend/settings"
 	"github.com/auditdesk/auditdesk/backend/store"
 )
 
@@ -22,14 +21,7 @@ import (
 func planted(t *testing.T) (data, cache string) {
 	t.Helper()
 	data, _ = syncedData(t, 600)
-	st, err := settings.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := st.FindProfile("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, p := onlyProfile(t, data)
 	cache = st.CacheDir(p)
 	s, err := store.Open(cache)
 	if err != nil {
@@ -139,14 +131,7 @@ func TestUndecodableEventIsReportedDamaged(t *testing.T) {
 func TestSyncSaysWhenTheCacheCannotBeRead(t *testing.T) {
 	data, cache := planted(t)
 	flipVlog(t, cache, []byte("planted description number 0"), []byte("planted description numbeR 0"))
-	st, err := settings.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := st.FindProfile("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p := onlyProfile(t, data)
 	code, out, errOut := runArgs("sync", "--data", data, "--api", p.APIURL)
 	if code == ExitOK || strings.Contains(out, "the cache holds") ||
 		!strings.Contains(errOut, "the sync is saved, but event evt_planted_0 was altered since it was synced: run auditdesk verify") {

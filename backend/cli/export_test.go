@@ -69,14 +69,7 @@ func TestExportIsTheQuerysRows(t *testing.T) {
 	}
 
 	// Both exports are in the profile's activity log.
-	st, err := settings.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := st.FindProfile("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, p := onlyProfile(t, data)
 	log, err := st.ActivityLog(p)
 	if err != nil || len(log) != 2 {
 		t.Fatalf("activity log %+v, %v; want both exports", log, err)

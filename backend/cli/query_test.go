@@ -15,6 +15,20 @@ import (
 
 // syncedData syncs a simulator's events into a new data dir and returns it
 // with the events the platform shows.
+// onlyProfile opens data's settings and its one profile.
+func onlyProfile(t *testing.T, data string) (*settings.Store, settings.Profile) {
+	t.Helper()
+	st, err := settings.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.FindProfile("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, p
+}
+
 func syncedData(t *testing.T, events int) (string, []audit.Event) {
 	t.Helper()
 	sim, url := startSim(t, events)
@@ -132,14 +146,7 @@ func TestQueryTimeZone(t *testing.T) {
 // window saved after its last sync; without one it says what to do.
 func TestQueryWhileTheWindowHoldsTheCache(t *testing.T) {
 	data, all := syncedData(t, 1000)
-	st, err := settings.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := st.FindProfile("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, p := onlyProfile(t, data)
 	held, err := store.Open(st.CacheDir(p))
 	if err != nil {
 		t.Fatal(err)

@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/auditdesk/auditdesk/backend/settings"
 )
 
 // Damage in a table file (.sst) makes Badger end a scan early and say
@@ -14,14 +12,7 @@ import (
 // instead of counting events no one can read.
 func TestSyncSaysWhenATableIsDamaged(t *testing.T) {
 	data, _ := syncedData(t, 5000)
-	st, err := settings.Open(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := st.FindProfile("")
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, p := onlyProfile(t, data)
 	files, _ := filepath.Glob(filepath.Join(st.CacheDir(p), "*.sst"))
 	var big string
 	var size int64

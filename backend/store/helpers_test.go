@@ -130,3 +130,27 @@ func equalEvent(a, b audit.Event) bool {
 		(a.Workspace == nil) == (b.Workspace == nil) && (a.Workspace == nil || *a.Workspace == *b.Workspace) &&
 		a.SourceIP == b.SourceIP && (a.Details == nil) == (b.Details == nil) && string(a.Details) == string(b.Details)
 }
+
+// forgeRecord stores e, changed, and rewrites the hash chain record seq
+// keeps of it to match: a forger's work, which only the record's own link
+// to the next gives away.
+func forgeRecord(t *testing.T, s *Store, seq uint64, e audit.Event) {
+	t.Helper()
+	tamper(t, s, func(txn *badger.Txn) error {
+		item, err := txn.Get(chainKey(seq))
+		if err != nil {
+			return err
+		}
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return err
+		}
+		h := audit.EventHash(&e)
+		i := strings.Index(string(v), e.ID)
+		copy(v[i+len(e.ID):], h[:])
+		if err := txn.Set(chainKey(seq), v); err != nil {
+			return err
+		}
+		return txn.Set(eventKeyOf(e), appendEventValue(nil, &e))
+	})
+}
