@@ -2,9 +2,10 @@ package settings
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"syscall"
+
+	"github.com/auditdesk/auditdesk/backend/internal/diskspace"
 )
 
 // spaceSlack is what a write wants free beyond its own bytes.
@@ -21,19 +22,10 @@ type SpaceError struct {
 }
 
 func (e *SpaceError) Error() string {
-	return fmt.Sprintf("the disk holding %s is full: free %d MB or move --data", e.Dir, shortMB(e.Need, e.Free))
+	return diskspace.Line(e.Dir, e.Need, e.Free)
 }
 
 func (e *SpaceError) Unwrap() error { return e.Cause }
-
-// shortMB is how many MB (rounded up, at least 1) free falls short of need.
-func shortMB(need, free int64) int64 {
-	const mb = 1 << 20
-	if short := need - free; short > mb {
-		return (short + mb - 1) / mb
-	}
-	return 1
-}
 
 // IsNoSpace reports whether err is a write refused for want of space.
 func IsNoSpace(err error) bool {
@@ -49,7 +41,7 @@ func spaceError(dir string, size int64, err error) error {
 	if err == nil || errors.As(err, &se) || !IsNoSpace(err) {
 		return err
 	}
-	free, _ := freeBytes(dir)
+	free, _ := diskspace.Free(dir)
 	return &SpaceError{Dir: dir, Need: size + spaceSlack, Free: free, Cause: err}
 }
 

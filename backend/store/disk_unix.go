@@ -28,12 +28,3 @@ func inUse(dir string) bool {
 	defer func() { _ = f.Close() }() // closing releases our flock, if we took it
 	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil
 }
-
-// freeBytes is the space on the disk holding dir that this user may take.
-func freeBytes(dir string) (int64, bool) {
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(dir, &st); err != nil {
-		return 0, false
-	}
-	return int64(st.Bavail) * int64(st.Bsize), true //nolint:unconvert // field types differ between platforms
-}

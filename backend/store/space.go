@@ -2,11 +2,12 @@ package store
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/auditdesk/auditdesk/backend/internal/diskspace"
 )
 
 // Badger writes its logs and tables through memory maps of files it sizes
@@ -45,20 +46,11 @@ type SpaceError struct {
 }
 
 func (e *SpaceError) Error() string {
-	return fmt.Sprintf("the disk holding %s is full: free %d MB or move --data", e.Dir, shortMB(e.Need, e.Free))
+	return diskspace.Line(e.Dir, e.Need, e.Free)
 }
 
 // Is makes errors.Is(err, ErrNoSpace) true.
 func (e *SpaceError) Is(target error) bool { return target == ErrNoSpace }
-
-// shortMB is how many MB (rounded up, at least 1) free falls short of need.
-func shortMB(need, free int64) int64 {
-	const mb = 1 << 20
-	if short := need - free; short > mb {
-		return (short + mb - 1) / mb
-	}
-	return 1
-}
 
 // spaceReserve is what a cache with options opt wants free beyond its
 // tables (see the comment at the top of this file).
@@ -69,7 +61,7 @@ func spaceReserve(opt badger.Options) int64 {
 // needSpace reports a *SpaceError when the disk holding dir has less than
 // lsm + reserve bytes free. A disk whose free space cannot be read passes.
 func needSpace(dir string, lsm, reserve int64) error {
-	free, ok := freeBytes(dir)
+	free, ok := diskspace.Free(dir)
 	if !ok || free >= lsm+reserve {
 		return nil
 	}
@@ -116,7 +108,7 @@ func (s *Store) checkSpace() {
 	if s.readOnly {
 		return
 	}
-	free, ok := freeBytes(s.dir)
+	free, ok := diskspace.Free(s.dir)
 	if !ok {
 		return
 	}

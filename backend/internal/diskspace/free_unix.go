@@ -1,11 +1,12 @@
 //go:build unix
 
-package settings
+package diskspace
 
 import "syscall"
 
-// freeBytes is the space on the disk holding dir that this user may take.
-func freeBytes(dir string) (int64, bool) {
+// Free is the space on the disk holding dir that this user may take; ok is
+// false when it cannot be read.
+func Free(dir string) (free int64, ok bool) {
 	var st syscall.Statfs_t
 	if err := syscall.Statfs(dir, &st); err != nil {
 		return 0, false
