@@ -264,11 +264,21 @@ colours() { convert "$1" -format '%k' info:; }
 launch
 if [ -n "$WID" ]; then
   ok "a window named AuditDesk opens"
-  # Wait until the page has drawn: a window of one or two colours is blank.
-  n=0
+  # The shot is of the demo it opened by itself: wait for its first sync to
+  # end (the log says so), then for the page to be drawn (a window of one
+  # or two colours is blank) and still (two shots alike), 60 s at most.
+  for _ in $(seq 600); do
+    grep -q 'msg="sync ended"' "$DATA/auditdesk.log" 2>/dev/null && break
+    sleep 0.2
+  done
+  n=0 last=""
   for _ in $(seq 120); do
-    import -window "$WID" "$ART/window.png" 2>/dev/null && n=$(colours "$ART/window.png")
-    [ "$n" -gt 64 ] && break
+    if import -window "$WID" "$ART/window.png" 2>/dev/null; then
+      n=$(colours "$ART/window.png")
+      sum=$(convert "$ART/window.png" rgb:- | md5sum)
+      [ "$n" -gt 64 ] && [ "$sum" = "$last" ] && break
+      last=$sum
+    fi
     sleep 0.5
   done
   if [ "$n" -gt 64 ]; then ok "screenshot $ART/window.png is not blank ($n colours)"; else not_ok "screenshot $ART/window.png looks blank ($n colours)"; fi

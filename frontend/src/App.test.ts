@@ -127,6 +127,19 @@ describe('the shell', () => {
     expect(screen.queryByRole('heading', { name: 'No events yet' })).toBeNull();
   });
 
+  it('says Loading… until Status() answers, never "No profile" or Connect for a profile about to load', async () => {
+    let answer: (s: api.Status) => void = () => {};
+    vi.mocked(api.status).mockReturnValue(new Promise((resolve) => (answer = resolve)));
+    render(App);
+    expect(await screen.findAllByText('Loading…')).toHaveLength(3); // the table, the profile menu and the status bar
+    expect(screen.queryByRole('heading', { name: 'No events yet' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Connect to a platform…' })).toBeNull();
+    expect(screen.queryByText('No profile')).toBeNull();
+    answer(emptyStatus);
+    expect(await screen.findByRole('heading', { name: 'No events yet' })).toBeInTheDocument();
+    expect(screen.getByText('No profile')).toBeInTheDocument();
+  });
+
   it('shows a failing Status() in the banner', async () => {
     vi.mocked(api.status).mockRejectedValue(
       new api.ApiError(app.ErrorCode.Internal, 'settings: read: permission denied'),
