@@ -248,8 +248,8 @@ func (e *AlteredError) Unwrap() []error {
 // recorded. Check compares an event with it; it is not for concurrent use.
 type Recorded struct {
 	Head Head
-	// The chain's events in its order: ids (cut from one string of each
-	// record's ids, ~70 bytes an event in all) and their hashes.
+	// The chain's events in its order: their ids and hashes, as
+	// decodeChainRecord reads each record (Verify reads them so too).
 	ids    []string
 	hashes [][chainHashSize]byte
 	// A sync commits a window in (time, id) order, the order Scan reads
@@ -345,7 +345,6 @@ func (s *Store) readRecorded(ctx context.Context, txn *badger.Txn) (*Recorded, e
 	defer it.Close()
 	var prev [chainHashSize]byte
 	var seq uint64
-	var ids []byte
 	for it.Rewind(); it.Valid(); it.Next() {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -355,73 +354,26 @@ func (s *Store) readRecorded(ctx context.Context, txn *badger.Txn) (*Recorded, e
 		if k := item.Key(); len(k) != 9 || binary.BigEndian.Uint64(k[1:]) != seq {
 			return broken("record %d is missing or out of place", seq)
 		}
-		var bad string
+		var rec ChainRecord
 		err := item.Value(func(v []byte) error {
-			if len(v) < 1+chainHashSize || v[0] != chainVersion || [chainHashSize]byte(v[1:1+chainHashSize]) != prev {
-				bad = "does not link to the record before it"
-				return nil
-			}
-			prev = sha256.Sum256(v)
-			ids, bad = r.add(v, ids[:0])
-			return nil
+			var err error
+			rec, err = decodeChainRecord(seq, v)
+			return err
 		})
-		if err != nil {
+		switch {
+		case errors.Is(err, errBadValue):
+			return broken("record %d cannot be read", seq)
+		case err != nil:
 			return nil, err
+		case rec.Prev != prev:
+			return broken("record %d does not link to the record before it", seq)
 		}
-		if bad != "" {
-			return broken("record %d %s", seq, bad)
-		}
+		prev = rec.Hash
+		r.ids = append(r.ids, rec.IDs...)
+		r.hashes = append(r.hashes, rec.Hashes...)
 	}
 	if seq != head.Seq || prev != head.Hash {
 		return broken("the head names record %d, the chain ends at record %d or differs", head.Seq, seq)
 	}
 	return r, nil
-}
-
-// add takes in the ids and hashes of record v (its layout is appendChain's),
-// using ids as scratch; it returns the scratch and what is wrong, if
-// anything.
-func (r *Recorded) add(v, ids []byte) ([]byte, string) {
-	p := v[1+chainHashSize:]
-	if len(p) < 24 {
-		return ids, "is short"
-	}
-	p = p[24:]
-	n, k := binary.Uvarint(p) // the cursor
-	if k <= 0 || n > uint64(len(p)-k) {
-		return ids, "has a bad cursor"
-	}
-	p = p[k+int(n):]
-	count, k := binary.Uvarint(p)
-	if k <= 0 || count > uint64(len(p)) {
-		return ids, "has a bad count"
-	}
-	p = p[k:]
-	// First the ids into one string, then the map, so an id costs no
-	// allocation of its own.
-	ends := make([]int, 0, count)
-	q := p
-	for range count {
-		n, k := binary.Uvarint(q)
-		if k <= 0 || n > uint64(len(q)-k) || uint64(len(q)-k)-n < chainHashSize {
-			return ids, "has a bad entry"
-		}
-		ids = append(ids, q[k:k+int(n)]...)
-		ends = append(ends, len(ids))
-		q = q[k+int(n)+chainHashSize:]
-	}
-	if len(q) != 0 {
-		return ids, "has trailing bytes"
-	}
-	all := string(ids)
-	start := 0
-	for _, end := range ends {
-		_, k := binary.Uvarint(p)
-		p = p[k+end-start:]
-		r.ids = append(r.ids, all[start:end])
-		r.hashes = append(r.hashes, [chainHashSize]byte(p[:chainHashSize]))
-		p = p[chainHashSize:]
-		start = end
-	}
-	return ids, ""
 }
