@@ -85,14 +85,10 @@ func syncCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 			return errors.New(session.OneLine(err))
 		}
 		r, c := res.Run, res.Cache
-		// The sync ends by reading the cache into the index; when that
-		// failed (the session logs why), ask again for the reason: a cache
-		// that cannot be read whole, or that was altered, is not one that
-		// "holds" its count of events.
-		var unread error
-		if res.Index == nil {
-			_, unread = mgr.Index(ctx, res.Profile)
-		}
+		// The sync ends by reading the cache into the index: a cache that
+		// could not be read whole, or was altered, is not one that "holds"
+		// its count of events.
+		unread := res.IndexErr
 		holds := "the cache holds"
 		if unread != nil {
 			holds = "the cache counts"

@@ -111,8 +111,11 @@ type SyncResult struct {
 	Cache   store.Stats
 	// Index is the profile's query index with what the run saved, nil when
 	// it could not be brought up to date (the next open builds it).
-	Index  *query.Index
-	Joined bool // this request joined a sync already running
+	Index *query.Index
+	// IndexErr is why Index is nil: the cache could not be read whole, or
+	// was altered (store.ErrAltered).
+	IndexErr error
+	Joined   bool // this request joined a sync already running
 }
 
 // ErrMemberRole is returned for a token that may not read the audit log.
@@ -225,7 +228,7 @@ func (m *Manager) sync(ctx context.Context, client *auditapi.Client, p settings.
 	if err != nil {
 		m.log.Warn("update the query index after a sync", "profile", p.Name, "err", err)
 	}
-	return SyncResult{Profile: p, Run: run, Cache: stats, Index: ix}, runErr
+	return SyncResult{Profile: p, Run: run, Cache: stats, Index: ix, IndexErr: err}, runErr
 }
 
 // OneLine is an error's message on one line.
