@@ -54,14 +54,7 @@ func hostileEvents() []audit.Event {
 
 func buildIndex(t testing.TB, evs []audit.Event) *query.Index {
 	t.Helper()
-	ix, err := query.Build(context.Background(), func(fn func(audit.Event) error) error {
-		for _, e := range evs {
-			if err := fn(e); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	ix, err := query.Build(context.Background(), query.Events(evs))
 	if err != nil {
 		t.Fatal(err)
 	}

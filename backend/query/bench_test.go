@@ -65,14 +65,7 @@ func BenchmarkBuild(b *testing.B) {
 	var ix *Index
 	for b.Loop() {
 		var err error
-		ix, err = Build(context.Background(), func(fn func(audit.Event) error) error {
-			for _, e := range evs {
-				if err := fn(e); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		ix, err = Build(context.Background(), Events(evs))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -33,6 +33,18 @@ func Build(ctx context.Context, scan func(fn func(audit.Event) error) error) (*I
 	return b.finish(), nil
 }
 
+// Events is a scan for Build over events already in memory.
+func Events(evs []audit.Event) func(fn func(audit.Event) error) error {
+	return func(fn func(audit.Event) error) error {
+		for _, e := range evs {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 type builder struct {
 	fo     folder
 	ix     *Index

@@ -89,14 +89,7 @@ func handEvents() []audit.Event {
 
 func buildSlice(t testing.TB, evs []audit.Event) *Index {
 	t.Helper()
-	ix, err := Build(context.Background(), func(fn func(audit.Event) error) error {
-		for _, e := range evs {
-			if err := fn(e); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	ix, err := Build(context.Background(), Events(evs))
 	if err != nil {
 		t.Fatal(err)
 	}

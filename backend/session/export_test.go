@@ -57,14 +57,7 @@ func TestExportRefusesRowsTheChainDoesNotRecord(t *testing.T) {
 	}
 	forged := &evs[len(evs)/2]
 	forged.Description = "nothing to see here"
-	ix, err := query.Build(context.Background(), func(fn func(audit.Event) error) error {
-		for _, e := range evs {
-			if err := fn(e); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	ix, err := query.Build(context.Background(), query.Events(evs))
 	if err != nil {
 		t.Fatal(err)
 	}
