@@ -38,10 +38,13 @@ frontend/dist/index.html: $(NODE_STAMP) $(FRONT_SRC)
 
 frontend: frontend/dist/index.html
 
-## bindings: regenerate frontend/wailsjs from the bound Go methods
+## bindings: regenerate frontend/wailsjs from the bound Go services, as
+## `wails build` and `wails dev` write it (wails.json: interfaces; the
+## runtime's files 0644, as the CLI leaves them)
 bindings:
 	$(GO) build -tags bindings -o build/bin/bindings .
 	@d=$$(mktemp -d) && AUDITDESK_DATA=$$d tsoutputtype=interfaces build/bin/bindings >/dev/null && rm -rf $$d build/bin/bindings
+	@chmod 0644 frontend/wailsjs/runtime/*
 
 ## build: the production binary, as `wails build` makes it, without the wails CLI
 build: deps frontend

@@ -97,7 +97,7 @@ func openWindow(dataFlag string) error {
 		OnDomReady:       a.DomReady,
 		OnBeforeClose:    a.BeforeClose,
 		OnShutdown:       a.Shutdown,
-		Bind:             []any{a},
+		Bind:             a.Bound(),
 		EnumBind:         app.Enums(),
 		ErrorFormatter:   app.FormatError,
 		Logger:           app.WailsLogger{Log: log},

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/credentials"
 	"github.com/auditdesk/auditdesk/backend/settings"
 )
 
@@ -34,6 +35,7 @@ func TestFormatError(t *testing.T) {
 	}{
 		{"no profile, wrapped", fmt.Errorf("refresh: %w", settings.ErrNoProfile), UIError{CodeNoProfile, "refresh: " + settings.ErrNoProfile.Error()}},
 		{"busy", ErrBusy, UIError{CodeBusy, ErrBusy.Error()}},
+		{"token needed", credentials.ErrTokenNeeded, UIError{CodeTokenNeeded, credentials.ErrTokenNeeded.Error()}},
 		{"invalid input", fmt.Errorf("filter: %w", Invalid("scope \"Foo\" is not one of Organization, Billing, Workspace, Service")), UIError{CodeInvalidInput, "filter: scope \"Foo\" is not one of Organization, Billing, Workspace, Service"}},
 		{"cancelled", fmt.Errorf("sync: %w", errCancelled), UIError{CodeCancelled, "sync: cancelled"}},
 		{"unknown is internal, one line", errors.New("store: read\n  page 3:\tbad"), UIError{CodeInternal, "store: read page 3: bad"}},
@@ -62,7 +64,7 @@ func TestFormatError(t *testing.T) {
 
 func TestStatusWithoutProfile(t *testing.T) {
 	a := newApp(t)
-	st, err := a.Status()
+	st, err := a.Profiles.Status()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,10 +75,10 @@ func TestStatusWithoutProfile(t *testing.T) {
 
 func TestRefreshAndExportNeedProfile(t *testing.T) {
 	a := newApp(t)
-	if _, err := a.Refresh(); !errors.Is(err, settings.ErrNoProfile) {
+	if _, err := a.Sync.Refresh(); !errors.Is(err, settings.ErrNoProfile) {
 		t.Errorf("Refresh() err = %v, want ErrNoProfile", err)
 	}
-	if _, err := a.Export(ExportRequest{Path: filepath.Join(t.TempDir(), "x.csv")}); !errors.Is(err, settings.ErrNoProfile) {
+	if _, err := a.Export.Run(ExportRequest{Path: filepath.Join(t.TempDir(), "x.csv")}); !errors.Is(err, settings.ErrNoProfile) {
 		t.Errorf("Export() err = %v, want ErrNoProfile", err)
 	}
 	if ui := ToUIError(settings.ErrNoProfile); ui.Code != CodeNoProfile {
@@ -85,7 +87,7 @@ func TestRefreshAndExportNeedProfile(t *testing.T) {
 }
 
 func TestScopesFollowTheDomain(t *testing.T) {
-	got, err := newApp(t).Scopes()
+	got, err := newApp(t).Query.Scopes()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,22 +233,4 @@ func (r *recordingEmitter) named(name string) []any {
 		}
 	}
 	return out
-}
-
-func TestThrottledEmitterPerName(t *testing.T) {
-	rec := &recordingEmitter{}
-	e := NewThrottledEmitter(rec, 1<<40) // never elapses within a test
-	for i := 0; i < 100; i++ {
-		e.Emit("sync:progress", i)
-		e.Emit("export:progress", -i)
-	}
-	e.Flush()
-	want := map[string][]any{"sync:progress": {0, 99}, "export:progress": {0, -99}}
-	got := map[string][]any{}
-	for i, n := range rec.name {
-		got[n] = append(got[n], rec.got[i])
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("emitted %v, want %v: first at once, then the newest on flush, per name", got, want)
-	}
 }

@@ -1,59 +1,58 @@
 package app
 
-import "github.com/auditdesk/auditdesk/backend/audit"
+import (
+	"strings"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+)
 
 // The enums the frontend shares with Go, given to Wails' EnumBind so the
-// TypeScript bindings carry the same values.
+// TypeScript bindings carry the same values and the frontend uses the
+// generated types, never a copy of them.
 
-// AllScopes are the scopes as a TypeScript enum.
-var AllScopes = []struct {
-	Value  audit.Scope
+// enum is one Go enum as Wails' EnumBind reads it.
+type enum[T any] []struct {
+	Value  T
 	TSName string
-}{
-	{audit.ScopeOrganization, "Organization"},
-	{audit.ScopeBilling, "Billing"},
-	{audit.ScopeWorkspace, "Workspace"},
-	{audit.ScopeService, "Service"},
 }
 
-// AllStatuses are the statuses as a TypeScript enum.
-var AllStatuses = []struct {
-	Value  audit.Status
-	TSName string
-}{
-	{audit.StatusSuccess, "SUCCESS"},
-	{audit.StatusFailed, "FAILED"},
+// enumOf names each value after itself, title-cased ("timestamp" is
+// Timestamp), unless names says otherwise.
+func enumOf[T ~string](vs []T, names map[T]string) enum[T] {
+	out := make(enum[T], len(vs))
+	for i, v := range vs {
+		out[i].Value, out[i].TSName = v, names[v]
+		if out[i].TSName == "" {
+			out[i].TSName = strings.ToUpper(string(v[:1])) + string(v[1:])
+		}
+	}
+	return out
 }
 
-// AllRoles are the roles as a TypeScript enum.
-var AllRoles = []struct {
-	Value  audit.Role
-	TSName string
-}{
-	{audit.RoleOrganizationOwner, "ORGANIZATION_OWNER"},
-	{audit.RoleWorkspaceAdmin, "WORKSPACE_ADMIN"},
-	{audit.RoleWorkspaceMember, "WORKSPACE_MEMBER"},
-}
+// The enums, each in its domain's order.
+var (
+	AllScopes   = enumOf(audit.Scopes, nil)
+	AllStatuses = enumOf(audit.Statuses, nil)
+	AllRoles    = enumOf(audit.Roles, nil)
+	// AllErrorCodes are the UI error codes.
+	AllErrorCodes = enumOf(errorCodes, map[ErrorCode]string{
+		CodeInvalidInput: "InvalidInput", CodeTokenNeeded: "TokenNeeded", CodeAuth: "Unauthenticated",
+		CodeCacheLocked: "CacheLocked", CodeQueryGone: "QueryGone", CodeNoProfile: "NoProfile",
+	})
+	AllSortFields    = enumOf(audit.SortFields, nil)
+	AllValueFields   = enumOf(valueFields, nil)
+	AllThemes        = enumOf(themes, nil)
+	AllDensities     = enumOf(densities, nil)
+	AllExportFormats = enumOf([]ExportFormat{FormatCSV, FormatXLSX}, map[ExportFormat]string{FormatCSV: "CSV", FormatXLSX: "XLSX"})
+)
 
-// AllErrorCodes are the UI error codes as a TypeScript enum.
-var AllErrorCodes = []struct {
-	Value  ErrorCode
-	TSName string
-}{
-	{CodeInternal, "Internal"},
-	{CodeNoProfile, "NoProfile"},
-	{CodeInvalidInput, "InvalidInput"},
-	{CodeBusy, "Busy"},
-	{CodeCancelled, "Cancelled"},
-	{CodeTokenNeeded, "TokenNeeded"},
-	{CodeAuth, "Unauthenticated"},
-	{CodeForbidden, "Forbidden"},
-	{CodeOffline, "Offline"},
-	{CodeCacheLocked, "CacheLocked"},
-	{CodeQueryGone, "QueryGone"},
+// errorCodes are every ErrorCode, for the frontend.
+var errorCodes = []ErrorCode{
+	CodeInternal, CodeNoProfile, CodeInvalidInput, CodeBusy, CodeCancelled, CodeTokenNeeded,
+	CodeAuth, CodeForbidden, CodeOffline, CodeCacheLocked, CodeQueryGone,
 }
 
 // Enums lists everything for options.App.EnumBind.
 func Enums() []any {
-	return []any{AllScopes, AllStatuses, AllRoles, AllErrorCodes}
+	return []any{AllScopes, AllStatuses, AllRoles, AllErrorCodes, AllSortFields, AllValueFields, AllThemes, AllDensities, AllExportFormats}
 }

@@ -6,10 +6,11 @@ import (
 	"strings"
 
 	"github.com/auditdesk/auditdesk/backend/auditapi"
+	"github.com/auditdesk/auditdesk/backend/credentials"
 	"github.com/auditdesk/auditdesk/backend/export"
+	"github.com/auditdesk/auditdesk/backend/progress"
 	"github.com/auditdesk/auditdesk/backend/session"
 	"github.com/auditdesk/auditdesk/backend/settings"
-	"github.com/auditdesk/auditdesk/backend/store"
 )
 
 // ErrorCode tells the UI what kind of failure a bound method met, so it can
@@ -49,7 +50,7 @@ func (e errInvalid) Error() string { return e.msg }
 func Invalid(msg string) error { return errInvalid{msg} }
 
 // ErrBusy is returned when a job of the same kind is already running.
-var ErrBusy = errors.New("another job is already running; wait for it or cancel it")
+var ErrBusy = progress.ErrBusy
 
 // codes maps sentinel errors, matched with errors.Is, to UI codes.
 var codes = []struct {
@@ -58,7 +59,7 @@ var codes = []struct {
 }{
 	{settings.ErrNoProfile, CodeNoProfile},
 	{ErrBusy, CodeBusy},
-	{ErrTokenNeeded, CodeTokenNeeded},
+	{credentials.ErrTokenNeeded, CodeTokenNeeded},
 	{auditapi.ErrUnauthenticated, CodeAuth},
 	{auditapi.ErrForbidden, CodeForbidden},
 	{session.ErrMemberRole, CodeForbidden},
@@ -66,7 +67,7 @@ var codes = []struct {
 	{auditapi.ErrTLS, CodeOffline},
 	{auditapi.ErrUnavailable, CodeOffline},
 	{auditapi.ErrRateLimited, CodeOffline},
-	{store.ErrLocked, CodeCacheLocked},
+	{session.ErrLocked, CodeCacheLocked},
 	{ErrQueryGone, CodeQueryGone},
 	{export.ErrBadRequest, CodeInvalidInput},
 	{export.ErrNoFolder, CodeInvalidInput},

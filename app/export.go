@@ -14,27 +14,40 @@ import (
 
 	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/session"
-	"github.com/auditdesk/auditdesk/backend/settings"
+)
+
+// Export is the Export dialog's service: it writes the current view, as
+// Query shows it, to CSV or XLSX with its manifest. One export runs at a
+// time.
+type Export struct{ *core }
+
+// ExportFormat is a file format of an export.
+type ExportFormat string
+
+// The export formats.
+const (
+	FormatCSV  ExportFormat = ExportFormat(export.CSV)
+	FormatXLSX ExportFormat = ExportFormat(export.XLSX)
 )
 
 // ExportRequest is the current view and how to write it. Path comes from
-// ChooseExportFile.
+// ChooseFile.
 type ExportRequest struct {
-	Query        QueryRequest  `json:"query"`
-	Path         string        `json:"path"`
-	Format       export.Format `json:"format"` // "" from Path's extension
-	BOM          bool          `json:"bom"`
-	KeepFormulas bool          `json:"keepFormulas"`
+	Query        QueryRequest `json:"query"`
+	Path         string       `json:"path"`
+	Format       ExportFormat `json:"format"` // "" from Path's extension
+	BOM          bool         `json:"bom"`
+	KeepFormulas bool         `json:"keepFormulas"`
 }
 
 // ExportResult is a finished export.
 type ExportResult struct {
-	Path     string        `json:"path"`
-	Manifest string        `json:"manifest"`
-	Format   export.Format `json:"format"`
-	Rows     int           `json:"rows"`
-	SHA256   string        `json:"sha256"`
-	Bytes    int64         `json:"bytes"`
+	Path     string       `json:"path"`
+	Manifest string       `json:"manifest"`
+	Format   ExportFormat `json:"format"`
+	Rows     int          `json:"rows"`
+	SHA256   string       `json:"sha256"`
+	Bytes    int64        `json:"bytes"`
 }
 
 // ExportProgress is the payload of EventExportProgress.
@@ -47,35 +60,21 @@ type ExportProgress struct {
 // EventExportProgress is emitted, throttled, while an export runs.
 const EventExportProgress = "export:progress"
 
-// ActivityEntry is one line of the profile's activity log, for the window.
-type ActivityEntry struct {
-	Time   string `json:"time"` // RFC 3339, UTC
-	Kind   string `json:"kind"`
-	OSUser string `json:"osUser"`
-	User   string `json:"user"`
-	File   string `json:"file"`
-	Format string `json:"format"`
-	Rows   int    `json:"rows"`
-	SHA256 string `json:"sha256"`
-	Filter string `json:"filter"` // the filter as one readable line
-	Sort   string `json:"sort"`
-}
-
 // EnvSaveAs, for tests, answers the save dialog with its value instead of
 // opening it (the native dialog cannot be driven from a browser test).
 const EnvSaveAs = "AUDITDESK_SAVE_AS"
 
-// ChooseExportFile opens the native save dialog for a file of format,
-// named after the profile and the day; "" when the user cancels.
-func (a *App) ChooseExportFile(format string) (string, error) {
-	f, err := export.FormatFor(format, "")
+// ChooseFile opens the native save dialog for a file of format, named
+// after the day; "" when the user cancels.
+func (x *Export) ChooseFile(format ExportFormat) (string, error) {
+	f, err := export.FormatFor(string(format), "")
 	if err != nil {
 		return "", Invalid(err.Error())
 	}
 	if path := os.Getenv(EnvSaveAs); path != "" {
 		return path, nil
 	}
-	if a.dialogs == nil {
+	if x.dialogs == nil {
 		return "", errors.New("no window to open the save dialog in")
 	}
 	name := "audit-log-" + time.Now().Format("2006-01-02") + "." + string(f)
@@ -83,7 +82,7 @@ func (a *App) ChooseExportFile(format string) (string, error) {
 	if f == export.XLSX {
 		filters[0], filters[1] = filters[1], filters[0]
 	}
-	path, err := a.dialogs.SaveFile(runtime.SaveDialogOptions{
+	path, err := x.dialogs.SaveFile(runtime.SaveDialogOptions{
 		Title: "Export the current view", DefaultDirectory: defaultExportDir(), DefaultFilename: name,
 		Filters: filters, CanCreateDirectories: true,
 	})
@@ -108,10 +107,10 @@ func defaultExportDir() string {
 	return home
 }
 
-// Export writes the view (the same filter and sort as Query) to req.Path
-// with its manifest, emitting EventExportProgress; CancelExport stops it and
-// leaves nothing. One export runs at a time.
-func (a *App) Export(req ExportRequest) (ExportResult, error) {
+// Run writes the view (the same filter and sort as Query) to req.Path
+// with its manifest, emitting EventExportProgress; Cancel stops it and
+// leaves nothing.
+func (x *Export) Run(req ExportRequest) (ExportResult, error) {
 	if strings.TrimSpace(req.Path) == "" {
 		return ExportResult{}, Invalid("choose a file to export to")
 	}
@@ -119,63 +118,45 @@ func (a *App) Export(req ExportRequest) (ExportResult, error) {
 	if err != nil {
 		return ExportResult{}, err
 	}
-	p, err := a.current()
+	pr, err := x.current()
 	if err != nil {
 		return ExportResult{}, err
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	a.mu.Lock()
-	if a.cancelExport != nil {
-		a.mu.Unlock()
-		return ExportResult{}, ErrBusy
+	run, err := x.exports.Start(progressInterval, func(p ExportProgress) { x.emit.Emit(EventExportProgress, p) })
+	if err != nil {
+		return ExportResult{}, err
 	}
-	a.cancelExport = cancel
-	a.mu.Unlock()
-	defer func() {
-		a.mu.Lock()
-		a.cancelExport = nil
-		a.mu.Unlock()
-	}()
-
+	defer run.End()
 	total := 0
-	m, err := a.mgr.Export(ctx, p, session.ExportRequest{
-		Path: req.Path, Format: req.Format, Filter: f, Sort: s, Location: loc,
-		BOM: req.BOM, KeepFormulas: req.KeepFormulas, AppVersion: a.version,
+	m, err := pr.Export(run.Ctx, session.ExportRequest{
+		Path: req.Path, Format: export.Format(req.Format), Filter: f, Sort: s, Location: loc,
+		BOM: req.BOM, KeepFormulas: req.KeepFormulas, AppVersion: x.version,
 		OnQuery: func(n int) {
 			total = n
-			a.emit.Emit(EventExportProgress, ExportProgress{Total: n})
+			run.Report(ExportProgress{Total: n})
 		},
 		OnProgress: func(pr export.Progress) {
-			a.emit.Emit(EventExportProgress, ExportProgress{Rows: pr.Rows, Total: pr.Total})
+			run.Report(ExportProgress{Rows: pr.Rows, Total: pr.Total})
 		},
 	})
-	a.emit.Emit(EventExportProgress, ExportProgress{Rows: m.Rows, Total: total, Done: true})
-	if t, ok := a.emit.(*ThrottledEmitter); ok {
-		t.Flush()
-	}
+	run.Report(ExportProgress{Rows: m.Rows, Total: total, Done: true})
+	run.Flush()
 	if err != nil {
 		if errors.Is(err, export.ErrCancelled) {
 			err = errCancelled
 		}
-		a.log.Warn("export failed", "err", err)
+		x.log.Warn("export failed", "err", err)
 		return ExportResult{}, err
 	}
 	path, _ := filepath.Abs(req.Path)
-	return ExportResult{Path: path, Manifest: path + export.ManifestSuffix, Format: m.Format, Rows: m.Rows, SHA256: m.SHA256, Bytes: m.Bytes}, nil
+	return ExportResult{Path: path, Manifest: path + export.ManifestSuffix, Format: ExportFormat(m.Format), Rows: m.Rows, SHA256: m.SHA256, Bytes: m.Bytes}, nil
 }
 
-// CancelExport stops the running export; it leaves no file behind.
-func (a *App) CancelExport() {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.cancelExport != nil {
-		a.cancelExport()
-	}
-}
+// Cancel stops the running export; it leaves no file behind.
+func (x *Export) Cancel() { x.exports.Cancel() }
 
 // ShowFile opens the folder that holds path in the desktop's file manager.
-func (a *App) ShowFile(path string) error {
+func (x *Export) ShowFile(path string) error {
 	dir := filepath.Dir(path)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return Invalid(fmt.Sprintf("the folder %s is not there any more", dir))
@@ -190,53 +171,4 @@ func (a *App) ShowFile(path string) error {
 	}
 	go func() { _ = cmd.Wait() }()
 	return nil
-}
-
-// Activity lists the current profile's activity log, newest first.
-func (a *App) Activity() ([]ActivityEntry, error) {
-	p, err := a.current()
-	if err != nil {
-		return nil, err
-	}
-	log, err := a.store.ActivityLog(p)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ActivityEntry, 0, len(log))
-	for i := len(log) - 1; i >= 0; i-- {
-		e := log[i]
-		out = append(out, ActivityEntry{
-			Time: rfc3339(e.Time), Kind: e.Kind, OSUser: e.OSUser, User: e.User, File: e.File, Format: e.Format,
-			Rows: e.Rows, SHA256: e.SHA256, Filter: describeFilter(e), Sort: e.Sort.String(),
-		})
-	}
-	return out, nil
-}
-
-// describeFilter is a filter as one line: "scope=Billing status=FAILED".
-func describeFilter(e settings.Activity) string {
-	f := e.Filter
-	var parts []string
-	add := func(k, v string) {
-		if v != "" {
-			parts = append(parts, k+"="+v)
-		}
-	}
-	add("search", f.Search)
-	add("scope", string(f.Scope))
-	add("category", strings.Join(f.Categories, "|"))
-	add("action", strings.Join(f.Actions, "|"))
-	add("status", string(f.Status))
-	add("user", strings.Join(f.Users, "|"))
-	add("workspace", f.Workspace)
-	if !f.From.IsZero() {
-		add("from", f.From.UTC().Format(time.RFC3339))
-	}
-	if !f.To.IsZero() {
-		add("to", f.To.UTC().Format(time.RFC3339))
-	}
-	if len(parts) == 0 {
-		return "all events"
-	}
-	return strings.Join(parts, " ")
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +14,8 @@ import (
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/cli"
+	"github.com/auditdesk/auditdesk/backend/query"
+	"github.com/auditdesk/auditdesk/backend/session"
 )
 
 // queryFilters are the filter bar's kinds, each as the window sends it and
@@ -39,24 +43,24 @@ func queryFilters(user, action string) []struct {
 // the same saved index through audit.FilterText.
 func TestQueryCountsMatchTheCommandLine(t *testing.T) {
 	a, _ := demoApp(t, DemoOptions{Events: 4000})
-	if _, err := a.OpenDemo(); err != nil {
+	if _, err := a.Sync.OpenDemo(); err != nil {
 		t.Fatal(err)
 	}
-	all, err := a.Query(QueryRequest{})
+	all, err := a.Query.Run(QueryRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if all.Total < 3900 || all.Total != all.Events {
 		t.Fatalf("the unfiltered query: %d of %d", all.Total, all.Events)
 	}
-	top, err := a.Rows(all.ID, 0, 1)
+	top, err := a.Query.Rows(all.ID, 0, 1)
 	if err != nil || len(top.Rows) != 1 {
 		t.Fatalf("Rows: %v, %v", top, err)
 	}
 	filters := queryFilters(top.Rows[0].User, top.Rows[0].Action)
 	want := make([]int, len(filters))
 	for i, f := range filters {
-		res, err := a.Query(QueryRequest{Filter: f.ft})
+		res, err := a.Query.Run(QueryRequest{Filter: f.ft})
 		if err != nil {
 			t.Fatalf("Query(%+v): %v", f.ft, err)
 		}
@@ -81,10 +85,10 @@ func TestQueryCountsMatchTheCommandLine(t *testing.T) {
 
 func TestQueryFacetsRowsAndZone(t *testing.T) {
 	a, _ := demoApp(t, DemoOptions{Events: 3000})
-	if _, err := a.OpenDemo(); err != nil {
+	if _, err := a.Sync.OpenDemo(); err != nil {
 		t.Fatal(err)
 	}
-	res, err := a.Query(QueryRequest{Filter: audit.FilterText{Scope: "Service", TimeZone: "Asia/Tokyo"}, Sort: audit.SortUser})
+	res, err := a.Query.Run(QueryRequest{Filter: audit.FilterText{Scope: "Service", TimeZone: "Asia/Tokyo"}, Sort: audit.SortUser})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +101,7 @@ func TestQueryFacetsRowsAndZone(t *testing.T) {
 		if slices.Contains(audit.KnownCategories[audit.ScopeBilling], c.Value) {
 			t.Errorf("category %q of Billing listed under Service", c.Value)
 		}
-		one, err := a.Query(QueryRequest{Filter: audit.FilterText{Scope: "Service", Categories: []string{c.Value}}})
+		one, err := a.Query.Run(QueryRequest{Filter: audit.FilterText{Scope: "Service", Categories: []string{c.Value}}})
 		if err != nil || one.Total != c.N || c.N == 0 {
 			t.Errorf("category %q counts %d; querying it gives %d, %v", c.Value, c.N, one.Total, err)
 		}
@@ -124,7 +128,7 @@ func TestQueryFacetsRowsAndZone(t *testing.T) {
 	tokyo, _ := time.LoadLocation("Asia/Tokyo")
 	var rows []Row
 	for off := 0; off < res.Total; off += 700 {
-		w, err := a.Rows(res.ID, off, 700)
+		w, err := a.Query.Rows(res.ID, off, 700)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -148,17 +152,17 @@ func TestQueryFacetsRowsAndZone(t *testing.T) {
 			t.Fatalf("rows %d and %d out of (user, time) order: %+v, %+v", i-1, i, rows[i-1], r)
 		}
 	}
-	if w, err := a.Rows(res.ID, res.Total, 10); err != nil || len(w.Rows) != 0 {
+	if w, err := a.Query.Rows(res.ID, res.Total, 10); err != nil || len(w.Rows) != 0 {
 		t.Errorf("a window past the end: %+v, %v", w, err)
 	}
-	if w, _ := a.Rows(res.ID, 0, 1_000_000); len(w.Rows) > maxRowsWindow {
+	if w, _ := a.Query.Rows(res.ID, 0, 1_000_000); len(w.Rows) > maxRowsWindow {
 		t.Errorf("one window gave %d rows, over %d", len(w.Rows), maxRowsWindow)
 	}
 }
 
 func TestQueryErrorsNameTheField(t *testing.T) {
 	a, _ := demoApp(t, DemoOptions{Events: 1000})
-	if _, err := a.OpenDemo(); err != nil {
+	if _, err := a.Sync.OpenDemo(); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
@@ -175,7 +179,7 @@ func TestQueryErrorsNameTheField(t *testing.T) {
 		{QueryRequest{Filter: audit.FilterText{TimeZone: "Mars/Olympus"}}, "tz:"},
 		{QueryRequest{Sort: "colour"}, "sort:"},
 	} {
-		_, err := a.Query(c.req)
+		_, err := a.Query.Run(c.req)
 		ui := ToUIError(err)
 		if err == nil || ui.Code != CodeInvalidInput || !strings.Contains(ui.Message, c.want) || strings.Contains(ui.Message, "\n") {
 			t.Errorf("Query(%+v): %v; want an invalid_input line naming %q", c.req, err, c.want)
@@ -184,21 +188,21 @@ func TestQueryErrorsNameTheField(t *testing.T) {
 	// A scope or status the demo's cache does not hold is a filter that
 	// matches nothing, not an error.
 	for _, ft := range []audit.FilterText{{Scope: "Galaxy"}, {Status: "MAYBE"}, {Scope: "Compliance", Status: "PENDING"}} {
-		if res, err := a.Query(QueryRequest{Filter: ft}); err != nil || res.Total != 0 {
+		if res, err := a.Query.Run(QueryRequest{Filter: ft}); err != nil || res.Total != 0 {
 			t.Errorf("Query(%+v) = %v, %v; want no rows and no error", ft, res, err)
 		}
 	}
-	if _, err := a.Rows(12345, 0, 10); ToUIError(err).Code != CodeQueryGone {
+	if _, err := a.Query.Rows(12345, 0, 10); ToUIError(err).Code != CodeQueryGone {
 		t.Errorf("Rows of an unknown query: %v, want query_gone", err)
 	}
-	if _, err := a.Rows(1, -1, 10); ToUIError(err).Code != CodeInvalidInput {
+	if _, err := a.Query.Rows(1, -1, 10); ToUIError(err).Code != CodeInvalidInput {
 		t.Errorf("Rows at a negative offset: %v", err)
 	}
 }
 
 func TestQueryWithNoProfile(t *testing.T) {
 	a, _ := demoApp(t, DemoOptions{Disabled: true})
-	if _, err := a.Query(QueryRequest{}); ToUIError(err).Code != CodeNoProfile {
+	if _, err := a.Query.Run(QueryRequest{}); ToUIError(err).Code != CodeNoProfile {
 		t.Errorf("Query with no profile: %v, want no_profile", err)
 	}
 }
@@ -208,24 +212,24 @@ func TestQueryWithNoProfile(t *testing.T) {
 // the new events.
 func TestQuerySnapshotSurvivesASync(t *testing.T) {
 	a, rec := demoApp(t, DemoOptions{Events: 2000})
-	if _, err := a.OpenDemo(); err != nil {
+	if _, err := a.Sync.OpenDemo(); err != nil {
 		t.Fatal(err)
 	}
-	before, err := a.Query(QueryRequest{})
+	before, err := a.Query.Run(QueryRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := a.Rows(before.ID, 0, before.Total)
+	first, err := a.Query.Rows(before.ID, 0, before.Total)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	// A sync lands: newer events, and one in the middle of the history.
-	p, err := a.current()
+	pr, err := a.current()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix, err := a.mgr.Index(context.Background(), p)
+	ix, err := pr.Index(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,9 +246,10 @@ func TestQuerySnapshotSurvivesASync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.indexSynced(p, next)
+	_, added := pr.Install(next)
+	a.indexSynced(pr.Info().Name, next.Len(), added)
 
-	after, err := a.Rows(before.ID, 0, before.Total)
+	after, err := a.Query.Rows(before.ID, 0, before.Total)
 	if err != nil {
 		t.Fatalf("the old query's rows after a sync: %v", err)
 	}
@@ -258,16 +263,16 @@ func TestQuerySnapshotSurvivesASync(t *testing.T) {
 	if u := ups[0].(IndexUpdate); u.Added != 3 || u.Events != before.Events+3 {
 		t.Errorf("index update %+v, want 3 added to %d", u, before.Events)
 	}
-	now, err := a.Query(QueryRequest{Filter: audit.FilterText{Users: []string{"late@example.com"}}})
+	now, err := a.Query.Run(QueryRequest{Filter: audit.FilterText{Users: []string{"late@example.com"}}})
 	if err != nil || now.Total != 3 || now.Events != before.Events+3 {
 		t.Fatalf("a query after the sync: %+v, %v", now, err)
 	}
 	// The new events are marked, and only they.
-	marked, err := a.Query(QueryRequest{})
+	marked, err := a.Query.Run(QueryRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, err := a.Rows(marked.ID, 0, marked.Total)
+	all, err := a.Query.Rows(marked.ID, 0, marked.Total)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,12 +290,44 @@ func TestQuerySnapshotSurvivesASync(t *testing.T) {
 	}
 
 	// Only the newest results are held; older ones say so.
-	for range keptResults {
-		if _, err := a.Query(QueryRequest{}); err != nil {
+	for range session.KeptResults {
+		if _, err := a.Query.Run(QueryRequest{}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := a.Rows(before.ID, 0, 1); !errors.Is(err, ErrQueryGone) {
+	if _, err := a.Query.Rows(before.ID, 0, 1); !errors.Is(err, ErrQueryGone) {
 		t.Errorf("Rows of an evicted query: %v, want ErrQueryGone", err)
+	}
+}
+
+// The open profile is read from disk once: a keystroke's query, its rows,
+// the type-ahead and the status bar read no profile.json (here, moved away
+// after the profile was opened).
+func TestQueriesReadNoProfileFile(t *testing.T) {
+	a, _ := demoApp(t, DemoOptions{Events: 2000})
+	if _, err := a.Sync.OpenDemo(); err != nil {
+		t.Fatal(err)
+	}
+	pr, err := a.current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(a.store.ProfileDir(pr.Info()), "profile.json")
+	if err := os.Rename(file, file+".away"); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = os.Rename(file+".away", file) }()
+	res, err := a.Query.Run(QueryRequest{Filter: audit.FilterText{Search: "a"}})
+	if err != nil || res.Total == 0 {
+		t.Fatalf("a query with profile.json away: %+v, %v", res, err)
+	}
+	if rows, err := a.Query.Rows(res.ID, 0, 10); err != nil || len(rows.Rows) == 0 {
+		t.Fatalf("rows with profile.json away: %v", err)
+	}
+	if _, err := a.Query.Values(query.ValueUsers, "", 5); err != nil {
+		t.Fatalf("values with profile.json away: %v", err)
+	}
+	if st, err := a.Profiles.Status(); err != nil || st.Profile == nil || st.Events != int64(res.Events) {
+		t.Fatalf("status with profile.json away: %+v, %v", st, err)
 	}
 }

@@ -27,7 +27,7 @@ func demoApp(t *testing.T, o DemoOptions) (*App, *recordingEmitter) {
 
 func TestFirstLaunchAsksForTheDemo(t *testing.T) {
 	a, _ := demoApp(t, DemoOptions{})
-	st, err := a.Status()
+	st, err := a.Profiles.Status()
 	if err != nil || !st.AutoDemo || st.Profile != nil {
 		t.Fatalf("Status() = %+v, %v; want AutoDemo with no profile", st, err)
 	}
@@ -35,7 +35,7 @@ func TestFirstLaunchAsksForTheDemo(t *testing.T) {
 
 func TestOpenDemoSyncsWithProgressThenRefreshFindsNothingNew(t *testing.T) {
 	a, rec := demoApp(t, DemoOptions{Events: 3000})
-	st, err := a.OpenDemo()
+	st, err := a.Sync.OpenDemo()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func TestOpenDemoSyncsWithProgressThenRefreshFindsNothingNew(t *testing.T) {
 	}
 
 	// A relaunch finds the same profile and syncs only the recent end.
-	st2, err := a.Refresh()
+	st2, err := a.Sync.Refresh()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,15 +66,15 @@ func TestOpenDemoSyncsWithProgressThenRefreshFindsNothingNew(t *testing.T) {
 func TestCancelRefreshKeepsFinishedPages(t *testing.T) {
 	a, rec, gate, done := gatedDemo(t, 20000)
 	kept := releasePages(t, rec, gate, 2) // the third page is held
-	if _, err := a.OpenDemo(); !errors.Is(err, ErrBusy) {
+	if _, err := a.Sync.OpenDemo(); !errors.Is(err, ErrBusy) {
 		t.Errorf("a second sync while one runs: err = %v, want ErrBusy", err)
 	}
-	a.CancelRefresh()
+	a.Sync.Cancel()
 	err := <-done
 	if ToUIError(err).Code != CodeCancelled {
 		t.Fatalf("cancelled sync: err = %v (code %s), want cancelled", err, ToUIError(err).Code)
 	}
-	st, err := a.Status()
+	st, err := a.Profiles.Status()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,16 +93,16 @@ func TestCancelRefreshKeepsFinishedPages(t *testing.T) {
 func TestAQueryDuringASyncNeverHidesTheSyncsEvents(t *testing.T) {
 	a, rec, gate, done := gatedDemo(t, 4000)
 	releasePages(t, rec, gate, 2)
-	during, err := a.Query(QueryRequest{})
+	during, err := a.Query.Run(QueryRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := a.current()
+	pr, err := a.current()
 	if err != nil {
 		t.Fatal(err)
 	}
 	// What a second query's build, begun now, holds when it ends.
-	partial, err := a.mgr.Index(context.Background(), p)
+	partial, err := pr.Index(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestAQueryDuringASyncNeverHidesTheSyncsEvents(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	st, err := a.Status()
+	st, err := a.Profiles.Status()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,10 +118,10 @@ func TestAQueryDuringASyncNeverHidesTheSyncsEvents(t *testing.T) {
 		t.Fatalf("queried during the sync: %d and %d events of %d: the test shows nothing", during.Events, partial.Len(), st.Events)
 	}
 	// That build ends last and installs what it made.
-	if held, _ := a.views.install(p.Key(), partial); held.Len() != int(st.Events) {
+	if held, _ := pr.Install(partial); held.Len() != int(st.Events) {
 		t.Errorf("installing an index built during the sync holds %d events, want the sync's %d", held.Len(), st.Events)
 	}
-	after, err := a.Query(QueryRequest{})
+	after, err := a.Query.Run(QueryRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func gatedDemo(t *testing.T, n int) (a *App, rec *recordingEmitter, gate chan st
 	a, rec = demoApp(t, DemoOptions{Events: n, Gate: gate})
 	errs := make(chan error, 1)
 	go func() {
-		_, err := a.OpenDemo()
+		_, err := a.Sync.OpenDemo()
 		errs <- err
 	}()
 	return a, rec, gate, errs

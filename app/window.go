@@ -2,15 +2,11 @@ package app
 
 import (
 	"context"
-	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/auditdesk/auditdesk/backend/settings"
 )
-
-// progressInterval is how often a job's progress may reach the UI.
-const progressInterval = 100 * time.Millisecond
 
 // Window sizes: the default, and the bounds a remembered size is held to.
 const (

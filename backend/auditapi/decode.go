@@ -27,24 +27,12 @@ func decodePage(body []byte) (*Page, error) {
 		kEvents = 1 << iota
 		kCursor
 	)
-	for {
-		ok, err := d.more("")
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			break
-		}
-		key, err := d.name("")
-		if err != nil {
-			return nil, err
-		}
+	err := d.members("", func(key []byte) error {
+		var err error
 		switch string(key) {
 		case "events":
 			seen |= kEvents
-			if p.Events, err = d.events(); err != nil {
-				return nil, err
-			}
+			p.Events, err = d.events()
 		case "next_cursor":
 			seen |= kCursor
 			p.NextCursor, err = d.strOrNull("next_cursor")
@@ -53,9 +41,10 @@ func decodePage(body []byte) (*Page, error) {
 		default:
 			err = d.skip(string(key))
 		}
-		if err != nil {
-			return nil, err
-		}
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	if err := missing("", seen, kEvents|kCursor, []string{"events", "next_cursor"}); err != nil {
 		return nil, err

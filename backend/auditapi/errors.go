@@ -164,41 +164,23 @@ func decodeErrorBody(body []byte) (code, message string) {
 	if d.open("", '{') != nil {
 		return "", ""
 	}
-	for {
-		ok, err := d.more("")
-		if err != nil || !ok {
-			return code, message
-		}
-		key, err := d.name("")
-		if err != nil {
-			return code, message
-		}
+	// Whatever stops the reading, what was read by then is the answer.
+	_ = d.members("", func(key []byte) error {
 		if string(key) != "error" || d.d.PeekKind() != '{' {
-			if d.skip("") != nil {
-				return code, message
-			}
-			continue
+			return d.skip("")
 		}
 		_ = d.open("", '{')
-		for {
-			ok, err := d.more("")
-			if err != nil || !ok {
-				return code, message
-			}
-			k, err := d.name("")
-			if err != nil {
-				return code, message
-			}
+		return d.members("", func(k []byte) error {
 			switch {
 			case string(k) == "code" && d.d.PeekKind() == '"':
 				code, _ = d.str("")
 			case string(k) == "message" && d.d.PeekKind() == '"':
 				message, _ = d.str("")
 			default:
-				if d.skip("") != nil {
-					return code, message
-				}
+				return d.skip("")
 			}
-		}
-	}
+			return nil
+		})
+	})
+	return code, message
 }

@@ -14,19 +14,11 @@ func decodeIdentity(body []byte) (audit.Identity, error) {
 		return id, err
 	}
 	var seen uint16
-	for {
-		ok, err := d.more("")
-		if err != nil {
-			return id, err
-		}
-		if !ok {
-			break
-		}
-		key, err := d.name("")
-		if err != nil {
-			return id, err
-		}
-		var s string
+	err := d.members("", func(key []byte) error {
+		var (
+			s   string
+			err error
+		)
 		switch string(key) {
 		case "user":
 			seen |= 1
@@ -45,9 +37,10 @@ func decodeIdentity(body []byte) (audit.Identity, error) {
 		default:
 			err = d.skip(string(key))
 		}
-		if err != nil {
-			return id, err
-		}
+		return err
+	})
+	if err != nil {
+		return id, err
 	}
 	if err := missing("", seen, 15, []string{"user", "organization", "role", "workspaces"}); err != nil {
 		return id, err

@@ -116,6 +116,26 @@ func (d *decoder) more(path string) (bool, error) {
 	return true, nil
 }
 
+// members calls fn with the name of each member of the open object, up to
+// and including its end; fn reads the member's value. It stops at the first
+// error, fn's or the reader's. The per-event loops do not use it: a call
+// per member costs there.
+func (d *decoder) members(path string, fn func(key []byte) error) error {
+	for {
+		ok, err := d.more(path)
+		if err != nil || !ok {
+			return err
+		}
+		key, err := d.name(path)
+		if err != nil {
+			return err
+		}
+		if err := fn(key); err != nil {
+			return err
+		}
+	}
+}
+
 // name reads an object member's name, unescaped. The bytes are valid until
 // the next name is read; callers switch on string(name), which does not
 // allocate.

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
-	"github.com/auditdesk/auditdesk/backend/store"
+	"github.com/auditdesk/auditdesk/backend/store/storetest"
 )
 
 // planted synced data with three more events whose values are over the
@@ -23,10 +23,6 @@ func planted(t *testing.T) (data, cache string) {
 	data, _ = syncedData(t, 600)
 	st, p := onlyProfile(t, data)
 	cache = st.CacheDir(p)
-	s, err := store.Open(cache)
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := time.Now().UTC().Truncate(time.Millisecond)
 	var evs []audit.Event
 	for i := range 3 {
@@ -37,24 +33,15 @@ func planted(t *testing.T) (data, cache string) {
 			Details: []byte(`{"blob":"` + strings.Repeat("x", 1500) + `"}`),
 		})
 	}
-	if _, err := s.CommitPage(evs, store.Checkpoint{SyncedAt: now}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
+	if err := storetest.Commit(cache, evs, now); err != nil {
 		t.Fatal(err)
 	}
 	// Badger checks the newest value log when it opens and cuts it at the
 	// first bad entry; the others it reads as they are. One more commit
 	// puts the planted values in an older one.
-	if s, err = store.Open(cache); err != nil {
-		t.Fatal(err)
-	}
 	later := evs[0]
 	later.ID, later.Time, later.Description = "evt_planted_later", now.Add(-time.Minute), "later"
-	if _, err := s.CommitPage([]audit.Event{later}, store.Checkpoint{SyncedAt: now}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Close(); err != nil {
+	if err := storetest.Commit(cache, []audit.Event{later}, now); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Remove(filepath.Join(st.ProfileDir(p), "index.bin")); err != nil {

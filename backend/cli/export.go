@@ -33,13 +33,13 @@ func exportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		if err != nil {
 			return err
 		}
-		mgr, p, err := openProfile(*data, *profile)
+		desk, pr, err := openProfile(*data, *profile)
 		if err != nil {
 			return err
 		}
-		defer func() { _ = mgr.Close() }() // read only
+		defer func() { _ = desk.Close() }() // read only
 		live := newLiveLine(env.liveErr())
-		m, err := mgr.Export(ctx, p, session.ExportRequest{
+		m, err := pr.Export(ctx, session.ExportRequest{
 			Path: *out, Format: fm, Filter: f, Sort: s, Location: loc, BOM: *bom, KeepFormulas: *keep,
 			AppVersion: env.Version,
 			OnProgress: func(pr export.Progress) {

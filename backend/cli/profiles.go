@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/session"
-	"github.com/auditdesk/auditdesk/backend/store"
 	"github.com/auditdesk/auditdesk/backend/termtext"
 )
 
@@ -32,25 +31,24 @@ func profilesCommand(fs *flag.FlagSet) func(context.Context, Env, []string) erro
 			fmt.Fprintln(env.Stdout, "no profiles yet: run `auditdesk sync --api URL` with your token in AUDITDESK_TOKEN")
 			return nil
 		}
-		mgr := session.New(st, slog.New(slog.DiscardHandler))
-		defer func() { _ = mgr.Close() }() // read only: nothing to lose
+		desk := session.NewDesk(st, slog.New(slog.DiscardHandler))
+		defer func() { _ = desk.Close() }() // read only: nothing to lose
 		tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "NAME\tROLE\tEVENTS\tFROM\tTO\tLAST SYNC\tCHAIN HEAD\tAPI")
 		for _, p := range all {
-			events, from, to, head := "?", "", "", "-"
-			cache, err := mgr.Cache(p)
+			var events string
+			from, to, head := "", "", "-"
+			s, err := desk.Open(p).Status()
 			switch {
-			case errors.Is(err, store.ErrLocked):
+			case errors.Is(err, session.ErrLocked):
 				events = "(in use)"
 			case err != nil:
 				events = "(unreadable)"
 			default:
-				if s, err := cache.Stats(); err == nil {
-					events = num(s.Events)
-					from, to = day(s.Oldest), day(s.Newest)
-				}
-				if h, err := cache.Head(); err == nil && h.Seq > 0 {
-					head = h.String()[:16] // enough to compare with an export's manifest
+				events = num(s.Events)
+				from, to = day(s.Oldest), day(s.Newest)
+				if s.Head.Seq > 0 {
+					head = s.Head.String()[:16] // enough to compare with an export's manifest
 				}
 			}
 			last := "never"

@@ -39,12 +39,12 @@ func queryCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 		if err != nil {
 			return err
 		}
-		mgr, p, err := openProfile(*data, *profile)
+		desk, pr, err := openProfile(*data, *profile)
 		if err != nil {
 			return err
 		}
-		defer func() { _ = mgr.Close() }() // read only
-		ix, saved, err := mgr.ReadIndex(ctx, p)
+		defer func() { _ = desk.Close() }() // read only
+		ix, saved, err := pr.ReadIndex(ctx)
 		if err != nil {
 			return err
 		}
@@ -108,10 +108,10 @@ func writeJSONLines(w io.Writer, res *query.Result, n int) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	return eachRow(res, n, func(e audit.Event) error {
+		r := audit.NewRow(&e, time.UTC)
 		return enc.Encode(apiEvent{
-			ID: e.ID, Timestamp: e.Time.UTC().Format("2006-01-02T15:04:05.000Z"), User: e.User,
-			Scope: string(e.Scope), Category: e.Category, Action: e.Action, Target: e.Target,
-			Status: string(e.Status), Description: e.Description, Workspace: e.Workspace,
+			ID: r.ID, Timestamp: r.Time, User: r.User, Scope: r.Scope, Category: r.Category, Action: r.Action,
+			Target: r.Target, Status: r.Status, Description: r.Description, Workspace: e.Workspace,
 		})
 	})
 }
@@ -123,13 +123,10 @@ func writeTable(w io.Writer, res *query.Result, n int, loc *time.Location) error
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "TIMESTAMP (%s)\tUSER\tSCOPE\tCATEGORY\tACTION\tTARGET\tSTATUS\tDESCRIPTION\tWORKSPACE\n", zoneName(loc))
 	err := eachRow(res, n, func(e audit.Event) error {
-		ws := ""
-		if e.Workspace != nil {
-			ws = e.Workspace.Name
-		}
+		r := audit.NewRow(&e, loc)
 		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-			e.Time.In(loc).Format(time.DateTime), cell(e.User), cell(string(e.Scope)), cell(e.Category),
-			cell(e.Action), cell(e.Target), cell(string(e.Status)), cell(e.Description), cell(ws))
+			r.Timestamp, cell(r.User), cell(r.Scope), cell(r.Category),
+			cell(r.Action), cell(r.Target), cell(r.Status), cell(r.Description), cell(r.Workspace))
 		return err
 	})
 	if err != nil {

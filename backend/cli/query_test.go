@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,8 +10,8 @@ import (
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/session"
 	"github.com/auditdesk/auditdesk/backend/settings"
-	"github.com/auditdesk/auditdesk/backend/store"
 )
 
 // syncedData syncs a simulator's events into a new data dir and returns it
@@ -147,11 +148,11 @@ func TestQueryTimeZone(t *testing.T) {
 func TestQueryWhileTheWindowHoldsTheCache(t *testing.T) {
 	data, all := syncedData(t, 1000)
 	st, p := onlyProfile(t, data)
-	held, err := store.Open(st.CacheDir(p))
-	if err != nil {
+	window := session.NewDesk(st, slog.New(slog.DiscardHandler))
+	if _, err := window.Open(p).Status(); err != nil { // opens the cache, as the window does
 		t.Fatal(err)
 	}
-	defer func() { _ = held.Close() }()
+	defer func() { _ = window.Close() }()
 
 	code, out, errOut := runArgs("query", "--data", data, "--json")
 	if code != ExitOK || strings.Count(out, "\n") != len(all) {

@@ -10,9 +10,11 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/ingest"
+	"github.com/auditdesk/auditdesk/backend/progress"
 	"github.com/auditdesk/auditdesk/backend/session"
 	"github.com/auditdesk/auditdesk/backend/settings"
 	"github.com/auditdesk/auditdesk/backend/termtext"
@@ -53,15 +55,15 @@ func syncCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 			}
 			apiURL = p.APIURL
 		}
-		mgr := session.New(st, slog.New(slog.DiscardHandler))
+		desk := session.NewDesk(st, slog.New(slog.DiscardHandler))
 		defer func() {
 			// Closing flushes the cache: its failure is the command's.
-			if cerr := mgr.Close(); cerr != nil && err == nil {
+			if cerr := desk.Close(); cerr != nil && err == nil {
 				err = fmt.Errorf("close the cache: %w", cerr)
 			}
 		}()
 		live := newLiveLine(env.liveErr())
-		res, err := mgr.Sync(ctx, session.SyncRequest{
+		res, err := desk.Sync(ctx, session.SyncRequest{
 			APIURL:     apiURL,
 			Token:      token,
 			CAFile:     os.Getenv(EnvCAFile),
@@ -74,7 +76,7 @@ func syncCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 				if limited {
 					debug.SetMemoryLimit(settings.SoftMemoryLimit)
 				}
-				live.show("building the search index…")
+				live.showNow("building the search index…")
 			},
 		})
 		live.end()
@@ -111,36 +113,42 @@ func openData(flagValue string) (*settings.Store, error) {
 	return settings.Open(dir)
 }
 
-// openProfile opens the data dir and finds the profile (--profile, else
-// the most recently synced) for a reading command; the caller closes mgr.
-func openProfile(data, profile string) (*session.Manager, settings.Profile, error) {
+// openProfile opens the data dir and the profile (--profile, else the
+// most recently synced) for a reading command; the caller closes desk.
+func openProfile(data, profile string) (*session.Desk, *session.Profile, error) {
 	st, err := openData(data)
 	if err != nil {
-		return nil, settings.Profile{}, err
+		return nil, nil, err
 	}
-	p, err := st.FindProfile(profile)
+	desk := session.NewDesk(st, slog.New(slog.DiscardHandler))
+	pr, err := desk.Find(profile)
 	if err != nil {
-		return nil, settings.Profile{}, err
+		return nil, nil, err
 	}
-	return session.New(st, slog.New(slog.DiscardHandler)), p, nil
+	return desk, pr, nil
 }
 
-// liveLine shows a sync's progress on one terminal line; on anything but a
-// terminal it stays silent, so scripts get only the summary. It writes to
-// stderr as given (its own \r and erase-line must reach the terminal), so
-// the text it shows is made safe here.
+// liveLine shows a job's progress on one terminal line, at most ten times
+// a second and always ending on the last; on anything but a terminal it
+// stays silent, so scripts get only the summary. It writes to stderr as
+// given (its own \r and erase-line must reach the terminal), so the text
+// it shows is made safe here.
 type liveLine struct {
-	w     io.Writer
-	shown bool
+	w        io.Writer
+	throttle *progress.Throttle[string]
+	mu       sync.Mutex // guards shown
+	shown    bool
 }
 
 func newLiveLine(w io.Writer) *liveLine {
+	l := &liveLine{}
 	if f, ok := w.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
-			return &liveLine{w: w}
+			l.w = w
+			l.throttle = progress.NewThrottle(100*time.Millisecond, l.write)
 		}
 	}
-	return &liveLine{}
+	return l
 }
 
 func (l *liveLine) progress(p ingest.Progress) {
@@ -158,16 +166,36 @@ func (l *liveLine) progress(p ingest.Progress) {
 	l.show(fmt.Sprintf("syncing: %s events%s, %s new, %s pages%s", num(p.Events), of, num(p.New), num(p.Pages), wait))
 }
 
-// show replaces the line with text; nothing on anything but a terminal.
+// show replaces the line with text, throttled; nothing on anything but a
+// terminal.
 func (l *liveLine) show(text string) {
-	if l.w == nil {
-		return
+	if l.w != nil {
+		l.throttle.Report(text)
 	}
+}
+
+// showNow is show, at once.
+func (l *liveLine) showNow(text string) {
+	if l.w != nil {
+		l.throttle.Report(text)
+		l.throttle.Flush()
+	}
+}
+
+func (l *liveLine) write(text string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	fmt.Fprintf(l.w, "\r\033[K%s", termtext.Inline(text))
 	l.shown = true
 }
 
 func (l *liveLine) end() {
+	if l.w == nil {
+		return
+	}
+	l.throttle.Stop()
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.shown {
 		fmt.Fprint(l.w, "\r\033[K")
 	}

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/export"
-	"github.com/auditdesk/auditdesk/backend/store"
+	"github.com/auditdesk/auditdesk/backend/session"
 	"github.com/auditdesk/auditdesk/backend/termtext"
 )
 
@@ -23,33 +23,25 @@ func verifyCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		if len(args) > 0 {
 			return errUsage{fmt.Sprintf("unexpected argument %q", args[0])}
 		}
-		mgr, p, err := openProfile(*data, *profile)
+		desk, pr, err := openProfile(*data, *profile)
 		if err != nil {
 			return err
 		}
-		defer func() { _ = mgr.Close() }()
-		cache, err := mgr.Cache(p)
+		defer func() { _ = desk.Close() }()
+		v, err := pr.Verify(ctx)
 		if err != nil {
 			return err
 		}
-		rep, err := cache.Verify(ctx)
-		if err != nil {
-			return err
-		}
-		printVerify(env, termtext.Inline(p.Name), &rep)
-		covered, gaps, err := cache.Coverage()
-		if err != nil {
-			return err
-		}
-		printCoverage(env, covered, gaps)
-		if !rep.OK() {
+		printVerify(env, termtext.Inline(pr.Info().Name), &v.VerifyReport)
+		printCoverage(env, v.Covered, v.Gaps)
+		if !v.OK() {
 			return errVerifyFailed
 		}
 		return nil
 	}
 }
 
-func printVerify(env Env, name string, rep *store.VerifyReport) {
+func printVerify(env Env, name string, rep *session.VerifyReport) {
 	head := rep.HeadHex
 	if head == "" {
 		head = "(empty)"
@@ -108,8 +100,8 @@ func orNone(s string) string {
 }
 
 // printCoverage lists the periods syncs made complete, and the gaps.
-func printCoverage(env Env, covered, gaps []store.Interval) {
-	span := func(iv store.Interval) string {
+func printCoverage(env Env, covered, gaps []session.Interval) {
+	span := func(iv session.Interval) string {
 		return iv.Start.UTC().Format(time.RFC3339) + " to " + iv.End.UTC().Format(time.RFC3339)
 	}
 	for _, iv := range covered {

@@ -30,14 +30,8 @@ func ZoneName(loc *time.Location) string {
 // textCells are row e's text columns (every column but the timestamp), in
 // Columns order from User.
 func textCells(e *audit.Event, out *[9]string) {
-	ws := ""
-	if e.Workspace != nil {
-		ws = e.Workspace.Name
-		if ws == "" {
-			ws = e.Workspace.ID
-		}
-	}
-	*out = [9]string{e.User, string(e.Scope), e.Category, e.Action, e.Target, string(e.Status), e.Description, ws, e.ID}
+	r := audit.NewRow(e, nil)
+	*out = [9]string{r.User, r.Scope, r.Category, r.Action, r.Target, r.Status, r.Description, r.Workspace, r.ID}
 }
 
 // timestampText is the Timestamp column as text: the console's

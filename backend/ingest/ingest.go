@@ -26,7 +26,6 @@ import (
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/auditapi"
-	"github.com/auditdesk/auditdesk/backend/progress"
 	"github.com/auditdesk/auditdesk/backend/store"
 )
 
@@ -63,11 +62,12 @@ type Progress struct {
 
 // Options tune a run.
 type Options struct {
-	PageSize   int              // events per request, 1..1000; default 1000
-	Now        func() time.Time // default time.Now
-	OnProgress func(Progress)   // throttled; the final state is always delivered
-	Every      time.Duration    // progress interval, default 100 ms
-	MaxRestart int              // window restarts allowed per run, default 20
+	PageSize int              // events per request, 1..1000; default 1000
+	Now      func() time.Time // default time.Now
+	// OnProgress is told every change of the figures, the final one last;
+	// a listener that shows them throttles (progress.Job, progress.Throttle).
+	OnProgress func(Progress)
+	MaxRestart int // window restarts allowed per run, default 20
 }
 
 // Result is a finished run.
@@ -90,22 +90,18 @@ var ErrRestartRefused = errors.New("ingest: the server refused the restarted win
 // Sync is one sync run over a cache. Create it, give its OnWait to the API
 // client's Config, then Run it once.
 type Sync struct {
-	sink     Sink
-	opts     Options
-	throttle *progress.Throttle[Progress]
+	sink Sink
+	opts Options
 
-	mu sync.Mutex
-	p  Progress
+	mu     sync.Mutex
+	report sync.Mutex // serialises OnProgress
+	p      Progress
 }
 
 // New prepares a run into sink.
 func New(sink Sink, opts Options) *Sync {
 	opts = withDefaults(opts)
-	s := &Sync{sink: sink, opts: opts}
-	if opts.OnProgress != nil {
-		s.throttle = progress.NewThrottle(opts.Every, opts.OnProgress)
-	}
-	return s
+	return &Sync{sink: sink, opts: opts}
 }
 
 // OnWait is the API client's hook: each rate-limit or retry wait shows in
@@ -122,9 +118,11 @@ func (s *Sync) update(fn func(*Progress)) {
 	s.mu.Lock()
 	fn(&s.p)
 	p := s.p
+	s.report.Lock() // taken before mu is released, so reports keep their order
 	s.mu.Unlock()
-	if s.throttle != nil {
-		s.throttle.Report(p)
+	defer s.report.Unlock()
+	if s.opts.OnProgress != nil {
+		s.opts.OnProgress(p)
 	}
 }
 
@@ -137,9 +135,6 @@ func (s *Sync) Run(ctx context.Context, src Source) (Result, error) {
 		p.Done = err == nil
 		p.Waiting, p.WaitUntil = "", time.Time{}
 	})
-	if s.throttle != nil {
-		s.throttle.Flush()
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return Result{Progress: s.p, Started: started, Finished: s.opts.Now().UTC()}, err
@@ -151,9 +146,6 @@ func withDefaults(o Options) Options {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
-	}
-	if o.Every <= 0 {
-		o.Every = 100 * time.Millisecond
 	}
 	if o.MaxRestart <= 0 {
 		o.MaxRestart = 20

@@ -309,7 +309,7 @@ func TestCancelKeepsFinishedPagesAndResumes(t *testing.T) {
 	st := openStore(t, t.TempDir())
 	ctx, cancel := context.WithCancel(context.Background())
 	var pages atomic.Int64
-	s := New(st, Options{PageSize: 100, Now: p.clock.Now, Every: time.Nanosecond, OnProgress: func(pr Progress) {
+	s := New(st, Options{PageSize: 100, Now: p.clock.Now, OnProgress: func(pr Progress) {
 		if pr.Pages >= 3 && pages.Swap(pr.Pages) == 0 {
 			cancel()
 		}

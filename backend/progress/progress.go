@@ -1,9 +1,12 @@
 // Package progress holds the throttle that long jobs (sync, export) report
 // through, so a job can report every page or row while its listener hears
-// at most a few updates a second and always hears the last one.
+// at most a few updates a second and always hears the last one, and the
+// Job that runs one of a kind at a time.
 package progress
 
 import (
+	"context"
+	"errors"
 	"sync"
 	"time"
 )
@@ -97,4 +100,71 @@ func (t *Throttle[T]) Stop() {
 		t.timer.Stop()
 		t.timer = nil
 	}
+}
+
+// ErrBusy is a job started while one of its kind runs.
+var ErrBusy = errors.New("another job is already running; wait for it or cancel it")
+
+// Job is one kind of long work (a sync, an export, an import) of which one
+// runs at a time: it knows whether one runs, cancels it, and passes its
+// progress to a listener through one Throttle, flushed when the run ends.
+// The zero value is ready; it is safe for concurrent use.
+type Job[P any] struct {
+	mu     sync.Mutex
+	cancel context.CancelFunc
+}
+
+// Run is one run of a Job.
+type Run[P any] struct {
+	// Ctx ends when the run is cancelled or ended.
+	Ctx      context.Context
+	job      *Job[P]
+	cancel   context.CancelFunc
+	throttle *Throttle[P]
+}
+
+// Start begins a run whose progress reaches listen at most once per every,
+// always ending on the last; ErrBusy when a run is under way. The caller
+// ends it with End.
+func (j *Job[P]) Start(every time.Duration, listen func(P)) (*Run[P], error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.cancel != nil {
+		return nil, ErrBusy
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	j.cancel = cancel
+	return &Run[P]{Ctx: ctx, job: j, cancel: cancel, throttle: NewThrottle(every, listen)}, nil
+}
+
+// Running reports whether a run is under way.
+func (j *Job[P]) Running() bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.cancel != nil
+}
+
+// Cancel cancels the run under way, if any.
+func (j *Job[P]) Cancel() {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.cancel != nil {
+		j.cancel()
+	}
+}
+
+// Report passes p on, throttled.
+func (r *Run[P]) Report(p P) { r.throttle.Report(p) }
+
+// Flush delivers the progress held now, as at a step the listener must see
+// at once (the index taking a sync's events in).
+func (r *Run[P]) Flush() { r.throttle.Flush() }
+
+// End delivers the last progress held and frees the job for the next run.
+func (r *Run[P]) End() {
+	r.throttle.Flush()
+	r.job.mu.Lock()
+	r.job.cancel = nil
+	r.job.mu.Unlock()
+	r.cancel()
 }

@@ -145,11 +145,7 @@ func TestAppendSnapshot(t *testing.T) {
 	}
 	before := res.Rows(0, res.Total)
 	facets, hist := res.Facets, slices.Clone(res.Histogram)
-	want := map[audit.SortField][]string{}
-	for _, field := range audit.SortFields {
-		r, _ := old.Query(f, audit.Sort{Field: field}, Options{})
-		want[field] = ids(r.Rows(0, r.Total))
-	}
+	want := idsBySort(old, f)
 
 	var wg sync.WaitGroup
 	errs := make(chan string, 64)
@@ -163,13 +159,8 @@ func TestAppendSnapshot(t *testing.T) {
 				default:
 				}
 				field := audit.SortFields[(g+k)%len(audit.SortFields)]
-				r, err := old.Query(f, audit.Sort{Field: field}, Options{})
-				if err != nil {
-					errs <- err.Error()
-					return
-				}
-				if !slices.Equal(ids(r.Rows(0, r.Total)), want[field]) {
-					errs <- "old snapshot's " + string(field) + " changed during Append"
+				if msg := idsChanged(old, f, field, Options{}, want, "old snapshot's %s changed during Append"); msg != "" {
+					errs <- msg
 					return
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -194,6 +195,20 @@ func (g *filterGen) when() time.Time {
 	return t
 }
 
+// documentedOr returns one of the documented values, but one time in six
+// the value of a random event (held) and one time in six none, a value no
+// event holds.
+func documentedOr[T any](g *filterGen, documented []T, held func(audit.Event) T, none T) T {
+	v := documented[g.r.IntN(len(documented))]
+	switch g.r.IntN(6) {
+	case 0:
+		v = held(g.event())
+	case 1:
+		v = none
+	}
+	return v
+}
+
 // filter returns a random filter and whether Validate must reject it.
 func (g *filterGen) filter() (audit.Filter, bool) {
 	var f audit.Filter
@@ -204,13 +219,7 @@ func (g *filterGen) filter() (audit.Filter, bool) {
 	// Scopes and statuses also come from the events, which may hold
 	// values outside the documented sets, or are ones no event holds.
 	if r.IntN(3) == 0 {
-		f.Scope = audit.Scopes[r.IntN(len(audit.Scopes))]
-		switch r.IntN(6) {
-		case 0:
-			f.Scope = g.event().Scope
-		case 1:
-			f.Scope = "Compliance"
-		}
+		f.Scope = documentedOr(g, audit.Scopes, func(e audit.Event) audit.Scope { return e.Scope }, "Compliance")
 	}
 	if r.IntN(3) == 0 {
 		f.Categories = g.pick(3, func(e audit.Event) string { return e.Category }, "No Such Category")
@@ -219,13 +228,7 @@ func (g *filterGen) filter() (audit.Filter, bool) {
 		f.Actions = g.pick(3, func(e audit.Event) string { return e.Action }, "No Such Action")
 	}
 	if r.IntN(4) == 0 {
-		f.Status = audit.Statuses[r.IntN(2)]
-		switch r.IntN(6) {
-		case 0:
-			f.Status = g.event().Status
-		case 1:
-			f.Status = "IN_PROGRESS"
-		}
+		f.Status = documentedOr(g, audit.Statuses[:2], func(e audit.Event) audit.Status { return e.Status }, "IN_PROGRESS")
 	}
 	if r.IntN(5) == 0 {
 		f.Users = g.pick(3, func(e audit.Event) string { return e.User }, "nobody@example.com")
@@ -297,4 +300,29 @@ func checkHistogram(h []Bucket, matched []audit.Event, loc *time.Location) error
 		}
 	}
 	return nil
+}
+
+// idsBySort returns, for each sort field, the ids of ix's rows that match f
+// in that field's ascending order.
+func idsBySort(ix *Index, f audit.Filter) map[audit.SortField][]string {
+	want := map[audit.SortField][]string{}
+	for _, field := range audit.SortFields {
+		r, _ := ix.Query(f, audit.Sort{Field: field}, Options{})
+		want[field] = ids(r.Rows(0, r.Total))
+	}
+	return want
+}
+
+// idsChanged queries ix for f in field's ascending order with opt and says
+// what went wrong: the query's error, or changed (a format of the field's
+// name) if the ids are not want[field]. It is "" if nothing did.
+func idsChanged(ix *Index, f audit.Filter, field audit.SortField, opt Options, want map[audit.SortField][]string, changed string) string {
+	r, err := ix.Query(f, audit.Sort{Field: field}, opt)
+	if err != nil {
+		return err.Error()
+	}
+	if !slices.Equal(ids(r.Rows(0, r.Total)), want[field]) {
+		return fmt.Sprintf(changed, field)
+	}
+	return ""
 }

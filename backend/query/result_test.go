@@ -85,24 +85,15 @@ func TestSnapshotAndConcurrency(t *testing.T) {
 		}
 	}
 
-	want := map[audit.SortField][]string{}
-	for _, field := range audit.SortFields {
-		r, _ := ix2.Query(f, audit.Sort{Field: field}, Options{})
-		want[field] = ids(r.Rows(0, r.Total))
-	}
+	want := idsBySort(ix2, f)
 	var wg sync.WaitGroup
 	errs := make(chan string, 64)
 	for g := range 16 {
 		wg.Go(func() {
 			for k := range len(audit.SortFields) {
 				field := audit.SortFields[(g+k)%len(audit.SortFields)]
-				r, err := ix2.Query(f, audit.Sort{Field: field}, Options{Location: time.FixedZone("X", 3600)})
-				if err != nil {
-					errs <- err.Error()
-					return
-				}
-				if !slices.Equal(ids(r.Rows(0, r.Total)), want[field]) {
-					errs <- "concurrent " + string(field) + " differs"
+				if msg := idsChanged(ix2, f, field, Options{Location: time.FixedZone("X", 3600)}, want, "concurrent %s differs"); msg != "" {
+					errs <- msg
 					return
 				}
 			}

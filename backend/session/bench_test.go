@@ -129,8 +129,8 @@ func makeBenchData(n int) (d benchData) {
 		return fail(err)
 	}
 
-	m := New(st, slog.New(slog.DiscardHandler))
-	ix, err := m.Index(context.Background(), p)
+	m := NewDesk(st, slog.New(slog.DiscardHandler))
+	ix, err := m.Open(p).Index(context.Background())
 	if err == nil && ix.Len() != sim.Len() {
 		err = fmt.Errorf("the index holds %d events, want %d", ix.Len(), sim.Len())
 	}
@@ -140,7 +140,7 @@ func makeBenchData(n int) (d benchData) {
 	if err != nil {
 		return fail(err)
 	}
-	if _, err := os.Stat(m.indexPath(p)); err != nil {
+	if _, err := os.Stat(m.Open(p).indexPath()); err != nil {
 		return fail(err)
 	}
 	d.events = sim.Len()
@@ -201,8 +201,8 @@ func benchOpen(b *testing.B, d benchData, rebuild bool) (readyMS, rowsMS float64
 		if err != nil {
 			b.Fatal(err)
 		}
-		m := New(st, slog.New(slog.DiscardHandler))
-		ix, err := m.Index(context.Background(), p)
+		m := NewDesk(st, slog.New(slog.DiscardHandler))
+		ix, err := m.Open(p).Index(context.Background())
 		if err != nil {
 			b.Fatal(err)
 		}

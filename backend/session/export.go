@@ -34,7 +34,8 @@ type ExportRequest struct {
 // Export queries the profile's index (the saved one when another AuditDesk
 // holds the cache) and writes the result with its manifest; a finished
 // export is recorded in the profile's activity log.
-func (m *Manager) Export(ctx context.Context, p settings.Profile, req ExportRequest) (export.Manifest, error) {
+func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manifest, error) {
+	p := pr.Info()
 	if req.Sort.Field == "" {
 		req.Sort = audit.DefaultSort
 	}
@@ -46,7 +47,7 @@ func (m *Manager) Export(ctx context.Context, p settings.Profile, req ExportRequ
 	if err != nil {
 		return export.Manifest{}, err
 	}
-	ix, _, err := m.ReadIndex(ctx, p)
+	ix, _, err := pr.ReadIndex(ctx)
 	if err != nil {
 		return export.Manifest{}, err
 	}
@@ -64,7 +65,7 @@ func (m *Manager) Export(ctx context.Context, p settings.Profile, req ExportRequ
 	var covered, gaps []export.Span
 	var src export.Source = res
 	rng := exportRange(req.Filter, ix)
-	if cache, err := m.Cache(p); err == nil {
+	if cache, err := pr.open(); err == nil {
 		rec, err := cache.Recorded(ctx)
 		if err != nil {
 			return export.Manifest{}, altered(err)
@@ -79,7 +80,7 @@ func (m *Manager) Export(ctx context.Context, p settings.Profile, req ExportRequ
 	}
 	man, err := export.Write(ctx, export.Request{
 		Path: req.Path, Format: format, Source: src, Total: res.Total, Location: loc,
-		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: m.now,
+		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: pr.now,
 		Facts: export.Facts{
 			Filter: req.Filter, Sort: req.Sort,
 			Profile:    export.Profile{APIURL: p.APIURL, Organization: p.Organization, User: p.User, Role: p.Role},
@@ -101,11 +102,11 @@ func (m *Manager) Export(ctx context.Context, p settings.Profile, req ExportRequ
 		Format: string(man.Format), Rows: man.Rows, SHA256: man.SHA256, Filter: req.Filter, Sort: req.Sort,
 		Zone: man.TimeZone, Version: req.AppVersion,
 	}
-	if err := m.settings.AppendActivity(p, entry); err != nil {
+	if err := pr.st.AppendActivity(p, entry); err != nil {
 		// The file and its manifest are whole; say what was not recorded.
 		return man, fmt.Errorf("the export is written, but recording it in the activity log failed: %w", err)
 	}
-	m.log.Info("exported", "profile", p.Name, "file", path, "format", man.Format, "rows", man.Rows, "sha256", man.SHA256)
+	pr.log.Info("exported", "profile", p.Name, "file", path, "format", man.Format, "rows", man.Rows, "sha256", man.SHA256)
 	return man, nil
 }
 

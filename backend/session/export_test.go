@@ -35,13 +35,13 @@ func TestExportRefusesRowsTheChainDoesNotRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	m := New(st, log)
+	m := NewDesk(st, log)
 	res, err := m.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})
 	if err != nil {
 		t.Fatal(err)
 	}
 	p := res.Profile
-	cache, err := m.Cache(p)
+	cache, err := m.Open(p).open()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,14 +61,14 @@ func TestExportRefusesRowsTheChainDoesNotRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m = New(st, log)
+	m = NewDesk(st, log)
 	defer func() { _ = m.Close() }()
-	if err := m.saveIndex(p, ix); err != nil {
+	if err := m.Open(p).saveIndex(ix); err != nil {
 		t.Fatal(err)
 	}
 
 	dir := t.TempDir()
-	_, err = m.Export(context.Background(), p, ExportRequest{Path: filepath.Join(dir, "all.csv"), Format: export.CSV})
+	_, err = m.Open(p).Export(context.Background(), ExportRequest{Path: filepath.Join(dir, "all.csv"), Format: export.CSV})
 	want := "event " + forged.ID + " was altered since it was synced: run auditdesk verify"
 	if !errors.Is(err, store.ErrAltered) || err == nil || err.Error() != want {
 		t.Errorf("export: %v; want %q", err, want)
@@ -77,13 +77,14 @@ func TestExportRefusesRowsTheChainDoesNotRecord(t *testing.T) {
 		t.Errorf("the refused export left %d files", len(left))
 	}
 	// Without the saved index, the rebuild reads the cache, which is whole.
-	if err := os.Remove(m.indexPath(p)); err != nil {
+	if err := os.Remove(m.Open(p).indexPath()); err != nil {
 		t.Fatal(err)
 	}
-	m.mu.Lock()
-	delete(m.indexes, p.Key())
-	m.mu.Unlock()
-	if _, err := m.Export(context.Background(), p, ExportRequest{Path: filepath.Join(dir, "all.csv"), Format: export.CSV}); err != nil {
+	pr := m.Open(p)
+	pr.mu.Lock()
+	pr.held.ix = nil
+	pr.mu.Unlock()
+	if _, err := m.Open(p).Export(context.Background(), ExportRequest{Path: filepath.Join(dir, "all.csv"), Format: export.CSV}); err != nil {
 		t.Fatalf("export from the rebuilt index: %v", err)
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, "all.csv")); err != nil || strings.Contains(string(b), "nothing to see here") {

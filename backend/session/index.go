@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
@@ -31,24 +30,32 @@ const catchUp = 24 * time.Hour
 // built from the cache. The index must hold as many events as the cache,
 // up to the same newest one, or it is rebuilt. A sync may be writing
 // meanwhile: events are never removed, so a scan that began after the
-// count holds at least as many. Calls for one profile take turns: the
-// second finds the first's index and only catches it up.
-func (m *Manager) Index(ctx context.Context, p settings.Profile) (*query.Index, error) {
-	unlock := m.lockIndex(p.Key())
-	defer unlock()
-	cache, err := m.Cache(p)
+// count holds at least as many. Calls take turns: the second finds the
+// first's index and only catches it up. The index becomes the window's
+// snapshot (Install).
+func (pr *Profile) Index(ctx context.Context) (*query.Index, error) {
+	ix, _, err := pr.index(ctx)
+	return ix, err
+}
+
+// index is Index, and how many events it added to the snapshot held.
+func (pr *Profile) index(ctx context.Context) (*query.Index, int, error) {
+	pr.building.Lock()
+	defer pr.building.Unlock()
+	p := pr.Info()
+	cache, err := pr.open()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	stats, err := cache.Stats()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	m.mu.Lock()
-	ix := m.indexes[p.Key()]
-	m.mu.Unlock()
+	pr.mu.Lock()
+	ix := pr.held.ix
+	pr.mu.Unlock()
 	if ix == nil {
-		ix = m.loadIndex(p)
+		ix = pr.loadIndex()
 	}
 	before := ix // what is held or saved already
 	current := func(ix *query.Index) bool {
@@ -56,64 +63,36 @@ func (m *Manager) Index(ctx context.Context, p settings.Profile) (*query.Index, 
 	}
 	if ix != nil && !current(ix) {
 		if ix, err = catchUpIndex(ctx, ix, cache); err != nil {
-			return nil, altered(err)
+			return nil, 0, altered(err)
 		}
 	}
 	if ix == nil || !current(ix) {
-		m.log.Info("building the query index from the cache", "profile", p.Name, "events", stats.Events)
+		pr.log.Info("building the query index from the cache", "profile", p.Name, "events", stats.Events)
 		if ix, err = query.Build(ctx, scanAll(ctx, cache, time.Time{})); err != nil {
-			return nil, altered(err)
+			return nil, 0, altered(err)
 		}
 		if int64(ix.Len()) < stats.Events {
-			return nil, fmt.Errorf("%w: %d of its %d events can be read: run auditdesk verify", ErrUnreadable, ix.Len(), stats.Events)
+			return nil, 0, fmt.Errorf("%w: %d of its %d events can be read: run auditdesk verify", ErrUnreadable, ix.Len(), stats.Events)
 		}
 	}
-	m.mu.Lock()
-	m.indexes[p.Key()] = ix
-	m.mu.Unlock()
+	ix, added := pr.Install(ix)
 	if ix != before {
-		if err := m.saveIndex(p, ix); err != nil {
+		if err := pr.saveIndex(ix); err != nil {
 			// The index in memory is right; the next open rebuilds it.
-			m.log.Warn("save the query index", "profile", p.Name, "err", err)
+			pr.log.Warn("save the query index", "profile", p.Name, "err", err)
 		}
 	}
-	return ix, nil
-}
-
-// ErrUnreadable: the cache holds fewer events that can be read than it
-// counts (its files were damaged).
-var ErrUnreadable = errors.New("the cache cannot be read whole")
-
-// altered is err, or the *store.AlteredError in it as it is: its one line
-// names the event and the next step, which the wrapping would bury.
-func altered(err error) error {
-	if ae, ok := errors.AsType[*store.AlteredError](err); ok {
-		return ae
-	}
-	return err
-}
-
-// lockIndex takes the profile's index turn and returns its release.
-func (m *Manager) lockIndex(key string) func() {
-	m.mu.Lock()
-	l := m.building[key]
-	if l == nil {
-		l = &sync.Mutex{}
-		m.building[key] = l
-	}
-	m.mu.Unlock()
-	l.Lock()
-	return l.Unlock
+	return ix, added, nil
 }
 
 // ReadIndex is Index for readers such as auditdesk query: when another
 // AuditDesk holds the cache (the window is open), it reads the index that
 // process saved after its last sync instead of failing, and says so with
 // saved. A writer (a sync) still gets the lock error.
-func (m *Manager) ReadIndex(ctx context.Context, p settings.Profile) (ix *query.Index, saved bool, err error) {
-	ix, err = m.Index(ctx, p)
+func (pr *Profile) ReadIndex(ctx context.Context) (ix *query.Index, saved bool, err error) {
+	ix, err = pr.Index(ctx)
 	if errors.Is(err, store.ErrLocked) {
-		if held := m.loadIndex(p); held != nil {
+		if held := pr.loadIndex(); held != nil {
 			return held, true, nil
 		}
 	}
@@ -140,14 +119,14 @@ func catchUpIndex(ctx context.Context, ix *query.Index, cache *store.Store) (*qu
 	return ix.Append(batch)
 }
 
-func (m *Manager) indexPath(p settings.Profile) string {
-	return filepath.Join(m.settings.ProfileDir(p), indexFile)
+func (pr *Profile) indexPath() string {
+	return filepath.Join(pr.st.ProfileDir(pr.Info()), indexFile)
 }
 
 // loadIndex reads the saved index; a missing, unreadable or foreign one is
 // nil, and the caller builds a new one.
-func (m *Manager) loadIndex(p settings.Profile) *query.Index {
-	f, err := os.Open(m.indexPath(p))
+func (pr *Profile) loadIndex() *query.Index {
+	f, err := os.Open(pr.indexPath())
 	if err != nil {
 		return nil
 	}
@@ -155,7 +134,7 @@ func (m *Manager) loadIndex(p settings.Profile) *query.Index {
 	ix, err := query.ReadIndex(bufio.NewReaderSize(f, 1<<20))
 	if err != nil {
 		if !errors.Is(err, query.ErrIndexFormat) {
-			m.log.Warn("read the query index", "profile", p.Name, "err", err)
+			pr.log.Warn("read the query index", "profile", pr.Info().Name, "err", err)
 		}
 		return nil
 	}
@@ -163,8 +142,8 @@ func (m *Manager) loadIndex(p settings.Profile) *query.Index {
 }
 
 // saveIndex writes the index beside the cache, atomically.
-func (m *Manager) saveIndex(p settings.Profile, ix *query.Index) error {
-	return settings.WriteAtomic(m.indexPath(p), func(w io.Writer) error {
+func (pr *Profile) saveIndex(ix *query.Index) error {
+	return settings.WriteAtomic(pr.indexPath(), func(w io.Writer) error {
 		_, err := ix.WriteTo(w)
 		return err
 	})

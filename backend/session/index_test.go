@@ -54,9 +54,9 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
-func count(t *testing.T, m *Manager, p settings.Profile) int {
+func count(t *testing.T, m *Desk, p settings.Profile) int {
 	t.Helper()
-	ix, err := m.Index(context.Background(), p)
+	ix, err := m.Open(p).Index(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	m := New(st, log)
+	m := NewDesk(st, log)
 	m.now = c.Now
 	req := SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner}
 	res, err := m.Sync(context.Background(), req)
@@ -102,13 +102,13 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 	if res.Index == nil || int64(res.Index.Len()) != res.Cache.Events {
 		t.Fatalf("the sync's index: %v, want one of the cache's %d events", res.Index, res.Cache.Events)
 	}
-	if _, err := os.Stat(m.indexPath(p)); err != nil {
+	if _, err := os.Stat(m.Open(p).indexPath()); err != nil {
 		t.Fatalf("the sync did not save the index: %v", err)
 	}
 	if got := count(t, m, p); int64(got) != res.Cache.Events {
 		t.Fatalf("index counts %d, the cache %d", got, res.Cache.Events)
 	}
-	path := m.indexPath(p)
+	path := m.Open(p).indexPath()
 	fi, err := os.Stat(path)
 	if err != nil || fi.Mode().Perm() != settings.FileMode {
 		t.Fatalf("saved index: %v, %v; want an owner-only file", fi, err)
@@ -120,7 +120,7 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logged lockedLog
-	m2 := New(st, slog.New(slog.NewTextHandler(&logged, nil)))
+	m2 := NewDesk(st, slog.New(slog.NewTextHandler(&logged, nil)))
 	m2.now = c.Now
 	if got := count(t, m2, p); int64(got) != res.Cache.Events {
 		t.Fatalf("loaded index counts %d, want %d", got, res.Cache.Events)
@@ -168,7 +168,7 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 	if err := os.WriteFile(path, []byte("ADXQIDX\ngarbage"), settings.FileMode); err != nil {
 		t.Fatal(err)
 	}
-	m3 := New(st, slog.New(slog.NewTextHandler(&logged, nil)))
+	m3 := NewDesk(st, slog.New(slog.NewTextHandler(&logged, nil)))
 	defer func() { _ = m3.Close() }()
 	if got := count(t, m3, p); int64(got) != res2.Cache.Events {
 		t.Fatalf("after a damaged index file: %d, want %d", got, res2.Cache.Events)
@@ -193,12 +193,12 @@ func TestConcurrentIndexCallsBuildOnce(t *testing.T) {
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Remove(m.indexPath(res.Profile)); err != nil {
+	if err := os.Remove(m.Open(res.Profile).indexPath()); err != nil {
 		t.Fatal(err)
 	}
 
 	var logged lockedLog
-	m2 := New(st, slog.New(slog.NewTextHandler(&logged, nil)))
+	m2 := NewDesk(st, slog.New(slog.NewTextHandler(&logged, nil)))
 	defer func() { _ = m2.Close() }()
 	const callers = 4
 	start := make(chan struct{})
@@ -207,7 +207,7 @@ func TestConcurrentIndexCallsBuildOnce(t *testing.T) {
 	for range callers {
 		wg.Go(func() {
 			<-start
-			ix, err := m2.Index(context.Background(), res.Profile)
+			ix, err := m2.Open(res.Profile).Index(context.Background())
 			if err != nil {
 				t.Error(err)
 				lens <- -1

@@ -51,9 +51,9 @@ func rssChild(dir string) error {
 	if err != nil {
 		return err
 	}
-	m := New(st, slog.New(slog.DiscardHandler))
+	m := NewDesk(st, slog.New(slog.DiscardHandler))
 	defer func() { _ = m.Close() }()
-	ix, err := m.Index(context.Background(), p)
+	ix, err := m.Open(p).Index(context.Background())
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 
 // simulated serves a simulator over cfg on a test HTTP server, with a
 // Manager over a new data dir; both end with the test.
-func simulated(t *testing.T, cfg simulator.Config) (*simulator.Server, *httptest.Server, *settings.Store, *Manager) {
+func simulated(t *testing.T, cfg simulator.Config) (*simulator.Server, *httptest.Server, *settings.Store, *Desk) {
 	t.Helper()
 	sim, err := simulator.New(cfg)
 	if err != nil {
@@ -27,7 +27,7 @@ func simulated(t *testing.T, cfg simulator.Config) (*simulator.Server, *httptest
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	m := NewDesk(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { _ = m.Close() })
 	return sim, srv, st, m
 }

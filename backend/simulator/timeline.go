@@ -173,7 +173,12 @@ func (s *Server) delayMs(k int64) int64 {
 
 // firstAt returns the first index in [k0, k0+n] whose timestamp is >= ms.
 func (s *Server) firstAt(ms int64) int64 {
-	lo, hi := s.k0, s.k0+s.n
+	return s.firstAtIn(s.k0, s.k0+s.n, ms)
+}
+
+// firstAtIn returns the first index in [lo, hi] whose timestamp is >= ms,
+// timestamps being ordered by index; hi if none before it is.
+func (s *Server) firstAtIn(lo, hi, ms int64) int64 {
 	for lo < hi {
 		m := lo + (hi-lo)/2
 		if s.tMs(m) < ms {
@@ -243,15 +248,7 @@ func (s *Server) rank(k, ms int64) uint64 {
 	for k-d > 0 && s.tMs(k-d) == ms {
 		d *= 2
 	}
-	lo, hi := max(k-d, 0), k-1 // tMs(hi) == ms
-	for lo < hi {
-		m := lo + (hi-lo)/2
-		if s.tMs(m) < ms {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
+	lo := s.firstAtIn(max(k-d, 0), k-1, ms) // tMs(k-1) == ms
 	return uint64(k - lo)
 }
 

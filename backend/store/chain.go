@@ -61,23 +61,18 @@ func chainKey(seq uint64) []byte {
 }
 
 func readHead(txn *badger.Txn) (Head, error) {
-	item, err := txn.Get([]byte{keyChainHead})
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return Head{}, nil
-	}
-	if err != nil {
-		return Head{}, err
-	}
-	var h Head
-	err = item.Value(func(v []byte) error {
-		if len(v) != 8+chainHashSize {
-			return fmt.Errorf("store: %w: chain head of %d bytes", errBadValue, len(v))
-		}
-		h.Seq = binary.BigEndian.Uint64(v)
-		copy(h.Hash[:], v[8:])
-		return nil
-	})
+	h, _, err := readKey(txn, keyChainHead, decodeHead)
 	return h, err
+}
+
+func decodeHead(v []byte) (Head, error) {
+	var h Head
+	if len(v) != 8+chainHashSize {
+		return h, fmt.Errorf("store: %w: chain head of %d bytes", errBadValue, len(v))
+	}
+	h.Seq = binary.BigEndian.Uint64(v)
+	copy(h.Hash[:], v[8:])
+	return h, nil
 }
 
 // appendChain adds the record of a page's new events to txn and returns the

@@ -214,18 +214,7 @@ func validate(e *audit.Event) error {
 }
 
 func readCounters(txn *badger.Txn) (counters, error) {
-	item, err := txn.Get([]byte{keyCounters})
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return counters{}, nil
-	}
-	if err != nil {
-		return counters{}, err
-	}
-	var c counters
-	err = item.Value(func(v []byte) error {
-		c, err = decodeCounters(v)
-		return err
-	})
+	c, _, err := readKey(txn, keyCounters, decodeCounters)
 	return c, err
 }
 

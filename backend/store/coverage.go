@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -39,24 +38,19 @@ func (iv Interval) PastRetention(now time.Time) bool {
 type span struct{ start, end int64 }
 
 func readCoverage(txn *badger.Txn) ([]span, error) {
-	item, err := txn.Get([]byte{keyCoverage})
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
+	out, _, err := readKey(txn, keyCoverage, decodeCoverage)
+	return out, err
+}
+
+func decodeCoverage(v []byte) ([]span, error) {
+	if len(v)%16 != 0 {
+		return nil, fmt.Errorf("store: %w: coverage of %d bytes", errBadValue, len(v))
 	}
 	var out []span
-	err = item.Value(func(v []byte) error {
-		if len(v)%16 != 0 {
-			return fmt.Errorf("store: %w: coverage of %d bytes", errBadValue, len(v))
-		}
-		for i := 0; i < len(v); i += 16 {
-			out = append(out, span{int64(binary.BigEndian.Uint64(v[i:])), int64(binary.BigEndian.Uint64(v[i+8:]))})
-		}
-		return nil
-	})
-	return out, err
+	for i := 0; i < len(v); i += 16 {
+		out = append(out, span{int64(binary.BigEndian.Uint64(v[i:])), int64(binary.BigEndian.Uint64(v[i+8:]))})
+	}
+	return out, nil
 }
 
 func encodeCoverage(sp []span) []byte {

@@ -37,18 +37,25 @@ func (s *Store) Checkpoint() (cp Checkpoint, ok bool, err error) {
 }
 
 func readCheckpoint(txn *badger.Txn) (cp Checkpoint, ok bool, err error) {
-	item, err := txn.Get([]byte{keyCheckpoint})
+	cp, found, err := readKey(txn, keyCheckpoint, decodeCheckpoint)
+	return cp, found && err == nil, err
+}
+
+// readKey decodes the value stored under the one-byte key with decode. A
+// key not stored is the zero T, not found, and no error.
+func readKey[T any](txn *badger.Txn, key byte, decode func([]byte) (T, error)) (v T, found bool, err error) {
+	item, err := txn.Get([]byte{key})
 	if errors.Is(err, badger.ErrKeyNotFound) {
-		return Checkpoint{}, false, nil
+		return v, false, nil
 	}
 	if err != nil {
-		return Checkpoint{}, false, err
+		return v, false, err
 	}
-	err = item.Value(func(v []byte) error {
-		cp, err = decodeCheckpoint(v)
+	err = item.Value(func(b []byte) error {
+		v, err = decode(b)
 		return err
 	})
-	return cp, err == nil, err
+	return v, true, err
 }
 
 // Stats reads the counters kept by CommitPage; it does not scan events.

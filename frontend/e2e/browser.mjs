@@ -67,7 +67,22 @@ export function pageHelpers(getPage) {
     }
     assert.fail(`timed out waiting for ${what} (last: ${JSON.stringify(last)})`);
   }
-  return { grid, statusBar, count, matching, until };
+  /**
+   * wholeDemo waits for the status bar's "last synced" and, unless told
+   * not to, for no sync to run; then for the table to match every event of
+   * the demo, and returns that reading of matching.
+   */
+  async function wholeDemo({ syncDone = true } = {}) {
+    await statusBar()
+      .getByText(/last synced \d{4}-\d\d-\d\d/)
+      .waitFor();
+    if (syncDone) await until('no sync running', async () => (await getPage().getByRole('progressbar').count()) === 0);
+    return until('the whole demo', async () => {
+      const v = await matching();
+      return v && v.total > 0 && v.total === v.events ? v : null;
+    });
+  }
+  return { grid, statusBar, count, matching, until, wholeDemo };
 }
 
 /**

@@ -15,7 +15,7 @@ const seenFile = process.env.E2E_EXPORT_SEEN;
 
 let browser;
 let page;
-const { statusBar, matching, until } = pageHelpers(() => page);
+const { matching, until, wholeDemo } = pageHelpers(() => page);
 let pageErrors = [];
 /** The FAILED count the status bar showed, and the hash the notice gave. */
 let failed = 0;
@@ -35,14 +35,7 @@ const fmt = (n) => n.toLocaleString('en-US');
 
 test('the demo is in and FAILED narrows the view', async (t) => {
   // The dev binary's own webview may open the demo before this page loads.
-  await statusBar()
-    .getByText(/last synced \d{4}-\d\d-\d\d/)
-    .waitFor();
-  await until('no sync running', async () => (await page.getByRole('progressbar').count()) === 0);
-  const all = await until('the whole demo', async () => {
-    const v = await matching();
-    return v && v.total === v.events && v.total > 0 ? v : null;
-  });
+  const all = await wholeDemo();
   await page.getByRole('combobox', { name: 'Status' }).selectOption('FAILED');
   const m = await until('the FAILED count', async () => {
     const v = await matching();

@@ -10,7 +10,7 @@ import { artifacts, openApp, pageHelpers } from './browser.mjs';
 
 let browser;
 let page;
-const { statusBar, matching, until } = pageHelpers(() => page);
+const { statusBar, matching, until, wholeDemo } = pageHelpers(() => page);
 let pageErrors = [];
 let everything = 0;
 
@@ -23,13 +23,7 @@ after(async () => {
 });
 
 async function demoIn() {
-  await statusBar()
-    .getByText(/last synced \d{4}-\d\d-\d\d/)
-    .waitFor();
-  const m = await until('the whole demo', async () => {
-    const v = await matching();
-    return v && v.total > 0 && v.total === v.events ? v : null;
-  });
+  const m = await wholeDemo({ syncDone: false });
   await page.locator('[role=grid] [role=row][aria-rowindex="2"]:not([aria-busy])').waitFor();
   return m.total;
 }

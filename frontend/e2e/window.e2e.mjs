@@ -9,7 +9,7 @@ import { artifacts, openApp, pageHelpers } from './browser.mjs';
 
 let browser;
 let page;
-const { grid, statusBar, matching, until } = pageHelpers(() => page);
+const { grid, matching, until, wholeDemo } = pageHelpers(() => page);
 let pageErrors = [];
 let everything = 0;
 
@@ -22,14 +22,7 @@ after(async () => {
 });
 
 test('the demo is in and the table shows it', async () => {
-  await statusBar()
-    .getByText(/last synced \d{4}-\d\d-\d\d/)
-    .waitFor();
-  await until('no sync running', async () => (await page.getByRole('progressbar').count()) === 0);
-  const m = await until('the whole demo', async () => {
-    const v = await matching();
-    return v && v.total > 0 && v.total === v.events ? v : null;
-  });
+  const m = await wholeDemo();
   everything = m.total;
   await page.locator('[role=grid] [role=row][aria-rowindex="2"]:not([aria-busy])').waitFor();
 });

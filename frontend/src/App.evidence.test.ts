@@ -4,23 +4,15 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
 import { filter } from './lib/state/filter.svelte';
-import { acme, demo, emptyStatus, queryResult, rowsFor } from './test-fixtures';
+import { acme, demo, emptyStatus, fakeCache, queryResult } from './test-fixtures';
 import { resetStores } from './test-app';
 
-vi.mock('./lib/api', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('./lib/api')>()),
-  status: vi.fn(),
-  scopes: vi.fn(),
-  query: vi.fn(),
-  rows: vi.fn(),
-  locate: vi.fn(),
-  preferences: vi.fn(),
-  profiles: vi.fn(),
-  switchProfile: vi.fn(),
-  verifyCache: vi.fn(),
-  onSyncProgress: vi.fn(() => () => {}),
-  onIndexUpdated: vi.fn(() => () => {}),
-}));
+vi.mock('./lib/api', async (importOriginal) => {
+  const { fakeAppApi } = await import('./test-api');
+  return fakeAppApi(await importOriginal<typeof import('./lib/api')>(), {
+    calls: ['locate', 'preferences', 'profiles', 'switchProfile', 'verifyCache'],
+  });
+});
 
 const head = 'a3f1c09e5b7d2468aa11bb22cc33dd44ee55ff6600112233445566778899abcd';
 const admin: api.Profile = { ...acme, name: 'acme/bob', user: 'bob', role: api.audit.Role.WORKSPACE_ADMIN };
@@ -44,17 +36,10 @@ const okReport: api.VerifyResult = {
 };
 
 beforeEach(() => {
-  vi.mocked(api.status)
-    .mockReset()
-    .mockResolvedValue({ ...emptyStatus, profile: acme, events: 1000000, chainHead: head });
-  vi.mocked(api.scopes).mockReset().mockResolvedValue([]);
-  let id = 0;
-  vi.mocked(api.query)
-    .mockReset()
-    .mockImplementation(async () => queryResult({ id: ++id, total: 40, events: 40, histogram }));
-  vi.mocked(api.rows)
-    .mockReset()
-    .mockImplementation(async (qid, offset, limit) => rowsFor(qid, offset, limit));
+  fakeCache({
+    status: { ...emptyStatus, profile: acme, events: 1000000, chainHead: head },
+    query: (_, id) => queryResult({ id, total: 40, events: 40, histogram }),
+  });
   vi.mocked(api.locate).mockReset().mockResolvedValue(-1);
   vi.mocked(api.preferences).mockReset().mockResolvedValue(api.defaultPreferences);
   vi.mocked(api.profiles).mockReset().mockResolvedValue([acme, admin, demo]);

@@ -5,57 +5,36 @@ import * as api from './lib/api';
 import { exporter } from './lib/state/export.svelte';
 import { filter } from './lib/state/filter.svelte';
 import { session } from './lib/state/status.svelte';
-import { demo, emptyStatus, queryResult, rowsFor } from './test-fixtures';
+import { demo, emptyStatus, fakeCache, listen, notifications, queryResult } from './test-fixtures';
 import { resetStores } from './test-app';
 
-vi.mock('./lib/api', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('./lib/api')>()),
-  status: vi.fn(),
-  scopes: vi.fn(),
-  query: vi.fn(),
-  rows: vi.fn(),
-  onSyncProgress: vi.fn(() => () => {}),
-  onIndexUpdated: vi.fn(() => () => {}),
-  chooseExportFile: vi.fn(),
-  exportView: vi.fn(),
-  cancelExport: vi.fn(),
-  showFile: vi.fn(),
-  activity: vi.fn(),
-  copyText: vi.fn(),
-  onExportProgress: vi.fn(),
-}));
+vi.mock('./lib/api', async (importOriginal) => {
+  const { fakeAppApi } = await import('./test-api');
+  return fakeAppApi(await importOriginal<typeof import('./lib/api')>(), {
+    calls: ['chooseExportFile', 'exportView', 'cancelExport', 'showFile', 'activity', 'copyText', 'onExportProgress'],
+  });
+});
 
 const { app, audit, ApiError } = api;
 const hash = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
 let emit: (p: api.ExportProgress) => void;
 
 beforeEach(() => {
-  vi.mocked(api.status)
-    .mockReset()
-    .mockResolvedValue({ ...emptyStatus, profile: demo, events: 20000 });
-  vi.mocked(api.scopes).mockReset().mockResolvedValue([]);
-  vi.mocked(api.query)
-    .mockReset()
-    .mockImplementation(async (req) => queryResult({ id: 1, total: req.filter.status ? 1234 : 20000, events: 20000 }));
-  vi.mocked(api.rows)
-    .mockReset()
-    .mockImplementation(async (id, offset, limit) => rowsFor(id, offset, limit));
+  fakeCache({
+    status: { ...emptyStatus, profile: demo, events: 20000 },
+    query: (req) => queryResult({ id: 1, total: req.filter.status ? 1234 : 20000, events: 20000 }),
+  });
   for (const fn of [api.chooseExportFile, api.exportView, api.cancelExport, api.showFile, api.activity]) {
     vi.mocked(fn).mockReset();
   }
   vi.mocked(api.chooseExportFile).mockResolvedValue('/home/owner/Documents/failed.csv');
   vi.mocked(api.copyText).mockReset().mockResolvedValue(true);
-  vi.mocked(api.onExportProgress).mockImplementation((cb) => {
-    emit = cb;
-    return () => {};
-  });
+  emit = listen(api.onExportProgress);
   resetStores();
   exporter.stop();
-  exporter.format = 'xlsx';
+  exporter.format = api.app.ExportFormat.XLSX;
   session.status = null;
 });
-
-const notifications = () => screen.getByRole('status', { name: 'Notifications' });
 
 /** shown renders the app with the demo and FAILED chosen, once the table has counted them. */
 async function shown(): Promise<void> {
@@ -81,7 +60,7 @@ describe('export', () => {
     vi.mocked(api.exportView).mockResolvedValue({
       path: '/home/owner/Documents/failed.csv',
       manifest: '/home/owner/Documents/failed.csv.manifest.json',
-      format: 'csv',
+      format: api.app.ExportFormat.CSV,
       rows: 1234,
       sha256: hash,
       bytes: 99999,

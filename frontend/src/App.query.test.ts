@@ -1,21 +1,16 @@
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
 import { filter } from './lib/state/filter.svelte';
 import { MAX_SCROLL_HEIGHT, ROW_HEIGHT, scrollScale } from './lib/grid/viewport';
-import { acme, emptyStatus, queryResult, row, rowsFor } from './test-fixtures';
+import { acme, dataRows, emptyStatus, fakeCache, grid, queryResult, renderTable, row, rowsFor } from './test-fixtures';
 import { resetStores, tableHeight600 } from './test-app';
 
-vi.mock('./lib/api', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('./lib/api')>()),
-  status: vi.fn(),
-  scopes: vi.fn(),
-  query: vi.fn(),
-  rows: vi.fn(),
-  onSyncProgress: vi.fn(() => () => {}),
-  onIndexUpdated: vi.fn(() => () => {}),
-}));
+vi.mock('./lib/api', async (importOriginal) => {
+  const { fakeAppApi } = await import('./test-api');
+  return fakeAppApi(await importOriginal<typeof import('./lib/api')>());
+});
 
 const { audit } = api;
 const million = 1_000_000;
@@ -41,41 +36,22 @@ const facets: api.Facets = {
 tableHeight600();
 
 beforeEach(() => {
-  vi.mocked(api.status)
-    .mockReset()
-    .mockResolvedValue({ ...emptyStatus, profile: acme, events: million });
-  vi.mocked(api.scopes)
-    .mockReset()
-    .mockResolvedValue([
+  fakeCache({
+    status: { ...emptyStatus, profile: acme, events: million },
+    scopes: [
       { scope: audit.Scope.Organization, categories: ['Member', 'Policy', 'Workspace'] },
       { scope: audit.Scope.Billing, categories: ['Payment', 'Plan', 'Voucher', 'Wallet'] },
       { scope: audit.Scope.Workspace, categories: ['GPU Quota', 'Member', 'Settings'] },
       { scope: audit.Scope.Service, categories: ['AI Inference', 'AI Notebook', 'GPU Container'] },
-    ]);
-  let id = 0;
-  vi.mocked(api.query)
-    .mockReset()
-    .mockImplementation(async () =>
-      queryResult({ id: ++id, total: million, events: million, elapsedMs: 3.21, facets }),
-    );
-  vi.mocked(api.rows)
-    .mockReset()
-    .mockImplementation(async (qid, offset, limit) => rowsFor(qid, offset, limit));
+    ],
+    query: (_, id) => queryResult({ id, total: million, events: million, elapsedMs: 3.21, facets }),
+  });
   resetStores();
 });
 
-const grid = () => screen.getByRole('grid', { name: 'Audit events' });
-const dataRows = () => within(grid()).getAllByRole('row').slice(1);
-
-/** renderTable mounts the app and waits for the first rows to be shown. */
-async function renderTable() {
-  render(App);
-  await waitFor(() => expect(within(grid()).getAllByRole('gridcell')[0]).toHaveTextContent(/\d{4}-\d\d-\d\d/));
-}
-
 describe('the table', () => {
   it('shows a million rows as only the visible ones, newest first, with ARIA', async () => {
-    await renderTable();
+    await renderTable(App);
     expect(grid()).toHaveAttribute('aria-rowcount', String(million + 1));
     const rows = dataRows();
     // 600px: 21 rows of 28px under the header, plus the overscan below.
@@ -110,7 +86,7 @@ describe('the table', () => {
   });
 
   it('fetches the block of rows scrolled to, showing placeholders meanwhile', async () => {
-    await renderTable();
+    await renderTable(App);
     // The block of row 500,100 is held back; the one before it (fetched ahead) is not.
     let answer!: () => void;
     vi.mocked(api.rows).mockImplementation(async (qid, offset, limit) => {
@@ -138,7 +114,7 @@ describe('the table', () => {
   });
 
   it('sorts by a header: A to Z first, again the other way', async () => {
-    await renderTable();
+    await renderTable(App);
     const user = screen.getByRole('columnheader', { name: 'User' });
     await fireEvent.click(within(user).getByRole('button'));
     await waitFor(() =>
@@ -154,14 +130,14 @@ describe('the table', () => {
   });
 
   it('shows the matching count and the query time in the status bar', async () => {
-    await renderTable();
+    await renderTable(App);
     const bar = screen.getByRole('status', { name: 'Cache status' });
     expect(bar).toHaveTextContent('1,000,000 events · last synced never');
     expect(bar).toHaveTextContent('1,000,000 matching of 1,000,000 events · 3.2 ms');
   });
 
   it('says when nothing matches, and Clear filters shows everything again', async () => {
-    await renderTable();
+    await renderTable(App);
     vi.mocked(api.query).mockResolvedValueOnce(queryResult({ id: 50, total: 0, events: million }));
     await fireEvent.input(screen.getByRole('textbox', { name: 'Search' }), { target: { value: 'nobody' } });
     await screen.findByRole('heading', { name: 'No events match these filters' }, { timeout: 2000 });
@@ -175,7 +151,7 @@ describe('the table', () => {
 
 describe('the filter bar with facets', () => {
   it('counts scopes and statuses; Category lists the chosen scope’s categories with counts', async () => {
-    await renderTable();
+    await renderTable(App);
     const scope = screen.getByRole('combobox', { name: 'Scope' }) as HTMLSelectElement;
     const category = screen.getByRole('combobox', { name: 'Category' }) as HTMLSelectElement;
     const status = screen.getByRole('combobox', { name: 'Status' }) as HTMLSelectElement;

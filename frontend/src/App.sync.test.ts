@@ -4,54 +4,45 @@ import App from './App.svelte';
 import * as api from './lib/api';
 import { errors } from './lib/state/errors.svelte';
 import { session } from './lib/state/status.svelte';
-import { acme, demo, emptyStatus, progress, queryResult, rowsFor } from './test-fixtures';
+import {
+  acme,
+  cacheStatus,
+  demo,
+  emptyStatus,
+  fakeCache,
+  listen,
+  notifications,
+  progress,
+  queryResult,
+} from './test-fixtures';
 import { resetStores } from './test-app';
 
-vi.mock('./lib/api', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('./lib/api')>()),
-  status: vi.fn(),
-  scopes: vi.fn(),
-  refresh: vi.fn(),
-  openDemo: vi.fn(),
-  connect: vi.fn(),
-  provideToken: vi.fn(),
-  cancelRefresh: vi.fn(),
-  exportView: vi.fn(),
-  onSyncProgress: vi.fn(),
-  onExportProgress: vi.fn(() => () => {}),
-  query: vi.fn(),
-  rows: vi.fn(),
-  onIndexUpdated: vi.fn(() => () => {}),
-}));
+vi.mock('./lib/api', async (importOriginal) => {
+  const { fakeAppApi } = await import('./test-api');
+  return fakeAppApi(await importOriginal<typeof import('./lib/api')>(), {
+    calls: ['refresh', 'openDemo', 'connect', 'provideToken', 'cancelRefresh', 'exportView', 'onSyncProgress'],
+    listeners: ['onExportProgress'],
+  });
+});
 
 const { app, ApiError } = api;
 let emit: (p: api.SyncProgress) => void;
 
 beforeEach(() => {
-  vi.mocked(api.status).mockReset().mockResolvedValue(emptyStatus);
-  vi.mocked(api.scopes).mockReset().mockResolvedValue([]);
   for (const fn of [api.refresh, api.openDemo, api.connect, api.provideToken, api.cancelRefresh]) {
     vi.mocked(fn).mockReset();
   }
-  vi.mocked(api.onSyncProgress).mockImplementation((cb) => {
-    emit = cb;
-    return () => {};
-  });
-  // The query answers with the whole cache the status bar reports.
-  vi.mocked(api.query)
-    .mockReset()
-    .mockImplementation(async () => {
+  emit = listen(api.onSyncProgress);
+  fakeCache({
+    status: emptyStatus,
+    // The query answers with the whole cache the status bar reports.
+    query: () => {
       const events = session.status?.events ?? 0;
       return queryResult({ id: 1, total: events, events });
-    });
-  vi.mocked(api.rows)
-    .mockReset()
-    .mockImplementation(async (id, offset, limit) => rowsFor(id, offset, limit));
+    },
+  });
   resetStores();
 });
-
-const cacheStatus = () => screen.getByRole('status', { name: 'Cache status' });
-const notifications = () => screen.getByRole('status', { name: 'Notifications' });
 
 /** pending makes a bound call that runs until cancelled, like a long sync. */
 function pending(): void {

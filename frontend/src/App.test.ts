@@ -4,24 +4,17 @@ import App from './App.svelte';
 import * as api from './lib/api';
 import { errors } from './lib/state/errors.svelte';
 import { filter } from './lib/state/filter.svelte';
-import { emptyStatus, queryResult, rowsFor } from './test-fixtures';
+import { cacheStatus, emptyStatus, fakeCache, queryResult, texts } from './test-fixtures';
 import { resetStores } from './test-app';
 
 // The UI is tested against a fake lib/api; the real enums and error types stay.
-vi.mock('./lib/api', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('./lib/api')>()),
-  status: vi.fn(),
-  scopes: vi.fn(),
-  refresh: vi.fn(),
-  openDemo: vi.fn(),
-  chooseExportFile: vi.fn(),
-  exportView: vi.fn(),
-  onSyncProgress: vi.fn(() => () => {}),
-  onExportProgress: vi.fn(() => () => {}),
-  query: vi.fn(),
-  rows: vi.fn(),
-  onIndexUpdated: vi.fn(() => () => {}),
-}));
+vi.mock('./lib/api', async (importOriginal) => {
+  const { fakeAppApi } = await import('./test-api');
+  return fakeAppApi(await importOriginal<typeof import('./lib/api')>(), {
+    calls: ['refresh', 'openDemo', 'chooseExportFile', 'exportView'],
+    listeners: ['onExportProgress'],
+  });
+});
 
 const { audit, app } = api;
 const noProfile = 'no profile yet: connect to your platform with an API URL and token, or open the demo';
@@ -34,23 +27,14 @@ const scopeList: api.ScopeCategories[] = [
 ];
 
 beforeEach(() => {
-  vi.mocked(api.status).mockReset().mockResolvedValue(emptyStatus);
-  vi.mocked(api.scopes).mockReset().mockResolvedValue(scopeList);
+  fakeCache({ status: emptyStatus, scopes: scopeList, query: () => queryResult({ id: 1, total: 3, events: 3 }) });
   vi.mocked(api.refresh).mockReset();
   vi.mocked(api.chooseExportFile).mockReset();
   vi.mocked(api.exportView).mockReset();
   vi.mocked(api.openDemo).mockReset();
-  vi.mocked(api.query)
-    .mockReset()
-    .mockImplementation(async () => queryResult({ id: 1, total: 3, events: 3 }));
-  vi.mocked(api.rows)
-    .mockReset()
-    .mockImplementation(async (id, offset, limit) => rowsFor(id, offset, limit));
   // The stores are app-wide singletons; start every test from scratch.
   resetStores();
 });
-
-const cacheStatus = () => screen.getByRole('status', { name: 'Cache status' });
 
 /** renderApp mounts the shell and waits until Status() has been shown. */
 async function renderApp() {
@@ -68,10 +52,7 @@ describe('the shell', () => {
     expect(within(toolbar).getByText('No profile')).toBeInTheDocument();
 
     const grid = screen.getByRole('grid', { name: 'Audit events' });
-    const headers = within(grid)
-      .getAllByRole('columnheader')
-      .map((h) => h.textContent?.trim());
-    expect(headers).toEqual([
+    expect(texts(grid, 'columnheader')).toEqual([
       'Timestamp',
       'User',
       'Scope',

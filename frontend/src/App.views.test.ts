@@ -7,24 +7,15 @@ import { filter } from './lib/state/filter.svelte';
 import { prefs } from './lib/state/prefs.svelte';
 import { query } from './lib/state/query.svelte';
 import { views } from './lib/state/views.svelte';
-import { acme, emptyStatus, filterText, queryResult, row, rowsFor } from './test-fixtures';
+import { acme, emptyStatus, fakeCache, filterText, grid, queryResult, row, texts } from './test-fixtures';
 import { resetStores, tableHeight600 } from './test-app';
 
-vi.mock('./lib/api', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('./lib/api')>()),
-  status: vi.fn(),
-  scopes: vi.fn(),
-  query: vi.fn(),
-  rows: vi.fn(),
-  locate: vi.fn(),
-  preferences: vi.fn(),
-  setPreferences: vi.fn(),
-  views: vi.fn(),
-  saveView: vi.fn(),
-  deleteView: vi.fn(),
-  onSyncProgress: vi.fn(() => () => {}),
-  onIndexUpdated: vi.fn(() => () => {}),
-}));
+vi.mock('./lib/api', async (importOriginal) => {
+  const { fakeAppApi } = await import('./test-api');
+  return fakeAppApi(await importOriginal<typeof import('./lib/api')>(), {
+    calls: ['locate', 'preferences', 'setPreferences', 'views', 'saveView', 'deleteView'],
+  });
+});
 
 const view = (name: string, over: Partial<api.View> = {}, filter: Partial<api.FilterText> = {}): api.View => ({
   name,
@@ -33,7 +24,7 @@ const view = (name: string, over: Partial<api.View> = {}, filter: Partial<api.Fi
   columns: [],
   ...over,
   query: {
-    sort: 'timestamp',
+    sort: api.audit.SortField.Timestamp,
     desc: true,
     filter: filterText({ timeZone: 'UTC', ...filter }),
     ...over.query,
@@ -57,17 +48,10 @@ const mine = view(
 tableHeight600();
 
 beforeEach(() => {
-  vi.mocked(api.status)
-    .mockReset()
-    .mockResolvedValue({ ...emptyStatus, profile: acme, events: 100 });
-  vi.mocked(api.scopes).mockReset().mockResolvedValue([]);
-  let id = 0;
-  vi.mocked(api.query)
-    .mockReset()
-    .mockImplementation(async () => queryResult({ id: ++id, total: 100, events: 100 }));
-  vi.mocked(api.rows)
-    .mockReset()
-    .mockImplementation(async (qid, offset, limit) => rowsFor(qid, offset, limit));
+  fakeCache({
+    status: { ...emptyStatus, profile: acme, events: 100 },
+    query: (_, id) => queryResult({ id, total: 100, events: 100 }),
+  });
   vi.mocked(api.locate).mockReset().mockResolvedValue(-1);
   vi.mocked(api.preferences).mockReset().mockResolvedValue(api.defaultPreferences);
   vi.mocked(api.setPreferences)
@@ -83,7 +67,6 @@ beforeEach(() => {
   resetStores();
 });
 
-const grid = () => screen.getByRole('grid', { name: 'Audit events' });
 const lastRequest = () => vi.mocked(api.query).mock.calls.at(-1)?.[0];
 
 async function openViews() {
@@ -99,10 +82,7 @@ describe('the Views menu', () => {
     await within(menu).findByText('Bob failures');
     // The focus starts at the first view once the list is in, not at "Save current view…".
     await waitFor(() => expect(within(menu).getAllByRole('menuitem')[0]).toHaveFocus());
-    const names = within(menu)
-      .getAllByRole('menuitem')
-      .map((b) => b.textContent?.trim());
-    expect(names).toEqual([
+    expect(texts(menu, 'menuitem')).toEqual([
       'Policy attachments Policies attached',
       'Member changes Members invited',
       'Bob failures',
@@ -139,7 +119,7 @@ describe('the Views menu', () => {
 
   it('saves the current filter, sort and columns under a name; Enter saves', async () => {
     filter.status = api.audit.Status.FAILED;
-    query.sort = { field: 'action', desc: false };
+    query.sort = { field: api.audit.SortField.Action, desc: false };
     const menu = await openViews();
     await fireEvent.click(within(menu).getByRole('menuitem', { name: 'Save current view…' }));
     const dialog = screen.getByRole('dialog', { name: 'Save current view' });
@@ -188,8 +168,8 @@ describe('the Columns menu and resizing', () => {
   const headers = () => screen.getAllByRole('columnheader').map((h) => h.getAttribute('aria-label'));
 
   it('hides and shows columns and saves them with the other settings; Timestamp stays', async () => {
-    prefs.current = { ...api.defaultPreferences, theme: 'dark' };
-    vi.mocked(api.preferences).mockResolvedValue({ ...api.defaultPreferences, theme: 'dark' });
+    prefs.current = { ...api.defaultPreferences, theme: api.app.Theme.Dark };
+    vi.mocked(api.preferences).mockResolvedValue({ ...api.defaultPreferences, theme: api.app.Theme.Dark });
     render(App);
     await waitFor(() => expect(headers()).toHaveLength(9));
     await fireEvent.click(screen.getByRole('button', { name: /Columns/ }));

@@ -1,28 +1,20 @@
 // The window's table tools: the selection and details panel, the User and
 // Action type-ahead, the time range, the timeline and the settings.
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
 import { filter } from './lib/state/filter.svelte';
 import { selection } from './lib/state/selection.svelte';
-import { acme, emptyStatus, queryResult, row, rowsFor } from './test-fixtures';
+import { acme, dataRows, emptyStatus, fakeCache, grid, listen, queryResult, renderTable, row } from './test-fixtures';
 import { resetStores, tableHeight600 } from './test-app';
 
-vi.mock('./lib/api', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('./lib/api')>()),
-  status: vi.fn(),
-  scopes: vi.fn(),
-  query: vi.fn(),
-  rows: vi.fn(),
-  event: vi.fn(),
-  locate: vi.fn(),
-  values: vi.fn(),
-  preferences: vi.fn(),
-  setPreferences: vi.fn(),
-  onSyncProgress: vi.fn(() => () => {}),
-  onIndexUpdated: vi.fn(() => () => {}),
-}));
+vi.mock('./lib/api', async (importOriginal) => {
+  const { fakeAppApi } = await import('./test-api');
+  return fakeAppApi(await importOriginal<typeof import('./lib/api')>(), {
+    calls: ['event', 'locate', 'values', 'preferences', 'setPreferences'],
+  });
+});
 
 const total = 5000;
 const histogram: api.Bucket[] = [0, 1, 2, 3].map((d) => ({
@@ -36,17 +28,10 @@ tableHeight600();
 let indexUpdated: (u: api.IndexUpdate) => void = () => {};
 
 beforeEach(() => {
-  vi.mocked(api.status)
-    .mockReset()
-    .mockResolvedValue({ ...emptyStatus, profile: acme, events: total });
-  vi.mocked(api.scopes).mockReset().mockResolvedValue([]);
-  let id = 0;
-  vi.mocked(api.query)
-    .mockReset()
-    .mockImplementation(async () => queryResult({ id: ++id, total, events: total, histogram }));
-  vi.mocked(api.rows)
-    .mockReset()
-    .mockImplementation(async (qid, offset, limit) => rowsFor(qid, offset, limit));
+  fakeCache({
+    status: { ...emptyStatus, profile: acme, events: total },
+    query: (_, id) => queryResult({ id, total, events: total, histogram }),
+  });
   vi.mocked(api.event)
     .mockReset()
     .mockImplementation(async (qid, i) => ({ ...row(qid, i), sourceIp: '203.0.113.7', details: '{\n  "gpu": 2\n}' }));
@@ -56,26 +41,16 @@ beforeEach(() => {
   vi.mocked(api.setPreferences)
     .mockReset()
     .mockImplementation(async (p) => p);
-  vi.mocked(api.onIndexUpdated).mockImplementation((cb) => {
-    indexUpdated = cb;
-    return () => {};
-  });
+  indexUpdated = listen(api.onIndexUpdated);
   resetStores();
   filter.zone = 'UTC';
 });
 
-const grid = () => screen.getByRole('grid', { name: 'Audit events' });
-const dataRows = () => within(grid()).getAllByRole('row').slice(1);
 const lastFilter = () => vi.mocked(api.query).mock.calls.at(-1)?.[0].filter;
-
-async function renderTable() {
-  render(App);
-  await waitFor(() => expect(within(grid()).getAllByRole('gridcell')[0]).toHaveTextContent(/\d{4}-\d\d-\d\d/));
-}
 
 describe('selection and details', () => {
   it('moves with the keyboard, opens the details with Enter and closes them with Esc', async () => {
-    await renderTable();
+    await renderTable(App);
     grid().focus();
     await fireEvent.keyDown(grid(), { key: 'ArrowDown' });
     expect(dataRows()[0]).toHaveAttribute('aria-selected', 'true');
@@ -101,7 +76,7 @@ describe('selection and details', () => {
   });
 
   it('End selects the last row and scrolls it into view; Home goes back', async () => {
-    await renderTable();
+    await renderTable(App);
     grid().focus();
     await fireEvent.keyDown(grid(), { key: 'End' });
     expect(selection.index).toBe(total - 1);
@@ -113,7 +88,7 @@ describe('selection and details', () => {
   });
 
   it('keeps the selected event selected at its new row after a sync re-runs the query', async () => {
-    await renderTable();
+    await renderTable(App);
     await fireEvent.click(within(dataRows()[5]).getAllByRole('gridcell')[0]);
     expect(selection.id).toBe('1-5');
     vi.mocked(api.locate).mockResolvedValue(7);
@@ -124,7 +99,7 @@ describe('selection and details', () => {
   });
 
   it('drops the selection when the new result does not hold the event', async () => {
-    await renderTable();
+    await renderTable(App);
     await fireEvent.click(within(dataRows()[2]).getAllByRole('gridcell')[0]);
     indexUpdated({ profile: acme.name, events: total, added: 1 });
     await waitFor(() => expect(api.locate).toHaveBeenCalled());
@@ -135,7 +110,7 @@ describe('selection and details', () => {
 describe('filters', () => {
   it('type-ahead adds a user as a chip and sends it', async () => {
     vi.mocked(api.values).mockResolvedValue([{ value: 'alice@acme.example', n: 1234 }]);
-    await renderTable();
+    await renderTable(App);
     const input = screen.getByRole('combobox', { name: 'User' });
     await fireEvent.input(input, { target: { value: 'ali' } });
     const option = await screen.findByRole('option', { name: /alice@acme\.example/ });
@@ -150,7 +125,7 @@ describe('filters', () => {
 
   it('Enter in the Action field takes the first suggestion', async () => {
     vi.mocked(api.values).mockResolvedValue([{ value: 'Stop Notebook', n: 3 }]);
-    await renderTable();
+    await renderTable(App);
     const input = screen.getByRole('combobox', { name: 'Action' });
     await fireEvent.input(input, { target: { value: 'stop' } });
     await screen.findByRole('option', { name: /Stop Notebook/ });
@@ -159,7 +134,7 @@ describe('filters', () => {
   });
 
   it('a click on a cell value filters by it', async () => {
-    await renderTable();
+    await renderTable(App);
     const cells = within(dataRows()[3]).getAllByRole('gridcell');
     await fireEvent.click(within(cells[1]).getByRole('button'));
     await fireEvent.click(within(cells[5]).getByRole('button'));
@@ -168,7 +143,7 @@ describe('filters', () => {
   });
 
   it('the 7-day preset sends from and shows a chip; the custom inputs appear for a custom range', async () => {
-    await renderTable();
+    await renderTable(App);
     await fireEvent.change(screen.getByRole('combobox', { name: 'Time range' }), { target: { value: '7d' } });
     expect(screen.getByRole('button', { name: 'Remove filter Time: last 7 days' })).toBeInTheDocument();
     await waitFor(() => expect(lastFilter()?.from).toMatch(/^\d{4}-\d\d-\d\dT/));
@@ -180,7 +155,7 @@ describe('filters', () => {
   });
 
   it('dragging across the timeline narrows the time range to the bars covered', async () => {
-    await renderTable();
+    await renderTable(App);
     const svg = screen.getByRole('img', { name: /Timeline/ });
     expect(svg.querySelectorAll('rect.bar')).toHaveLength(4);
     expect(svg.querySelector('title')).toHaveTextContent('2026-03-01 00:00 – 2026-03-02 00:00: 100 events');
@@ -198,8 +173,8 @@ describe('filters', () => {
 
 describe('settings', () => {
   it('loads at start and saves zone, theme and density, which the window then uses', async () => {
-    vi.mocked(api.preferences).mockResolvedValue({ ...api.defaultPreferences, theme: 'light' });
-    await renderTable();
+    vi.mocked(api.preferences).mockResolvedValue({ ...api.defaultPreferences, theme: api.app.Theme.Light });
+    await renderTable(App);
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe('light'));
     await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
     const dialog = await screen.findByRole('dialog', { name: 'Settings' });
@@ -221,7 +196,7 @@ describe('settings', () => {
   });
 
   it('says what is wrong with a zone, and saves nothing', async () => {
-    await renderTable();
+    await renderTable(App);
     await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
     const dialog = await screen.findByRole('dialog', { name: 'Settings' });
     await fireEvent.input(within(dialog).getByLabelText('Time zone'), { target: { value: 'Mars/Olympus' } });

@@ -1,12 +1,19 @@
-// Shared fixtures of the UI tests: statuses and profiles as Go sends them.
+// Shared fixtures of the UI tests: statuses and profiles as Go sends them,
+// and the set-up the App tests share.
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import type { Component } from 'svelte';
+import { expect, vi } from 'vitest';
+import * as api from './lib/api';
 import {
   audit,
   type FilterText,
   normaliseProgress,
   type Profile,
+  type QueryRequest,
   type QueryResult,
   type Row,
   type RowsResult,
+  type ScopeCategories,
   type Status,
   type SyncProgress,
 } from './lib/api';
@@ -14,7 +21,7 @@ import {
 export const emptyStatus: Status = {
   version: '0.1.0-dev',
   dataDir: '/tmp/auditdesk',
-  profile: null,
+  profile: undefined,
   events: 0,
   lastSynced: '',
   lastSyncError: '',
@@ -104,3 +111,64 @@ export const filterText = (over: Partial<FilterText> = {}): FilterText => ({
   timeZone: '',
   ...over,
 });
+
+/** FakeCache is what fakeCache makes the mocked lib/api answer. */
+export interface FakeCache {
+  status: Status;
+  /** query answers the n-th Query of the test (from 1). */
+  query: (req: QueryRequest, n: number) => QueryResult;
+  scopes?: ScopeCategories[];
+}
+
+/**
+ * fakeCache resets the App tests' mocked Status, Scopes, Query and Rows to
+ * answer from one cache: Status with status, Scopes with scopes (none if not
+ * given), Query with query and Rows with rowsFor.
+ */
+export function fakeCache({ status, query, scopes = [] }: FakeCache): void {
+  vi.mocked(api.status).mockReset().mockResolvedValue(status);
+  vi.mocked(api.scopes).mockReset().mockResolvedValue(scopes);
+  let n = 0;
+  vi.mocked(api.query)
+    .mockReset()
+    .mockImplementation(async (req) => query(req, ++n));
+  vi.mocked(api.rows)
+    .mockReset()
+    .mockImplementation(async (id, offset, limit) => rowsFor(id, offset, limit));
+}
+
+/**
+ * listen resets the mocked subscription subscribe to keep the callback it is
+ * given, and returns what calls that callback: the test's way to send an
+ * event from Go.
+ */
+export function listen<T>(subscribe: (cb: (v: T) => void) => () => void): (v: T) => void {
+  let listener: ((v: T) => void) | undefined;
+  vi.mocked(subscribe)
+    .mockReset()
+    .mockImplementation((cb) => {
+      listener = cb;
+      return () => {};
+    });
+  return (v) => {
+    if (!listener) throw new Error('nothing has subscribed yet');
+    listener(v);
+  };
+}
+
+/** texts are the trimmed texts of the elements of role in container, in order. */
+export const texts = (container: HTMLElement, role: string) =>
+  within(container)
+    .getAllByRole(role)
+    .map((e) => e.textContent?.trim());
+
+export const grid = () => screen.getByRole('grid', { name: 'Audit events' });
+export const dataRows = () => within(grid()).getAllByRole('row').slice(1);
+export const cacheStatus = () => screen.getByRole('status', { name: 'Cache status' });
+export const notifications = () => screen.getByRole('status', { name: 'Notifications' });
+
+/** renderTable mounts app and waits for the table to show its first row. */
+export async function renderTable(app: Component): Promise<void> {
+  render(app);
+  await waitFor(() => expect(within(grid()).getAllByRole('gridcell')[0]).toHaveTextContent(/\d{4}-\d\d-\d\d/));
+}

@@ -23,7 +23,7 @@ beforeEach(() => {
   vi.mocked(api.exportView).mockReset().mockResolvedValue({
     path: '/home/alice/failed.csv',
     manifest: '',
-    format: 'csv',
+    format: api.app.ExportFormat.CSV,
     rows: 3,
     sha256: 'ab',
     bytes: 9,
@@ -33,7 +33,7 @@ beforeEach(() => {
   notices.clear();
   query.sort = defaultSort;
   query.result = null;
-  exporter.format = 'xlsx';
+  exporter.format = api.app.ExportFormat.XLSX;
   exporter.bom = false;
   exporter.neutralise = true;
   dialogs.openExport();
@@ -48,7 +48,7 @@ function opened(): HTMLElement {
 describe('ExportDialog', () => {
   it('starts at the chosen format, XLSX by default, and says what will be exported', async () => {
     filter.status = audit.Status.FAILED;
-    query.sort = { field: 'user', desc: false };
+    query.sort = { field: api.audit.SortField.User, desc: false };
     query.result = queryResult({ total: 12345, events: 20000, timeZone: 'UTC' });
     const dialog = opened();
     const xlsx = within(dialog).getByRole('radio', { name: 'Excel (XLSX)' });
@@ -89,7 +89,7 @@ describe('ExportDialog', () => {
 
   it('Enter on a checkbox exports; a dismissed save dialog leaves it open', async () => {
     vi.mocked(api.chooseExportFile).mockResolvedValue('');
-    exporter.format = 'csv';
+    exporter.format = api.app.ExportFormat.CSV;
     const dialog = opened();
     expect(within(dialog).getByRole('radio', { name: 'CSV' })).toHaveFocus();
     const neutralise = within(dialog).getByRole('checkbox', { name: /Neutralise/ });
@@ -113,7 +113,7 @@ describe('ExportDialog', () => {
   });
 
   it('keeps Tab inside the dialog', async () => {
-    exporter.format = 'csv';
+    exporter.format = api.app.ExportFormat.CSV;
     const dialog = opened();
     const exportButton = within(dialog).getByRole('button', { name: 'Export…' });
     exportButton.focus();

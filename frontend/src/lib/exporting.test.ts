@@ -1,3 +1,4 @@
+import { audit } from './api';
 import { describe, expect, it } from 'vitest';
 import {
   activitySort,
@@ -11,13 +12,13 @@ import {
 
 describe('sortLabel', () => {
   it('names the column as the table does, with the arrow of its direction', () => {
-    expect(sortLabel({ field: 'user', desc: false })).toBe('User ↑');
-    expect(sortLabel({ field: 'timestamp', desc: true })).toBe('Timestamp ↓');
+    expect(sortLabel({ field: audit.SortField.User, desc: false })).toBe('User ↑');
+    expect(sortLabel({ field: audit.SortField.Timestamp, desc: true })).toBe('Timestamp ↓');
   });
 });
 
 describe('viewSummary', () => {
-  const sort = { field: 'user', desc: false } as const;
+  const sort = { field: audit.SortField.User, desc: false };
   it.each([
     [12345, true, 'UTC', '12,345 events matching the current filters, sorted by User ↑, times in UTC'],
     [1, true, 'UTC', '1 event matching the current filters, sorted by User ↑, times in UTC'],

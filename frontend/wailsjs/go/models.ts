@@ -1,5 +1,9 @@
 export namespace app {
 	
+	export enum Density {
+	    Comfortable = "comfortable",
+	    Compact = "compact",
+	}
 	export enum ErrorCode {
 	    Busy = "busy",
 	    CacheLocked = "cache_locked",
@@ -12,6 +16,15 @@ export namespace app {
 	    QueryGone = "query_gone",
 	    TokenNeeded = "token_needed",
 	    Unauthenticated = "unauthenticated",
+	}
+	export enum ExportFormat {
+	    CSV = "csv",
+	    XLSX = "xlsx",
+	}
+	export enum Theme {
+	    Dark = "dark",
+	    Light = "light",
+	    System = "system",
 	}
 	export interface ActivityEntry {
 	    time: string;
@@ -29,6 +42,12 @@ export namespace app {
 	    start: string;
 	    end: string;
 	    count: number;
+	}
+	export interface Display {
+	    timeZone: string;
+	    theme: Theme;
+	    density: Density;
+	    columns: settings.Column[];
 	}
 	export interface EventDetail {
 	    id: string;
@@ -49,20 +68,20 @@ export namespace app {
 	}
 	export interface QueryRequest {
 	    filter: audit.FilterText;
-	    sort: string;
+	    sort: audit.SortField;
 	    desc: boolean;
 	}
 	export interface ExportRequest {
 	    query: QueryRequest;
 	    path: string;
-	    format: string;
+	    format: ExportFormat;
 	    bom: boolean;
 	    keepFormulas: boolean;
 	}
 	export interface ExportResult {
 	    path: string;
 	    manifest: string;
-	    format: string;
+	    format: ExportFormat;
 	    rows: number;
 	    sha256: string;
 	    bytes: number;
@@ -81,12 +100,6 @@ export namespace app {
 	    start: string;
 	    end: string;
 	    pastRetention: boolean;
-	}
-	export interface Preferences {
-	    timeZone: string;
-	    theme: string;
-	    density: string;
-	    columns: settings.Column[];
 	}
 	export interface Profile {
 	    name: string;
@@ -186,6 +199,17 @@ export namespace audit {
 	    Service = "Service",
 	    Workspace = "Workspace",
 	}
+	export enum SortField {
+	    Action = "action",
+	    Category = "category",
+	    Description = "description",
+	    Scope = "scope",
+	    Status = "status",
+	    Target = "target",
+	    Timestamp = "timestamp",
+	    User = "user",
+	    Workspace = "workspace",
+	}
 	export enum Status {
 	    FAILED = "FAILED",
 	    SUCCESS = "SUCCESS",
@@ -201,6 +225,16 @@ export namespace audit {
 	    from: string;
 	    to: string;
 	    timeZone: string;
+	}
+
+}
+
+export namespace query {
+	
+	export enum ValueField {
+	    Action = "action",
+	    Category = "category",
+	    User = "user",
 	}
 
 }

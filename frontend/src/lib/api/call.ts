@@ -3,12 +3,12 @@ import { app } from '../../../wailsjs/go/models';
 import { ApiError, toApiError } from './errors';
 
 interface WailsWindow {
-  go?: { app?: { App?: unknown } };
+  go?: { app?: object };
 }
 
-/** connected tells whether the page runs inside Wails with the App bound. */
+/** connected tells whether the page runs inside Wails with the app's services bound. */
 function connected(): boolean {
-  return typeof window !== 'undefined' && !!(window as WailsWindow).go?.app?.App;
+  return typeof window !== 'undefined' && !!(window as WailsWindow).go?.app;
 }
 
 export async function call<T>(fn: () => Promise<T>): Promise<T> {
@@ -23,3 +23,14 @@ export async function call<T>(fn: () => Promise<T>): Promise<T> {
     throw toApiError(e);
   }
 }
+
+interface RuntimeWindow {
+  runtime?: { EventsOnMultiple?: unknown; ClipboardSetText?: unknown };
+}
+
+/** runtime is the Wails runtime the window injects; undefined outside Wails. */
+export const runtime = () => (typeof window === 'undefined' ? undefined : (window as RuntimeWindow).runtime);
+
+/** object reads an event's payload, which no bound method's type describes. */
+export const object = (v: unknown): Record<string, unknown> =>
+  (v !== null && typeof v === 'object' ? v : {}) as Record<string, unknown>;

@@ -1,16 +1,42 @@
-// The export API's shapes, the export:progress event and the clipboard.
-// The progress payload is not a bound method's result, so Wails generates
-// no type for it; ExportProgress mirrors app.ExportProgress.
+// The Export service: write the view to CSV or XLSX with its manifest,
+// cancel, show the file; the export:progress event and the clipboard. The
+// progress payload is not a bound method's result, so Wails generates no
+// type for it; ExportProgress mirrors app.ExportProgress.
+import * as Export from '../../../wailsjs/go/app/Export';
 import { ClipboardSetText, EventsOn } from '../../../wailsjs/runtime/runtime';
 import type { app } from '../../../wailsjs/go/models';
-import { num, str } from './coerce';
+import { call, object, runtime } from './call';
+import { num } from './coerce';
 
 export type ExportRequest = app.ExportRequest;
 export type ExportResult = app.ExportResult;
-export type ActivityEntry = app.ActivityEntry;
+export type ExportFormat = app.ExportFormat;
 
-/** ExportFormat is what Go's export.FormatFor accepts. */
-export type ExportFormat = 'csv' | 'xlsx';
+/**
+ * chooseExportFile asks, in the native save dialog, where to write a file
+ * of format; "" when the user dismissed the dialog.
+ */
+export async function chooseExportFile(format: ExportFormat): Promise<string> {
+  return call(() => Export.ChooseFile(format));
+}
+
+/**
+ * exportView writes the view req.query asks for to req.path with its
+ * manifest. cancelExport makes it reject with "cancelled", leaving no file.
+ */
+export async function exportView(req: ExportRequest): Promise<ExportResult> {
+  return call(() => Export.Run(req));
+}
+
+/** cancelExport stops the running export. */
+export async function cancelExport(): Promise<void> {
+  await call(Export.Cancel);
+}
+
+/** showFile opens the folder holding path in the desktop's file manager. */
+export async function showFile(path: string): Promise<void> {
+  await call(() => Export.ShowFile(path));
+}
 
 /** ExportProgress is one "export:progress" event: rows written of the view's total. */
 export interface ExportProgress {
@@ -22,50 +48,10 @@ export interface ExportProgress {
 
 export const exportProgressEvent = 'export:progress';
 
-const obj = (v: unknown): Record<string, unknown> =>
-  (v !== null && typeof v === 'object' ? v : {}) as Record<string, unknown>;
-
 export function normaliseExportProgress(raw: unknown): ExportProgress {
-  const p = obj(raw);
+  const p = object(raw);
   return { rows: num(p.rows), total: num(p.total), done: p.done === true };
 }
-
-export function normaliseExportResult(raw: unknown): ExportResult {
-  const r = obj(raw);
-  return {
-    path: str(r.path),
-    manifest: str(r.manifest),
-    format: str(r.format),
-    rows: num(r.rows),
-    sha256: str(r.sha256),
-    bytes: num(r.bytes),
-  };
-}
-
-export function normaliseActivity(raw: unknown): ActivityEntry[] {
-  if (!Array.isArray(raw)) return [];
-  return raw.map((v) => {
-    const e = obj(v);
-    return {
-      time: str(e.time),
-      kind: str(e.kind),
-      osUser: str(e.osUser),
-      user: str(e.user),
-      file: str(e.file),
-      format: str(e.format),
-      rows: num(e.rows),
-      sha256: str(e.sha256),
-      filter: str(e.filter),
-      sort: str(e.sort),
-    };
-  });
-}
-
-interface RuntimeWindow {
-  runtime?: { EventsOnMultiple?: unknown; ClipboardSetText?: unknown };
-}
-
-const runtime = () => (typeof window === 'undefined' ? undefined : (window as RuntimeWindow).runtime);
 
 /** onExportProgress calls cb with every export progress event; outside Wails it is a no-op. */
 export function onExportProgress(cb: (p: ExportProgress) => void): () => void {

@@ -3,12 +3,12 @@ import {
   activity,
   ApiError,
   app,
+  audit,
   cancelExport,
   chooseExportFile,
   connect,
   copyText,
   exportView,
-  normaliseGaps,
   normaliseProgress,
   onExportProgress,
   onIndexUpdated,
@@ -20,7 +20,6 @@ import {
   showFile,
   status,
   type ExportRequest,
-  type Gap,
   type QueryRequest,
 } from '.';
 import { filterText } from '../../test-fixtures';
@@ -39,9 +38,9 @@ function fakeEvents(off: () => void = () => {}): [string, (d: unknown) => void][
 
 type Bound = Record<string, () => Promise<unknown>>;
 
-/** bind installs a fake of what Wails injects as window.go.app.App. */
-function bind(methods: Bound): void {
-  (window as unknown as { go: unknown }).go = { app: { App: methods } };
+/** bind installs a fake of one service as Wails injects it: window.go.app.Query, .Sync, ... */
+function bind(service: 'Query' | 'Sync' | 'Profiles' | 'Export' | 'Preferences', methods: Bound): void {
+  (window as unknown as { go: unknown }).go = { app: { [service]: methods } };
 }
 
 afterEach(() => {
@@ -61,7 +60,7 @@ describe('lib/api outside Wails', () => {
 
 describe('lib/api inside Wails', () => {
   it('normalises a rejected Refresh into an ApiError', async () => {
-    bind({ Refresh: () => Promise.reject({ code: 'no_profile', message: 'no profile yet' }) });
+    bind('Sync', { Refresh: () => Promise.reject({ code: 'no_profile', message: 'no profile yet' }) });
     await expect(refresh()).rejects.toMatchObject({
       code: app.ErrorCode.NoProfile,
       message: 'no profile yet',
@@ -69,46 +68,21 @@ describe('lib/api inside Wails', () => {
   });
 
   it('normalises a string rejection from Export', async () => {
-    bind({ Export: () => Promise.reject('export: disk full') });
+    bind('Export', { Run: () => Promise.reject('export: disk full') });
     const err = await exportView(exportRequest).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).message).toBe('export: disk full');
   });
 
-  it.each([null, undefined])('spells a missing profile (%s) as null', async (profile) => {
-    bind({
-      Status: () => Promise.resolve({ version: '0.1.0-dev', dataDir: '/d', profile, events: 0, lastSynced: '' }),
-    });
-    expect(await status()).toEqual({
-      version: '0.1.0-dev',
-      dataDir: '/d',
-      profile: null,
-      events: 0,
-      lastSynced: '',
-      lastSyncError: '',
-      lastSyncCancelled: false,
-      lastSuccess: '',
-      oldest: '',
-      newest: '',
-      syncing: false,
-      autoDemo: false,
-      notice: '',
-      chainHead: '',
-      gaps: [],
-    });
-  });
-
-  it('makes gaps whole: null as none, a missing flag false', () => {
-    expect(normaliseGaps(null)).toEqual([]);
-    expect(normaliseGaps([{ start: 'a' } as Gap, { start: 'b', end: 'c', pastRetention: true }])).toEqual([
-      { start: 'a', end: '', pastRetention: false },
-      { start: 'b', end: 'c', pastRetention: true },
-    ]);
+  it('gives Status as Go sends it: no profile is null', async () => {
+    const sent = { version: '0.1.0-dev', dataDir: '/d', profile: null, events: 0, gaps: [] };
+    bind('Profiles', { Status: () => Promise.resolve(sent) });
+    expect(await status()).toEqual(sent);
   });
 
   it("passes Connect its URL and token, and a rejection keeps Go's code", async () => {
     const calls: unknown[][] = [];
-    bind({
+    bind('Sync', {
       Connect: (...args: unknown[]) => {
         calls.push(args);
         return Promise.reject(new Error('{"code":"unauthenticated","message":"the token was refused"}'));
@@ -121,55 +95,49 @@ describe('lib/api inside Wails', () => {
     expect(calls).toEqual([['https://p/api', 'tok']]);
   });
 
-  it('gives scopes with null categories an empty list', async () => {
-    bind({ Scopes: () => Promise.resolve([{ scope: 'Billing', categories: null }]) });
-    expect(await scopes()).toEqual([{ scope: 'Billing', categories: [] }]);
+  it('lists the scopes as Go gives them', async () => {
+    bind('Query', { Scopes: () => Promise.resolve([{ scope: 'Billing', categories: ['Wallet'] }]) });
+    expect(await scopes()).toEqual([{ scope: 'Billing', categories: ['Wallet'] }]);
   });
 });
 
 describe('the query API', () => {
   const req: QueryRequest = {
     filter: filterText({ search: 'alice', scope: 'Billing', categories: ['Wallet'] }),
-    sort: 'user',
+    sort: audit.SortField.User,
     desc: false,
   };
 
-  it('passes Query its request and fills the lists Go may send as null', async () => {
+  it('passes Query its request and returns its result', async () => {
     const calls: unknown[][] = [];
-    bind({
-      Query: (...args: unknown[]) => {
-        calls.push(args);
-        return Promise.resolve({
-          id: 3,
-          total: 2,
-          events: 10,
-          facets: { scopes: [{ value: 'Billing', n: 2 }], categories: null },
-          histogram: null,
-          elapsedMs: 0.5,
-        });
-      },
-    } as unknown as Bound);
-    expect(await query(req)).toEqual({
+    const result = {
       id: 3,
       total: 2,
       events: 10,
       newest: '',
       facets: { scopes: [{ value: 'Billing', n: 2 }], categories: [], statuses: [], users: [] },
       histogram: [],
-      sort: '',
-      timeZone: '',
+      sort: 'user:asc',
+      timeZone: 'UTC',
       elapsedMs: 0.5,
-    });
+    };
+    bind('Query', {
+      Run: (...args: unknown[]) => {
+        calls.push(args);
+        return Promise.resolve(result);
+      },
+    } as unknown as Bound);
+    expect(await query(req)).toEqual(result);
     expect(calls).toEqual([[req]]);
   });
 
   it("passes Rows its window, and query_gone keeps Go's code", async () => {
     const calls: unknown[][] = [];
-    bind({
+    bind('Query', {
       Rows: (...args: unknown[]) => {
         calls.push(args);
         return calls.length === 1
-          ? Promise.resolve({ queryId: 3, offset: 200, rows: null })
+          ? Promise.resolve({ queryId: 3, offset: 200, rows: [] })
           : Promise.reject(new Error('{"code":"query_gone","message":"run the query again"}'));
       },
     } as unknown as Bound);
@@ -185,11 +153,11 @@ describe('the query API', () => {
 const exportRequest: ExportRequest = {
   query: {
     filter: filterText({ status: 'FAILED' }),
-    sort: 'user',
+    sort: audit.SortField.User,
     desc: false,
   },
   path: '/home/alice/failed.csv',
-  format: 'csv',
+  format: app.ExportFormat.CSV,
   bom: false,
   keepFormulas: false,
 };
@@ -199,70 +167,68 @@ describe('the export API', () => {
     delete (window as unknown as { runtime?: unknown }).runtime;
   });
 
-  it('passes ChooseExportFile the format; a dismissed dialog is ""', async () => {
+  it('passes ChooseFile the format; a dismissed dialog is ""', async () => {
     const calls: unknown[][] = [];
-    bind({
-      ChooseExportFile: (...args: unknown[]) => {
+    bind('Export', {
+      ChooseFile: (...args: unknown[]) => {
         calls.push(args);
-        return Promise.resolve(calls.length === 1 ? '/home/alice/a.xlsx' : null);
+        return Promise.resolve(calls.length === 1 ? '/home/alice/a.xlsx' : '');
       },
     } as unknown as Bound);
-    expect(await chooseExportFile('xlsx')).toBe('/home/alice/a.xlsx');
-    expect(await chooseExportFile('csv')).toBe('');
+    expect(await chooseExportFile(app.ExportFormat.XLSX)).toBe('/home/alice/a.xlsx');
+    expect(await chooseExportFile(app.ExportFormat.CSV)).toBe('');
     expect(calls).toEqual([['xlsx'], ['csv']]);
   });
 
-  it("passes Export its request and fills the result; cancelled keeps Go's code", async () => {
+  it("passes Run its request and returns the result; cancelled keeps Go's code", async () => {
     const calls: unknown[][] = [];
-    bind({
-      Export: (...args: unknown[]) => {
+    const result = {
+      path: '/home/alice/failed.csv',
+      manifest: '/home/alice/failed.csv.manifest.json',
+      format: 'csv',
+      rows: 42,
+      sha256: 'ab12',
+      bytes: 9,
+    };
+    bind('Export', {
+      Run: (...args: unknown[]) => {
         calls.push(args);
         return calls.length === 1
-          ? Promise.resolve({ path: '/home/alice/failed.csv', rows: 42, sha256: 'ab12' })
+          ? Promise.resolve(result)
           : Promise.reject(new Error('{"code":"cancelled","message":"cancelled"}'));
       },
     } as unknown as Bound);
-    expect(await exportView(exportRequest)).toEqual({
-      path: '/home/alice/failed.csv',
-      manifest: '',
-      format: '',
-      rows: 42,
-      sha256: 'ab12',
-      bytes: 0,
-    });
+    expect(await exportView(exportRequest)).toEqual(result);
     await expect(exportView(exportRequest)).rejects.toMatchObject({ code: app.ErrorCode.Cancelled });
     expect(calls).toEqual([[exportRequest], [exportRequest]]);
   });
 
-  it('calls CancelExport and ShowFile with the path', async () => {
+  it('calls Cancel and ShowFile with the path', async () => {
     const calls: unknown[][] = [];
-    bind({
-      CancelExport: (...args: unknown[]) => (calls.push(['CancelExport', ...args]), Promise.resolve()),
+    bind('Export', {
+      Cancel: (...args: unknown[]) => (calls.push(['Cancel', ...args]), Promise.resolve()),
       ShowFile: (...args: unknown[]) => (calls.push(['ShowFile', ...args]), Promise.resolve()),
     } as unknown as Bound);
     await cancelExport();
     await showFile('/home/alice/failed.csv');
-    expect(calls).toEqual([['CancelExport'], ['ShowFile', '/home/alice/failed.csv']]);
+    expect(calls).toEqual([['Cancel'], ['ShowFile', '/home/alice/failed.csv']]);
   });
 
-  it('lists the activity log, a null list as [] and missing fields filled', async () => {
-    bind({ Activity: () => Promise.resolve(null) });
-    expect(await activity()).toEqual([]);
-    bind({ Activity: () => Promise.resolve([{ time: '2026-12-01T09:00:00Z', kind: 'export', rows: 3 }]) });
-    expect(await activity()).toEqual([
-      {
-        time: '2026-12-01T09:00:00Z',
-        kind: 'export',
-        osUser: '',
-        user: '',
-        file: '',
-        format: '',
-        rows: 3,
-        sha256: '',
-        filter: '',
-        sort: '',
-      },
-    ]);
+  it('lists the activity log as Go gives it', async () => {
+    const entry = {
+      time: '2026-12-01T09:00:00Z',
+      kind: 'export',
+      osUser: 'alice',
+      user: 'alice@example.com',
+      file: '/home/alice/a.csv',
+      format: 'csv',
+      rows: 3,
+      sha256: 'ab12',
+      filter: 'all events',
+      sort: 'timestamp:desc',
+    };
+    bind('Profiles', { Activity: () => Promise.resolve([entry]) });
+    expect(await activity()).toEqual([entry]);
   });
 
   it('subscribes to "export:progress", filling what is missing', () => {

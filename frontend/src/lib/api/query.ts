@@ -1,9 +1,11 @@
-// The query API's shapes as the UI uses them, and the index:updated event.
-// Go sends empty lists as [] today; the normalisers make null and missing
-// fields harmless anyway, as for Status and Scopes.
+// The Query service: filter, count and sort the open profile's events,
+// read a result's rows, one event whole, the filters' values; and the
+// index:updated event.
+import * as Query from '../../../wailsjs/go/app/Query';
 import { EventsOn } from '../../../wailsjs/runtime/runtime';
-import type { app, audit } from '../../../wailsjs/go/models';
-import { num, str, list } from './coerce';
+import { audit, query as queryEnums, type app } from '../../../wailsjs/go/models';
+import { call, object, runtime } from './call';
+import { num, str } from './coerce';
 
 export type QueryRequest = app.QueryRequest;
 export type QueryResult = app.QueryResult;
@@ -13,22 +15,61 @@ export type Facets = app.Facets;
 export type FacetCount = app.FacetCount;
 export type Bucket = app.Bucket;
 export type FilterText = audit.FilterText;
+export type EventDetail = app.EventDetail;
+export type ScopeCategories = app.ScopeCategories;
+export type SortField = audit.SortField;
+export type ValueField = queryEnums.ValueField;
+/** ValueField names the columns values() lists. */
+export const ValueField = queryEnums.ValueField;
 
-/** SortField is a sortable column: Go's audit.SortFields. */
-export type SortField =
-  'timestamp' | 'user' | 'scope' | 'category' | 'action' | 'target' | 'status' | 'description' | 'workspace';
-
+/** sortFields are the sortable columns, in the table's order. */
 export const sortFields: readonly SortField[] = [
-  'timestamp',
-  'user',
-  'scope',
-  'category',
-  'action',
-  'target',
-  'status',
-  'description',
-  'workspace',
+  audit.SortField.Timestamp,
+  audit.SortField.User,
+  audit.SortField.Scope,
+  audit.SortField.Category,
+  audit.SortField.Action,
+  audit.SortField.Target,
+  audit.SortField.Status,
+  audit.SortField.Description,
+  audit.SortField.Workspace,
 ];
+
+/**
+ * query filters, counts and sorts the current profile's cached events. A
+ * bad filter value rejects with invalid_input naming the field.
+ */
+export async function query(req: QueryRequest): Promise<QueryResult> {
+  return call(() => Query.Run(req));
+}
+
+/**
+ * rows reads rows [offset, offset+limit) of a query's result (at most 2,000).
+ * A result Go no longer holds rejects with query_gone: run the query again.
+ */
+export async function rows(queryId: number, offset: number, limit: number): Promise<RowsResult> {
+  return call(() => Query.Rows(queryId, offset, limit));
+}
+
+/** event is row offset of a query's result with every field, details pretty-printed. */
+export async function event(queryId: number, offset: number): Promise<EventDetail> {
+  return call(() => Query.Event(queryId, offset));
+}
+
+/** locate is the row of event id in a query's result, -1 when the view does not hold it. */
+export async function locate(queryId: number, id: string): Promise<number> {
+  return call(() => Query.Locate(queryId, id));
+}
+
+/** values lists a column's values containing substring, most frequent first. */
+export async function values(field: ValueField, substring: string, limit = 50): Promise<FacetCount[]> {
+  return call(() => Query.Values(field, substring, limit));
+}
+
+/** scopes lists the scopes, in console order, each with its categories. */
+export async function scopes(): Promise<ScopeCategories[]> {
+  return call(Query.Scopes);
+}
 
 /** IndexUpdate is one "index:updated" event: a sync put new events in the index. */
 export interface IndexUpdate {
@@ -41,44 +82,14 @@ export interface IndexUpdate {
 
 export const indexUpdatedEvent = 'index:updated';
 
-export function normaliseResult(r: QueryResult): QueryResult {
-  const f = r?.facets;
-  return {
-    id: num(r?.id),
-    total: num(r?.total),
-    events: num(r?.events),
-    newest: str(r?.newest),
-    facets: {
-      scopes: list(f?.scopes),
-      categories: list(f?.categories),
-      statuses: list(f?.statuses),
-      users: list(f?.users),
-    },
-    histogram: list(r?.histogram),
-    sort: str(r?.sort),
-    timeZone: str(r?.timeZone),
-    elapsedMs: num(r?.elapsedMs),
-  };
-}
-
-export function normaliseRows(r: RowsResult): RowsResult {
-  return { queryId: num(r?.queryId), offset: num(r?.offset), rows: list(r?.rows) };
-}
-
-interface RuntimeWindow {
-  runtime?: { EventsOnMultiple?: unknown };
-}
-
 /**
  * onIndexUpdated calls cb whenever a sync has grown the index, and returns
  * the unsubscribe function; outside Wails it is a no-op.
  */
 export function onIndexUpdated(cb: (u: IndexUpdate) => void): () => void {
-  if (typeof window === 'undefined' || !(window as RuntimeWindow).runtime?.EventsOnMultiple) {
-    return () => {};
-  }
+  if (!runtime()?.EventsOnMultiple) return () => {};
   return EventsOn(indexUpdatedEvent, (data: unknown) => {
-    const u = (data !== null && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+    const u = object(data);
     cb({ profile: str(u.profile), events: num(u.events), added: num(u.added) });
   });
 }

@@ -1,7 +1,37 @@
-// The sync progress event. Its payload is not a bound method's result, so
-// Wails does not generate a type for it; this mirrors app.SyncProgress.
+// The Sync service: refresh the open profile, connect a new one, open the
+// demo, cancel; and the sync:progress event. The event's payload is not a
+// bound method's result, so Wails does not generate a type for it;
+// SyncProgress mirrors app.SyncProgress.
+import * as Sync from '../../../wailsjs/go/app/Sync';
 import { EventsOn } from '../../../wailsjs/runtime/runtime';
+import { call, object, runtime } from './call';
 import { num, str } from './coerce';
+import type { Status } from './profiles';
+
+/** refresh syncs the current profile's cache and returns the new status. */
+export async function refresh(): Promise<Status> {
+  return call(Sync.Refresh);
+}
+
+/** openDemo syncs the demo platform's profile and makes it current. */
+export async function openDemo(): Promise<Status> {
+  return call(Sync.OpenDemo);
+}
+
+/** connect checks the identity behind a token, makes its profile current and syncs it. */
+export async function connect(apiUrl: string, token: string): Promise<Status> {
+  return call(() => Sync.Connect(apiUrl, token));
+}
+
+/** provideToken gives the current profile's token (when Go has none), then syncs. */
+export async function provideToken(token: string): Promise<Status> {
+  return call(() => Sync.ProvideToken(token));
+}
+
+/** cancelRefresh stops the running sync; its awaited call rejects with "cancelled". */
+export async function cancelRefresh(): Promise<void> {
+  await call(Sync.Cancel);
+}
 
 /** SyncProgress is one "sync:progress" event: the running sync's figures so far. */
 export interface SyncProgress {
@@ -34,7 +64,7 @@ const waits = new Set(['rate_limited', 'unavailable', 'transient']);
 
 /** normaliseProgress fills what Go omits (omitempty, omitzero) so the UI never meets undefined. */
 export function normaliseProgress(raw: unknown): SyncProgress {
-  const p = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const p = object(raw);
   const waiting = str(p.waiting);
   return {
     profile: str(p.profile),
@@ -54,18 +84,12 @@ export function normaliseProgress(raw: unknown): SyncProgress {
   };
 }
 
-interface RuntimeWindow {
-  runtime?: { EventsOnMultiple?: unknown };
-}
-
 /**
  * onSyncProgress calls cb with every progress event and returns the
  * unsubscribe function. Outside Wails (vitest, vite dev) there are no
  * events, and subscribing is a no-op rather than a TypeError.
  */
 export function onSyncProgress(cb: (p: SyncProgress) => void): () => void {
-  if (typeof window === 'undefined' || !(window as RuntimeWindow).runtime?.EventsOnMultiple) {
-    return () => {};
-  }
+  if (!runtime()?.EventsOnMultiple) return () => {};
   return EventsOn(syncProgressEvent, (data: unknown) => cb(normaliseProgress(data)));
 }

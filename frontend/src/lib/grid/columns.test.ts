@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { audit } from '../api';
 import { columns, gridTemplate, shownColumns, templateOf, withColumn } from './columns';
 
 describe('shownColumns and templateOf', () => {
@@ -30,7 +31,7 @@ describe('shownColumns and templateOf', () => {
 
 describe('withColumn', () => {
   it('gives every column once, changing only the one named, with Go-safe widths', () => {
-    const out = withColumn([{ key: 'user', width: 200, hidden: false }], 'action', { width: 5000.4 });
+    const out = withColumn([{ key: 'user', width: 200, hidden: false }], audit.SortField.Action, { width: 5000.4 });
     expect(out).toHaveLength(columns.length);
     expect(out.find((c) => c.key === 'user')).toEqual({ key: 'user', width: 200, hidden: false });
     expect(out.find((c) => c.key === 'action')).toEqual({ key: 'action', width: 2000, hidden: false });
@@ -38,6 +39,10 @@ describe('withColumn', () => {
   });
 
   it('will not hide Timestamp', () => {
-    expect(withColumn([], 'timestamp', { hidden: true })[0]).toEqual({ key: 'timestamp', width: 0, hidden: false });
+    expect(withColumn([], audit.SortField.Timestamp, { hidden: true })[0]).toEqual({
+      key: 'timestamp',
+      width: 0,
+      hidden: false,
+    });
   });
 });

@@ -1,9 +1,10 @@
+import { audit } from '../api';
+
 /**
  * ColumnKey names a column: the Row field it shows and the sort field
  * (Go's audit.SortFields) a click on its header asks for.
  */
-export type ColumnKey =
-  'timestamp' | 'user' | 'scope' | 'category' | 'action' | 'target' | 'status' | 'description' | 'workspace';
+export type ColumnKey = audit.SortField;
 
 /** Column is one column of the audit event table. */
 export interface Column {
@@ -14,15 +15,15 @@ export interface Column {
 }
 
 export const columns: readonly Column[] = [
-  { key: 'timestamp', label: 'Timestamp', width: '160px' },
-  { key: 'user', label: 'User', width: '180px' },
-  { key: 'scope', label: 'Scope', width: '104px' },
-  { key: 'category', label: 'Category', width: '120px' },
-  { key: 'action', label: 'Action', width: '150px' },
-  { key: 'target', label: 'Target', width: '130px' },
-  { key: 'status', label: 'Status', width: '92px' },
-  { key: 'description', label: 'Description', width: 'minmax(180px, 1fr)' },
-  { key: 'workspace', label: 'Workspace', width: '120px' },
+  { key: audit.SortField.Timestamp, label: 'Timestamp', width: '160px' },
+  { key: audit.SortField.User, label: 'User', width: '180px' },
+  { key: audit.SortField.Scope, label: 'Scope', width: '104px' },
+  { key: audit.SortField.Category, label: 'Category', width: '120px' },
+  { key: audit.SortField.Action, label: 'Action', width: '150px' },
+  { key: audit.SortField.Target, label: 'Target', width: '130px' },
+  { key: audit.SortField.Status, label: 'Status', width: '92px' },
+  { key: audit.SortField.Description, label: 'Description', width: 'minmax(180px, 1fr)' },
+  { key: audit.SortField.Workspace, label: 'Workspace', width: '120px' },
 ];
 
 /** gridTemplate is the CSS grid-template-columns shared by header and rows. */
@@ -43,7 +44,7 @@ export interface Shown extends Column {
 
 /** The narrowest a drag makes a column, and the column that always stays. */
 export const minWidth = 60;
-export const alwaysShown: ColumnKey = 'timestamp';
+export const alwaysShown: ColumnKey = audit.SortField.Timestamp;
 
 /** shownColumns applies saved widths and hidden flags to the defaults, in the defaults' order. */
 export function shownColumns(saved: readonly Saved[]): Shown[] {

@@ -17,3 +17,22 @@ export class ErrorState {
 }
 
 export const errors = new ErrorState();
+
+/**
+ * requestCancel asks Go, by calling cancel, to stop the run whose state is
+ * run: run.cancelling stays true until the run ends, unless the request
+ * fails, which errors then shows.
+ */
+export async function requestCancel(
+  run: { cancelling: boolean },
+  errors: ErrorState,
+  cancel: () => Promise<void>,
+): Promise<void> {
+  run.cancelling = true;
+  try {
+    await cancel();
+  } catch (e) {
+    run.cancelling = false;
+    errors.show(e);
+  }
+}

@@ -1,7 +1,7 @@
 import * as api from '../api';
 import { exportCancelledText, exportedText } from '../exporting';
 import { dialogs as appDialogs, type DialogState } from './dialogs.svelte';
-import { errors as appErrors, type ErrorState } from './errors.svelte';
+import { errors as appErrors, requestCancel, type ErrorState } from './errors.svelte';
 import { filter as appFilter, type FilterState } from './filter.svelte';
 import { notices as appNotices, type NoticeState } from './notices.svelte';
 import { query as appQuery, queryRequest, type QueryState } from './query.svelte';
@@ -14,7 +14,7 @@ import { query as appQuery, queryRequest, type QueryState } from './query.svelte
  * view exported is the one the table shows: the same filter and sort.
  */
 export class ExportState {
-  format = $state<api.ExportFormat>('xlsx');
+  format = $state<api.ExportFormat>(api.app.ExportFormat.XLSX);
   /** CSV only: a UTF-8 byte order mark, without which Excel misreads Japanese and Vietnamese. */
   bom = $state(false);
   /** CSV only: prefix cells starting with = + - @ so a spreadsheet cannot run them. */
@@ -116,13 +116,7 @@ export class ExportState {
   /** cancel stops the running export; its run ends with the cancelled notice. */
   async cancel(): Promise<void> {
     if (!this.running || this.cancelling) return;
-    this.cancelling = true;
-    try {
-      await api.cancelExport();
-    } catch (e) {
-      this.cancelling = false;
-      this.errors.show(e);
-    }
+    await requestCancel(this, this.errors, () => api.cancelExport());
   }
 
   async showFile(path: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as api from '../api';
-import { acme, emptyStatus } from '../../test-fixtures';
+import { acme, emptyStatus, listen } from '../../test-fixtures';
 import { DialogState } from './dialogs.svelte';
 import { ErrorState } from './errors.svelte';
 import { ExportState } from './export.svelte';
@@ -10,21 +10,19 @@ import { QueryState, queryRequest } from './query.svelte';
 import { SessionState } from './status.svelte';
 import { SyncState } from './sync.svelte';
 
-vi.mock('../api', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../api')>()),
-  chooseExportFile: vi.fn(),
-  exportView: vi.fn(),
-  cancelExport: vi.fn(),
-  showFile: vi.fn(),
-  onExportProgress: vi.fn(),
-}));
+vi.mock('../api', async (importOriginal) => {
+  const { fakeApi } = await import('../../test-api');
+  return fakeApi(await importOriginal<typeof import('../api')>(), {
+    calls: ['chooseExportFile', 'exportView', 'cancelExport', 'showFile', 'onExportProgress'],
+  });
+});
 
 const { app, audit, ApiError } = api;
 
 const result = (over: Partial<api.ExportResult> = {}): api.ExportResult => ({
   path: '/home/alice/Documents/report.xlsx',
   manifest: '/home/alice/Documents/report.xlsx.manifest.json',
-  format: 'xlsx',
+  format: api.app.ExportFormat.XLSX,
   rows: 12345,
   sha256: '3f2a9c1d00aa11bb22cc33dd44ee55ff66aa77bb88cc99dd00ee11ff22aa33bb',
   bytes: 1_000_000,
@@ -42,12 +40,7 @@ let ex: ExportState;
 beforeEach(() => {
   for (const fn of [api.chooseExportFile, api.exportView, api.cancelExport, api.showFile]) vi.mocked(fn).mockReset();
   vi.mocked(api.chooseExportFile).mockResolvedValue('/home/alice/Documents/report.xlsx');
-  vi.mocked(api.onExportProgress)
-    .mockReset()
-    .mockImplementation((cb) => {
-      emit = cb;
-      return () => {};
-    });
+  emit = listen(api.onExportProgress);
   filter = new FilterState();
   errors = new ErrorState();
   notices = new NoticeState();
@@ -90,13 +83,13 @@ describe('run', () => {
   it('asks where, then exports exactly the view the table shows, and says where it went', async () => {
     filter.status = audit.Status.FAILED;
     filter.search = '  voucher ';
-    query.sortBy('user');
+    query.sortBy(api.audit.SortField.User);
     vi.mocked(api.exportView).mockResolvedValue(result());
     ex.open();
     await ex.run();
     expect(api.chooseExportFile).toHaveBeenCalledWith('xlsx');
     expect(api.exportView).toHaveBeenCalledWith({
-      query: queryRequest(filter, { field: 'user', desc: false }, 'UTC'),
+      query: queryRequest(filter, { field: api.audit.SortField.User, desc: false }, 'UTC'),
       path: '/home/alice/Documents/report.xlsx',
       format: 'xlsx',
       bom: false,
@@ -117,7 +110,7 @@ describe('run', () => {
   it('passes the CSV options; neutralising is on unless unticked, the BOM off unless ticked', async () => {
     vi.mocked(api.chooseExportFile).mockResolvedValue('/tmp/a.csv');
     vi.mocked(api.exportView).mockResolvedValue(result({ path: '/tmp/a.csv', rows: 1 }));
-    ex.format = 'csv';
+    ex.format = api.app.ExportFormat.CSV;
     await ex.run();
     expect(api.exportView).toHaveBeenLastCalledWith(
       expect.objectContaining({ format: 'csv', bom: false, keepFormulas: false }),
@@ -131,7 +124,7 @@ describe('run', () => {
     expect(api.chooseExportFile).toHaveBeenLastCalledWith('csv');
     expect(texts()).toEqual([['success', 'Exported 1 row to a.csv']]);
     // The CSV options never reach an XLSX.
-    ex.format = 'xlsx';
+    ex.format = api.app.ExportFormat.XLSX;
     await ex.run();
     expect(api.exportView).toHaveBeenLastCalledWith(
       expect.objectContaining({ format: 'xlsx', bom: false, keepFormulas: false }),

@@ -15,7 +15,7 @@ export interface Sort {
 }
 
 /** The console's order: newest first. */
-export const defaultSort: Sort = { field: 'timestamp', desc: true };
+export const defaultSort: Sort = { field: api.audit.SortField.Timestamp, desc: true };
 
 /**
  * A key typed within this long of the last search query waits this long for

@@ -1,7 +1,7 @@
 import { flushSync } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as api from '../api';
-import { acme, emptyStatus, filterText, queryResult, rowsFor } from '../../test-fixtures';
+import { acme, emptyStatus, filterText, listen, queryResult, rowsFor } from '../../test-fixtures';
 import { ErrorState } from './errors.svelte';
 import { FilterState } from './filter.svelte';
 import { defaultSort, QueryState, rerunDelayMs, searchDebounceMs } from './query.svelte';
@@ -34,12 +34,7 @@ beforeEach(() => {
   vi.mocked(api.rows)
     .mockReset()
     .mockImplementation(async (id, offset, limit) => rowsFor(id, offset, limit));
-  vi.mocked(api.onIndexUpdated)
-    .mockReset()
-    .mockImplementation((cb) => {
-      indexUpdated = cb;
-      return () => {};
-    });
+  indexUpdated = listen(api.onIndexUpdated);
   filter = new FilterState();
   errors = new ErrorState();
   session = new SessionState(errors);
@@ -152,13 +147,13 @@ describe('QueryState', () => {
 
   it('sortBy flips the sorted column and starts a new one A to Z', async () => {
     await started();
-    q.sortBy('timestamp');
+    q.sortBy(api.audit.SortField.Timestamp);
     expect(q.sort).toEqual({ field: 'timestamp', desc: false });
-    q.sortBy('user');
+    q.sortBy(api.audit.SortField.User);
     expect(q.sort).toEqual({ field: 'user', desc: false });
     flushSync();
     expect(sent().at(-1)).toMatchObject({ sort: 'user', desc: false });
-    q.sortBy('user');
+    q.sortBy(api.audit.SortField.User);
     flushSync();
     expect(sent().at(-1)).toMatchObject({ sort: 'user', desc: true });
   });

@@ -2,7 +2,7 @@ import * as api from '../api';
 import { lastSyncState } from '../format';
 import { cancelledText, syncedText, type SyncKind } from '../progress';
 import { dialogs as appDialogs, type DialogState } from './dialogs.svelte';
-import { errors as appErrors, type ErrorState } from './errors.svelte';
+import { errors as appErrors, requestCancel, type ErrorState } from './errors.svelte';
 import { notices as appNotices, type NoticeState } from './notices.svelte';
 import { session as appSession, type SessionState } from './status.svelte';
 
@@ -89,13 +89,7 @@ export class SyncState {
 
   async cancel(): Promise<void> {
     if (!this.active || this.cancelling) return;
-    this.cancelling = true;
-    try {
-      await api.cancelRefresh();
-    } catch (e) {
-      this.cancelling = false;
-      this.errors.show(e);
-    }
+    await requestCancel(this, this.errors, () => api.cancelRefresh());
   }
 
   /** run resolves with the failure (null on success) once the status is read again. */
@@ -159,8 +153,8 @@ export class SyncState {
     const seen = this.progress?.new ?? 0;
     // Only the same cache can be compared; with no profile before, it was empty.
     if (before === null) return seen;
-    const same = before.profile === null || before.profile.name === after.profile?.name;
-    return same ? Math.max(seen, after.events - (before.profile === null ? 0 : before.events)) : seen;
+    const same = !before.profile || before.profile.name === after.profile?.name;
+    return same ? Math.max(seen, after.events - (before.profile ? before.events : 0)) : seen;
   }
 
   private onProgress(p: api.SyncProgress): void {

@@ -4,20 +4,15 @@ import { DialogState } from './dialogs.svelte';
 import { ErrorState } from './errors.svelte';
 import { NoticeState } from './notices.svelte';
 import { SessionState } from './status.svelte';
-import { acme, emptyStatus } from '../../test-fixtures';
+import { acme, emptyStatus, listen } from '../../test-fixtures';
 import { SyncState } from './sync.svelte';
 
-vi.mock('../api', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../api')>()),
-  status: vi.fn(),
-  scopes: vi.fn(),
-  refresh: vi.fn(),
-  openDemo: vi.fn(),
-  connect: vi.fn(),
-  provideToken: vi.fn(),
-  cancelRefresh: vi.fn(),
-  onSyncProgress: vi.fn(),
-}));
+vi.mock('../api', async (importOriginal) => {
+  const { fakeApi } = await import('../../test-api');
+  return fakeApi(await importOriginal<typeof import('../api')>(), {
+    calls: ['status', 'scopes', 'refresh', 'openDemo', 'connect', 'provideToken', 'cancelRefresh', 'onSyncProgress'],
+  });
+});
 
 const { app, ApiError } = api;
 
@@ -38,12 +33,7 @@ beforeEach(() => {
   for (const fn of [api.refresh, api.openDemo, api.connect, api.provideToken, api.cancelRefresh]) {
     vi.mocked(fn).mockReset();
   }
-  vi.mocked(api.onSyncProgress)
-    .mockReset()
-    .mockImplementation((cb) => {
-      emit = cb;
-      return () => {};
-    });
+  emit = listen(api.onSyncProgress);
   errors = new ErrorState();
   notices = new NoticeState();
   dialogs = new DialogState();

@@ -59,7 +59,7 @@ export class ViewsState {
   async apply(v: api.View): Promise<void> {
     applyFilter(this.filter, v.query.filter);
     const field = api.sortFields.find((f) => f === v.query.sort);
-    this.query.sort = field ? { field, desc: v.query.desc } : { field: 'timestamp', desc: true };
+    this.query.sort = field ? { field, desc: v.query.desc } : { field: api.audit.SortField.Timestamp, desc: true };
     if (v.columns.length === 0) return;
     try {
       await this.prefs.save({ columns: v.columns });

@@ -1,3 +1,4 @@
+import { audit } from '../api';
 import { describe, expect, it } from 'vitest';
 import { FilterState } from './filter.svelte';
 import { queryRequest } from './query.svelte';
@@ -20,7 +21,7 @@ describe('applyFilter', () => {
     });
     applyFilter(f, v);
     expect(f.preset).toBe('custom');
-    expect(queryRequest(f, { field: 'timestamp', desc: true }).filter).toEqual({ ...v, timeZone: '' });
+    expect(queryRequest(f, { field: audit.SortField.Timestamp, desc: true }).filter).toEqual({ ...v, timeZone: '' });
   });
 
   it('keeps a category without a scope, and Clear all removes it', () => {

@@ -1,11 +1,10 @@
-package app
+package session
 
 import (
 	"context"
 	"sync"
 	"time"
 
-	"github.com/auditdesk/auditdesk/backend/session"
 	"github.com/auditdesk/auditdesk/backend/simulator"
 )
 
@@ -23,42 +22,43 @@ type DemoOptions struct {
 	Gate <-chan struct{}
 }
 
-// demo is the simulated platform behind the demo profile, started on first
-// use and stopped at shutdown.
-type demo struct {
-	opts DemoOptions
+// Demo is the simulated platform behind the demo profile, started on first
+// use and stopped by Close.
+type Demo struct {
+	Options DemoOptions
 
 	mu      sync.Mutex
 	running *simulator.Running
 }
 
-func newDemo(o DemoOptions) *demo {
+// NewDemo returns the demo platform, not started yet.
+func NewDemo(o DemoOptions) *Demo {
 	if o.Events <= 0 {
 		o.Events = 50_000
 	}
-	return &demo{opts: o}
+	return &Demo{Options: o}
 }
 
-// request starts the simulator if needed and returns the sync request for
+// Request starts the simulator if needed and returns the sync request for
 // the demo profile. The simulator's events are a function of their place on
 // a timeline counted from 1970, so every launch serves the same events
 // under the same ids, and later launches newer ones too.
-func (d *demo) request() (session.SyncRequest, error) {
+func (d *Demo) Request() (SyncRequest, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.running == nil {
 		r, err := simulator.Start(context.Background(), "127.0.0.1:0", simulator.Config{
-			Events: d.opts.Events,
+			Events: d.Options.Events,
 			Seed:   1,
-			Faults: simulator.Faults{Slow: d.opts.Slow},
-			Gate:   d.opts.Gate,
+			Faults: simulator.Faults{Slow: d.Options.Slow},
+			Gate:   d.Options.Gate,
 		})
 		if err != nil {
-			return session.SyncRequest{}, err
+			return SyncRequest{}, err
 		}
 		d.running = r
 	}
-	return session.SyncRequest{
+	return SyncRequest{
 		APIURL:    DemoURL,
 		ClientURL: d.running.URL,
 		Token:     d.running.Server.Tokens().Owner,
@@ -67,7 +67,8 @@ func (d *demo) request() (session.SyncRequest, error) {
 	}, nil
 }
 
-func (d *demo) close() {
+// Close stops the simulator.
+func (d *Demo) Close() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.running != nil {

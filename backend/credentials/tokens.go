@@ -1,8 +1,12 @@
-package app
+// Package credentials keeps the API tokens of profiles: in the OS keyring
+// when there is one, else in this process's memory only. A token is never
+// written to a plain file, a flag or a log line.
+package credentials
 
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/zalando/go-keyring"
@@ -15,10 +19,16 @@ const keyringService = "AuditDesk"
 // in this process's memory, so the user is asked again at the next launch
 // (and told why). A token is never written to a plain file.
 type Tokens struct {
-	mu     sync.Mutex
-	memory map[string]string // profile key -> token, when the keyring failed
-	// NoKeyring is why the keyring could not be used, "" while it works.
-	NoKeyring string
+	mu        sync.Mutex
+	memory    map[string]string // profile key -> token, when the keyring failed
+	noKeyring string
+}
+
+// NoKeyring is why the keyring could not be used, "" while it works.
+func (t *Tokens) NoKeyring() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.noKeyring
 }
 
 // NewTokens returns an empty token keeper.
@@ -30,7 +40,7 @@ func (t *Tokens) Save(profileKey, token string) (persisted bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if err := keyring.Set(keyringService, profileKey, token); err != nil {
-		t.NoKeyring = keyringReason(err)
+		t.noKeyring = keyringReason(err)
 		t.memory[profileKey] = token
 		return false
 	}
@@ -55,11 +65,11 @@ func (t *Tokens) Get(profileKey string) (string, error) {
 	case errors.Is(err, keyring.ErrNotFound):
 		return "", ErrTokenNeeded
 	default:
-		t.NoKeyring = keyringReason(err)
-		return "", fmt.Errorf("%w: %s", ErrTokenNeeded, t.NoKeyring)
+		t.noKeyring = keyringReason(err)
+		return "", fmt.Errorf("%w: %s", ErrTokenNeeded, t.noKeyring)
 	}
 }
 
 func keyringReason(err error) string {
-	return fmt.Sprintf("no OS keyring is available (%s), so the token is kept only until AuditDesk quits and asked for at each launch", oneLine(err.Error()))
+	return fmt.Sprintf("no OS keyring is available (%s), so the token is kept only until AuditDesk quits and asked for at each launch", strings.Join(strings.Fields(err.Error()), " "))
 }

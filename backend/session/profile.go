@@ -1,0 +1,186 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/query"
+	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/store"
+)
+
+// Profile is one open profile: its identity, its cache (opened once), its
+// query index, the results held for the window, the marks of what the last
+// sync brought, and the one sync that may run on it. The window and the
+// CLI both work through it; nothing on their hot paths reads profile.json.
+type Profile struct {
+	st  *settings.Store
+	log *slog.Logger
+	now func() time.Time
+	key string
+
+	// building serialises Index: a query during a sync and the sync's end
+	// never build the index twice at once, and the index held and saved
+	// never goes back to fewer events.
+	building sync.Mutex
+
+	mu    sync.Mutex
+	info  settings.Profile
+	cache *store.Store
+	held  held
+	run   *running
+}
+
+// The store's types and errors that the front ends meet, so that neither
+// imports the store.
+type (
+	// Interval is a period of the cache's coverage (store.Coverage).
+	Interval = store.Interval
+	// Head is the cache's hash-chain head.
+	Head = store.Head
+	// Stats are the cache's count and time range.
+	Stats = store.Stats
+	// VerifyReport is store.Verify's report.
+	VerifyReport = store.VerifyReport
+)
+
+// ErrLocked: another AuditDesk holds the cache.
+var ErrLocked = store.ErrLocked
+
+func newProfile(st *settings.Store, log *slog.Logger, now func() time.Time, p settings.Profile) *Profile {
+	return &Profile{st: st, log: log, now: now, key: p.Key(), info: p}
+}
+
+// Info is the profile's identity and sync record, as last saved.
+func (pr *Profile) Info() settings.Profile {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	return pr.info
+}
+
+// Key is the identity the cache belongs to (settings.Profile.Key).
+func (pr *Profile) Key() string { return pr.key }
+
+func (pr *Profile) setInfo(p settings.Profile) {
+	pr.mu.Lock()
+	pr.info = p
+	pr.mu.Unlock()
+}
+
+// open returns the profile's cache, opening it the first time.
+func (pr *Profile) open() (*store.Store, error) {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	if pr.cache != nil {
+		return pr.cache, nil
+	}
+	c, err := store.Open(pr.st.CacheDir(pr.info))
+	if err != nil {
+		return nil, err
+	}
+	pr.cache = c
+	return c, nil
+}
+
+// close closes the cache; a sync still running is the caller's to cancel
+// first.
+func (pr *Profile) close() error {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	if pr.cache == nil {
+		return nil
+	}
+	err := pr.cache.Close()
+	pr.cache = nil
+	return err
+}
+
+// Status is what the toolbar, the status bar and `auditdesk profiles` show
+// of a profile: its record and its cache's figures. It reads only the
+// local cache, so it answers offline.
+type Status struct {
+	Profile        settings.Profile
+	Events         int64
+	Oldest, Newest time.Time
+	Head           Head
+	// Gaps are periods between the oldest and newest event that no sync
+	// finished.
+	Gaps []Interval
+}
+
+// Status reads the profile's figures.
+func (pr *Profile) Status() (Status, error) {
+	st := Status{Profile: pr.Info()}
+	cache, err := pr.open()
+	if err != nil {
+		return st, err
+	}
+	stats, err := cache.Stats()
+	if err != nil {
+		return st, err
+	}
+	st.Events, st.Oldest, st.Newest = stats.Events, stats.Oldest, stats.Newest
+	if st.Head, err = cache.Head(); err != nil {
+		return st, err
+	}
+	_, st.Gaps, err = cache.Coverage()
+	return st, err
+}
+
+// Verification is a verify of the cache: every event's hash and the chain,
+// then the coverage.
+type Verification struct {
+	VerifyReport
+	Covered, Gaps []Interval
+}
+
+// Verify recomputes every event's hash and the chain, and reads the
+// coverage and its gaps.
+func (pr *Profile) Verify(ctx context.Context) (Verification, error) {
+	cache, err := pr.open()
+	if err != nil {
+		return Verification{}, err
+	}
+	rep, err := cache.Verify(ctx)
+	if err != nil {
+		return Verification{}, err
+	}
+	covered, gaps, err := cache.Coverage()
+	if err != nil {
+		return Verification{}, err
+	}
+	return Verification{VerifyReport: rep, Covered: covered, Gaps: gaps}, nil
+}
+
+// ActivityLog is the profile's activity log, oldest first.
+func (pr *Profile) ActivityLog() ([]settings.Activity, error) {
+	return pr.st.ActivityLog(pr.Info())
+}
+
+// ErrUnreadable: the cache holds fewer events that can be read than it
+// counts (its files were damaged).
+var ErrUnreadable = errors.New("the cache cannot be read whole")
+
+// altered is err, or the *store.AlteredError in it as it is: its one line
+// names the event and the next step, which the wrapping would bury.
+func altered(err error) error {
+	if ae, ok := errors.AsType[*store.AlteredError](err); ok {
+		return ae
+	}
+	return err
+}
+
+// snapshot is the index the window reads: the one held, else the index
+// opened now. Queries never wait on the cache once it is held.
+func (pr *Profile) snapshot(ctx context.Context) (*query.Index, error) {
+	pr.mu.Lock()
+	ix := pr.held.ix
+	pr.mu.Unlock()
+	if ix != nil {
+		return ix, nil
+	}
+	return pr.Index(ctx)
+}

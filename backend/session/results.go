@@ -1,0 +1,154 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/query"
+)
+
+// KeptResults is how many results Rows can still read, the newest kept.
+const KeptResults = 8
+
+// ErrQueryGone is returned for a query that is no longer held.
+var ErrQueryGone = errors.New("this view's results were replaced by newer ones; run the query again")
+
+// ErrNoRow is an offset past a result's end.
+var ErrNoRow = errors.New("the view has no row")
+
+// ErrBadQuery is a filter or sort the index refuses (the error says
+// which).
+var ErrBadQuery = errors.New("bad query")
+
+type badQuery struct{ error }
+
+func (badQuery) Is(target error) bool { return target == ErrBadQuery }
+
+// lastID numbers results across every profile of the process, so a result
+// of a profile switched away from is never mistaken for a new one.
+var lastID atomic.Int64
+
+// held is a profile's index snapshot, the marks of what the last sync
+// added to it, and the recent results over it.
+type held struct {
+	ix      *query.Index
+	fresh   map[string]bool // ids the last sync added to ix
+	results []Result        // least recently used first
+}
+
+// Result is one query's answer, held so that its rows can be read in
+// windows; its rows stay those of the snapshot the query saw, whatever
+// syncs land later.
+type Result struct {
+	ID int
+	*query.Result
+	Location *time.Location
+	// Events and Newest are the snapshot's: matching / Events.
+	Events int
+	Newest time.Time
+}
+
+// Install makes ix the snapshot, unless the one held is newer, and returns
+// the snapshot now held and how many events it adds to the one before. A
+// query that built its index while a sync ran may get here after the sync
+// installed its own: events are never removed, so the index with more of
+// them is the newer, and an older one never replaces it (else the window
+// would count fewer events than the cache until the next sync). Results
+// over older snapshots are dropped but for the most recently used one,
+// which the table may still be reading: each snapshot is a whole copy of
+// the index.
+func (pr *Profile) Install(ix *query.Index) (now *query.Index, added int) {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	h := &pr.held
+	if h.ix == ix {
+		return ix, 0
+	}
+	if h.ix != nil {
+		if ix.Len() < h.ix.Len() {
+			return h.ix, 0
+		}
+		added = ix.Len() - h.ix.Len()
+		ids := ix.AddedTo(h.ix)
+		h.fresh = make(map[string]bool, len(ids))
+		for _, id := range ids {
+			h.fresh[id] = true
+		}
+		if len(h.results) > 1 {
+			h.results = h.results[len(h.results)-1:]
+		}
+	}
+	h.ix = ix
+	return ix, added
+}
+
+// IsNew reports whether the last sync brought the event id.
+func (pr *Profile) IsNew(id string) bool {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	return pr.held.fresh[id]
+}
+
+// Query filters, counts and sorts the profile's events and holds the
+// result for Rows, Event and Locate.
+func (pr *Profile) Query(ctx context.Context, f audit.Filter, s audit.Sort, loc *time.Location) (Result, error) {
+	ix, err := pr.snapshot(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	res, err := ix.Query(f, s, query.Options{Location: loc})
+	if err != nil {
+		return Result{}, badQuery{err}
+	}
+	r := Result{ID: int(lastID.Add(1)), Result: res, Location: loc, Events: ix.Len(), Newest: ix.Newest()}
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	pr.held.results = append(pr.held.results, r)
+	if n := len(pr.held.results); n > KeptResults {
+		pr.held.results = slices.Delete(pr.held.results, 0, n-KeptResults)
+	}
+	return r, nil
+}
+
+// Held is the result of query id, ErrQueryGone when it is no longer held.
+func (pr *Profile) Held(id int) (Result, error) {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	rs := pr.held.results
+	for i, r := range rs {
+		if r.ID == id {
+			// Most recently used last.
+			pr.held.results = append(slices.Delete(rs, i, i+1), r)
+			return r, nil
+		}
+	}
+	return Result{}, ErrQueryGone
+}
+
+// Event is row offset of query id's result.
+func (pr *Profile) Event(id, offset int) (audit.Event, *time.Location, error) {
+	r, err := pr.Held(id)
+	if err != nil {
+		return audit.Event{}, nil, err
+	}
+	evs := r.Rows(offset, 1)
+	if len(evs) == 0 {
+		return audit.Event{}, nil, fmt.Errorf("%w %d", ErrNoRow, offset)
+	}
+	return evs[0], r.Location, nil
+}
+
+// Values lists a column's values containing substring, most frequent
+// first, at most limit.
+func (pr *Profile) Values(ctx context.Context, field query.ValueField, substring string, limit int) ([]query.Count, error) {
+	ix, err := pr.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return ix.Values(field, substring, limit), nil
+}
