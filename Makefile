@@ -19,7 +19,7 @@ GOLANGCI  := $(TOOLS)/golangci-lint-$(GOLANGCI_VERSION)
 FRONT_SRC := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/wailsjs -type f 2>/dev/null)
 NODE_STAMP := frontend/node_modules/.package-lock.json
 
-.PHONY: deps sysdeps build build-dev frontend bindings run test lint gotest fronttest e2e e2e-stress bench clean
+.PHONY: deps sysdeps build build-dev frontend bindings run test lint gotest fronttest e2e e2e-stress bench bench-e2e clean
 
 ## deps: system packages (apt-get, only those missing), npm packages, Go modules
 deps: sysdeps $(NODE_STAMP)
@@ -104,6 +104,13 @@ e2e-stress: build build-dev
 AUDITDESK_BENCH_EVENTS ?= 1000000
 bench: deps
 	AUDITDESK_BENCH_EVENTS=$(AUDITDESK_BENCH_EVENTS) $(GO) test -p 1 -run '^$$' -bench . -benchmem -count 1 -timeout 60m ./... | .ci/bench.sh build/bench.json
+
+## bench-e2e: whole processes as a user runs them (first and incremental
+## sync, search, filter, CSV and XLSX exports, the window to its first rows)
+## beside sqlite3, grep and a plain API client on the same events, with
+## ratios; BENCH_EVENTS=200000 for a quicker run, RUNS=N for more runs.
+bench-e2e: build
+	.ci/bench-e2e.sh
 
 clean:
 	rm -rf build/bin build/test-artifacts build/bench.json frontend/dist/assets frontend/dist/index.html

@@ -9,6 +9,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/auditdesk/auditdesk/backend/credentials"
 	"github.com/auditdesk/auditdesk/backend/progress"
@@ -54,6 +55,8 @@ type core struct {
 
 	syncs   progress.Job[SyncProgress]
 	exports progress.Job[ExportProgress]
+	// rowsShown: the window has had its first rows (logged once).
+	rowsShown atomic.Bool
 }
 
 // New returns the App over a data dir's store.

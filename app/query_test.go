@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -329,5 +330,31 @@ func TestQueriesReadNoProfileFile(t *testing.T) {
 	}
 	if st, err := a.Profiles.Status(); err != nil || st.Profile == nil || st.Events != int64(res.Events) {
 		t.Fatalf("status with profile.json away: %+v, %v", st, err)
+	}
+}
+
+// The window's first rows are logged once, the line make bench-e2e times
+// the window's start by.
+func TestFirstRowsAreLoggedOnce(t *testing.T) {
+	a, _ := demoApp(t, DemoOptions{Events: 1500})
+	var log strings.Builder
+	a.log = slog.New(slog.NewTextHandler(&log, nil))
+	if _, err := a.Sync.OpenDemo(); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(log.String(), "first rows") {
+		t.Fatal("first rows logged before any were asked for")
+	}
+	for range 3 {
+		res, err := a.Query.Run(QueryRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Query.Rows(res.ID, 0, 50); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := strings.Count(log.String(), `msg="first rows" rows=50 events=1500`); n != 1 {
+		t.Errorf("first rows logged %d times, want once:\n%s", n, log.String())
 	}
 }

@@ -13,11 +13,12 @@ func simulateCommand(fs *flag.FlagSet) func(context.Context, Env, []string) erro
 	events := fs.Int("events", simulator.DefaultEvents, "events in the simulated history")
 	seed := fs.Int64("seed", simulator.DefaultSeed, "random seed: the same seed serves the same events")
 	faults := fs.Bool("faults", false, "switch on every fault the API allows (429, 5xx, drops, duplicates, late events, expired cursors)")
+	rich := fs.Bool("rich", false, "give every event a details object, as large as a real platform's events (about 490 bytes of JSON each)")
 	return func(ctx context.Context, env Env, args []string) error {
 		if len(args) > 0 {
 			return errUsage{fmt.Sprintf("unexpected argument %q", args[0])}
 		}
-		cfg := simulator.Config{Events: *events, Seed: *seed}
+		cfg := simulator.Config{Events: *events, Seed: *seed, Rich: *rich}
 		if *faults {
 			cfg.Faults = simulator.AllFaults()
 		}

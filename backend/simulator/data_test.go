@@ -331,3 +331,38 @@ func TestHistoryShape(t *testing.T) {
 		t.Errorf("2h span starts %v off", d)
 	}
 }
+
+// A Rich server gives every event details, valid JSON objects, the same
+// events otherwise (ids, times, actions), and the same bytes for the same
+// seed.
+func TestRichEventsAllCarryDetails(t *testing.T) {
+	fixedClock := func() time.Time { return testNow }
+	plain, err := New(Config{Events: 3000, Seed: 11, Clock: fixedClock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rich, err := New(Config{Events: 3000, Seed: 11, Clock: fixedClock, Rich: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := New(Config{Events: 3000, Seed: 11, Clock: fixedClock, Rich: true})
+	withDetails := 0
+	for i := range plain.Len() {
+		p, r := plain.EventAt(i), rich.EventAt(i)
+		if len(p.Details) > 0 {
+			withDetails++
+		}
+		if len(r.Details) == 0 || !json.Valid(r.Details) || r.Details[0] != '{' {
+			t.Fatalf("rich event %d has details %q", i, r.Details)
+		}
+		if r.ID != p.ID || !r.Time.Equal(p.Time) || r.Action != p.Action || r.User != p.User {
+			t.Fatalf("rich event %d is another event: %+v, plain %+v", i, r, p)
+		}
+		if a := again.EventAt(i); !bytes.Equal(a.Details, r.Details) {
+			t.Fatalf("rich event %d differs between two servers of one seed", i)
+		}
+	}
+	if withDetails == 0 || withDetails > plain.Len()/2 {
+		t.Errorf("%d of %d plain events carry details: the test shows nothing", withDetails, plain.Len())
+	}
+}

@@ -83,9 +83,25 @@ func (s *Server) generate(k int64, r *record) {
 	}
 
 	r.details = r.details[:0]
-	if act.details != dkNone && g.pct(40) {
+	switch {
+	case s.rich && act.details == dkNone:
+		r.details = appendRequestDetails(r.details, &g, r)
+	case act.details != dkNone && (s.rich || g.pct(40)):
 		r.details = s.appendDetails(r.details, &g, act, r)
 	}
+}
+
+// appendRequestDetails is the details of a Rich event whose action has
+// none of its own: where the request came from.
+func appendRequestDetails(dst []byte, g *rng, r *record) []byte {
+	dst = append(dst, `{"request_id":"req_`...)
+	dst = appendCode(dst, g, 20, lowerAlnum)
+	dst = append(dst, `","client":`...)
+	dst = appendString(dst, g.pick([]string{"console", "cli", "api", "terraform"}))
+	if r.failed {
+		dst = append(dst, `,"error":{"code":"PERMISSION_DENIED","retryable":false}`...)
+	}
+	return append(dst, '}')
 }
 
 func (s *Server) appendTarget(dst []byte, g *rng, kind targetKind, ws, actor int) []byte {
