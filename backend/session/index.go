@@ -75,14 +75,60 @@ func (pr *Profile) index(ctx context.Context) (*query.Index, int, error) {
 			return nil, 0, fmt.Errorf("%w: %d of its %d events can be read: run auditdesk verify", ErrUnreadable, ix.Len(), stats.Events)
 		}
 	}
+	ix, added := pr.keep(ix, before)
+	return ix, added, nil
+}
+
+// keep installs ix as the snapshot and saves it, unless it is what was
+// held or saved already (before); it returns the snapshot held.
+func (pr *Profile) keep(ix, before *query.Index) (*query.Index, int) {
 	ix, added := pr.Install(ix)
 	if ix != before {
 		if err := pr.saveIndex(ix); err != nil {
 			// The index in memory is right; the next open rebuilds it.
-			pr.log.Warn("save the query index", "profile", p.Name, "err", err)
+			pr.log.Warn("save the query index", "profile", pr.Info().Name, "err", err)
 		}
 	}
-	return ix, added, nil
+	return ix, added
+}
+
+// growing is the sink of a first sync: the cache, and an index built from
+// each page the cache takes, so that the sync ends without reading its
+// million events back from the cache. The pages come in order, one at a
+// time.
+type growing struct {
+	*store.Store
+	b   *query.Builder
+	err error // the builder's first error: the sync then indexes as before
+}
+
+func (g *growing) CommitHashed(events []audit.Event, hashes [][32]byte, cp store.Checkpoint) (store.PageStats, error) {
+	st, err := g.Store.CommitHashed(events, hashes, cp)
+	for _, i := range st.Added {
+		if err != nil || g.err != nil {
+			break
+		}
+		g.err = g.b.Add(&events[i])
+	}
+	return st, err
+}
+
+// grown is the index the growing sink built, made the snapshot and saved
+// when it holds exactly what the cache does (stats); else nil, and the
+// caller indexes the cache as before.
+func (pr *Profile) grown(g *growing, stats store.Stats) (*query.Index, int) {
+	if g == nil || g.err != nil || int64(g.b.Len()) != stats.Events {
+		return nil, 0
+	}
+	pr.building.Lock()
+	defer pr.building.Unlock()
+	ix := g.b.Finish()
+	if !ix.Newest().Equal(stats.Newest) {
+		return nil, 0
+	}
+	// A query during the sync may hold a snapshot of part of it: this one
+	// holds more and replaces it, the events it adds marked new.
+	return pr.keep(ix, nil)
 }
 
 // ReadIndex is Index for readers such as auditdesk query: when another

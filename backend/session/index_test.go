@@ -2,11 +2,13 @@ package session
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/ingest"
 	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/settings"
 	"github.com/auditdesk/auditdesk/backend/simulator"
@@ -226,5 +229,84 @@ func TestConcurrentIndexCallsBuildOnce(t *testing.T) {
 	}
 	if n := strings.Count(logged.String(), "building the query index"); n != 1 {
 		t.Errorf("the index was built %d times by %d callers at once, want once", n, callers)
+	}
+}
+
+// A first sync builds its index from the pages it commits, so it never
+// reads the cache back; that index is the one a build from the cache
+// gives, row for row, with the platform's duplicates and faults served, and
+// after a cancelled first sync too.
+func TestAFirstSyncGrowsItsIndexFromItsPages(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		faults simulator.Faults
+		cancel bool
+	}{
+		{name: "clean"},
+		{name: "every fault", faults: simulator.AllFaults()},
+		{name: "cancelled", cancel: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sim, err := simulator.New(simulator.Config{Events: 6000, Seed: 12, Faults: tc.faults, RetryAfter: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(sim.Handler())
+			defer srv.Close()
+			st, err := settings.Open(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var logged lockedLog
+			d := NewDesk(st, slog.New(slog.NewTextHandler(&logged, nil)))
+			defer func() { _ = d.Close() }()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			req := SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner, PageSize: 200}
+			if tc.cancel {
+				req.OnProgress = func(p ingest.Progress) {
+					if p.Pages >= 5 {
+						cancel()
+					}
+				}
+			}
+			res, err := d.Sync(ctx, req)
+			if tc.cancel != errors.Is(err, context.Canceled) {
+				t.Fatalf("sync: %v", err)
+			}
+			if res.Index == nil || res.IndexErr != nil {
+				t.Fatalf("the sync's index: %v, %v", res.Index, res.IndexErr)
+			}
+			if strings.Contains(logged.String(), "building the query index") {
+				t.Error("the first sync read its cache back to build the index")
+			}
+			if tc.cancel && (res.Cache.Events == 0 || res.Cache.Events >= 6000) {
+				t.Fatalf("the cancelled sync cached %d events: the test shows nothing", res.Cache.Events)
+			}
+			cache, err := d.Open(res.Profile).open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			built, err := query.Build(context.Background(), scanAll(context.Background(), cache, time.Time{}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if int64(built.Len()) != res.Cache.Events || res.Index.Len() != built.Len() {
+				t.Fatalf("grown index %d events, built from the cache %d, cached %d", res.Index.Len(), built.Len(), res.Cache.Events)
+			}
+			for _, s := range []audit.Sort{audit.DefaultSort, {Field: audit.SortUser}} {
+				a, _ := res.Index.Query(audit.Filter{}, s, query.Options{})
+				b, _ := built.Query(audit.Filter{}, s, query.Options{})
+				ra, rb := a.Rows(0, a.Total), b.Rows(0, b.Total)
+				for i := range ra {
+					if !reflect.DeepEqual(ra[i], rb[i]) {
+						t.Fatalf("sorted by %s, row %d: grown %+v, built %+v", s, i, ra[i], rb[i])
+					}
+				}
+			}
+			if _, err := os.Stat(d.Open(res.Profile).indexPath()); err != nil {
+				t.Errorf("the grown index was not saved: %v", err)
+			}
+		})
 	}
 }

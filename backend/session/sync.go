@@ -138,7 +138,14 @@ func (pr *Profile) sync(ctx context.Context, client *auditapi.Client, p settings
 	if err != nil {
 		return SyncResult{Profile: p}, err
 	}
-	s := ingest.New(cache, ingest.Options{OnProgress: req.OnProgress, PageSize: req.PageSize, Now: pr.now})
+	// A first sync builds its index from the pages it commits.
+	var to ingest.Sink = cache
+	var grow *growing
+	if before, err := cache.Stats(); err == nil && before.Events == 0 {
+		grow = &growing{Store: cache, b: query.NewBuilder()}
+		to = grow
+	}
+	s := ingest.New(to, ingest.Options{OnProgress: req.OnProgress, PageSize: req.PageSize, Now: pr.now})
 	sink.Store(s)
 	pr.log.Info("sync started", "profile", p.Name, "api", p.APIURL, "role", p.Role)
 	run, runErr := s.Run(ctx, client)
@@ -169,7 +176,9 @@ func (pr *Profile) sync(ctx context.Context, client *auditapi.Client, p settings
 		req.OnIndexing()
 	}
 	res := SyncResult{Profile: p, Run: run, Cache: stats}
-	res.Index, res.Added, res.IndexErr = pr.index(context.WithoutCancel(ctx))
+	if res.Index, res.Added = pr.grown(grow, stats); res.Index == nil {
+		res.Index, res.Added, res.IndexErr = pr.index(context.WithoutCancel(ctx))
+	}
 	if res.IndexErr != nil {
 		pr.log.Warn("update the query index after a sync", "profile", p.Name, "err", res.IndexErr)
 	}

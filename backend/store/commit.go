@@ -28,6 +28,9 @@ type Checkpoint struct {
 // PageStats says what a commit did with a page's events.
 type PageStats struct {
 	New, Duplicates int
+	// Added are the places in the page of the New events, in order: what a
+	// reader building its own copy of the cache takes from the page.
+	Added []int
 }
 
 // CommitPage stores a page of events and its checkpoint in one Badger
@@ -136,6 +139,7 @@ func (s *Store) CommitHashed(events []audit.Event, hashes [][chainHashSize]byte,
 			return PageStats{}, err
 		}
 		st.New++
+		st.Added = append(st.Added, i)
 		if !s.unchained {
 			entries = append(entries, chainEntry{id: e.ID, at: i})
 		}

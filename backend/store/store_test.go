@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -62,16 +63,16 @@ func TestDedupe(t *testing.T) {
 	p1 := g.page(10)
 	page := append(append([]audit.Event{}, p1...), p1[0], p1[3], p1[3]) // duplicates within the page
 	st, err := s.CommitPage(page, Checkpoint{Pages: 1})
-	if err != nil || st != (PageStats{New: 10, Duplicates: 3}) {
+	if err != nil || !reflect.DeepEqual(st, PageStats{New: 10, Duplicates: 3, Added: []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}}) {
 		t.Fatalf("page 1: %+v, %v", st, err)
 	}
 	p2 := append(g.page(5), p1[1], p1[2], p1[9]) // duplicates of the cache
 	st, err = s.CommitPage(p2, Checkpoint{Pages: 2})
-	if err != nil || st != (PageStats{New: 5, Duplicates: 3}) {
+	if err != nil || !reflect.DeepEqual(st, PageStats{New: 5, Duplicates: 3, Added: []int{0, 1, 2, 3, 4}}) {
 		t.Fatalf("page 2: %+v, %v", st, err)
 	}
 	st, err = s.CommitPage(p1, Checkpoint{Pages: 3})
-	if err != nil || st != (PageStats{New: 0, Duplicates: 10}) {
+	if err != nil || !reflect.DeepEqual(st, PageStats{New: 0, Duplicates: 10}) {
 		t.Fatalf("page 3: %+v, %v", st, err)
 	}
 	stats, err := s.Stats()
