@@ -310,3 +310,23 @@ func TestAFirstSyncGrowsItsIndexFromItsPages(t *testing.T) {
 		})
 	}
 }
+
+// OnGrow is told when a sync builds the index as it goes (a first sync, so
+// the CLI lets its heap grow), and not when it catches an index up.
+func TestOnGrowIsToldOnlyOfAFirstSync(t *testing.T) {
+	sim, srv, _, d := simulated(t, simulator.Config{Events: 2000, Seed: 3})
+	grew := 0
+	req := SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner, OnGrow: func() { grew++ }}
+	if _, err := d.Sync(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	if grew != 1 {
+		t.Fatalf("a first sync told OnGrow %d times, want once", grew)
+	}
+	if _, err := d.Sync(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	if grew != 1 {
+		t.Errorf("a second sync told OnGrow too (%d)", grew)
+	}
+}

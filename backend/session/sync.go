@@ -33,7 +33,12 @@ type SyncRequest struct {
 	// OnIndexing is told when the run has ended and the query index takes
 	// its events in (seconds for a first sync of a million).
 	OnIndexing func()
-	PageSize   int
+	// OnGrow is told, before the first page, that this sync builds the
+	// query index as it goes (a first sync): the index's memory, about 300
+	// bytes an event, is live during the run, and a process that holds its
+	// heap small while syncing should let it grow.
+	OnGrow   func()
+	PageSize int
 }
 
 // SyncResult is a finished sync.
@@ -144,6 +149,9 @@ func (pr *Profile) sync(ctx context.Context, client *auditapi.Client, p settings
 	if before, err := cache.Stats(); err == nil && before.Events == 0 {
 		grow = &growing{Store: cache, b: query.NewBuilder()}
 		to = grow
+		if req.OnGrow != nil {
+			req.OnGrow()
+		}
 	}
 	s := ingest.New(to, ingest.Options{OnProgress: req.OnProgress, PageSize: req.PageSize, Now: pr.now})
 	sink.Store(s)
