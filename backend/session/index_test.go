@@ -247,16 +247,7 @@ func TestAFirstSyncGrowsItsIndexFromItsPages(t *testing.T) {
 		{name: "cancelled", cancel: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			sim, err := simulator.New(simulator.Config{Events: 6000, Seed: 12, Faults: tc.faults, RetryAfter: -1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			srv := httptest.NewServer(sim.Handler())
-			defer srv.Close()
-			st, err := settings.Open(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
+			sim, srv, st, _ := simulated(t, simulator.Config{Events: 6000, Seed: 12, Faults: tc.faults, RetryAfter: -1})
 			var logged lockedLog
 			d := NewDesk(st, slog.New(slog.NewTextHandler(&logged, nil)))
 			defer func() { _ = d.Close() }()
