@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -243,18 +244,43 @@ func (e *AlteredError) Unwrap() []error {
 // recorded. Check compares an event with it; it is not for concurrent use.
 type Recorded struct {
 	Head Head
-	// The chain's events in its order: their ids and hashes, as
-	// decodeChainRecord reads each record (Verify reads them so too).
-	ids    []string
+	// The chain's events in its order: their ids (in one arena, id i is
+	// idText[idEnd[i-1]:idEnd[i]]) and hashes, as decodeChainRecord reads
+	// each record (Verify reads them so too). Nothing here holds a
+	// pointer, so the collector never scans a million of them while an
+	// export runs beside it.
+	idText []byte
+	idEnd  []uint32
 	hashes [][chainHashSize]byte
 	// A sync commits a window in (time, id) order, the order Scan reads
 	// in: Check looks first at the entry after the last it found, and
 	// makes the map from id to entry only at its first miss (late events,
 	// an export's other sorts), which keeps a rebuild of the index from
-	// paying for random lookups in a map of every event.
+	// paying for random lookups in a map of every event. The map is keyed
+	// by the id's hash; the few ids whose hash another id has are in clash.
 	next  int
-	index map[string]uint32
+	seed  maphash.Seed
+	index map[uint64]uint32
+	clash map[string]uint32
 	all   bool // a store WithoutChain: nothing to check against
+}
+
+// id is entry i's id.
+func (r *Recorded) id(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = r.idEnd[i-1]
+	}
+	return string(r.idText[start:r.idEnd[i]])
+}
+
+// is reports whether entry i's id is id, without copying it.
+func (r *Recorded) is(i int, id string) bool {
+	start := uint32(0)
+	if i > 0 {
+		start = r.idEnd[i-1]
+	}
+	return string(r.idText[start:r.idEnd[i]]) == id
 }
 
 // Recorded reads the chain: what Check compares the events of an export
@@ -279,17 +305,17 @@ func (r *Recorded) Check(e *audit.Event) error {
 		return nil
 	}
 	i := r.next
-	if i >= len(r.ids) || r.ids[i] != e.ID {
+	if i >= len(r.idEnd) || !r.is(i, e.ID) {
 		if r.index == nil {
 			if err := r.makeIndex(); err != nil {
 				return err
 			}
 		}
-		j, ok := r.index[e.ID]
+		j, ok := r.lookup(e.ID)
 		if !ok {
 			return &AlteredError{ID: e.ID, what: alteredAdded}
 		}
-		i = int(j)
+		i = j
 	}
 	r.next = i + 1
 	if audit.EventHash(e) != r.hashes[i] {
@@ -298,17 +324,37 @@ func (r *Recorded) Check(e *audit.Event) error {
 	return nil
 }
 
+// lookup is the entry of id.
+func (r *Recorded) lookup(id string) (int, bool) {
+	if j, ok := r.index[maphash.String(r.seed, id)]; ok && r.is(int(j), id) {
+		return int(j), true
+	}
+	j, ok := r.clash[id]
+	return int(j), ok
+}
+
 // makeIndex maps each id to its entry.
 func (r *Recorded) makeIndex() error {
-	if len(r.ids) > 1<<32-1 {
+	n := len(r.idEnd)
+	if n > 1<<32-1 {
 		return &AlteredError{Detail: "too many events", what: alteredChain}
 	}
-	r.index = make(map[string]uint32, len(r.ids))
-	for i, id := range r.ids {
-		if _, dup := r.index[id]; dup {
+	r.seed = maphash.MakeSeed()
+	r.index = make(map[uint64]uint32, n)
+	for i := range n {
+		id := r.id(i)
+		if _, dup := r.lookup(id); dup {
 			return &AlteredError{Detail: fmt.Sprintf("event %s is listed twice", id), what: alteredChain}
 		}
-		r.index[id] = uint32(i)
+		h := maphash.String(r.seed, id)
+		if _, taken := r.index[h]; !taken {
+			r.index[h] = uint32(i)
+			continue
+		}
+		if r.clash == nil {
+			r.clash = map[string]uint32{}
+		}
+		r.clash[id] = uint32(i)
 	}
 	return nil
 }
@@ -331,7 +377,8 @@ func (s *Store) readRecorded(ctx context.Context, txn *badger.Txn) (*Recorded, e
 		return nil, err
 	}
 	hint := int(min(max(c.events, 0), 1<<24))
-	r.ids = make([]string, 0, hint)
+	r.idText = make([]byte, 0, hint*24)
+	r.idEnd = make([]uint32, 0, hint)
 	r.hashes = make([][chainHashSize]byte, 0, hint)
 	broken := func(format string, a ...any) (*Recorded, error) {
 		return nil, &AlteredError{Detail: fmt.Sprintf(format, a...), what: alteredChain}
@@ -364,7 +411,13 @@ func (s *Store) readRecorded(ctx context.Context, txn *badger.Txn) (*Recorded, e
 			return broken("record %d does not link to the record before it", seq)
 		}
 		prev = rec.Hash
-		r.ids = append(r.ids, rec.IDs...)
+		for _, id := range rec.IDs {
+			if len(r.idText)+len(id) > 1<<32-1 {
+				return broken("the chain's ids pass 4 GiB")
+			}
+			r.idText = append(r.idText, id...)
+			r.idEnd = append(r.idEnd, uint32(len(r.idText)))
+		}
 		r.hashes = append(r.hashes, rec.Hashes...)
 	}
 	if seq != head.Seq || prev != head.Hash {
