@@ -4,9 +4,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
+	"runtime/debug"
 
 	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/session"
+	"github.com/auditdesk/auditdesk/backend/settings"
 )
 
 func exportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
@@ -32,6 +35,9 @@ func exportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		fm, err := export.FormatFor(*format, *out)
 		if err != nil {
 			return err
+		}
+		if os.Getenv("GOMEMLIMIT") == "" {
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.ExportMemoryLimit))
 		}
 		desk, pr, err := openProfile(*data, *profile)
 		if err != nil {
