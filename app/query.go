@@ -83,9 +83,10 @@ func (q *Query) Rows(queryID, offset, limit int) (RowsResult, error) {
 		return RowsResult{}, err
 	}
 	evs := res.Rows(offset, min(limit, maxRowsWindow))
+	marks := pr.NewMarks()
 	rows := make([]Row, len(evs))
 	for i := range evs {
-		rows[i] = Row{Row: audit.NewRow(&evs[i], res.Location), New: pr.IsNew(evs[i].ID)}
+		rows[i] = Row{Row: audit.NewRow(&evs[i], res.Location), New: marks[evs[i].ID]}
 	}
 	if len(rows) > 0 && !q.rowsShown.Swap(true) {
 		// How long the window took to its first rows, as make bench-e2e

@@ -69,7 +69,7 @@ func appendTimestamp(dst []byte, t time.Time) []byte {
 	y, mo, d := t.Date()
 	if y < 0 || y > 9999 {
 		var ts [40]byte
-		b := t.AppendFormat(ts[:0], "2006-01-02T15:04:05.000Z")
+		b := t.AppendFormat(ts[:0], TimeLayout)
 		dst = binary.AppendUvarint(dst, uint64(len(b)))
 		return append(dst, b...)
 	}

@@ -87,11 +87,12 @@ func (pr *Profile) Install(ix *query.Index) (now *query.Index, added int) {
 	return ix, added
 }
 
-// IsNew reports whether the last sync brought the event id.
-func (pr *Profile) IsNew(id string) bool {
+// NewMarks are the ids the last sync brought, to read without a lock (a
+// sync replaces the map, never changes it): a window of rows asks once.
+func (pr *Profile) NewMarks() map[string]bool {
 	pr.mu.Lock()
 	defer pr.mu.Unlock()
-	return pr.held.fresh[id]
+	return pr.held.fresh
 }
 
 // Query filters, counts and sorts the profile's events and holds the

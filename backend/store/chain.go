@@ -265,23 +265,20 @@ type Recorded struct {
 	all   bool // a store WithoutChain: nothing to check against
 }
 
-// id is entry i's id.
-func (r *Recorded) id(i int) string {
+// idBytes is entry i's id, in the arena.
+func (r *Recorded) idBytes(i int) []byte {
 	start := uint32(0)
 	if i > 0 {
 		start = r.idEnd[i-1]
 	}
-	return string(r.idText[start:r.idEnd[i]])
+	return r.idText[start:r.idEnd[i]]
 }
 
+// id is entry i's id.
+func (r *Recorded) id(i int) string { return string(r.idBytes(i)) }
+
 // is reports whether entry i's id is id, without copying it.
-func (r *Recorded) is(i int, id string) bool {
-	start := uint32(0)
-	if i > 0 {
-		start = r.idEnd[i-1]
-	}
-	return string(r.idText[start:r.idEnd[i]]) == id
-}
+func (r *Recorded) is(i int, id string) bool { return string(r.idBytes(i)) == id }
 
 // Recorded reads the chain: what Check compares the events of an export
 // with, and the head its manifest names.
