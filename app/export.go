@@ -142,7 +142,8 @@ func (x *Export) Run(req ExportRequest) (ExportResult, error) {
 	run.Report(ExportProgress{Rows: m.Rows, Total: total, Done: true})
 	run.Flush()
 	if err != nil {
-		if errors.Is(err, export.ErrCancelled) {
+		if errors.Is(err, export.ErrCancelled) || errors.Is(err, context.Canceled) && run.Ctx.Err() != nil {
+			// Cancelled while writing, or before: reading the chain.
 			err = errCancelled
 		}
 		x.log.Warn("export failed", "err", err)

@@ -82,7 +82,10 @@ func (q *Query) Rows(queryID, offset, limit int) (RowsResult, error) {
 	if err != nil {
 		return RowsResult{}, err
 	}
-	evs := res.Rows(offset, min(limit, maxRowsWindow))
+	evs, err := pr.Rows(res, offset, min(limit, maxRowsWindow))
+	if err != nil {
+		return RowsResult{}, err
+	}
 	marks := pr.NewMarks()
 	rows := make([]Row, len(evs))
 	for i := range evs {
@@ -132,7 +135,7 @@ func (q *Query) Locate(queryID int, id string) (int, error) {
 	if err != nil {
 		return -1, err
 	}
-	return res.IndexOf(id), nil
+	return pr.Locate(res, id)
 }
 
 // Values lists a column's values containing substring (user, action or

@@ -125,3 +125,51 @@ func TestSyncSaysWhenTheCacheCannotBeRead(t *testing.T) {
 		t.Errorf("sync: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// A saved index damaged on disk (bytes flipped in its columns) is met by
+// the blocks' checksums where a query reads it, rebuilt from the cache,
+// and the query's output is whole and as before: never rows read from the
+// damaged bytes, never a query that stops halfway.
+func TestQueryRebuildsADamagedIndex(t *testing.T) {
+	data, _ := syncedData(t, 3000)
+	st, p := onlyProfile(t, data)
+	path := filepath.Join(st.ProfileDir(p), "index.bin")
+	queries := [][]string{
+		{"query", "--data", data, "--json"},
+		{"query", "--data", data, "--search", "gpu", "--json"},
+	}
+	var want []string
+	for _, q := range queries {
+		code, out, errOut := runArgs(q...)
+		if code != ExitOK || out == "" {
+			t.Fatalf("%v: exit %d, stderr %q", q, code, errOut)
+		}
+		want = append(want, out)
+	}
+	good, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// At a quarter, half and nine tenths of the file: the columns, the
+	// rows' text, the search text (the last section).
+	for _, at := range []int{len(good) / 4, len(good) / 2, len(good) * 9 / 10} {
+		for k, q := range queries {
+			b := bytes.Clone(good)
+			b[at] ^= 0x10
+			if err := os.WriteFile(path, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errOut := runArgs(q...)
+			if code != ExitOK || out != want[k] {
+				t.Fatalf("%v with byte %d of %d flipped: exit %d, %d bytes out (want %d), stderr %q", q, at, len(good), code, len(out), len(want[k]), errOut)
+			}
+		}
+	}
+	// The last query rebuilt the file, or left it as it was when it did
+	// not read the damaged block; either way one more of each is right.
+	for k, q := range queries {
+		if code, out, errOut := runArgs(q...); code != ExitOK || out != want[k] {
+			t.Fatalf("%v after: exit %d, stderr %q", q, code, errOut)
+		}
+	}
+}

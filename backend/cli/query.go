@@ -44,16 +44,12 @@ func queryCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 			return err
 		}
 		defer func() { _ = desk.Close() }() // read only
-		ix, saved, err := pr.ReadIndex(ctx)
+		res, saved, err := pr.ReadQuery(ctx, f, s, query.Options{Location: loc}, *limit)
 		if err != nil {
 			return err
 		}
 		if saved {
-			fmt.Fprintf(env.Stderr, "auditdesk: the cache is open in another AuditDesk; showing the %s events it saved after its last sync\n", num(int64(ix.Len())))
-		}
-		res, err := ix.Query(f, s, query.Options{Location: loc})
-		if err != nil {
-			return err
+			fmt.Fprintf(env.Stderr, "auditdesk: the cache is open in another AuditDesk; showing the %s events it saved after its last sync\n", num(int64(res.Index().Len())))
 		}
 		n := res.Total
 		if *limit > 0 && *limit < n {
@@ -81,7 +77,11 @@ const window = 4096
 
 func eachRow(res *query.Result, n int, fn func(audit.Event) error) error {
 	for off := 0; off < n; off += window {
-		for _, e := range res.Rows(off, min(window, n-off)) {
+		evs, err := res.Rows(off, min(window, n-off))
+		if err != nil {
+			return err
+		}
+		for _, e := range evs {
 			if err := fn(e); err != nil {
 				return err
 			}

@@ -80,7 +80,11 @@ func TestCSVReadsBackToTheRows(t *testing.T) {
 		t.Fatalf("%d records, header %q; want %d rows and a header", len(rows), rows[0], res.Total)
 	}
 	var cells [9]string
-	for i, e := range res.Rows(0, res.Total) {
+	evs, err := res.Rows(0, res.Total)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range evs {
 		got := rows[i+1]
 		textCells(&e, &cells)
 		want := append([]string{e.Time.UTC().Format("2006-01-02 15:04:05.000")}, cells[:]...)

@@ -54,9 +54,9 @@ func FormatFor(format, path string) (Format, error) {
 }
 
 // Source is what an export reads: rows [offset, offset+limit) of a query's
-// sorted result (query.Result has this method).
+// sorted result (query.Result has this method). An error ends the export.
 type Source interface {
-	Rows(offset, limit int) []audit.Event
+	Rows(offset, limit int) ([]audit.Event, error)
 }
 
 // Progress is how far an export is.
@@ -114,6 +114,7 @@ func (j *job) each(fn func(*audit.Event) error) error {
 	type win struct {
 		evs []audit.Event
 		off int
+		err error
 	}
 	wins := make(chan win, 2)
 	stop := make(chan struct{})
@@ -121,13 +122,13 @@ func (j *job) each(fn func(*audit.Event) error) error {
 	go func() {
 		defer close(wins)
 		for off := 0; off < j.req.Total; {
-			evs := j.req.Source.Rows(off, min(window, j.req.Total-off))
+			evs, err := j.req.Source.Rows(off, min(window, j.req.Total-off))
 			select {
-			case wins <- win{evs, off}:
+			case wins <- win{evs, off, err}:
 			case <-stop:
 				return
 			}
-			if len(evs) == 0 {
+			if len(evs) == 0 || err != nil {
 				return
 			}
 			off += len(evs)
@@ -136,6 +137,9 @@ func (j *job) each(fn func(*audit.Event) error) error {
 	for w := range wins {
 		if err := j.ctx.Err(); err != nil {
 			return err
+		}
+		if w.err != nil {
+			return fmt.Errorf("export: read rows: %w", w.err)
 		}
 		if len(w.evs) == 0 {
 			return fmt.Errorf("export: the result ended at row %d of %d", w.off, j.req.Total)

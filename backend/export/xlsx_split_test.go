@@ -65,13 +65,13 @@ func TestXLSXSplitsPastTheSheetLimit(t *testing.T) {
 // genSource makes row i on demand: event "e<i>", one second after the last.
 type genSource struct{ base time.Time }
 
-func (g genSource) Rows(offset, limit int) []audit.Event {
+func (g genSource) Rows(offset, limit int) ([]audit.Event, error) {
 	out := make([]audit.Event, limit)
 	for k := range out {
 		i := offset + k
 		out[k] = audit.Event{ID: "e" + strconv.Itoa(i), Time: g.base.Add(time.Duration(i) * time.Second), User: "u", Scope: audit.ScopeBilling, Category: "Wallet", Action: "Top Up", Status: audit.StatusSuccess}
 	}
-	return out
+	return out, nil
 }
 
 // scanRows counts the <row> elements of a sheet part and returns the last.

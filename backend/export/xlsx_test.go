@@ -113,7 +113,11 @@ func TestXLSXReadsBackToTheRows(t *testing.T) {
 		t.Fatalf("%d rows, header %q", len(rows), rows[0])
 	}
 	var cells [9]string
-	for i, e := range res.Rows(0, res.Total) {
+	evs, err := res.Rows(0, res.Total)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range evs {
 		got := rows[i+1]
 		textCells(&e, &cells)
 		lt := e.Time.In(ny)

@@ -24,6 +24,9 @@ import (
 // grow by their new values only. The first Append on an index also hashes
 // its ids once (the result inherits the hashes).
 func (ix *Index) Append(events []audit.Event) (*Index, error) {
+	if err := ix.Verify(); err != nil {
+		return nil, fmt.Errorf("query: append: %w", err)
+	}
 	ids := ix.ids()
 	seen := make(map[string]struct{}, len(events))
 	add := make([]*audit.Event, 0, len(events))

@@ -143,7 +143,7 @@ func TestAppendSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := res.Rows(0, res.Total)
+	before := mustRows(t, res, 0, res.Total)
 	facets, hist := res.Facets, slices.Clone(res.Histogram)
 	want := idsBySort(old, f)
 
@@ -195,7 +195,7 @@ func TestAppendSnapshot(t *testing.T) {
 		t.Run(fmt.Sprint(k), func(t *testing.T) { sameIndex(t, full, nx, evs, uint64(k)+1, 4) })
 	}
 
-	after := res.Rows(0, res.Total+10)
+	after := mustRows(t, res, 0, res.Total+10)
 	if old.Len() != 2_000 || len(after) != len(before) || !facetsEqual(res.Facets, facets) || !slices.Equal(res.Histogram, hist) {
 		t.Fatalf("Result changed after Append: %d rows, was %d", len(after), len(before))
 	}

@@ -148,7 +148,7 @@ func BenchmarkRowsWindow200(b *testing.B) {
 	}
 	off := res.Total / 2
 	for b.Loop() {
-		if len(res.Rows(off, 200)) == 0 {
+		if len(mustRows(b, res, off, 200)) == 0 {
 			b.Fatal("empty window")
 		}
 	}

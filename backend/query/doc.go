@@ -57,17 +57,23 @@
 //
 // # Persistence and updates
 //
-// WriteTo and ReadIndex (persist.go) store the flat slices as they are,
-// behind a magic, a version and a CRC-32C; derived parts (folded
-// dictionary values, ranks, the rare-byte table) are recomputed on load.
-// Append (append.go) returns a new snapshot with a sync's events in their
-// (timestamp, id) places, folding only the new text.
+// WriteTo (persist.go) writes the columns as they lie in memory, aligned,
+// with a CRC-32C per 4 KiB block; OpenFile maps the file and points the
+// columns into the mapping, reading only its header and meta section
+// (dictionaries, counts, block checksums), so a profile opens in the same
+// time at any size and processes share the pages through the page cache.
+// Each block is checked the first time a query reads it (verify.go); a
+// block that does not match marks the index damaged (Err, ErrIndexDamaged)
+// and what was read from it is never returned. Append (append.go) returns
+// a new snapshot, in memory, with a sync's events in their (timestamp, id)
+// places, folding only the new text.
 //
-// The session package saves the index beside the cache (index.bin), loads
-// it when a profile opens (rebuilding on ErrIndexFormat or when it is
-// behind the cache) and appends each sync's events. The window's App.Query
-// holds a few Results by id and reads their rows by window, so a sync that
-// installs a new snapshot never changes the rows of a query made before.
+// The session package saves the index beside the cache (index.bin), maps
+// it when a profile opens (rebuilding on ErrIndexFormat, on a damaged
+// block, or when it is behind the cache), appends each sync's events and
+// maps the saved result. The window holds a few Results by id and reads
+// their rows by window, so a sync that installs a new snapshot never
+// changes the rows of a query made before.
 //
 // # Later
 //

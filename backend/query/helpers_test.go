@@ -308,7 +308,8 @@ func idsBySort(ix *Index, f audit.Filter) map[audit.SortField][]string {
 	want := map[audit.SortField][]string{}
 	for _, field := range audit.SortFields {
 		r, _ := ix.Query(f, audit.Sort{Field: field}, Options{})
-		want[field] = ids(r.Rows(0, r.Total))
+		evs, _ := r.Rows(0, r.Total)
+		want[field] = ids(evs)
 	}
 	return want
 }
@@ -321,8 +322,22 @@ func idsChanged(ix *Index, f audit.Filter, field audit.SortField, opt Options, w
 	if err != nil {
 		return err.Error()
 	}
-	if !slices.Equal(ids(r.Rows(0, r.Total)), want[field]) {
+	evs, err := r.Rows(0, r.Total)
+	if err != nil {
+		return err.Error()
+	}
+	if !slices.Equal(ids(evs), want[field]) {
 		return fmt.Sprintf(changed, field)
 	}
 	return ""
+}
+
+// mustRows is r.Rows(offset, limit), failing the test on an error.
+func mustRows(t testing.TB, r *Result, offset, limit int) []audit.Event {
+	t.Helper()
+	evs, err := r.Rows(offset, limit)
+	if err != nil {
+		t.Fatalf("Rows(%d, %d): %v", offset, limit, err)
+	}
+	return evs
 }

@@ -39,6 +39,10 @@ type Index struct {
 	targetRank, descRank lazyRank
 
 	idx idIndex // ids by hash, for Append's dedupe (append.go)
+
+	// file is the mapped file the columns above lie in, checked as they
+	// are read (verify.go); nil for an index built in memory.
+	file *checked
 }
 
 type lazyRank struct {
@@ -66,8 +70,12 @@ func (ix *Index) Oldest() time.Time {
 }
 
 // field returns raw field k (0 id, 1 target, 2 description, 3 source_ip,
-// 4 details) of row i.
+// 4 details) of row i; nil when the file's blocks holding it are damaged
+// (see Err).
 func (ix *Index) field(i, k int) []byte {
+	if !ix.need(rawCols...) || !ix.needBytes(secRaw, ix.rawStart[i], ix.rawStart[i+1]) {
+		return nil
+	}
 	base := ix.rawStart[i]
 	lo := base
 	if k > 0 {
@@ -80,7 +88,13 @@ func (ix *Index) field(i, k int) []byte {
 	return ix.raw[lo:hi]
 }
 
-// foldedTarget and foldedDesc are row i's search text.
+// rowText says whether row i's search text can be read (see Err).
+func (ix *Index) rowText(i int) bool {
+	return ix.need(textCols...) && ix.needBytes(secText, ix.textStart[i], ix.textStart[i+1])
+}
+
+// foldedTarget and foldedDesc are row i's search text, once rowText said
+// it can be read.
 func (ix *Index) foldedTarget(i int) []byte {
 	lo := ix.textStart[i]
 	return ix.text[lo : lo+uint64(ix.textMid[i])]

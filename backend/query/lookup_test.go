@@ -19,7 +19,7 @@ func TestIndexOfFindsEveryRowAfterAppend(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows := res.Rows(0, res.Total)
+	rows := mustRows(t, res, 0, res.Total)
 	for i, e := range rows {
 		if got := res.IndexOf(e.ID); got != i {
 			t.Fatalf("IndexOf(%s) = %d, want %d", e.ID, got, i)

@@ -4,10 +4,10 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash"
 	"hash/crc32"
 	"io"
-	"io/fs"
+	"os"
+	"unsafe"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
@@ -15,176 +15,291 @@ import (
 	"github.com/auditdesk/auditdesk/backend/audit"
 )
 
-// The persisted form of an Index, so opening a profile reads the index
-// instead of rebuilding it from a scan of the cache. All integers are
-// little-endian.
+// The persisted form of an Index: a file the process maps and queries in
+// place (OpenFile), so that opening a profile costs the same at 1,000 and
+// at 10,000,000 events. The columns lie in the file as they lie in memory
+// (little-endian, aligned), so a mapped file needs no decode pass; every
+// 4 KiB block of them has a CRC-32C, checked the first time the block is
+// read (verify.go), so a search reads only the columns it needs and a
+// damaged file is refused where it is damaged, never trusted.
 //
-//	header   magic "ADXQIDX\n" | version u32 | 0 u32 | payload length u64
-//	payload  unicode versions of norm and cases (u32 length + bytes each)
-//	         n u64 | len(raw) u64 | len(text) u64 | len(dicts) u64 | dicts
-//	         ts n x i64 | scope, category, action, status, user, workspace
-//	         n x u32 each | rawStart (n+1) x u64 | rawEnd n x 4 x u32 |
-//	         textStart (n+1) x u64 | textMid n x u32 | raw | text
-//	trailer  CRC-32C (Castagnoli) of header and payload, u32
+//	header  64 B   magic "ADXQIDX\n" | version u32 | block shift u32 |
+//	               n u64 | meta length u64 | data offset u64 |
+//	               data length u64 | CRC-32C of meta u32 | 0 u32 |
+//	               0 u32 | CRC-32C of bytes 0-59 u32
+//	meta           the Unicode versions of norm and cases (u32 length +
+//	               bytes each) | section table: offset u64, length u64 per
+//	               section, relative to the data | byte frequencies 256 x
+//	               u32, sample length u64 | dictionaries | their counts |
+//	               one CRC-32C u32 per block of the data
+//	padding        zeros up to the data offset (a multiple of 4 KiB)
+//	data           the sections, each 64-byte aligned, in this order:
 //
-// dicts lists each dictionary's values (scope, category, action, status,
+//	section       bytes/event  holds
+//	ts                      8  UnixNano, ascending
+//	scope ... ws        6 x 4  dictionary codes: scope, category, action,
+//	                           status, user, workspace
+//	rawStart                8  the row's offset in raw (n+1 of them)
+//	rawEnd                 16  ends of id, target, description, source_ip
+//	textStart               8  the row's offset in text (n+1 of them)
+//	textMid                 4  end of the folded target in the row's text
+//	raw              variable  id, target, description, source_ip, details
+//	text             variable  folded target and description
+//
+// What a query reads: every query the first seven (rowCols, 32 B an
+// event); reading rows rawStart and rawEnd (24 B) and the rows' own bytes
+// of raw; a search textStart, textMid (12 B) and the text of its time
+// range. At 1M events of 490 B of JSON: raw 217 B an event, text 75 B,
+// the file 360 B.
+//
+// The dictionaries list each one's values (scope, category, action, status,
 // user: uvarint count, then uvarint length + bytes each; workspace: the
-// refs, id and name, placeholder 0 included). What is cheap to derive is
-// not stored but recomputed on load: the folded dictionary values, the
-// ranks, the counts, the lookups, the byte frequencies. The text arena is
-// stored folded, so a file folded under another Unicode version is refused.
+// refs, id and name, placeholder 0 included); the counts, one uvarint per
+// code of each in the same order, say how many rows hold it. Ranks, folded
+// dictionary values and lookups are derived on open: they are per
+// distinct value, not per event. The text is stored folded, so a file
+// folded under another Unicode version is refused.
 
-// ErrIndexFormat is wrapped by ReadIndex's errors when the bytes are not an
-// index it can read: another magic or format version, a checksum that does
-// not match, truncated or inconsistent data. The caller rebuilds the index
-// from the cache then.
+// ErrIndexFormat is wrapped by the errors of OpenFile and ReadIndex when the
+// bytes are not an index they can read (another magic or format version, a
+// checksum that does not match, truncated or inconsistent data), and by
+// Err when a block read later does not match its checksum. The caller
+// rebuilds the index from the cache then.
 var ErrIndexFormat = errors.New("query: not a readable index file")
+
+// ErrIndexDamaged is Err's error: a block of the file did not match its
+// checksum when it was read. It wraps ErrIndexFormat.
+var ErrIndexDamaged = fmt.Errorf("%w: a block does not match its checksum", ErrIndexFormat)
 
 const (
 	indexMagic   = "ADXQIDX\n"
-	indexVersion = 1
-	headerLen    = len(indexMagic) + 4 + 4 + 8
-	ioChunk      = 1 << 20 // bytes encoded or decoded per write or read
+	indexVersion = 2
+	headerLen    = 64
+	blockShift   = 12 // 4 KiB blocks, a page: a row read checks about one
+	blockSize    = 1 << blockShift
+	dataAlign    = 4096 // the data's offset in the file
+	sectionAlign = 64
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
+// The sections, in file order.
+const (
+	secTS = iota
+	secScope
+	secCat
+	secAct
+	secStatus
+	secUser
+	secWS
+	secRawStart
+	secRawEnd
+	secTextStart
+	secTextMid
+	secRaw
+	secText
+	nSections
+)
+
+// Groups of sections that are read together, checked at once the first
+// time: rowCols for every query, rawCols to read rows, textCols to search.
+var (
+	rowCols  = []int{secTS, secScope, secCat, secAct, secStatus, secUser, secWS}
+	rawCols  = []int{secRawStart, secRawEnd}
+	textCols = []int{secTextStart, secTextMid}
+)
+
+// littleEndian is whether this machine lays integers out as the file does;
+// elsewhere indexes are rebuilt, never mapped (no such target is built).
+var littleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
+
 // foldVersions names what the folded text depends on.
 func foldVersions() [2]string { return [2]string{norm.Version, cases.UnicodeVersion} }
 
-// WriteTo writes the index in its persisted form (see ReadIndex) and
-// returns the bytes written. It may run while the index is queried.
+// sections are ix's sections as bytes, in file order.
+func (ix *Index) sections() [nSections][]byte {
+	return [nSections][]byte{
+		asBytes(ix.ts), asBytes(ix.scope), asBytes(ix.cat), asBytes(ix.act), asBytes(ix.status), asBytes(ix.user), asBytes(ix.ws),
+		asBytes(ix.rawStart), asBytes(ix.rawEnd), asBytes(ix.textStart), asBytes(ix.textMid), ix.raw, ix.text,
+	}
+}
+
+// asBytes is s's memory as bytes; view is the reverse. Both alias.
+func asBytes[T any](s []T) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), len(s)*int(unsafe.Sizeof(s[0])))
+}
+
+func view[T any](b []byte) []T {
+	var zero T
+	size := int(unsafe.Sizeof(zero))
+	if len(b) < size {
+		return []T{}
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(&b[0])), len(b)/size)
+}
+
+func align(n, to uint64) uint64 { return (n + to - 1) / to * to }
+
+// layout places the sections: their offsets in the data and its length.
+func layout(secs *[nSections][]byte) (off [nSections]uint64, dataLen uint64) {
+	for k, s := range secs {
+		dataLen = align(dataLen, sectionAlign)
+		off[k] = dataLen
+		dataLen += uint64(len(s))
+	}
+	return off, dataLen
+}
+
+// emitData gives the data region, padding included, to fn in pieces.
+func emitData(secs *[nSections][]byte, off *[nSections]uint64, fn func([]byte) error) error {
+	var zeros [sectionAlign]byte
+	at := uint64(0)
+	for k, s := range secs {
+		if pad := off[k] - at; pad > 0 {
+			if err := fn(zeros[:pad]); err != nil {
+				return err
+			}
+		}
+		for len(s) > 0 {
+			m := min(len(s), 1<<20)
+			if err := fn(s[:m]); err != nil {
+				return err
+			}
+			s = s[m:]
+		}
+		at = off[k] + uint64(len(secs[k]))
+	}
+	return nil
+}
+
+// blockSums is one CRC-32C per block of what it is given.
+type blockSums struct {
+	sums []uint32
+	crc  uint32
+	fill int
+}
+
+func (b *blockSums) write(p []byte) error {
+	for len(p) > 0 {
+		m := min(len(p), blockSize-b.fill)
+		b.crc = crc32.Update(b.crc, castagnoli, p[:m])
+		b.fill += m
+		p = p[m:]
+		if b.fill == blockSize {
+			b.sums, b.crc, b.fill = append(b.sums, b.crc), 0, 0
+		}
+	}
+	return nil
+}
+
+func (b *blockSums) done() []uint32 {
+	if b.fill > 0 {
+		b.sums, b.crc, b.fill = append(b.sums, b.crc), 0, 0
+	}
+	return b.sums
+}
+
+// WriteTo writes the index in its persisted form (see OpenFile) and returns
+// the bytes written. It may run while the index is queried. A mapped index
+// whose blocks do not match their checksums is not written.
 func (ix *Index) WriteTo(w io.Writer) (int64, error) {
-	dicts := ix.appendDicts(nil)
-	fv := foldVersions()
-	n := ix.n
-	payload := int64(4+len(fv[0])+4+len(fv[1])) + 4*8 + int64(len(dicts)) +
-		int64(n)*8 + 6*int64(n)*4 + int64(n+1)*8 + int64(n)*16 + int64(n+1)*8 + int64(n)*4 +
-		int64(len(ix.raw)) + int64(len(ix.text))
+	if !littleEndian {
+		return 0, errors.New("query: write index: not on a big-endian machine")
+	}
+	if err := ix.Verify(); err != nil {
+		return 0, fmt.Errorf("query: write index: %w", err)
+	}
+	secs := ix.sections()
+	off, dataLen := layout(&secs)
+	var bs blockSums
+	_ = emitData(&secs, &off, bs.write)
+	meta := ix.appendMeta(nil, &off, &secs, bs.done())
+	dataOff := align(headerLen+uint64(len(meta)), dataAlign)
 
-	e := &enc{w: w, h: crc32.New(castagnoli), buf: make([]byte, 0, ioChunk+64)}
-	e.buf = append(e.buf, indexMagic...)
-	e.u32(indexVersion)
-	e.u32(0)
-	e.u64(uint64(payload))
-	for _, v := range fv {
-		e.u32(uint32(len(v)))
-		e.bytes([]byte(v))
+	hdr := make([]byte, headerLen, dataOff)
+	copy(hdr, indexMagic)
+	le := binary.LittleEndian
+	le.PutUint32(hdr[8:], indexVersion)
+	le.PutUint32(hdr[12:], blockShift)
+	le.PutUint64(hdr[16:], uint64(ix.n))
+	le.PutUint64(hdr[24:], uint64(len(meta)))
+	le.PutUint64(hdr[32:], dataOff)
+	le.PutUint64(hdr[40:], dataLen)
+	le.PutUint32(hdr[48:], crc32.Checksum(meta, castagnoli))
+	le.PutUint32(hdr[60:], crc32.Checksum(hdr[:60], castagnoli))
+
+	cw := &countWriter{w: w}
+	err := cw.write(hdr)
+	if err == nil {
+		err = cw.write(meta)
 	}
-	e.u64(uint64(n))
-	e.u64(uint64(len(ix.raw)))
-	e.u64(uint64(len(ix.text)))
-	e.u64(uint64(len(dicts)))
-	e.bytes(dicts)
-	e.i64s(ix.ts)
-	for _, col := range [][]uint32{ix.scope, ix.cat, ix.act, ix.status, ix.user, ix.ws} {
-		e.u32s(col)
+	if err == nil {
+		err = cw.write(make([]byte, dataOff-headerLen-uint64(len(meta))))
 	}
-	e.u64s(ix.rawStart)
-	e.quads(ix.rawEnd)
-	e.u64s(ix.textStart)
-	e.u32s(ix.textMid)
-	e.bytes(ix.raw)
-	e.bytes(ix.text)
-	e.flush()
-	if e.err == nil {
-		sum := binary.LittleEndian.AppendUint32(nil, e.h.Sum32())
-		e.write(sum)
+	if err == nil {
+		err = emitData(&secs, &off, cw.write)
 	}
-	if e.err == nil && e.n != int64(headerLen)+payload+4 {
-		e.err = fmt.Errorf("wrote %d bytes, expected %d", e.n, int64(headerLen)+payload+4)
+	if err == nil && uint64(cw.n) != dataOff+dataLen {
+		err = fmt.Errorf("wrote %d bytes, expected %d", cw.n, dataOff+dataLen)
 	}
-	if e.err != nil {
-		return e.n, fmt.Errorf("query: write index: %w", e.err)
+	if err != nil {
+		return cw.n, fmt.Errorf("query: write index: %w", err)
 	}
-	return e.n, nil
+	return cw.n, nil
 }
 
-// enc writes through a buffer of ioChunk bytes, hashing what it writes.
-type enc struct {
-	w   io.Writer
-	h   hash.Hash32
-	buf []byte
-	n   int64
-	err error
+type countWriter struct {
+	w io.Writer
+	n int64
 }
 
-func (e *enc) write(p []byte) {
-	if e.err != nil || len(p) == 0 {
-		return
-	}
-	k, err := e.w.Write(p)
-	e.n += int64(k)
+func (c *countWriter) write(p []byte) error {
+	k, err := c.w.Write(p)
+	c.n += int64(k)
 	if err == nil && k < len(p) {
 		err = io.ErrShortWrite
 	}
-	e.err = err
-	_, _ = e.h.Write(p[:k])
+	return err
 }
 
-func (e *enc) flush() {
-	e.write(e.buf)
-	e.buf = e.buf[:0]
-}
-
-func (e *enc) u32(v uint32) { e.buf = binary.LittleEndian.AppendUint32(e.buf, v) }
-func (e *enc) u64(v uint64) { e.buf = binary.LittleEndian.AppendUint64(e.buf, v) }
-
-// bytes writes p; a large p goes straight to w, not through the buffer.
-func (e *enc) bytes(p []byte) {
-	if len(e.buf)+len(p) <= ioChunk {
-		e.buf = append(e.buf, p...)
-		return
+// appendMeta appends the meta section (see the layout above).
+func (ix *Index) appendMeta(b []byte, off *[nSections]uint64, secs *[nSections][]byte, sums []uint32) []byte {
+	le := binary.LittleEndian
+	for _, v := range foldVersions() {
+		b = le.AppendUint32(b, uint32(len(v)))
+		b = append(b, v...)
 	}
-	e.flush()
-	e.write(p)
-}
-
-func (e *enc) u32s(s []uint32) {
-	for len(s) > 0 {
-		k := min(len(s), ioChunk/4)
-		for _, v := range s[:k] {
-			e.buf = binary.LittleEndian.AppendUint32(e.buf, v)
+	for k := range nSections {
+		b = le.AppendUint64(b, off[k])
+		b = le.AppendUint64(b, uint64(len(secs[k])))
+	}
+	freq := ix.freq
+	if freq == nil {
+		freq = new([256]uint32)
+	}
+	for _, c := range freq {
+		b = le.AppendUint32(b, c)
+	}
+	b = le.AppendUint64(b, uint64(ix.freqN))
+	b = ix.appendDicts(b)
+	for _, d := range ix.dicts() {
+		for _, c := range d.count {
+			b = binary.AppendUvarint(b, uint64(c))
 		}
-		e.flush()
-		s = s[k:]
 	}
-}
-
-func (e *enc) u64s(s []uint64) {
-	for len(s) > 0 {
-		k := min(len(s), ioChunk/8)
-		for _, v := range s[:k] {
-			e.buf = binary.LittleEndian.AppendUint64(e.buf, v)
-		}
-		e.flush()
-		s = s[k:]
+	for _, c := range ix.wsD.count {
+		b = binary.AppendUvarint(b, uint64(c))
 	}
-}
-
-func (e *enc) i64s(s []int64) {
-	for len(s) > 0 {
-		k := min(len(s), ioChunk/8)
-		for _, v := range s[:k] {
-			e.buf = binary.LittleEndian.AppendUint64(e.buf, uint64(v))
-		}
-		e.flush()
-		s = s[k:]
+	for _, s := range sums {
+		b = le.AppendUint32(b, s)
 	}
-}
-
-func (e *enc) quads(s [][4]uint32) {
-	for len(s) > 0 {
-		k := min(len(s), ioChunk/16)
-		for _, q := range s[:k] {
-			e.buf = binary.LittleEndian.AppendUint32(e.buf, q[0])
-			e.buf = binary.LittleEndian.AppendUint32(e.buf, q[1])
-			e.buf = binary.LittleEndian.AppendUint32(e.buf, q[2])
-			e.buf = binary.LittleEndian.AppendUint32(e.buf, q[3])
-		}
-		e.flush()
-		s = s[k:]
-	}
+	return b
 }
 
 func appendStr(b []byte, s string) []byte {
@@ -212,11 +327,51 @@ func (ix *Index) dicts() [5]*dict {
 	return [5]*dict{ix.scopeD, ix.catD, ix.actD, ix.statusD, ix.userD}
 }
 
-// ReadIndex reads an index WriteTo wrote. Bytes it cannot read (another
-// magic or version, a bad checksum, truncated or inconsistent data) give an
-// error wrapping ErrIndexFormat; a failing r gives r's error.
+// OpenFile maps the index file at path and returns the Index over it. It
+// reads the header and the meta section only (a few hundred KiB at a
+// million events); the columns are checked block by block as queries read
+// them (see Err). Where files cannot be mapped it reads the whole file.
+// A file it cannot read as an index gives an error wrapping
+// ErrIndexFormat; the file may be replaced or removed while the Index is
+// in use.
+func OpenFile(path string) (*Index, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("query: open index: %w", err)
+	}
+	defer func() { _ = f.Close() }()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("query: open index: %w", err)
+	}
+	if !fi.Mode().IsRegular() || fi.Size() < headerLen {
+		return nil, fmt.Errorf("query: open index: %w", formatErr("a file of %d bytes", fi.Size()))
+	}
+	data, release, err := mapFile(f, fi.Size())
+	if err != nil {
+		return nil, fmt.Errorf("query: open index: %w", err)
+	}
+	ix, err := parseIndex(data)
+	if err != nil {
+		release()
+		return nil, fmt.Errorf("query: open index: %w", err)
+	}
+	ix.hold(release)
+	return ix, nil
+}
+
+// ReadIndex reads an index WriteTo wrote from r into memory. Bytes it
+// cannot read as an index give an error wrapping ErrIndexFormat; a failing
+// r gives r's error.
 func ReadIndex(r io.Reader) (*Index, error) {
-	ix, err := readIndex(r)
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("query: read index: %w", err)
+	}
+	// In words, so that the columns are 8-byte aligned.
+	buf := asBytes(make([]uint64, (len(b)+7)/8))[:len(b)]
+	copy(buf, b)
+	ix, err := parseIndex(buf)
 	if err != nil {
 		return nil, fmt.Errorf("query: read index: %w", err)
 	}
@@ -228,215 +383,137 @@ func formatErr(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrIndexFormat, fmt.Sprintf(format, args...))
 }
 
-func readIndex(r io.Reader) (*Index, error) {
-	d := &dec{r: r, h: crc32.New(castagnoli), left: int64(headerLen), buf: make([]byte, ioChunk)}
-	hdr := d.take(headerLen)
-	if d.err != nil {
-		return nil, d.err
+// parseIndex checks the header and the meta section of a whole file in b
+// and returns the Index over b's columns, which it does not copy.
+func parseIndex(b []byte) (*Index, error) {
+	if !littleEndian {
+		return nil, formatErr("a big-endian machine rebuilds its index")
 	}
+	if len(b) < headerLen {
+		return nil, formatErr("a file of %d bytes", len(b))
+	}
+	le := binary.LittleEndian
+	hdr := b[:headerLen]
 	if string(hdr[:len(indexMagic)]) != indexMagic {
 		return nil, formatErr("not an index file")
 	}
-	hdr = hdr[len(indexMagic):]
-	if v := binary.LittleEndian.Uint32(hdr); v != indexVersion {
+	if v := le.Uint32(hdr[8:]); v != indexVersion {
 		return nil, formatErr("format version %d, want %d", v, indexVersion)
 	}
-	if binary.LittleEndian.Uint32(hdr[4:]) != 0 {
-		return nil, formatErr("unknown flags")
+	if le.Uint32(hdr[60:]) != crc32.Checksum(hdr[:60], castagnoli) {
+		return nil, formatErr("header checksum mismatch")
 	}
-	payload := binary.LittleEndian.Uint64(hdr[8:])
-	if payload > 1<<50 {
-		return nil, formatErr("payload of %d bytes", payload)
+	if le.Uint32(hdr[12:]) != blockShift || le.Uint32(hdr[52:]) != 0 || le.Uint32(hdr[56:]) != 0 {
+		return nil, formatErr("unknown block size or flags")
 	}
-	d.left = int64(payload)
-	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
-		// A file: its size must be what the header says, from the start.
-		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
-			if fi.Size() != int64(headerLen)+int64(payload)+4 {
-				return nil, formatErr("file of %d bytes, header says %d", fi.Size(), int64(headerLen)+int64(payload)+4)
-			}
+	n64, metaLen, dataOff, dataLen := le.Uint64(hdr[16:]), le.Uint64(hdr[24:]), le.Uint64(hdr[32:]), le.Uint64(hdr[40:])
+	size := uint64(len(b))
+	if metaLen > size || dataOff > size || dataLen > size || dataOff%dataAlign != 0 ||
+		dataOff < headerLen+metaLen || dataOff+dataLen != size || n64 > 1<<32-1 {
+		return nil, formatErr("file of %d bytes, header says meta %d, data %d at %d", size, metaLen, dataLen, dataOff)
+	}
+	meta := b[headerLen : headerLen+metaLen]
+	if le.Uint32(hdr[48:]) != crc32.Checksum(meta, castagnoli) {
+		return nil, formatErr("meta checksum mismatch")
+	}
+	for _, c := range b[headerLen+metaLen : dataOff] {
+		if c != 0 {
+			return nil, formatErr("padding before the data")
 		}
 	}
-
-	for _, want := range foldVersions() {
-		k := d.u32()
-		if got := d.take(int(min(k, 64))); d.err == nil && (k > 64 || string(got) != want) {
-			return nil, formatErr("text folded under Unicode %q, this build folds under %q", got, want)
-		}
-	}
-	n64, rawLen, textLen, dictLen := d.u64(), d.u64(), d.u64(), d.u64()
-	if d.err != nil {
-		return nil, d.err
-	}
-	if n64 > 1<<32-1 || n64 > uint64(d.left)/68 || rawLen > uint64(d.left) || textLen > uint64(d.left) || dictLen > uint64(d.left) {
-		return nil, formatErr("sizes out of range")
-	}
+	data := b[dataOff:]
 	n := int(n64)
-	dictBytes := d.arena(int(dictLen))
 	ix := &Index{n: n}
-	ix.ts = d.i64s(n)
-	cols := [6]*[]uint32{&ix.scope, &ix.cat, &ix.act, &ix.status, &ix.user, &ix.ws}
-	for _, c := range cols {
-		*c = d.u32s(n)
-	}
-	ix.rawStart = d.u64s(n + 1)
-	ix.rawEnd = d.quads(n)
-	ix.textStart = d.u64s(n + 1)
-	ix.textMid = d.u32s(n)
-	ix.raw = d.arena(int(rawLen))
-	ix.text = d.arena(int(textLen))
-	if d.err != nil {
-		return nil, d.err
-	}
-	if d.left != 0 {
-		return nil, formatErr("%d bytes of payload left over", d.left)
-	}
-	sum := d.h.Sum32()
-	d.left = 4
-	if tail := d.take(4); d.err != nil {
-		return nil, d.err
-	} else if binary.LittleEndian.Uint32(tail) != sum {
-		return nil, formatErr("checksum mismatch")
-	}
-
-	if err := ix.loadDicts(dictBytes); err != nil {
+	if err := ix.readMeta(meta, data, n); err != nil {
 		return nil, err
-	}
-	if err := ix.check(); err != nil {
-		return nil, err
-	}
-	ix.freq = byteFreq(ix.text)
-	for _, c := range ix.freq {
-		ix.freqN += int(c)
 	}
 	return ix, nil
 }
 
-// dec reads and hashes; left is what the current section may still read.
-type dec struct {
-	r    io.Reader
-	h    hash.Hash32
-	left int64
-	buf  []byte
-	err  error
-}
-
-// fill reads exactly len(p) bytes into p.
-func (d *dec) fill(p []byte) {
-	if d.err != nil {
-		return
-	}
-	if int64(len(p)) > d.left {
-		d.err = formatErr("truncated")
-		return
-	}
-	if _, err := io.ReadFull(d.r, p); err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			err = formatErr("truncated")
+// readMeta reads the meta section and points ix's columns into data.
+func (ix *Index) readMeta(meta, data []byte, n int) error {
+	le := binary.LittleEndian
+	s := &strReader{b: meta}
+	for _, want := range foldVersions() {
+		got := s.fixed(int(min(s.u32(), 64)))
+		if s.bad || string(got) != want {
+			return formatErr("text folded under Unicode %q, this build folds under %q", got, want)
 		}
-		d.err = err
-		return
 	}
-	d.left -= int64(len(p))
-	_, _ = d.h.Write(p)
-}
-
-// take reads k <= ioChunk bytes into the scratch buffer.
-func (d *dec) take(k int) []byte {
-	p := d.buf[:k]
-	d.fill(p)
-	if d.err != nil {
-		clear(p)
+	// Each section's length follows from n, but the arenas'.
+	want := [nSections]uint64{
+		8 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n),
+		8 * uint64(n+1), 16 * uint64(n), 8 * uint64(n+1), 4 * uint64(n), 0, 0,
 	}
-	return p
-}
-
-func (d *dec) u32() uint32 { return binary.LittleEndian.Uint32(d.take(4)) }
-func (d *dec) u64() uint64 { return binary.LittleEndian.Uint64(d.take(8)) }
-
-// capFor bounds an allocation of k items of size bytes by what is left to
-// read, so a corrupt count cannot allocate more than the data holds.
-func (d *dec) capFor(k, size int) int {
-	if d.err != nil {
-		return 0
+	var secs [nSections][]byte
+	var spans [nSections][2]uint64
+	end := uint64(0)
+	for k := range nSections {
+		off, length := le.Uint64(s.fixed(8)), le.Uint64(s.fixed(8))
+		if s.bad || off%sectionAlign != 0 || off < end || length > uint64(len(data)) || off > uint64(len(data))-length ||
+			k < secRaw && length != want[k] {
+			return formatErr("section %d at %d of %d bytes", k, off, length)
+		}
+		secs[k], spans[k], end = data[off:off+length], [2]uint64{off, off + length}, off+length
 	}
-	if int64(k)*int64(size) > d.left {
-		d.err = formatErr("truncated")
-		return 0
+	if end != uint64(len(data)) {
+		return formatErr("%d bytes of data after the last section", uint64(len(data))-end)
 	}
-	return k
-}
-
-// chunks reads k items of size bytes, calling fn with at most ioChunk bytes
-// of whole items at a time.
-func (d *dec) chunks(k, size int, fn func(b []byte)) {
-	per := ioChunk / size
-	for k > 0 && d.err == nil {
-		m := min(k, per)
-		b := d.take(m * size)
-		if d.err != nil {
-			return
-		}
-		fn(b)
-		k -= m
+	ix.freq = new([256]uint32)
+	for c := range ix.freq {
+		ix.freq[c] = le.Uint32(s.fixed(4))
 	}
+	ix.freqN = int(le.Uint64(s.fixed(8)))
+	if s.bad {
+		return formatErr("truncated meta")
+	}
+	if err := ix.readDicts(s); err != nil {
+		return err
+	}
+	blocks := (len(data) + blockSize - 1) / blockSize
+	sums := s.fixed(4 * blocks)
+	if s.bad || len(s.b) != 0 {
+		return formatErr("block checksums")
+	}
+	ix.ts = view[int64](secs[secTS])
+	cols := [6]*[]uint32{&ix.scope, &ix.cat, &ix.act, &ix.status, &ix.user, &ix.ws}
+	for k, c := range cols {
+		*c = view[uint32](secs[secScope+k])
+	}
+	ix.rawStart, ix.rawEnd = view[uint64](secs[secRawStart]), view[[4]uint32](secs[secRawEnd])
+	ix.textStart, ix.textMid = view[uint64](secs[secTextStart]), view[uint32](secs[secTextMid])
+	ix.raw, ix.text = secs[secRaw], secs[secText]
+	sumv := make([]uint32, blocks)
+	for i := range sumv {
+		sumv[i] = le.Uint32(sums[4*i:])
+	}
+	ix.file = newChecked(data, sumv, spans)
+	// What an open reads: the first and last times (Oldest, Newest), and
+	// the first offsets of the arenas.
+	if n > 0 && (!ix.file.check(spans[secTS][0], spans[secTS][0]+8) || !ix.file.check(spans[secTS][1]-8, spans[secTS][1])) {
+		return formatErr("time column checksum mismatch")
+	}
+	return nil
 }
 
-func (d *dec) u32s(k int) []uint32 {
-	out := make([]uint32, 0, d.capFor(k, 4))
-	d.chunks(cap(out), 4, func(b []byte) {
-		for i := 0; i+4 <= len(b); i += 4 {
-			out = append(out, binary.LittleEndian.Uint32(b[i:]))
-		}
-	})
-	return out
-}
-
-func (d *dec) u64s(k int) []uint64 {
-	out := make([]uint64, 0, d.capFor(k, 8))
-	d.chunks(cap(out), 8, func(b []byte) {
-		for i := 0; i+8 <= len(b); i += 8 {
-			out = append(out, binary.LittleEndian.Uint64(b[i:]))
-		}
-	})
-	return out
-}
-
-func (d *dec) i64s(k int) []int64 {
-	out := make([]int64, 0, d.capFor(k, 8))
-	d.chunks(cap(out), 8, func(b []byte) {
-		for i := 0; i+8 <= len(b); i += 8 {
-			out = append(out, int64(binary.LittleEndian.Uint64(b[i:])))
-		}
-	})
-	return out
-}
-
-func (d *dec) quads(k int) [][4]uint32 {
-	out := make([][4]uint32, 0, d.capFor(k, 16))
-	d.chunks(cap(out), 16, func(b []byte) {
-		for i := 0; i+16 <= len(b); i += 16 {
-			out = append(out, [4]uint32{
-				binary.LittleEndian.Uint32(b[i:]), binary.LittleEndian.Uint32(b[i+4:]),
-				binary.LittleEndian.Uint32(b[i+8:]), binary.LittleEndian.Uint32(b[i+12:]),
-			})
-		}
-	})
-	return out
-}
-
-// arena reads k bytes into a new slice.
-func (d *dec) arena(k int) []byte {
-	out := make([]byte, d.capFor(k, 1))
-	d.fill(out)
-	return out
-}
-
-// strReader reads the dictionary section.
+// strReader reads the meta section.
 type strReader struct {
 	b   []byte
 	bad bool
 }
+
+// fixed returns the next k bytes (zeros once something was missing).
+func (s *strReader) fixed(k int) []byte {
+	if s.bad || k > len(s.b) {
+		s.bad = true
+		return make([]byte, k)
+	}
+	v := s.b[:k]
+	s.b = s.b[k:]
+	return v
+}
+
+func (s *strReader) u32() uint32 { return binary.LittleEndian.Uint32(s.fixed(4)) }
 
 func (s *strReader) uvarint() uint64 {
 	v, k := binary.Uvarint(s.b)
@@ -469,10 +546,9 @@ func (s *strReader) count(minBytes int) int {
 	return int(k)
 }
 
-// loadDicts reads the dictionaries and derives their folded values, ranks,
-// lookups and counts.
-func (ix *Index) loadDicts(b []byte) error {
-	s := &strReader{b: b}
+// readDicts reads the dictionaries and their counts, and derives their
+// folded values, ranks and lookups.
+func (ix *Index) readDicts(s *strReader) error {
 	ix.scopeD, ix.catD, ix.actD, ix.statusD, ix.userD = newDict(), newDict(), newDict(), newDict(), newDict()
 	for _, d := range ix.dicts() {
 		k := s.count(1)
@@ -485,7 +561,6 @@ func (ix *Index) loadDicts(b []byte) error {
 			d.lookup[v] = uint32(len(d.vals))
 			d.vals = append(d.vals, v)
 		}
-		d.count = make([]int, len(d.vals))
 	}
 	ix.wsD = &wsDict{lookup: make(map[audit.Ref]uint32)}
 	k := s.count(2)
@@ -504,8 +579,23 @@ func (ix *Index) loadDicts(b []byte) error {
 		}
 		ix.wsD.refs = append(ix.wsD.refs, r)
 	}
-	ix.wsD.count = make([]int, len(ix.wsD.refs))
-	if s.bad || len(s.b) != 0 {
+	readCounts := func(k int) []int {
+		out := make([]int, k)
+		total := 0
+		for c := range out {
+			out[c] = int(s.uvarint())
+			total += out[c]
+		}
+		if total != ix.n {
+			s.bad = true
+		}
+		return out
+	}
+	for _, d := range ix.dicts() {
+		d.count = readCounts(len(d.vals))
+	}
+	ix.wsD.count = readCounts(len(ix.wsD.refs))
+	if s.bad {
 		return formatErr("bad dictionaries")
 	}
 	fo := newFolder()
@@ -515,46 +605,5 @@ func (ix *Index) loadDicts(b []byte) error {
 	ix.userD.finish(&fo, true)
 	ix.statusD.finish(&fo, false)
 	ix.wsD.finish()
-	return nil
-}
-
-// check verifies what queries rely on (time order, codes inside their
-// dictionaries, offsets inside the arenas) and counts the codes.
-func (ix *Index) check() error {
-	n := ix.n
-	for i := 1; i < n; i++ {
-		if ix.ts[i] < ix.ts[i-1] {
-			return formatErr("rows out of time order at %d", i)
-		}
-	}
-	ds := ix.dicts()
-	cols := [5][]uint32{ix.scope, ix.cat, ix.act, ix.status, ix.user}
-	for k, col := range cols {
-		count, m := ds[k].count, uint32(len(ds[k].vals))
-		for _, c := range col {
-			if c >= m {
-				return formatErr("code %d outside its dictionary of %d", c, m)
-			}
-			count[c]++
-		}
-	}
-	m := uint32(len(ix.wsD.refs))
-	for _, c := range ix.ws {
-		if c >= m {
-			return formatErr("workspace code %d outside its dictionary of %d", c, m)
-		}
-		ix.wsD.count[c]++
-	}
-	if ix.rawStart[0] != 0 || ix.rawStart[n] != uint64(len(ix.raw)) || ix.textStart[0] != 0 || ix.textStart[n] != uint64(len(ix.text)) {
-		return formatErr("arena bounds")
-	}
-	for i := range n {
-		rl, tl := ix.rawStart[i+1]-ix.rawStart[i], ix.textStart[i+1]-ix.textStart[i]
-		e := ix.rawEnd[i]
-		if ix.rawStart[i+1] < ix.rawStart[i] || ix.textStart[i+1] < ix.textStart[i] ||
-			e[0] > e[1] || e[1] > e[2] || e[2] > e[3] || uint64(e[3]) > rl || uint64(ix.textMid[i]) > tl {
-			return formatErr("row %d's offsets", i)
-		}
-	}
 	return nil
 }

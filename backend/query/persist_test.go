@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
+	"hash/crc32"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -34,7 +36,7 @@ func sameQuery(t *testing.T, want, got *Index, f audit.Filter, s audit.Sort, loc
 	if !slices.EqualFunc(rg.Histogram, rw.Histogram, func(a, b Bucket) bool { return a.Start.Equal(b.Start) && a.End.Equal(b.End) && a.Count == b.Count }) {
 		t.Fatalf("Query(%+v, %v): histogram\n%v\nwant\n%v", f, s, rg.Histogram, rw.Histogram)
 	}
-	a, b := rg.Rows(0, rg.Total), rw.Rows(0, rw.Total)
+	a, b := mustRows(t, rg, 0, rg.Total), mustRows(t, rw, 0, rw.Total)
 	for i := range a {
 		if !sameEvent(a[i], b[i]) {
 			t.Fatalf("Query(%+v, %v): row %d\n%+v\nwant\n%+v", f, s, i, a[i], b[i])
@@ -135,8 +137,8 @@ func TestPersistFile(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer func() { _ = f.Close() }()
-		return ReadIndex(f)
+		_ = f.Close()
+		return OpenFile(path)
 	}
 	got, err := read()
 	if err != nil {
@@ -154,8 +156,130 @@ func TestPersistFile(t *testing.T) {
 	}
 	_ = af.Close()
 	if _, err := read(); !errors.Is(err, ErrIndexFormat) {
-		t.Fatalf("ReadIndex of a longer file = %v; want ErrIndexFormat", err)
+		t.Fatalf("OpenFile of a longer file = %v; want ErrIndexFormat", err)
 	}
+}
+
+// writeFile writes ix to a new file in dir and returns its path and bytes.
+func writeFile(t *testing.T, ix *Index, dir, name string) (string, []byte) {
+	t.Helper()
+	var buf bytes.Buffer
+	if _, err := ix.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, buf.Bytes()
+}
+
+// A mapped index reads its blocks as queries need them: a damaged block
+// fails what reads it, and from then on the whole index (Err), while what
+// reads only good blocks before works.
+func TestOpenFileDamage(t *testing.T) {
+	evs := simEvents(t, 3_000)
+	ix := buildSlice(t, evs)
+	dir := t.TempDir()
+	path, good := writeFile(t, ix, dir, "index.bin")
+	dataOff := binary.LittleEndian.Uint64(good[32:])
+	mapped, err := OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The section's file offset, from the spans of a good mapping.
+	at := func(sec int, off uint64) int64 { return int64(dataOff + mapped.file.spans[sec][0] + off) }
+	damage := func(t *testing.T, off int64) *Index {
+		t.Helper()
+		b := slices.Clone(good)
+		b[off] ^= 0x20
+		p := filepath.Join(t.TempDir(), "damaged.bin")
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		got, err := OpenFile(p)
+		if err != nil {
+			t.Fatalf("OpenFile: %v; the damage is in the data, read later", err)
+		}
+		return got
+	}
+	sameIndex(t, ix, mapped, evs, testSeed(t), 5)
+	if err := mapped.Verify(); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("raw", func(t *testing.T) {
+		// The last row's target: the rows far from it still read.
+		last := ix.n - 1
+		got := damage(t, at(secRaw, ix.rawStart[last]+uint64(ix.rawEnd[last][0])))
+		res, err := got.Query(audit.Filter{}, audit.Sort{Field: audit.SortTimestamp}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if evs, err := res.Rows(0, 10); err != nil || len(evs) != 10 {
+			t.Fatalf("the first rows, in good blocks: %d, %v", len(evs), err)
+		}
+		if _, err := res.Rows(last, 1); !errors.Is(err, ErrIndexDamaged) {
+			t.Fatalf("the damaged row: %v; want ErrIndexDamaged", err)
+		}
+		if got.Err() == nil || res.Err() == nil {
+			t.Fatal("Err is nil after a damaged block was read")
+		}
+		if _, err := got.Query(audit.Filter{}, audit.DefaultSort, Options{}); !errors.Is(err, ErrIndexFormat) {
+			t.Fatalf("a query after: %v; want ErrIndexFormat", err)
+		}
+	})
+	t.Run("text", func(t *testing.T) {
+		got := damage(t, at(secText, uint64(len(ix.text))/2))
+		if _, err := got.Query(audit.Filter{Status: audit.StatusFailed}, audit.DefaultSort, Options{}); err != nil {
+			t.Fatalf("a query that does not search: %v", err)
+		}
+		if _, err := got.Query(audit.Filter{Search: "zzzz"}, audit.DefaultSort, Options{}); !errors.Is(err, ErrIndexDamaged) {
+			t.Fatalf("a search: %v; want ErrIndexDamaged", err)
+		}
+	})
+	for _, sec := range []int{secTS, secStatus, secRawEnd, secTextMid} {
+		t.Run(fmt.Sprint("section ", sec), func(t *testing.T) {
+			got := damage(t, at(sec, uint64(len(ix.sections()[sec]))/2))
+			_, qerr := got.Query(audit.Filter{Search: "e"}, audit.DefaultSort, Options{})
+			var rerr error
+			if qerr == nil {
+				res, _ := got.Query(audit.Filter{}, audit.DefaultSort, Options{})
+				_, rerr = res.Rows(0, 5)
+			}
+			if !errors.Is(qerr, ErrIndexDamaged) && !errors.Is(rerr, ErrIndexDamaged) {
+				t.Fatalf("query %v, rows %v; want ErrIndexDamaged", qerr, rerr)
+			}
+			if err := got.Verify(); !errors.Is(err, ErrIndexDamaged) {
+				t.Fatalf("Verify = %v", err)
+			}
+		})
+	}
+	t.Run("append", func(t *testing.T) {
+		got := damage(t, at(secRaw, uint64(len(ix.raw))/3))
+		if _, err := got.Append(simEvents(t, 10)); !errors.Is(err, ErrIndexDamaged) {
+			t.Fatalf("Append = %v; want ErrIndexDamaged", err)
+		}
+	})
+
+	// The file replaced (as a save renames a new one over it) or removed:
+	// the mapping keeps the old one.
+	other, _ := writeFile(t, buildSlice(t, evs[:10]), dir, "new.bin")
+	if err := os.Rename(other, path); err != nil {
+		t.Fatal(err)
+	}
+	sameIndex(t, ix, mapped, evs, testSeed(t)+1, 3)
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	sameIndex(t, ix, mapped, evs, testSeed(t)+2, 3)
+}
+
+// reseal recomputes the header's checksum, so that a test reaches the
+// checks behind it.
+func reseal(b []byte) []byte {
+	binary.LittleEndian.PutUint32(b[60:], crc32.Checksum(b[:60], castagnoli))
+	return b
 }
 
 func TestReadIndexRejects(t *testing.T) {
@@ -165,6 +289,8 @@ func TestReadIndexRejects(t *testing.T) {
 		t.Fatal(err)
 	}
 	good := buf.Bytes()
+	le := binary.LittleEndian
+	dataOff := int(le.Uint64(good[32:]))
 	mustReject := func(what string, b []byte) {
 		t.Helper()
 		got, err := ReadIndex(bytes.NewReader(b))
@@ -174,30 +300,50 @@ func TestReadIndexRejects(t *testing.T) {
 	}
 	mustReject("nothing", nil)
 	mustReject("short header", good[:10])
-	mustReject("text", []byte("this is not an index at all, not even close to one"))
+	mustReject("text", []byte("this is not an index at all, not even close to one, not in sixty-four bytes"))
 
 	patch := func(off int, f func(b []byte)) []byte {
 		b := slices.Clone(good)
 		f(b[off:])
 		return b
 	}
+	add64 := func(off int, d uint64) []byte {
+		return reseal(patch(off, func(b []byte) { le.PutUint64(b, le.Uint64(b)+d) }))
+	}
 	mustReject("magic", patch(0, func(b []byte) { b[0] ^= 1 }))
-	mustReject("version 2", patch(8, func(b []byte) { binary.LittleEndian.PutUint32(b, indexVersion+1) }))
-	mustReject("version 0", patch(8, func(b []byte) { binary.LittleEndian.PutUint32(b, 0) }))
-	mustReject("flags", patch(12, func(b []byte) { b[0] = 1 }))
-	mustReject("payload length +1", patch(16, func(b []byte) { binary.LittleEndian.PutUint64(b, binary.LittleEndian.Uint64(b)+1) }))
-	mustReject("payload length -1", patch(16, func(b []byte) { binary.LittleEndian.PutUint64(b, binary.LittleEndian.Uint64(b)-1) }))
-	mustReject("huge payload", patch(16, func(b []byte) { binary.LittleEndian.PutUint64(b, 1<<62) }))
-	mustReject("checksum", patch(len(good)-4, func(b []byte) { b[0] ^= 0x80 }))
-	// A checksum computed over other bytes: the structure checks still hold.
-	mustReject("trailing byte", append(slices.Clone(good[:len(good)-4]), 0, 0, 0, 0, 0))
+	mustReject("header checksum", patch(20, func(b []byte) { b[0] ^= 1 }))
+	mustReject("version 1", reseal(patch(8, func(b []byte) { le.PutUint32(b, 1) })))
+	mustReject("version 3", reseal(patch(8, func(b []byte) { le.PutUint32(b, indexVersion+1) })))
+	mustReject("block size", reseal(patch(12, func(b []byte) { le.PutUint32(b, 16) })))
+	mustReject("flags", reseal(patch(52, func(b []byte) { b[0] = 1 })))
+	mustReject("one more event", add64(16, 1))
+	mustReject("one event less", add64(16, ^uint64(0)))
+	mustReject("meta length +1", add64(24, 1))
+	mustReject("meta length -1", add64(24, ^uint64(0)))
+	mustReject("data offset", add64(32, dataAlign))
+	mustReject("data length", add64(40, 1))
+	mustReject("huge data", reseal(patch(40, func(b []byte) { le.PutUint64(b, 1<<62) })))
+	mustReject("meta checksum", patch(headerLen+3, func(b []byte) { b[0] ^= 0x80 }))
+	mustReject("padding", patch(dataOff-1, func(b []byte) { b[0] = 1 }))
+	mustReject("trailing byte", append(slices.Clone(good), 0))
 
 	r := rand.New(rand.NewPCG(testSeed(t), 9))
 	for range 300 {
 		k := r.IntN(len(good))
 		mustReject("truncated", good[:k])
+		// A bit flipped anywhere is refused when the file is read, or by
+		// the first read of its block.
 		off, bit := r.IntN(len(good)), byte(1)<<r.IntN(8)
-		mustReject("bit flip", patch(off, func(b []byte) { b[0] ^= bit }))
+		got, err := ReadIndex(bytes.NewReader(patch(off, func(b []byte) { b[0] ^= bit })))
+		if err == nil {
+			if off < dataOff {
+				t.Fatalf("bit flip at %d, before the data at %d: read", off, dataOff)
+			}
+			err = got.Verify()
+		}
+		if !errors.Is(err, ErrIndexFormat) {
+			t.Fatalf("bit flip at %d of %d: %v; want ErrIndexFormat", off, len(good), err)
+		}
 	}
 
 	// A failing reader is its own error, not a format error.

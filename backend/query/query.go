@@ -70,6 +70,9 @@ func (ix *Index) Query(f audit.Filter, s audit.Sort, opts Options) (*Result, err
 	}
 
 	m := ix.newMatcher(f)
+	if !ix.need(rowCols...) || m.searching && !ix.need(textCols...) {
+		return nil, fmt.Errorf("query: %w", ErrIndexDamaged)
+	}
 	lo, hi := ix.timeRange(f.From, f.To)
 	t := tally{
 		scopeN:  make([]int, len(ix.scopeD.vals)),
@@ -91,6 +94,9 @@ func (ix *Index) Query(f audit.Filter, s audit.Sort, opts Options) (*Result, err
 		r.Histogram = ix.histogram(rows, opts.Location)
 	}
 	r.rows = ix.sortRows(rows, s)
+	if err := ix.Err(); err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
 	return r, nil
 }
 
@@ -112,16 +118,55 @@ func counts(vals []string, n []int, top int) []Count {
 
 // Rows returns the events at [offset, offset+limit) of the sorted result,
 // fewer at the end and none past it or for a limit of 0 or less. The
-// events are copies: changing them changes nothing in the index.
-func (r *Result) Rows(offset, limit int) []audit.Event {
+// events are copies: changing them changes nothing in the index. The
+// error is the index's Err: a block of its file holding these rows is
+// damaged.
+func (r *Result) Rows(offset, limit int) ([]audit.Event, error) {
 	offset = max(offset, 0)
 	if limit <= 0 || offset >= len(r.rows) {
-		return []audit.Event{}
+		return []audit.Event{}, nil
 	}
 	end := offset + min(limit, len(r.rows)-offset)
 	out := make([]audit.Event, 0, end-offset)
 	for _, row := range r.rows[offset:end] {
 		out = append(out, r.ix.event(int(row)))
 	}
-	return out
+	if err := r.ix.Err(); err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	return out, nil
 }
+
+// Err is the index's Err: the result must not be shown once it is set.
+func (r *Result) Err() error { return r.ix.Err() }
+
+// Ready checks that rows [offset, offset+limit) can be read, so that a
+// caller that streams them (a CLI's output, an export) knows before it
+// writes the first: it checks the blocks of the index file holding them,
+// all of them when the rows are many.
+func (r *Result) Ready(offset, limit int) error {
+	ix := r.ix
+	offset = max(offset, 0)
+	end := min(len(r.rows), offset+max(limit, 0))
+	if ix.file == nil || offset >= end {
+		return ix.Err()
+	}
+	switch {
+	case !ix.need(rawCols...):
+	case (end-offset)*blockSize > len(ix.raw):
+		ix.need(secRaw)
+	default:
+		for _, row := range r.rows[offset:end] {
+			if !ix.needBytes(secRaw, ix.rawStart[row], ix.rawStart[row+1]) {
+				break
+			}
+		}
+	}
+	if err := ix.Err(); err != nil {
+		return fmt.Errorf("query: %w", err)
+	}
+	return nil
+}
+
+// Index is the snapshot the result was made over.
+func (r *Result) Index() *Index { return r.ix }

@@ -24,7 +24,7 @@ func compare(t *testing.T, ix *Index, evs []audit.Event, f audit.Filter, full bo
 			}
 			want := slices.Clone(matched)
 			refSort(want, s)
-			got := res.Rows(0, len(evs)+1)
+			got := mustRows(t, res, 0, len(evs)+1)
 			if res.Total != len(want) || len(got) != len(want) {
 				t.Fatalf("Query(%+v, %v): Total %d, %d rows; want %d", f, s, res.Total, len(got), len(want))
 			}
@@ -139,7 +139,7 @@ func TestSearchExamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := ids(res.Rows(0, 100)); !slices.Equal(got, c.want) && (len(got) > 0 || len(c.want) > 0) {
+		if got := ids(mustRows(t, res, 0, 100)); !slices.Equal(got, c.want) && (len(got) > 0 || len(c.want) > 0) {
 			t.Errorf("search %q = %q, want %q", c.term, got, c.want)
 		}
 	}

@@ -33,7 +33,7 @@ func TestRowsWindows(t *testing.T) {
 		{-5, 3, evs[:3]}, // a negative offset is 0
 		{0, n + 100, evs},
 	} {
-		got := res.Rows(c.offset, c.limit)
+		got := mustRows(t, res, c.offset, c.limit)
 		if got == nil || len(got) != len(c.want) {
 			t.Fatalf("Rows(%d, %d): %d rows (nil %v), want %d", c.offset, c.limit, len(got), got == nil, len(c.want))
 		}
@@ -44,14 +44,14 @@ func TestRowsWindows(t *testing.T) {
 		}
 	}
 	// Rows are copies: changing one changes nothing in the index.
-	r := res.Rows(0, n)
+	r := mustRows(t, res, 0, n)
 	for i := range r {
 		if len(r[i].Details) > 0 {
 			r[i].Details[0] = 'X'
 			r[i].Workspace = nil
 		}
 	}
-	for i, e := range res.Rows(0, n) {
+	for i, e := range mustRows(t, res, 0, n) {
 		if !sameEvent(e, evs[i]) {
 			t.Fatalf("row %d changed through a returned event", i)
 		}
@@ -68,14 +68,14 @@ func TestSnapshotAndConcurrency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := res.Rows(0, res.Total)
+	before := mustRows(t, res, 0, res.Total)
 	facets, hist := res.Facets, slices.Clone(res.Histogram)
 
 	ix2 := buildSlice(t, evs)
 	if _, err := ix2.Query(f, audit.Sort{Field: audit.SortUser, Desc: true}, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	after := res.Rows(0, res.Total+10)
+	after := mustRows(t, res, 0, res.Total+10)
 	if len(after) != len(before) || !facetsEqual(res.Facets, facets) || !slices.Equal(res.Histogram, hist) {
 		t.Fatalf("Result changed after a new Build: %d rows, was %d", len(after), len(before))
 	}
@@ -181,7 +181,7 @@ func TestFilterOnValuesOutsideTheDocumentedSets(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if got := ids(res.Rows(0, 10)); !slices.Equal(got, want) {
+		if got := ids(mustRows(t, res, 0, 10)); !slices.Equal(got, want) {
 			t.Errorf("%s: Compliance and PENDING found %q, want %q", name, got, want)
 		}
 		if res.Facets.Statuses[0] != (Count{Value: "PENDING", N: 4}) {

@@ -136,6 +136,9 @@ const minPart = 4 << 20
 // searchRows is scanRows over [lo, hi), split over the available cores
 // at row boundaries when the text is large.
 func (ix *Index) searchRows(fd *finder, lo, hi int) []uint32 {
+	if lo >= hi || !ix.needBytes(secText, ix.textStart[lo], ix.textStart[hi]) {
+		return nil
+	}
 	return ix.scanSplit(fd, lo, hi, ix.scanParts(lo, hi))
 }
 
@@ -196,5 +199,8 @@ func lowerBound(s []uint64, v uint64) int {
 // rowContains says whether row i's folded target or description contains
 // the term.
 func (ix *Index) rowContains(fd *finder, i int) bool {
+	if !ix.rowText(i) {
+		return false
+	}
 	return fd.next(ix.foldedTarget(i), 0) >= 0 || fd.next(ix.foldedDesc(i), 0) >= 0
 }

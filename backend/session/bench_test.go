@@ -211,7 +211,10 @@ func benchOpen(b *testing.B, d benchData, rebuild bool) (readyMS, rowsMS float64
 		if err != nil {
 			b.Fatal(err)
 		}
-		got := res.Rows(0, 200)
+		got, err := res.Rows(0, 200)
+		if err != nil {
+			b.Fatal(err)
+		}
 		t2 := time.Since(start)
 
 		b.StopTimer()

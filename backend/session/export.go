@@ -47,14 +47,11 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 	if err != nil {
 		return export.Manifest{}, err
 	}
-	ix, _, err := pr.ReadIndex(ctx)
+	res, _, err := pr.ReadQuery(ctx, req.Filter, req.Sort, query.Options{Location: loc}, 0)
 	if err != nil {
 		return export.Manifest{}, err
 	}
-	res, err := ix.Query(req.Filter, req.Sort, query.Options{Location: loc})
-	if err != nil {
-		return export.Manifest{}, err
-	}
+	ix := res.Index()
 	if req.OnQuery != nil {
 		req.OnQuery(res.Total)
 	}
@@ -111,8 +108,8 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 }
 
 // checkedRows gives the rows of src that are as their syncs recorded
-// them; at the first that is not it gives none, which ends the export, and
-// keeps the reason. Hashing a row is a small part of writing it, and is
+// them; at the first that is not it gives its error, which ends the
+// export, and keeps it. Hashing a row is a small part of writing it, and is
 // done on the goroutine that reads rows while the writer writes.
 type checkedRows struct {
 	src export.Source
@@ -121,17 +118,20 @@ type checkedRows struct {
 	err error
 }
 
-func (c *checkedRows) Rows(offset, limit int) []audit.Event {
-	evs := c.src.Rows(offset, limit)
+func (c *checkedRows) Rows(offset, limit int) ([]audit.Event, error) {
+	evs, err := c.src.Rows(offset, limit)
+	if err != nil {
+		return nil, err
+	}
 	for i := range evs {
 		if err := c.rec.Check(&evs[i]); err != nil {
 			c.mu.Lock()
 			c.err = err
 			c.mu.Unlock()
-			return nil
+			return nil, err
 		}
 	}
-	return evs
+	return evs, nil
 }
 
 func (c *checkedRows) failed() error {

@@ -1,12 +1,11 @@
 package session
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"time"
 
@@ -17,8 +16,8 @@ import (
 )
 
 // indexFile holds a profile's query index beside its cache, so opening a
-// profile reads it (0.1-0.2 s at 1M events) instead of rebuilding it from
-// the cache (2+ s).
+// profile maps it (its header and dictionaries only are read) instead of
+// rebuilding it from the cache (2+ s at 1M events).
 const indexFile = "index.bin"
 
 // catchUp is how far before the index's newest event a catch-up reads the
@@ -83,11 +82,23 @@ func (pr *Profile) index(ctx context.Context) (*query.Index, int, error) {
 // held or saved already (before); it returns the snapshot held.
 func (pr *Profile) keep(ix, before *query.Index) (*query.Index, int) {
 	ix, added := pr.Install(ix)
-	if ix != before {
-		if err := pr.saveIndex(ix); err != nil {
-			// The index in memory is right; the next open rebuilds it.
-			pr.log.Warn("save the query index", "profile", pr.Info().Name, "err", err)
+	if ix == before {
+		return ix, added
+	}
+	if err := pr.saveIndex(ix); err != nil {
+		// The index in memory is right; the next open rebuilds it.
+		pr.log.Warn("save the query index", "profile", pr.Info().Name, "err", err)
+		return ix, added
+	}
+	// The saved file, mapped, holds the same rows as ix in the page cache
+	// instead of the heap: hold it instead, results over ix keeping ix.
+	if mapped := pr.loadIndex(); mapped != nil && mapped.Len() == ix.Len() && mapped.Newest().Equal(ix.Newest()) {
+		pr.mu.Lock()
+		if pr.held.ix == ix {
+			pr.held.ix = mapped
+			ix = mapped
 		}
+		pr.mu.Unlock()
 	}
 	return ix, added
 }
@@ -145,6 +156,34 @@ func (pr *Profile) ReadIndex(ctx context.Context) (ix *query.Index, saved bool, 
 	return ix, false, err
 }
 
+// ReadQuery is ReadIndex and a query of it whose first limit rows (all
+// for 0) can be read: a damaged block of the saved index met on the way
+// has it rebuilt from the cache (when no other AuditDesk holds the cache)
+// and queried again, so that a caller that streams the rows never stops
+// halfway.
+func (pr *Profile) ReadQuery(ctx context.Context, f audit.Filter, s audit.Sort, opts query.Options, limit int) (res *query.Result, saved bool, err error) {
+	for attempt := 0; ; attempt++ {
+		var ix *query.Index
+		ix, saved, err = pr.ReadIndex(ctx)
+		if err != nil {
+			return nil, false, err
+		}
+		res, err = ix.Query(f, s, opts)
+		if err == nil {
+			n := res.Total
+			if limit > 0 {
+				n = min(n, limit)
+			}
+			err = res.Ready(0, n)
+		}
+		if errors.Is(err, query.ErrIndexFormat) && attempt == 0 {
+			pr.damaged(ix, err)
+			continue
+		}
+		return res, saved, err
+	}
+}
+
 func scanAll(ctx context.Context, cache *store.Store, from time.Time) func(func(audit.Event) error) error {
 	return func(fn func(audit.Event) error) error { return cache.Scan(ctx, from, time.Time{}, fn) }
 }
@@ -169,18 +208,14 @@ func (pr *Profile) indexPath() string {
 	return filepath.Join(pr.st.ProfileDir(pr.Info()), indexFile)
 }
 
-// loadIndex reads the saved index; a missing, unreadable or foreign one is
-// nil, and the caller builds a new one.
+// loadIndex opens the saved index, mapped; a missing, unreadable or
+// foreign one is nil, and the caller builds a new one. Its columns are
+// checked as queries read them: a damaged block is met there (damaged).
 func (pr *Profile) loadIndex() *query.Index {
-	f, err := os.Open(pr.indexPath())
+	ix, err := query.OpenFile(pr.indexPath())
 	if err != nil {
-		return nil
-	}
-	defer func() { _ = f.Close() }()
-	ix, err := query.ReadIndex(bufio.NewReaderSize(f, 1<<20))
-	if err != nil {
-		if !errors.Is(err, query.ErrIndexFormat) {
-			pr.log.Warn("read the query index", "profile", pr.Info().Name, "err", err)
+		if !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, query.ErrIndexFormat) {
+			pr.log.Warn("open the query index", "profile", pr.Info().Name, "err", err)
 		}
 		return nil
 	}

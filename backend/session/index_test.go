@@ -288,7 +288,11 @@ func TestAFirstSyncGrowsItsIndexFromItsPages(t *testing.T) {
 			for _, s := range []audit.Sort{audit.DefaultSort, {Field: audit.SortUser}} {
 				a, _ := res.Index.Query(audit.Filter{}, s, query.Options{})
 				b, _ := built.Query(audit.Filter{}, s, query.Options{})
-				ra, rb := a.Rows(0, a.Total), b.Rows(0, b.Total)
+				ra, errA := a.Rows(0, a.Total)
+				rb, errB := b.Rows(0, b.Total)
+				if errA != nil || errB != nil {
+					t.Fatal(errA, errB)
+				}
 				for i := range ra {
 					if !reflect.DeepEqual(ra[i], rb[i]) {
 						t.Fatalf("sorted by %s, row %d: grown %+v, built %+v", s, i, ra[i], rb[i])

@@ -67,7 +67,9 @@ func rssChild(dir string) error {
 		held = append(held, res)
 		// The first screen, and a scroll to the middle and to the end.
 		for _, off := range []int{0, res.Total / 2, res.Total - 200} {
-			_ = res.Rows(off, 200)
+			if _, err := res.Rows(off, 200); err != nil {
+				return err
+			}
 		}
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -103,6 +104,15 @@ func (pr *Profile) Query(ctx context.Context, f audit.Filter, s audit.Sort, loc 
 		return Result{}, err
 	}
 	res, err := ix.Query(f, s, query.Options{Location: loc})
+	if errors.Is(err, query.ErrIndexFormat) {
+		// A damaged block of the saved index: rebuild it from the cache,
+		// and query that.
+		pr.damaged(ix, err)
+		if ix, err = pr.snapshot(ctx); err != nil {
+			return Result{}, err
+		}
+		res, err = ix.Query(f, s, query.Options{Location: loc})
+	}
 	if err != nil {
 		return Result{}, badQuery{err}
 	}
@@ -137,7 +147,10 @@ func (pr *Profile) Event(id, offset int) (audit.Event, *time.Location, error) {
 	if err != nil {
 		return audit.Event{}, nil, err
 	}
-	evs := r.Rows(offset, 1)
+	evs, err := pr.Rows(r, offset, 1)
+	if err != nil {
+		return audit.Event{}, nil, err
+	}
 	if len(evs) == 0 {
 		return audit.Event{}, nil, fmt.Errorf("%w %d", ErrNoRow, offset)
 	}
@@ -152,4 +165,47 @@ func (pr *Profile) Values(ctx context.Context, field query.ValueField, substring
 		return nil, err
 	}
 	return ix.Values(field, substring, limit), nil
+}
+
+// Rows are rows [offset, offset+limit) of a held result. A damaged block
+// of the index under it drops the index (the next query rebuilds it) and
+// gives ErrQueryGone, so that the view is queried again.
+func (pr *Profile) Rows(r Result, offset, limit int) ([]audit.Event, error) {
+	evs, err := r.Rows(offset, limit)
+	if err != nil {
+		return nil, pr.gone(r, err)
+	}
+	return evs, nil
+}
+
+// Locate is the position of the event id in a held result, -1 when the
+// result does not hold it.
+func (pr *Profile) Locate(r Result, id string) (int, error) {
+	at := r.IndexOf(id)
+	if err := r.Err(); err != nil {
+		return -1, pr.gone(r, err)
+	}
+	return at, nil
+}
+
+func (pr *Profile) gone(r Result, err error) error {
+	pr.damaged(r.Index(), err)
+	return fmt.Errorf("%w: the saved query index is damaged, and is rebuilt from the cache: %w", ErrQueryGone, err)
+}
+
+// damaged drops ix, the snapshot read from a damaged index file, and the
+// file, so that the next query rebuilds both from the cache.
+func (pr *Profile) damaged(ix *query.Index, err error) {
+	pr.log.Warn("the saved query index is damaged; rebuilding it from the cache", "profile", pr.Info().Name, "err", err)
+	pr.mu.Lock()
+	if pr.held.ix == ix {
+		pr.held = held{}
+	}
+	pr.mu.Unlock()
+	pr.building.Lock()
+	defer pr.building.Unlock()
+	// Unless another process has saved a good one since.
+	if cur, err := query.OpenFile(pr.indexPath()); errors.Is(err, query.ErrIndexFormat) || err == nil && cur.Verify() != nil {
+		_ = os.Remove(pr.indexPath())
+	}
 }

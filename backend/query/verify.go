@@ -1,0 +1,143 @@
+package query
+
+import (
+	"hash/crc32"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// checked is the data of an index file, checked block by block against
+// its CRC-32Cs the first time a block is read. A block that does not match
+// marks the whole index damaged (Err): what was read from it is not used,
+// and the caller rebuilds the index. Checking is idempotent and safe for
+// concurrent use: two readers of one block may both check it.
+type checked struct {
+	data  []byte
+	sums  []uint32        // per block
+	done  []atomic.Uint32 // a bit per block checked and good
+	spans [nSections][2]uint64
+	whole [nSections]atomic.Bool // the section was checked whole
+	bad   atomic.Bool
+}
+
+func newChecked(data []byte, sums []uint32, spans [nSections][2]uint64) *checked {
+	return &checked{data: data, sums: sums, done: make([]atomic.Uint32, (len(sums)+31)/32), spans: spans}
+}
+
+// check checks the blocks holding data[lo:hi] and says whether they are
+// good.
+func (c *checked) check(lo, hi uint64) bool {
+	if hi <= lo {
+		return !c.bad.Load()
+	}
+	for b := lo >> blockShift; b <= (hi-1)>>blockShift; b++ {
+		w, bit := &c.done[b>>5], uint32(1)<<(b&31)
+		if w.Load()&bit != 0 {
+			continue
+		}
+		end := min((b+1)<<blockShift, uint64(len(c.data)))
+		if crc32.Checksum(c.data[b<<blockShift:end], castagnoli) != c.sums[b] {
+			c.bad.Store(true)
+			return false
+		}
+		w.Or(bit)
+	}
+	return true
+}
+
+// checkWide is check over a large span, split over the cores.
+func (c *checked) checkWide(lo, hi uint64) bool {
+	const part = 8 << 20
+	parts := min(uint64(runtime.GOMAXPROCS(0)), (hi-lo)/part)
+	if parts < 2 {
+		return c.check(lo, hi)
+	}
+	var wg sync.WaitGroup
+	ok := make([]bool, parts)
+	step := (hi - lo) / parts
+	for k := range parts {
+		a, b := lo+k*step, lo+(k+1)*step
+		if k == parts-1 {
+			b = hi
+		}
+		wg.Go(func() { ok[k] = c.check(a, b) })
+	}
+	wg.Wait()
+	for _, v := range ok {
+		if !v {
+			return false
+		}
+	}
+	return true
+}
+
+// sections checks the given sections whole, once each.
+func (c *checked) sections(secs []int) bool {
+	for _, k := range secs {
+		if c.whole[k].Load() {
+			continue
+		}
+		if !c.checkWide(c.spans[k][0], c.spans[k][1]) {
+			return false
+		}
+		c.whole[k].Store(true)
+	}
+	return !c.bad.Load()
+}
+
+// need says whether the sections are good, checking them whole the first
+// time; an index built in memory has nothing to check.
+func (ix *Index) need(secs ...int) bool {
+	return ix.file == nil || ix.file.sections(secs)
+}
+
+// needBytes says whether bytes [lo, hi) of section k are good.
+func (ix *Index) needBytes(k int, lo, hi uint64) bool {
+	if ix.file == nil {
+		return true
+	}
+	if ix.file.whole[k].Load() {
+		return !ix.file.bad.Load()
+	}
+	base := ix.file.spans[k][0]
+	return ix.file.checkWide(base+lo, base+hi)
+}
+
+// Err is ErrIndexDamaged once a block read from the index's file did not
+// match its checksum; results read since may be incomplete and must not be
+// shown. It is nil for an index built in memory.
+func (ix *Index) Err() error {
+	if ix.file != nil && ix.file.bad.Load() {
+		return ErrIndexDamaged
+	}
+	return nil
+}
+
+// Verify checks every block of the index's file (Err's error if one does
+// not match); nil for an index built in memory.
+func (ix *Index) Verify() error {
+	all := make([]int, nSections)
+	for k := range all {
+		all[k] = k
+	}
+	if !ix.need(all...) {
+		return ErrIndexDamaged
+	}
+	return nil
+}
+
+// unmapDelay is how long a mapping outlives the last Index over it: a
+// method may still be reading a field it sliced from the mapping when the
+// collector finds its Index unreachable.
+const unmapDelay = 10 * time.Second
+
+// hold ties the mapping's release to ix: it runs some time after ix is
+// unreachable.
+func (ix *Index) hold(release func()) {
+	if release == nil {
+		return
+	}
+	runtime.AddCleanup(ix, func(release func()) { time.AfterFunc(unmapDelay, release) }, release)
+}
