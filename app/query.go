@@ -47,7 +47,13 @@ func (q *Query) Run(req QueryRequest) (QueryResult, error) {
 	if err != nil {
 		return QueryResult{}, err
 	}
-	return newQueryResult(res, s, time.Since(start)), nil
+	out := newQueryResult(res, s, time.Since(start))
+	if req.FirstRows > 0 {
+		if out.Rows, err = q.rows(pr, res, 0, req.FirstRows); err != nil {
+			return QueryResult{}, err
+		}
+	}
+	return out, nil
 }
 
 // parseQuery reads the filter and the sort as Query and Export apply them;
@@ -82,9 +88,19 @@ func (q *Query) Rows(queryID, offset, limit int) (RowsResult, error) {
 	if err != nil {
 		return RowsResult{}, err
 	}
-	evs, err := pr.Rows(res, offset, min(limit, maxRowsWindow))
+	rows, err := q.rows(pr, res, offset, limit)
 	if err != nil {
 		return RowsResult{}, err
+	}
+	return RowsResult{QueryID: queryID, Offset: offset, Rows: rows}, nil
+}
+
+// rows are rows [offset, offset+limit) of a held result, limit at most
+// maxRowsWindow, with the new-row marks.
+func (q *Query) rows(pr *session.Profile, res session.Result, offset, limit int) ([]Row, error) {
+	evs, err := pr.Rows(res, offset, min(limit, maxRowsWindow))
+	if err != nil {
+		return nil, err
 	}
 	marks := pr.NewMarks()
 	rows := make([]Row, len(evs))
@@ -96,7 +112,7 @@ func (q *Query) Rows(queryID, offset, limit int) (RowsResult, error) {
 		// times it: this line's time against the process's start.
 		q.log.Info("first rows", "rows", len(rows), "events", res.Events)
 	}
-	return RowsResult{QueryID: queryID, Offset: offset, Rows: rows}, nil
+	return rows, nil
 }
 
 // Event returns row offset of a query's result with all its fields.

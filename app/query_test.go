@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -356,5 +357,36 @@ func TestFirstRowsAreLoggedOnce(t *testing.T) {
 	}
 	if n := strings.Count(log.String(), `msg="first rows" rows=50 events=1500`); n != 1 {
 		t.Errorf("first rows logged %d times, want once:\n%s", n, log.String())
+	}
+}
+
+// A query can bring its first rows, so the table shows them without a
+// second call: the same rows Rows gives, as many as asked.
+func TestRunBringsItsFirstRows(t *testing.T) {
+	a, _ := demoApp(t, DemoOptions{Events: 3000})
+	if _, err := a.Sync.OpenDemo(); err != nil {
+		t.Fatal(err)
+	}
+	for _, req := range []QueryRequest{
+		{FirstRows: 200},
+		{FirstRows: 50, Sort: audit.SortUser},
+		{FirstRows: 5000, Filter: audit.FilterText{Status: string(audit.StatusFailed)}},
+		{FirstRows: 10, Filter: audit.FilterText{Search: "no such text anywhere"}},
+	} {
+		res, err := a.Query.Run(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := a.Query.Rows(res.ID, 0, req.FirstRows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := min(req.FirstRows, res.Total, maxRowsWindow); len(res.Rows) != n || !reflect.DeepEqual(res.Rows, want.Rows) {
+			t.Errorf("%+v: %d first rows, want the %d Rows gives", req, len(res.Rows), n)
+		}
+	}
+	res, err := a.Query.Run(QueryRequest{})
+	if err != nil || res.Rows == nil || len(res.Rows) != 0 {
+		t.Fatalf("a query that asks for no rows: %d rows, %v", len(res.Rows), err)
 	}
 }

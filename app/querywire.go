@@ -18,6 +18,9 @@ type QueryRequest struct {
 	// Sort is a column (audit.SortFields); "" is the timestamp.
 	Sort audit.SortField `json:"sort"`
 	Desc bool            `json:"desc"`
+	// FirstRows asks for the result's first rows in the answer (at most
+	// 2,000), so that the table shows them without another call.
+	FirstRows int `json:"firstRows,omitempty"`
 }
 
 // FacetCount is one value of a facet and how many matching events have it.
@@ -53,6 +56,8 @@ type QueryResult struct {
 	// TimeZone is the zone of dates in the filter and of Row.Timestamp.
 	TimeZone  string  `json:"timeZone"`
 	ElapsedMs float64 `json:"elapsedMs"`
+	// Rows are the result's first rows, as many as asked (FirstRows).
+	Rows []Row `json:"rows"`
 }
 
 func newQueryResult(r session.Result, s audit.Sort, elapsed time.Duration) QueryResult {
@@ -74,6 +79,7 @@ func newQueryResult(r session.Result, s audit.Sort, elapsed time.Duration) Query
 		Sort:      s.String(),
 		TimeZone:  r.Location.String(),
 		ElapsedMs: float64(elapsed.Microseconds()) / 1000,
+		Rows:      []Row{},
 	}
 }
 

@@ -2,6 +2,15 @@ import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
 
+import { prefs } from './lib/state/prefs.svelte';
+import { session } from './lib/state/status.svelte';
+
+// The settings and the status are asked for now, while the window mounts:
+// the first query goes out as soon as the mount ends (App's onMount joins
+// these calls).
+void prefs.load();
+void session.load();
+
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
 

@@ -69,6 +69,7 @@ export const queryResult = (over: Partial<QueryResult>): QueryResult => ({
   sort: 'timestamp:desc',
   timeZone: 'UTC',
   elapsedMs: 1,
+  rows: [],
   ...over,
 });
 

@@ -70,6 +70,7 @@ export namespace app {
 	    filter: audit.FilterText;
 	    sort: audit.SortField;
 	    desc: boolean;
+	    firstRows?: number;
 	}
 	export interface ExportRequest {
 	    query: QueryRequest;
@@ -111,17 +112,6 @@ export namespace app {
 	    demo: boolean;
 	}
 	
-	export interface QueryResult {
-	    id: number;
-	    total: number;
-	    events: number;
-	    newest: string;
-	    facets: Facets;
-	    histogram: Bucket[];
-	    sort: string;
-	    timeZone: string;
-	    elapsedMs: number;
-	}
 	export interface Row {
 	    id: string;
 	    timestamp: string;
@@ -137,6 +127,19 @@ export namespace app {
 	    workspaceId: string;
 	    new: boolean;
 	}
+	export interface QueryResult {
+	    id: number;
+	    total: number;
+	    events: number;
+	    newest: string;
+	    facets: Facets;
+	    histogram: Bucket[];
+	    sort: string;
+	    timeZone: string;
+	    elapsedMs: number;
+	    rows: Row[];
+	}
+	
 	export interface RowsResult {
 	    queryId: number;
 	    offset: number;

@@ -47,9 +47,11 @@ export class BlockCache<Row> {
   /**
    * reset serves a new query of total rows. With keepStale the old rows stay
    * visible, block by block, until the new ones arrive: for a re-run of the
-   * same filters, so the table does not flash placeholders.
+   * same filters, so the table does not flash placeholders. first, when
+   * given, are the query's first rows (a whole first block, or all rows),
+   * which came with its answer.
    */
-  reset(queryId: number | null, total: number, keepStale = false): void {
+  reset(queryId: number | null, total: number, keepStale = false, first?: Row[]): void {
     if (queryId === this.queryId && total === this.total) return;
     if (keepStale) {
       // Older stale blocks first, so trimming to capacity drops them first.
@@ -64,6 +66,10 @@ export class BlockCache<Row> {
     this.blocks = new Map();
     this.queryId = queryId;
     this.total = Math.max(0, total);
+    if (first !== undefined && first.length > 0 && first.length === Math.min(this.blockSize, this.total)) {
+      this.blocks.set(0, first);
+      this.stale.delete(0);
+    }
   }
 
   /** get is row i, fresh or stale, or undefined while it is not loaded. */

@@ -26,7 +26,17 @@ export class PrefsState {
     this.filter = filter;
   }
 
-  async load(): Promise<void> {
+  private loading: Promise<void> | null = null;
+
+  /** load reads the settings; a call while one is on its way joins it (main.ts starts one before the mount). */
+  load(): Promise<void> {
+    this.loading ??= this.fetch().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private async fetch(): Promise<void> {
     try {
       this.set(await api.preferences());
     } catch (e) {

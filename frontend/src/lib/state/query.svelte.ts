@@ -1,7 +1,7 @@
 import { untrack } from 'svelte';
 import * as api from '../api';
 import { BlockCache } from '../grid/blocks';
-import type { RowRange } from '../grid/viewport';
+import { BLOCK_SIZE, type RowRange } from '../grid/viewport';
 import { errors as appErrors, type ErrorState } from './errors.svelte';
 import { filter as appFilter, type FilterState } from './filter.svelte';
 import { prefs as appPrefs, type PrefsState } from './prefs.svelte';
@@ -220,7 +220,8 @@ export class QueryState {
     }
     this.loading = true;
     try {
-      const res = await api.query(req);
+      // The first block of rows comes with the answer: the table shows them without another call.
+      const res = await api.query({ ...req, firstRows: BLOCK_SIZE });
       if (seq === this.seq) this.install(res, req, key);
     } catch (e) {
       if (seq === this.seq) this.failed(api.toApiError(e));
@@ -235,7 +236,7 @@ export class QueryState {
     this.result = res;
     this.answered = req;
     this.answeredKey = key;
-    this.cache.reset(res?.id ?? null, res?.total ?? 0, same);
+    this.cache.reset(res?.id ?? null, res?.total ?? 0, same, res?.rows);
     if (!same) this.view++;
     this.rowsVersion++;
   }

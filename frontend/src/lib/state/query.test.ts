@@ -84,6 +84,8 @@ describe('QueryState', () => {
         filter: filterText({ timeZone: 'UTC' }),
         sort: 'timestamp',
         desc: true,
+        // The first block of rows, in the same answer.
+        firstRows: 200,
       },
     ]);
     expect(q.sort).toEqual(defaultSort);
@@ -184,6 +186,23 @@ describe('QueryState', () => {
     await vi.advanceTimersByTimeAsync(searchDebounceMs);
     expect(q.view).toBe(view + 1);
     expect(q.row(3)).toBeUndefined();
+  });
+
+  it('shows the first rows that came with the answer without asking for them', async () => {
+    vi.mocked(api.query).mockResolvedValueOnce(
+      queryResult({ id: 4, total: 250, rows: rowsFor(4, 0, 200).rows }),
+    );
+    await started();
+    q.ensureRows({ first: 0, end: 40 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(q.row(0)?.id).toBe('4-0');
+    expect(q.row(199)?.id).toBe('4-199');
+    expect(api.rows).not.toHaveBeenCalled();
+    // The rows past them are asked for as before.
+    q.ensureRows({ first: 190, end: 230 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(api.rows).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(api.rows).mock.calls[0]).toEqual([4, 200, 50]);
   });
 
   it('re-runs the query once a sync ends', async () => {

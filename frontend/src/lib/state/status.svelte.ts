@@ -18,8 +18,20 @@ export class SessionState {
     this.errors = errors;
   }
 
-  /** load fetches the status and scopes on mount, independently of each other. */
-  async load(): Promise<void> {
+  private loading: Promise<void> | null = null;
+
+  /**
+   * load fetches the status and scopes, independently of each other; a call
+   * while one is on its way joins it (main.ts starts one before the mount).
+   */
+  load(): Promise<void> {
+    this.loading ??= this.fetch().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private async fetch(): Promise<void> {
     const [status, scopes] = await Promise.allSettled([api.status(), api.scopes()]);
     if (scopes.status === 'fulfilled') this.scopes = scopes.value;
     else this.errors.show(scopes.reason);
