@@ -175,12 +175,12 @@ func (h *hashWriter) Write(p []byte) (int, error) {
 }
 
 // exportGCPercent is GOGC while an export runs. An export makes ~3 KB of
-// garbage a row beside a live heap that, in the window, holds the whole
-// index (~290 MB at 1M events, nearly all pointer-free, so a collection
-// costs little): at the default 100 the heap would grow by the index's size
-// before each collection. At 10 a million rows grew RSS by 30 MB (CSV) and
-// 64 MB (XLSX), against 61 and 86 MB at 20, for about the same time.
-const exportGCPercent = 10
+// garbage a row beside a live heap that is small now that the index is a
+// mapped file (before, the window's index lived in the heap and an export
+// ran at 10, which at a million rows meant a collection every few MB and a
+// tenth of a CSV's time in the collector). Below the default still: the
+// window's heap may hold the snapshot a sync appended, until it is mapped.
+const exportGCPercent = 50
 
 var (
 	gcMu              sync.Mutex

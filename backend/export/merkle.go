@@ -29,14 +29,9 @@ type merkle struct {
 	buf   []byte
 }
 
-func leafHash(row []byte) [sha256.Size]byte {
-	h := sha256.New()
-	h.Write([]byte{0})
-	h.Write(row)
-	var out [sha256.Size]byte
-	h.Sum(out[:0])
-	return out
-}
+// leafHash is a leaf's hash, SHA-256(0x00 || row), for a b that is the
+// 0x00 and the row: one Sum256, no digest to allocate.
+func leafHash(b []byte) [sha256.Size]byte { return sha256.Sum256(b) }
 
 func nodeHash(l, r [sha256.Size]byte) [sha256.Size]byte {
 	var b [1 + 2*sha256.Size]byte
@@ -48,7 +43,8 @@ func nodeHash(l, r [sha256.Size]byte) [sha256.Size]byte {
 
 // addRow adds a row of cells as the next leaf.
 func (m *merkle) addRow(cells []string) {
-	m.buf = append(m.buf[:0], RowVersion...)
+	m.buf = append(m.buf[:0], 0) // the leaf's prefix
+	m.buf = append(m.buf, RowVersion...)
 	m.buf = append(m.buf, 0)
 	for _, c := range cells {
 		m.buf = binary.AppendUvarint(m.buf, uint64(len(c)))

@@ -253,9 +253,10 @@ type Recorded struct {
 	idEnd  []uint32
 	hashes [][chainHashSize]byte
 	// A sync commits a window in (time, id) order, the order Scan reads
-	// in: Check looks first at the entry after the last it found, and
-	// makes the map from id to entry only at its first miss (late events,
-	// an export's other sorts), which keeps a rebuild of the index from
+	// in: Check looks first at the entry after the last it found, then at
+	// the one before it (an export newest first), and makes the map from
+	// id to entry only at its first miss (late events, an export's other
+	// sorts), which keeps a rebuild of the index and most exports from
 	// paying for random lookups in a map of every event. The map is keyed
 	// by the id's hash; the few ids whose hash another id has are in clash.
 	next  int
@@ -303,6 +304,14 @@ func (r *Recorded) Check(e *audit.Event) error {
 	}
 	i := r.next
 	if i >= len(r.idEnd) || !r.is(i, e.ID) {
+		// Newest first, an export's default, reads each window backwards,
+		// from the chain's end.
+		i = r.next - 2
+		if r.next == 0 {
+			i = len(r.idEnd) - 1
+		}
+	}
+	if i < 0 || i >= len(r.idEnd) || !r.is(i, e.ID) {
 		if r.index == nil {
 			if err := r.makeIndex(); err != nil {
 				return err

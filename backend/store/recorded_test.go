@@ -2,8 +2,12 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"testing"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
 )
 
 func recordedOf(ids ...string) *Recorded {
@@ -44,5 +48,44 @@ func TestRecordedLooksIdsUp(t *testing.T) {
 	twice := recordedOf("evt_a", "evt_b", "evt_a")
 	if err := twice.makeIndex(); !errors.Is(err, ErrAltered) {
 		t.Errorf("an id listed twice: %v, want ErrAltered", err)
+	}
+}
+
+// Check walks the chain both ways without its map: forwards (an index
+// rebuilt in sync order) and backwards (an export newest first); an event
+// out of either order still checks, through the map.
+func TestRecordedChecksInOrderWithoutTheMap(t *testing.T) {
+	evs := make([]audit.Event, 50)
+	for i := range evs {
+		evs[i] = audit.Event{ID: fmt.Sprintf("evt_%02d", i), Time: time.Unix(int64(i), 0).UTC(), Action: "a"}
+	}
+	r := &Recorded{}
+	for i := range evs {
+		r.idText = append(r.idText, evs[i].ID...)
+		r.idEnd = append(r.idEnd, uint32(len(r.idText)))
+		r.hashes = append(r.hashes, audit.EventHash(&evs[i]))
+	}
+	for _, order := range []string{"forwards", "backwards"} {
+		r.next = 0
+		for k := range evs {
+			i := k
+			if order == "backwards" {
+				i = len(evs) - 1 - k
+			}
+			if err := r.Check(&evs[i]); err != nil {
+				t.Fatalf("%s, %s: %v", order, evs[i].ID, err)
+			}
+		}
+		if r.index != nil {
+			t.Fatalf("checking %s made the map", order)
+		}
+	}
+	changed := evs[20]
+	changed.Action = "b"
+	if err := r.Check(&changed); !errors.Is(err, ErrAltered) {
+		t.Fatalf("a changed event: %v, want ErrAltered", err)
+	}
+	if err := r.Check(&evs[7]); err != nil || r.index == nil {
+		t.Fatalf("an event out of order: %v, map made %v", err, r.index != nil)
 	}
 }
