@@ -15,27 +15,16 @@ import (
 // field's own line ends (a lone LF becomes CRLF, a lone CR is dropped),
 // and an export must keep every description byte for byte.
 type csvWriter struct {
-	w          *bufio.Writer
-	neutralise bool
-	risky      int      // cells neutralised
-	written    []string // the last record's fields as written
-	line       []byte   // the record being made
+	w    *bufio.Writer
+	line []byte // the record being made
 }
 
 func (c *csvWriter) record(fields []string) error {
-	c.written = c.written[:0]
 	b := c.line[:0]
 	for i, f := range fields {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if c.neutralise && risky(f) {
-			// OWASP: a leading apostrophe makes a spreadsheet show the text
-			// instead of running it; the manifest says it was added.
-			f = "'" + f
-			c.risky++
-		}
-		c.written = append(c.written, f)
 		if !needsQuotes(f) {
 			b = append(b, f...)
 			continue
@@ -78,7 +67,7 @@ func needsQuotes(f string) bool {
 const utf8BOM = "\uFEFF"
 
 func writeCSV(j *job, out io.Writer) error {
-	c := &csvWriter{w: bufio.NewWriterSize(out, 1<<20), neutralise: !j.req.KeepFormulas}
+	c := &csvWriter{w: bufio.NewWriterSize(out, 1<<20)}
 	if j.req.BOM {
 		_, _ = c.w.WriteString(utf8BOM)
 	}
@@ -86,22 +75,29 @@ func writeCSV(j *job, out io.Writer) error {
 	if err := c.record(header(j.loc)); err != nil {
 		return err
 	}
-	var cells [9]string
-	row := make([]string, 0, len(Columns))
-	err := j.each(func(e *audit.Event) error {
-		textCells(e, &cells)
-		row = append(row[:0], timestampText(e.Time, j.loc))
-		row = append(row, cells[:]...)
-		if err := c.record(row); err != nil {
-			return err
+	neutralise := !j.req.KeepFormulas
+	var text [9]string
+	err := eachRow(j, func(e *audit.Event, cells *[10]string) {
+		textCells(e, &text)
+		cells[0] = timestampText(e.Time, j.loc)
+		copy(cells[1:], text[:])
+		for i, f := range cells {
+			if neutralise && risky(f) {
+				// OWASP: a leading apostrophe makes a spreadsheet show the
+				// text instead of running it; the manifest says it was added.
+				cells[i] = "'" + f
+				j.neutralised++
+			}
 		}
-		j.tree.addRow(c.written)
-		return nil
+	}, func(cells *[10]string) error {
+		// The leaf is hashed here, not in prep: reading and checking the
+		// rows is as much work as writing them.
+		j.tree.addRow(cells[:])
+		return c.record(cells[:])
 	})
 	if err != nil {
 		return err
 	}
-	j.neutralised = c.risky
 	return c.w.Flush()
 }
 

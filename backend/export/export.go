@@ -106,15 +106,19 @@ type job struct {
 	tree                      merkle
 }
 
-// each calls fn for every row in order, checking ctx and reporting
-// progress between windows. The next window is read on another goroutine
-// while fn writes this one: reading rows is a tenth of a CSV's time and
-// the writer is the bottleneck on the other core.
-func (j *job) each(fn func(*audit.Event) error) error {
+// eachRow writes every row in order: prep makes a row's cells on the
+// goroutine that reads the rows, a window ahead, and write writes them on
+// the caller's, checking ctx and reporting progress between windows.
+// Writing is the bottleneck (a CSV's quoting and hashing, excelize's cells),
+// so what can be made before it is: reading, the chain check, the cells'
+// text, an XLSX's Merkle leaves (prep is called in row order, so a tree
+// can be built there). prep may keep state of its own; nothing else
+// touches it while rows are written.
+func eachRow[T any](j *job, prep func(e *audit.Event, out *T), write func(*T) error) error {
 	type win struct {
-		evs []audit.Event
-		off int
-		err error
+		rows []T
+		off  int
+		err  error
 	}
 	wins := make(chan win, 2)
 	stop := make(chan struct{})
@@ -123,8 +127,15 @@ func (j *job) each(fn func(*audit.Event) error) error {
 		defer close(wins)
 		for off := 0; off < j.req.Total; {
 			evs, err := j.req.Source.Rows(off, min(window, j.req.Total-off))
+			var rows []T
+			if err == nil {
+				rows = make([]T, len(evs))
+				for i := range evs {
+					prep(&evs[i], &rows[i])
+				}
+			}
 			select {
-			case wins <- win{evs, off, err}:
+			case wins <- win{rows, off, err}:
 			case <-stop:
 				return
 			}
@@ -141,15 +152,15 @@ func (j *job) each(fn func(*audit.Event) error) error {
 		if w.err != nil {
 			return fmt.Errorf("export: read rows: %w", w.err)
 		}
-		if len(w.evs) == 0 {
+		if len(w.rows) == 0 {
 			return fmt.Errorf("export: the result ended at row %d of %d", w.off, j.req.Total)
 		}
-		for i := range w.evs {
-			if err := fn(&w.evs[i]); err != nil {
+		for i := range w.rows {
+			if err := write(&w.rows[i]); err != nil {
 				return err
 			}
 		}
-		j.done = w.off + len(w.evs)
+		j.done = w.off + len(w.rows)
 		if j.req.OnProgress != nil {
 			j.req.OnProgress(Progress{Rows: j.done, Total: j.req.Total})
 		}

@@ -1,8 +1,6 @@
 package export
 
 import (
-	"archive/zip"
-	"compress/flate"
 	"fmt"
 	"io"
 	"strings"
@@ -77,19 +75,14 @@ func excelSerial(t time.Time, loc *time.Location) float64 {
 // zipTo is excelize's ZipWriter hook, pointed at out whatever writer
 // excelize offers: its Write builds the whole file in a bytes.Buffer first
 // (+265 MB for a million rows); this way the zip streams to the file and
-// that buffer stays empty. It deflates at the fastest level: the sheet XML
-// of a million rows is about half a gigabyte, and default-level deflate of
-// it alone took longer than the whole export may (the file is ~20% larger).
-// One thing excelize does on its buffer is lost: marking zip64 entries'
-// local headers for Excel, needed only for a sheet over 4 GiB of XML.
+// that buffer stays empty. Entries are deflated at the fastest level on
+// every core (pzip.go): the sheet XML of a million rows is about half a
+// gigabyte, and default-level deflate of it alone took longer than the
+// whole export may (the file is ~20% larger). One thing excelize does on
+// its buffer is lost: marking zip64 entries' local headers for Excel,
+// needed only for a sheet over 4 GiB of XML.
 func zipTo(out io.Writer) func(io.Writer) excelize.ZipWriter {
-	return func(io.Writer) excelize.ZipWriter {
-		zw := zip.NewWriter(out)
-		zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
-			return flate.NewWriter(w, flate.BestSpeed)
-		})
-		return zw
-	}
+	return func(io.Writer) excelize.ZipWriter { return newPzip(out) }
 }
 
 func writeXLSX(j *job, out io.Writer) (err error) {
@@ -116,9 +109,6 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 	sheets := max(1, (j.req.Total+SheetRows-1)/SheetRows)
 	var sw *excelize.StreamWriter
 	var rowN int // rows written to the current sheet, header included
-	var cells [9]string
-	var leaf [10]string
-	row := make([]any, len(head))
 	// cellName caches the "A" part of every column's reference.
 	cols := make([]string, len(head))
 	for i := range cols {
@@ -161,21 +151,15 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 	if err := startSheet(0); err != nil {
 		return err
 	}
-	err = j.each(func(e *audit.Event) error {
-		if rowN == SheetRows+1 {
-			if err := endSheet(); err != nil {
-				return err
-			}
-			if err := startSheet(j.sheets); err != nil {
-				return err
-			}
-		}
-		rowN++
+	var cells [9]string
+	err = eachRow(j, func(e *audit.Event, row *[10]any) {
+		// What the file will hold, and its Merkle leaf, made while the
+		// rows before are written.
+		var leaf [10]string
 		textCells(e, &cells)
 		row[0] = excelize.Cell{StyleID: st.timestamp, Value: excelSerial(e.Time, j.loc)}
 		leaf[0] = timestampText(e.Time, j.loc)
 		for i, v := range cells {
-			// What the file will hold, made here so the row's leaf is of it.
 			if safe, cut := xmlCell(v); safe != v || cut {
 				j.altered++
 				v = safe
@@ -191,7 +175,17 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 		case audit.StatusFailed:
 			row[6] = excelize.Cell{StyleID: st.failed, Value: cells[5]}
 		}
-		return sw.SetRow(cols[0]+itoa(rowN), row)
+	}, func(row *[10]any) error {
+		if rowN == SheetRows+1 {
+			if err := endSheet(); err != nil {
+				return err
+			}
+			if err := startSheet(j.sheets); err != nil {
+				return err
+			}
+		}
+		rowN++
+		return sw.SetRow(cols[0]+itoa(rowN), row[:])
 	})
 	if err != nil {
 		return err
