@@ -69,15 +69,6 @@ func syncCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 			CAFile:     os.Getenv(EnvCAFile),
 			Profile:    *profile,
 			OnProgress: live.progress,
-			OnGrow: func() {
-				// A first sync builds the index as it goes: under the sync's
-				// limit the collector would run without pause once the index
-				// passes it (a first sync of 1,000,000 events took 22.9-27.7
-				// s so, 12.5-14.6 s under this limit).
-				if limited {
-					debug.SetMemoryLimit(settings.SoftMemoryLimit)
-				}
-			},
 			OnIndexing: func() {
 				// The index takes about 300 bytes an event: under the sync's
 				// limit its build collects garbage without pause (9.6 s for

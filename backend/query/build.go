@@ -33,24 +33,6 @@ func Build(ctx context.Context, scan func(fn func(audit.Event) error) error) (*I
 	return b.finish(), nil
 }
 
-// Builder makes an Index from events given one at a time, in any order,
-// their ids unique (as the store keeps them): a first sync builds its index
-// from the pages it commits, and never reads the cache back. Finish it
-// once; it takes no events after.
-type Builder struct{ b *builder }
-
-// NewBuilder returns an empty Builder.
-func NewBuilder() *Builder { return &Builder{newBuilder()} }
-
-// Add takes one event; its strings are copied.
-func (b *Builder) Add(e *audit.Event) error { return b.b.add(e) }
-
-// Len is how many events it holds.
-func (b *Builder) Len() int { return b.b.ix.n }
-
-// Finish is the Index of the events added.
-func (b *Builder) Finish() *Index { return b.b.finish() }
-
 // Events is a scan for Build over events already in memory.
 func Events(evs []audit.Event) func(fn func(audit.Event) error) error {
 	return func(fn func(audit.Event) error) error {

@@ -146,12 +146,13 @@ func view[T any](b []byte) []T {
 
 func align(n, to uint64) uint64 { return (n + to - 1) / to * to }
 
-// layout places the sections: their offsets in the data and its length.
-func layout(secs *[nSections][]byte) (off [nSections]uint64, dataLen uint64) {
-	for k, s := range secs {
+// layout places sections of the given lengths: their offsets in the data
+// and its length.
+func layout(lens *[nSections]uint64) (off [nSections]uint64, dataLen uint64) {
+	for k, n := range lens {
 		dataLen = align(dataLen, sectionAlign)
 		off[k] = dataLen
-		dataLen += uint64(len(s))
+		dataLen += n
 	}
 	return off, dataLen
 }
@@ -216,23 +217,16 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 		return 0, fmt.Errorf("query: write index: %w", err)
 	}
 	secs := ix.sections()
-	off, dataLen := layout(&secs)
+	var lens [nSections]uint64
+	for k, b := range secs {
+		lens[k] = uint64(len(b))
+	}
+	off, dataLen := layout(&lens)
 	var bs blockSums
 	_ = emitData(&secs, &off, bs.write)
-	meta := ix.appendMeta(nil, &off, &secs, bs.done())
+	meta := ix.appendMeta(nil, &off, &lens, bs.done())
 	dataOff := align(headerLen+uint64(len(meta)), dataAlign)
-
-	hdr := make([]byte, headerLen, dataOff)
-	copy(hdr, indexMagic)
-	le := binary.LittleEndian
-	le.PutUint32(hdr[8:], indexVersion)
-	le.PutUint32(hdr[12:], blockShift)
-	le.PutUint64(hdr[16:], uint64(ix.n))
-	le.PutUint64(hdr[24:], uint64(len(meta)))
-	le.PutUint64(hdr[32:], dataOff)
-	le.PutUint64(hdr[40:], dataLen)
-	le.PutUint32(hdr[48:], crc32.Checksum(meta, castagnoli))
-	le.PutUint32(hdr[60:], crc32.Checksum(hdr[:60], castagnoli))
+	hdr := header(ix.n, meta, dataOff, dataLen)
 
 	cw := &countWriter{w: w}
 	err := cw.write(hdr)
@@ -268,8 +262,9 @@ func (c *countWriter) write(p []byte) error {
 	return err
 }
 
-// appendMeta appends the meta section (see the layout above).
-func (ix *Index) appendMeta(b []byte, off *[nSections]uint64, secs *[nSections][]byte, sums []uint32) []byte {
+// appendMeta appends the meta section (see the layout above) for sections
+// of the given lengths at the given offsets.
+func (ix *Index) appendMeta(b []byte, off, lens *[nSections]uint64, sums []uint32) []byte {
 	le := binary.LittleEndian
 	for _, v := range foldVersions() {
 		b = le.AppendUint32(b, uint32(len(v)))
@@ -277,7 +272,7 @@ func (ix *Index) appendMeta(b []byte, off *[nSections]uint64, secs *[nSections][
 	}
 	for k := range nSections {
 		b = le.AppendUint64(b, off[k])
-		b = le.AppendUint64(b, uint64(len(secs[k])))
+		b = le.AppendUint64(b, lens[k])
 	}
 	freq := ix.freq
 	if freq == nil {

@@ -103,15 +103,18 @@ func (pr *Profile) keep(ix, before *query.Index) (*query.Index, int) {
 	return ix, added
 }
 
-// growing is the sink of a first sync: the cache, and an index built from
-// each page the cache takes, so that the sync ends without reading its
-// million events back from the cache. The pages come in order, one at a
-// time.
+// growing is the sink of a first sync: the cache, and the index's columns
+// appended to files as each page is committed (query.Spill), so that the
+// sync ends without reading its million events back from the cache and
+// without holding them in memory. The pages come in order, one at a time.
 type growing struct {
 	*store.Store
-	b   *query.Builder
-	err error // the builder's first error: the sync then indexes as before
+	s   *query.Spill
+	err error // the spill's first error: the sync then indexes as before
 }
+
+// spillDir is where a first sync's index grows, beside the cache.
+const spillDir = "index.build"
 
 func (g *growing) CommitHashed(events []audit.Event, hashes [][32]byte, cp store.Checkpoint) (store.PageStats, error) {
 	st, err := g.Store.CommitHashed(events, hashes, cp)
@@ -119,27 +122,47 @@ func (g *growing) CommitHashed(events []audit.Event, hashes [][32]byte, cp store
 		if err != nil || g.err != nil {
 			break
 		}
-		g.err = g.b.Add(&events[i])
+		g.err = g.s.Add(&events[i])
 	}
 	return st, err
 }
 
-// grown is the index the growing sink built, made the snapshot and saved
-// when it holds exactly what the cache does (stats); else nil, and the
-// caller indexes the cache as before.
+// grown writes the index the growing sink built and maps it as the
+// snapshot when it holds exactly what the cache does (stats); else nil,
+// and the caller indexes the cache as before.
 func (pr *Profile) grown(g *growing, stats store.Stats) (*query.Index, int) {
-	if g == nil || g.err != nil || int64(g.b.Len()) != stats.Events {
+	if g == nil {
+		return nil, 0
+	}
+	if g.err != nil || int64(g.s.Len()) != stats.Events {
+		g.s.Close()
 		return nil, 0
 	}
 	pr.building.Lock()
 	defer pr.building.Unlock()
-	ix := g.b.Finish()
-	if !ix.Newest().Equal(stats.Newest) {
+	st, err := settings.Stage(pr.indexPath())
+	if err == nil {
+		err = g.s.Finish(st.File)
+		if err == nil {
+			err = st.Commit()
+		}
+		if err != nil {
+			st.Abort()
+		}
+	}
+	if err != nil {
+		g.s.Close()
+		pr.log.Warn("write the index the sync grew; building it from the cache", "profile", pr.Info().Name, "err", err)
+		return nil, 0
+	}
+	ix := pr.loadIndex()
+	if ix == nil || int64(ix.Len()) != stats.Events || !ix.Newest().Equal(stats.Newest) {
 		return nil, 0
 	}
 	// A query during the sync may hold a snapshot of part of it: this one
-	// holds more and replaces it, the events it adds marked new.
-	return pr.keep(ix, nil)
+	// holds more and replaces it, the events it adds marked new. It is
+	// saved already.
+	return pr.keep(ix, ix)
 }
 
 // ReadIndex is Index for readers such as auditdesk query: when another

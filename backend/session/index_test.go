@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -302,26 +303,24 @@ func TestAFirstSyncGrowsItsIndexFromItsPages(t *testing.T) {
 			if _, err := os.Stat(d.Open(res.Profile).indexPath()); err != nil {
 				t.Errorf("the grown index was not saved: %v", err)
 			}
+			spill := filepath.Join(st.ProfileDir(res.Profile), spillDir)
+			if _, err := os.Stat(spill); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the sync left its index's column files: %v", err)
+			}
+			// What a first sync killed on its way would leave goes at the
+			// next sync.
+			if err := os.MkdirAll(spill, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(spill, "0"), make([]byte, 4096), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(spill); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("a later sync left a killed one's column files: %v", err)
+			}
 		})
-	}
-}
-
-// OnGrow is told when a sync builds the index as it goes (a first sync, so
-// the CLI lets its heap grow), and not when it catches an index up.
-func TestOnGrowIsToldOnlyOfAFirstSync(t *testing.T) {
-	sim, srv, _, d := simulated(t, simulator.Config{Events: 2000, Seed: 3})
-	grew := 0
-	req := SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner, OnGrow: func() { grew++ }}
-	if _, err := d.Sync(context.Background(), req); err != nil {
-		t.Fatal(err)
-	}
-	if grew != 1 {
-		t.Fatalf("a first sync told OnGrow %d times, want once", grew)
-	}
-	if _, err := d.Sync(context.Background(), req); err != nil {
-		t.Fatal(err)
-	}
-	if grew != 1 {
-		t.Errorf("a second sync told OnGrow too (%d)", grew)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 
@@ -33,12 +35,7 @@ type SyncRequest struct {
 	// OnIndexing is told when the run has ended and the query index takes
 	// its events in (seconds for a first sync of a million).
 	OnIndexing func()
-	// OnGrow is told, before the first page, that this sync builds the
-	// query index as it goes (a first sync): the index's memory, about 300
-	// bytes an event, is live during the run, and a process that holds its
-	// heap small while syncing should let it grow.
-	OnGrow   func()
-	PageSize int
+	PageSize   int
 }
 
 // SyncResult is a finished sync.
@@ -146,12 +143,15 @@ func (pr *Profile) sync(ctx context.Context, client *auditapi.Client, p settings
 	// A first sync builds its index from the pages it commits.
 	var to ingest.Sink = cache
 	var grow *growing
+	spill := filepath.Join(pr.st.ProfileDir(p), spillDir)
 	if before, err := cache.Stats(); err == nil && before.Events == 0 {
-		grow = &growing{Store: cache, b: query.NewBuilder()}
-		to = grow
-		if req.OnGrow != nil {
-			req.OnGrow()
+		if sp, err := query.NewSpill(spill); err == nil {
+			grow = &growing{Store: cache, s: sp}
+			to = grow
 		}
+	} else {
+		// What a first sync killed on its way left, if it did.
+		_ = os.RemoveAll(spill)
 	}
 	s := ingest.New(to, ingest.Options{OnProgress: req.OnProgress, PageSize: req.PageSize, Now: pr.now})
 	sink.Store(s)

@@ -1,0 +1,295 @@
+package query
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+)
+
+// Spill builds an index file from events given one at a time, its columns
+// appended to files in a folder of their own as the events come, so that a
+// first sync of any size holds no more than the dictionaries in memory:
+// each page's rows go to the files as the page is committed, and the sync
+// ends with one pass that copies the files into the index (Finish), never
+// a rescan of the cache. The files are the sections of the index file as
+// they will lie in it (persist.go).
+//
+// Events must come in (time, id) order, as the API serves them; Finish
+// reports ErrUnordered otherwise and the caller builds the index another
+// way. A Spill is for one goroutine.
+type Spill struct {
+	dir string
+	f   [nSections]*os.File
+	w   [nSections]*bufio.Writer
+	len [nSections]uint64 // bytes written to each
+
+	scopeD, catD, actD, statusD, userD *dict
+	wsD                                *wsDict
+	fo                                 folder
+
+	n               int
+	rawLen, textLen uint64
+	lastTS          int64
+	lastID          string
+	unordered       bool
+	err             error
+	scratch         []byte
+}
+
+// ErrUnordered is Finish's error for events that did not come in (time,
+// id) order.
+var ErrUnordered = errors.New("query: the events did not come in time order")
+
+// NewSpill makes dir (removing what a crashed build left there) and
+// starts an empty index in it.
+func NewSpill(dir string) (*Spill, error) {
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, fmt.Errorf("query: spill: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("query: spill: %w", err)
+	}
+	s := &Spill{
+		dir: dir, fo: newFolder(),
+		scopeD: newDict(), catD: newDict(), actD: newDict(), statusD: newDict(), userD: newDict(), wsD: newWSDict(),
+	}
+	for k := range nSections {
+		f, err := os.OpenFile(filepath.Join(dir, strconv.Itoa(k)), os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600)
+		if err != nil {
+			s.Close()
+			return nil, fmt.Errorf("query: spill: %w", err)
+		}
+		s.f[k], s.w[k] = f, bufio.NewWriterSize(f, 64<<10)
+	}
+	// The offsets' first row: both arenas start at 0.
+	s.u64(secRawStart, 0)
+	s.u64(secTextStart, 0)
+	return s, s.err
+}
+
+func (s *Spill) put(k int, b []byte) {
+	if s.err != nil {
+		return
+	}
+	_, s.err = s.w[k].Write(b)
+	s.len[k] += uint64(len(b))
+}
+
+func (s *Spill) u32(k int, v uint32) {
+	var b [4]byte
+	binary.LittleEndian.PutUint32(b[:], v)
+	s.put(k, b[:])
+}
+
+func (s *Spill) u64(k int, v uint64) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], v)
+	s.put(k, b[:])
+}
+
+// Len is how many events it holds.
+func (s *Spill) Len() int { return s.n }
+
+// Add appends one event's row; its strings are copied. The first error
+// (a full disk) is returned from then on.
+func (s *Spill) Add(e *audit.Event) error {
+	if s.err != nil {
+		return s.err
+	}
+	if e.Time.Before(minTime) || e.Time.After(maxTime) {
+		return fmt.Errorf("event %q: time %s is outside 1678-2262", e.ID, e.Time)
+	}
+	if s.n == 1<<32-1 {
+		return fmt.Errorf("event %q: over %d events", e.ID, s.n)
+	}
+	ns := e.Time.UnixNano()
+	if s.n > 0 && (ns < s.lastTS || ns == s.lastTS && e.ID < s.lastID) {
+		s.unordered = true
+	}
+	s.lastTS, s.lastID = ns, e.ID
+	s.u64(secTS, uint64(ns))
+	s.u32(secScope, s.scopeD.code(string(e.Scope)))
+	s.u32(secCat, s.catD.code(e.Category))
+	s.u32(secAct, s.actD.code(e.Action))
+	s.u32(secStatus, s.statusD.code(string(e.Status)))
+	s.u32(secUser, s.userD.code(e.User))
+	s.u32(secWS, s.wsD.code(e.Workspace))
+
+	var ends [4]uint32
+	size := uint64(0)
+	for k, f := range [4]string{e.ID, e.Target, e.Description, e.SourceIP} {
+		s.put(secRaw, []byte(f))
+		size += uint64(len(f))
+		ends[k] = uint32(size)
+	}
+	s.put(secRaw, e.Details)
+	size += uint64(len(e.Details))
+	if size > 1<<32-1 {
+		return fmt.Errorf("event %q: over 4 GiB", e.ID)
+	}
+	for _, v := range ends {
+		s.u32(secRawEnd, v)
+	}
+	s.rawLen += size
+	s.u64(secRawStart, s.rawLen)
+
+	t := s.fo.append(s.scratch[:0], e.Target)
+	mid := len(t)
+	t = s.fo.append(t, e.Description)
+	s.scratch = t
+	s.put(secText, t)
+	s.u32(secTextMid, uint32(mid))
+	s.textLen += uint64(len(t))
+	s.u64(secTextStart, s.textLen)
+	s.n++
+	return s.err
+}
+
+// Finish writes the index of the events added to out, from its start, and
+// removes the folder. out is the file that will become the index (the
+// caller makes it so, atomically); its content is written in one pass over
+// the column files, read, not mapped, so the columns never count in the
+// process's memory. Events not in order give ErrUnordered.
+func (s *Spill) Finish(out *os.File) error {
+	defer s.Close()
+	if s.err != nil {
+		return fmt.Errorf("query: spill: %w", s.err)
+	}
+	if s.unordered {
+		return ErrUnordered
+	}
+	for k := range nSections {
+		if err := s.w[k].Flush(); err != nil {
+			return fmt.Errorf("query: spill: %w", err)
+		}
+	}
+	ix := &Index{n: s.n, scopeD: s.scopeD, catD: s.catD, actD: s.actD, statusD: s.statusD, userD: s.userD, wsD: s.wsD}
+	ix.scopeD.finish(&s.fo, true)
+	ix.catD.finish(&s.fo, true)
+	ix.actD.finish(&s.fo, true)
+	ix.userD.finish(&s.fo, true)
+	ix.statusD.finish(&s.fo, false)
+	ix.wsD.finish()
+	freq, freqN, err := sampleFreq(s.f[secText], int64(s.len[secText]))
+	if err != nil {
+		return fmt.Errorf("query: spill: %w", err)
+	}
+	ix.freq, ix.freqN = freq, freqN
+
+	// Where everything goes: the sections' places and so the meta's size,
+	// the block sums' count included, are known before a byte is copied;
+	// the data is copied first, at its offset, summing its blocks, then
+	// the header and the meta go in front.
+	var off [nSections]uint64
+	dataLen := uint64(0)
+	for k := range nSections {
+		dataLen = align(dataLen, sectionAlign)
+		off[k] = dataLen
+		dataLen += s.len[k]
+	}
+	blocks := (dataLen + blockSize - 1) / blockSize
+	metaLen := uint64(len(ix.appendMeta(nil, &off, &s.len, make([]uint32, blocks))))
+	dataOff := align(headerLen+metaLen, dataAlign)
+
+	var bs blockSums
+	copyBuf := make([]byte, 1<<20)
+	var zeros [sectionAlign]byte
+	at := dataOff
+	write := func(p []byte) error {
+		_ = bs.write(p)
+		_, err := out.WriteAt(p, int64(at))
+		at += uint64(len(p))
+		return err
+	}
+	for k := range nSections {
+		if pad := dataOff + off[k] - at; pad > 0 {
+			if err := write(zeros[:pad]); err != nil {
+				return fmt.Errorf("query: spill: %w", err)
+			}
+		}
+		r := io.NewSectionReader(s.f[k], 0, int64(s.len[k]))
+		for {
+			m, err := io.ReadFull(r, copyBuf)
+			if m > 0 {
+				if werr := write(copyBuf[:m]); werr != nil {
+					return fmt.Errorf("query: spill: %w", werr)
+				}
+			}
+			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+				break
+			}
+			if err != nil {
+				return fmt.Errorf("query: spill: %w", err)
+			}
+		}
+	}
+	meta := ix.appendMeta(nil, &off, &s.len, bs.done())
+	if uint64(len(meta)) != metaLen {
+		return fmt.Errorf("query: spill: meta of %d bytes, %d planned", len(meta), metaLen)
+	}
+	hdr := header(s.n, meta, dataOff, dataLen)
+	if _, err := out.WriteAt(append(hdr, meta...), 0); err != nil {
+		return fmt.Errorf("query: spill: %w", err)
+	}
+	if pad := dataOff - headerLen - metaLen; pad > 0 {
+		if _, err := out.WriteAt(make([]byte, pad), int64(headerLen+metaLen)); err != nil {
+			return fmt.Errorf("query: spill: %w", err)
+		}
+	}
+	return nil
+}
+
+// sampleFreq is byteFreq of the text file of size bytes, reading only the
+// sample byteFreq takes.
+func sampleFreq(f *os.File, size int64) (*[256]uint32, int, error) {
+	const chunk, stride = 64 << 10, 1 << 20
+	out := new([256]uint32)
+	n := 0
+	buf := make([]byte, chunk)
+	for off := int64(0); off < size; off += stride {
+		k := min(int64(chunk), size-off)
+		if _, err := f.ReadAt(buf[:k], off); err != nil {
+			return nil, 0, err
+		}
+		f := byteFreq(buf[:k])
+		for c := range out {
+			out[c] += f[c]
+			n += int(f[c])
+		}
+	}
+	return out, n, nil
+}
+
+// Close removes the folder and what is in it; Finish calls it.
+func (s *Spill) Close() {
+	for _, f := range s.f {
+		if f != nil {
+			_ = f.Close()
+		}
+	}
+	_ = os.RemoveAll(s.dir)
+}
+
+// header is the file's first 64 bytes (see persist.go).
+func header(n int, meta []byte, dataOff, dataLen uint64) []byte {
+	le := binary.LittleEndian
+	hdr := make([]byte, headerLen)
+	copy(hdr, indexMagic)
+	le.PutUint32(hdr[8:], indexVersion)
+	le.PutUint32(hdr[12:], blockShift)
+	le.PutUint64(hdr[16:], uint64(n))
+	le.PutUint64(hdr[24:], uint64(len(meta)))
+	le.PutUint64(hdr[32:], dataOff)
+	le.PutUint64(hdr[40:], dataLen)
+	le.PutUint32(hdr[48:], crc32.Checksum(meta, castagnoli))
+	le.PutUint32(hdr[60:], crc32.Checksum(hdr[:60], castagnoli))
+	return hdr
+}
