@@ -1,7 +1,6 @@
 package query
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
@@ -138,9 +137,12 @@ func (ix *Index) search(m *matcher, lo, hi int, t *tally, perRow bool) {
 		ix.walkRange(m, lo, hi, t)
 		return
 	}
-	hits := ix.searchRows(&m.fd, lo, hi)
+	hits := newRowBits(lo, hi)
+	if !ix.searchRows(&m.fd, lo, hi, hits) {
+		return // a damaged block: Err says so
+	}
 	if m.codeHits {
-		hits = union(hits, ix.codeRows(m, lo, hi))
+		ix.codeRows(m, lo, hi, hits)
 	}
 	ix.walkHits(m, hits, t)
 }
@@ -177,14 +179,13 @@ func (ix *Index) walkRange(m *matcher, lo, hi int, t *tally) {
 	t.rows = rows
 }
 
-// walkHits tallies the rows of hits (ascending rows the search matched)
+// walkHits tallies the rows marked in hits (the rows the search matched)
 // that pass the field filters.
-func (ix *Index) walkHits(m *matcher, hits []uint32, t *tally) {
-	rows := make([]uint32, 0, len(hits))
-	for _, r := range hits {
-		i := int(r)
+func (ix *Index) walkHits(m *matcher, hits rowBits, t *tally) {
+	rows := make([]uint32, 0, hits.count())
+	hits.each(func(i int) {
 		if m.filtered && !m.others(ix, i) {
-			continue
+			return
 		}
 		sc, ca := ix.scope[i], ix.cat[i]
 		sOK, cOK := in(m.scope, sc), in(m.cat, ca)
@@ -195,72 +196,10 @@ func (ix *Index) walkHits(m *matcher, hits []uint32, t *tally) {
 			t.catN[ca]++
 		}
 		if sOK && cOK {
-			rows = append(rows, r)
+			rows = append(rows, uint32(i))
 			t.statusN[ix.status[i]]++
 			t.userN[ix.user[i]]++
 		}
-	}
+	})
 	t.rows = rows
-}
-
-// codeRows returns, ascending, the rows of [lo, hi) whose user, scope,
-// category or action contains the search term.
-func (ix *Index) codeRows(m *matcher, lo, hi int) []uint32 {
-	type column struct {
-		code []uint32
-		hit  []bool
-	}
-	var cols []column
-	for _, c := range []column{{ix.user, m.userHit}, {ix.scope, m.scopeHit}, {ix.cat, m.catHit}, {ix.act, m.actHit}} {
-		if slices.Contains(c.hit, true) {
-			cols = append(cols, c)
-		}
-	}
-	var out []uint32
-	if len(cols) == 1 {
-		code, hit := cols[0].code[lo:hi], cols[0].hit
-		for k, c := range code {
-			if hit[c] {
-				out = append(out, uint32(lo+k))
-			}
-		}
-		return out
-	}
-	for i := lo; i < hi; i++ {
-		for _, c := range cols {
-			if c.hit[c.code[i]] {
-				out = append(out, uint32(i))
-				break
-			}
-		}
-	}
-	return out
-}
-
-// union merges two ascending lists of rows.
-func union(a, b []uint32) []uint32 {
-	if len(b) == 0 {
-		return a
-	}
-	if len(a) == 0 {
-		return b
-	}
-	out := make([]uint32, 0, len(a)+len(b))
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			out = append(out, a[i])
-			i++
-		case a[i] > b[j]:
-			out = append(out, b[j])
-			j++
-		default:
-			out = append(out, a[i])
-			i++
-			j++
-		}
-	}
-	out = append(out, a[i:]...)
-	return append(out, b[j:]...)
 }

@@ -91,12 +91,11 @@ func (fd *finder) next(s []byte, pos int) int {
 	return -1
 }
 
-// scanRows returns, ascending, the rows in [lo, hi) whose folded target or
+// scanRows marks in bits the rows in [lo, hi) whose folded target or
 // folded description contains the term.
-func (ix *Index) scanRows(fd *finder, lo, hi int) []uint32 {
-	var out []uint32
+func (ix *Index) scanRows(fd *finder, lo, hi int, bits rowBits) {
 	if lo >= hi {
-		return out
+		return
 	}
 	s := ix.text[:ix.textStart[hi]]
 	ts := ix.textStart
@@ -105,7 +104,7 @@ func (ix *Index) scanRows(fd *finder, lo, hi int) []uint32 {
 	for pos := int(ts[lo]); ; {
 		p := fd.next(s, pos)
 		if p < 0 {
-			return out
+			return
 		}
 		// The row holding p: the last r with ts[r] <= p, galloping from
 		// the last one.
@@ -122,7 +121,7 @@ func (ix *Index) scanRows(fd *finder, lo, hi int) []uint32 {
 		}
 		mid, end := int(ts[r])+int(ix.textMid[r]), int(ts[r+1])
 		if p+n <= mid || p >= mid && p+n <= end {
-			out = append(out, uint32(r))
+			bits.set(r)
 			pos = end
 		} else {
 			pos = p + 1 // across a field's or a row's end
@@ -133,48 +132,46 @@ func (ix *Index) scanRows(fd *finder, lo, hi int) []uint32 {
 // minPart is the least text one goroutine of a parallel scan gets.
 const minPart = 4 << 20
 
-// searchRows is scanRows over [lo, hi), split over the available cores
-// at row boundaries when the text is large.
-func (ix *Index) searchRows(fd *finder, lo, hi int) []uint32 {
-	if lo >= hi || !ix.needBytes(secText, ix.textStart[lo], ix.textStart[hi]) {
-		return nil
+// searchRows marks in bits (over [lo, hi)) the rows whose text holds the
+// term, split over the available cores when the text is large; false when
+// a block of the text is damaged (Err).
+func (ix *Index) searchRows(fd *finder, lo, hi int, bits rowBits) bool {
+	if lo >= hi {
+		return true
 	}
-	return ix.scanSplit(fd, lo, hi, ix.scanParts(lo, hi))
+	if !ix.needBytes(secText, ix.textStart[lo], ix.textStart[hi]) {
+		return false
+	}
+	ix.scanSplit(fd, lo, hi, ix.scanParts(lo, hi), bits)
+	return true
 }
 
 // scanSplit is scanRows over [lo, hi) split into parts (as equal in text
-// as row boundaries allow), all but the first on new goroutines.
-func (ix *Index) scanSplit(fd *finder, lo, hi, parts int) []uint32 {
+// as row boundaries at multiples of 64 rows from lo allow, so that no two
+// parts mark the same word of bits), all but the first on new goroutines.
+func (ix *Index) scanSplit(fd *finder, lo, hi, parts int, bits rowBits) {
 	if lo >= hi {
-		return nil
+		return
 	}
 	tlo, thi := ix.textStart[lo], ix.textStart[hi]
 	if parts < 2 {
-		return ix.scanRows(fd, lo, hi)
+		ix.scanRows(fd, lo, hi, bits)
+		return
 	}
 	bounds := make([]int, parts+1)
 	bounds[0], bounds[parts] = lo, hi
 	for k := 1; k < parts; k++ {
 		want := tlo + (thi-tlo)*uint64(k)/uint64(parts)
 		b := lo + lowerBound(ix.textStart[lo:hi], want)
+		b = lo + (b-lo)&^63
 		bounds[k] = max(b, bounds[k-1])
 	}
-	res := make([][]uint32, parts)
 	var wg sync.WaitGroup
 	for k := 1; k < parts; k++ {
-		wg.Go(func() { res[k] = ix.scanRows(fd, bounds[k], bounds[k+1]) })
+		wg.Go(func() { ix.scanRows(fd, bounds[k], bounds[k+1], bits) })
 	}
-	res[0] = ix.scanRows(fd, bounds[0], bounds[1])
+	ix.scanRows(fd, bounds[0], bounds[1], bits)
 	wg.Wait()
-	total := 0
-	for _, r := range res {
-		total += len(r)
-	}
-	out := make([]uint32, 0, total)
-	for _, r := range res {
-		out = append(out, r...)
-	}
-	return out
 }
 
 // scanParts is how many goroutines searchRows splits [lo, hi) over.

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
 )
 
 // searchTerms are folded terms drawn from ix's text: words, pieces that
@@ -60,7 +62,9 @@ func TestScanRowsMatchesRowByRow(t *testing.T) {
 		}
 		for parts := range 6 {
 			for _, f := range []*finder{&fd, &whole} {
-				if got := ix.scanSplit(f, lo, hi, parts); !slices.Equal(got, want) && len(got)+len(want) > 0 {
+				bits := newRowBits(lo, hi)
+				ix.scanSplit(f, lo, hi, parts, bits)
+				if got := bits.rows(); !slices.Equal(got, want) && len(got)+len(want) > 0 {
 					t.Fatalf("scanSplit(%q (valid %v, whole %v), %d, %d, %d): %d rows, want %d",
 						term, utf8.Valid(term), f.whole, lo, hi, parts, len(got), len(want))
 				}
@@ -103,6 +107,34 @@ func TestSearchPlansAgree(t *testing.T) {
 		if !slices.Equal(a.rows, b.rows) || !slices.Equal(a.scopeN, b.scopeN) || !slices.Equal(a.catN, b.catN) ||
 			!slices.Equal(a.statusN, b.statusN) || !slices.Equal(a.userN, b.userN) {
 			t.Fatalf("filter %+v: the arena scan and the row-by-row test disagree: %d and %d rows", f, len(a.rows), len(b.rows))
+		}
+	}
+}
+
+// codeRows marks the rows whose user, scope, category or action holds the
+// term, on one core or split over several (at multiples of 64 rows).
+func TestCodeRowsMarksRowByRow(t *testing.T) {
+	evs := append(slices.Clone(simEvents(t, 5_000)), handEvents()...)
+	ix := buildSlice(t, evs)
+	defer func(v int) { codeRowsMin = v }(codeRowsMin)
+	r := rand.New(rand.NewPCG(testSeed(t), 5))
+	for _, term := range []string{"a", "e", "gpu", "billing", "o", "zzzz", "@"} {
+		m := ix.newMatcher(audit.Filter{Search: term})
+		for _, min := range []int{1 << 18, 100, 64} {
+			codeRowsMin = min
+			lo := r.IntN(ix.n)
+			hi := lo + r.IntN(ix.n-lo+1)
+			bits := newRowBits(lo, hi)
+			ix.codeRows(m, lo, hi, bits)
+			var want []uint32
+			for i := lo; i < hi; i++ {
+				if m.userHit[ix.user[i]] || m.scopeHit[ix.scope[i]] || m.catHit[ix.cat[i]] || m.actHit[ix.act[i]] {
+					want = append(want, uint32(i))
+				}
+			}
+			if got := bits.rows(); !slices.Equal(got, want) && len(got)+len(want) > 0 {
+				t.Fatalf("codeRows(%q, %d, %d) split at %d rows: %d rows, want %d", term, lo, hi, min, len(got), len(want))
+			}
 		}
 	}
 }
