@@ -1,8 +1,11 @@
 package query
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -236,4 +239,69 @@ func BenchmarkAppend1000(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms")
 	b.ReportMetric(float64(idhash.Microseconds())/1000, "ms/idhash") // once per index, on its first Append
+}
+
+// AppendTo writes the very file WriteTo writes of what Append returns,
+// from a built index or a mapped one, late events and duplicates
+// included; with nothing new it writes nothing.
+func TestAppendToWritesWhatAppendMakes(t *testing.T) {
+	seed := testSeed(t)
+	r := rand.New(rand.NewPCG(seed, 12))
+	base := append(append(slices.Clone(simEvents(t, 2_000)), handEvents()...), multilingual()...)
+	stream := appendStream(r, base)
+	dir := t.TempDir()
+	for round := range 8 {
+		cut := r.IntN(len(stream))
+		if round == 0 {
+			cut = 0
+		}
+		built := buildSlice(t, dedupe(stream[:cut]))
+		from := built
+		if round%2 == 1 {
+			// Mapped, as the session holds it.
+			path, _ := writeFile(t, built, dir, fmt.Sprint("base", round))
+			var err error
+			if from, err = OpenFile(path); err != nil {
+				t.Fatal(err)
+			}
+		}
+		batch := stream[cut:min(len(stream), cut+1+r.IntN(len(stream)/2))]
+		if round == 2 {
+			batch = stream[:cut] // nothing new
+		}
+		want, err := from.Append(batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.Create(filepath.Join(dir, fmt.Sprint("out", round)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		added, err := from.AppendTo(batch, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, _ := f.Stat()
+		_ = f.Close()
+		if added != want.Len()-from.Len() {
+			t.Fatalf("round %d: AppendTo added %d, Append %d", round, added, want.Len()-from.Len())
+		}
+		if added == 0 {
+			if fi.Size() != 0 {
+				t.Fatalf("round %d: nothing new, %d bytes written", round, fi.Size())
+			}
+			continue
+		}
+		var wantFile bytes.Buffer
+		if _, err := want.WriteTo(&wantFile); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, wantFile.Bytes()) {
+			t.Fatalf("round %d: AppendTo's file (%d bytes) is not WriteTo's of Append (%d bytes)", round, len(got), wantFile.Len())
+		}
+	}
 }

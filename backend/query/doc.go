@@ -66,12 +66,14 @@
 // block that does not match marks the index damaged (Err, ErrIndexDamaged)
 // and what was read from it is never returned. Append (append.go) returns
 // a new snapshot, in memory, with a sync's events in their (timestamp, id)
-// places, folding only the new text.
+// places, folding only the new text; AppendTo writes the same as a file,
+// streaming the old columns through, and Spill (spill.go) builds a first
+// sync's file from column files that grow page by page.
 //
 // The session package saves the index beside the cache (index.bin), maps
 // it when a profile opens (rebuilding on ErrIndexFormat, on a damaged
-// block, or when it is behind the cache), appends each sync's events and
-// maps the saved result. The window holds a few Results by id and reads
+// block, or when it is behind the cache), appends each sync's events into
+// a new file (AppendTo) and maps it. The window holds a few Results by id and reads
 // their rows by window, so a sync that installs a new snapshot never
 // changes the rows of a query made before.
 //

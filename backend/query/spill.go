@@ -183,68 +183,92 @@ func (s *Spill) Finish(out *os.File) error {
 		return fmt.Errorf("query: spill: %w", err)
 	}
 	ix.freq, ix.freqN = freq, freqN
-
-	// Where everything goes: the sections' places and so the meta's size,
-	// the block sums' count included, are known before a byte is copied;
-	// the data is copied first, at its offset, summing its blocks, then
-	// the header and the meta go in front.
-	var off [nSections]uint64
-	dataLen := uint64(0)
-	for k := range nSections {
-		dataLen = align(dataLen, sectionAlign)
-		off[k] = dataLen
-		dataLen += s.len[k]
-	}
-	blocks := (dataLen + blockSize - 1) / blockSize
-	metaLen := uint64(len(ix.appendMeta(nil, &off, &s.len, make([]uint32, blocks))))
-	dataOff := align(headerLen+metaLen, dataAlign)
-
-	var bs blockSums
-	copyBuf := make([]byte, 1<<20)
-	var zeros [sectionAlign]byte
-	at := dataOff
-	write := func(p []byte) error {
-		_ = bs.write(p)
-		_, err := out.WriteAt(p, int64(at))
-		at += uint64(len(p))
+	err = writeStreamed(out, ix, &s.len, func(k int, w io.Writer) error {
+		_, err := io.Copy(w, io.NewSectionReader(s.f[k], 0, int64(s.len[k])))
 		return err
-	}
-	for k := range nSections {
-		if pad := dataOff + off[k] - at; pad > 0 {
-			if err := write(zeros[:pad]); err != nil {
-				return fmt.Errorf("query: spill: %w", err)
-			}
-		}
-		r := io.NewSectionReader(s.f[k], 0, int64(s.len[k]))
-		for {
-			m, err := io.ReadFull(r, copyBuf)
-			if m > 0 {
-				if werr := write(copyBuf[:m]); werr != nil {
-					return fmt.Errorf("query: spill: %w", werr)
-				}
-			}
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				break
-			}
-			if err != nil {
-				return fmt.Errorf("query: spill: %w", err)
-			}
-		}
-	}
-	meta := ix.appendMeta(nil, &off, &s.len, bs.done())
-	if uint64(len(meta)) != metaLen {
-		return fmt.Errorf("query: spill: meta of %d bytes, %d planned", len(meta), metaLen)
-	}
-	hdr := header(s.n, meta, dataOff, dataLen)
-	if _, err := out.WriteAt(append(hdr, meta...), 0); err != nil {
+	})
+	if err != nil {
 		return fmt.Errorf("query: spill: %w", err)
 	}
-	if pad := dataOff - headerLen - metaLen; pad > 0 {
-		if _, err := out.WriteAt(make([]byte, pad), int64(headerLen+metaLen)); err != nil {
-			return fmt.Errorf("query: spill: %w", err)
+	return nil
+}
+
+// writeStreamed writes an index file to out, from its start, whose
+// sections (of the given lengths) emit writes one after the other; ix
+// gives n, the dictionaries with their counts, and the byte frequencies
+// (which emit may set as it writes the text: the meta is made last). The
+// sections' places, and so the meta's size, block sums included, are
+// known before a byte is written: the data goes first, at its offset,
+// summing its blocks, then the header and the meta in front. Nothing is
+// held but a buffer.
+func writeStreamed(out *os.File, ix *Index, lens *[nSections]uint64, emit func(k int, w io.Writer) error) error {
+	off, dataLen := layout(lens)
+	blocks := (dataLen + blockSize - 1) / blockSize
+	metaLen := uint64(len(ix.appendMeta(nil, &off, lens, make([]uint32, blocks))))
+	dataOff := align(headerLen+metaLen, dataAlign)
+
+	sw := &sectionWriter{out: out, at: dataOff, buf: make([]byte, 0, 1<<20)}
+	var zeros [sectionAlign]byte
+	for k := range nSections {
+		if pad := dataOff + off[k] - sw.at - uint64(len(sw.buf)); pad > 0 {
+			_, _ = sw.Write(zeros[:pad])
+		}
+		start := sw.at + uint64(len(sw.buf))
+		if err := emit(k, sw); err != nil {
+			return err
+		}
+		if sw.err != nil {
+			return sw.err
+		}
+		if got := sw.at + uint64(len(sw.buf)) - start; got != lens[k] {
+			return fmt.Errorf("section %d: %d bytes written, %d planned", k, got, lens[k])
 		}
 	}
-	return nil
+	if err := sw.flush(); err != nil {
+		return err
+	}
+	meta := ix.appendMeta(nil, &off, lens, sw.sums.done())
+	if uint64(len(meta)) != metaLen {
+		return fmt.Errorf("meta of %d bytes, %d planned", len(meta), metaLen)
+	}
+	head := append(header(ix.n, meta, dataOff, dataLen), meta...)
+	head = append(head, make([]byte, dataOff-uint64(len(head)))...)
+	_, err := out.WriteAt(head, 0)
+	return err
+}
+
+// sectionWriter writes the data of an index file at its offset in out,
+// in order, summing its blocks.
+type sectionWriter struct {
+	out  *os.File
+	at   uint64 // where buf goes
+	buf  []byte
+	sums blockSums
+	err  error
+}
+
+func (w *sectionWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 && w.err == nil {
+		k := min(len(p), cap(w.buf)-len(w.buf))
+		w.buf = append(w.buf, p[:k]...)
+		p = p[k:]
+		if len(w.buf) == cap(w.buf) {
+			w.err = w.flush()
+		}
+	}
+	return n, w.err
+}
+
+func (w *sectionWriter) flush() error {
+	if len(w.buf) == 0 {
+		return w.err
+	}
+	_ = w.sums.write(w.buf)
+	_, err := w.out.WriteAt(w.buf, int64(w.at))
+	w.at += uint64(len(w.buf))
+	w.buf = w.buf[:0]
+	return err
 }
 
 // sampleFreq is byteFreq of the text file of size bytes, reading only the

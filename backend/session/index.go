@@ -61,8 +61,18 @@ func (pr *Profile) index(ctx context.Context) (*query.Index, int, error) {
 		return int64(ix.Len()) == stats.Events && ix.Newest().Equal(stats.Newest)
 	}
 	if ix != nil && !current(ix) {
-		if ix, err = catchUpIndex(ctx, ix, cache); err != nil {
+		caught, saved, err := pr.catchUp(ctx, ix, cache)
+		switch {
+		case errors.Is(err, query.ErrIndexFormat):
+			pr.log.Warn("the saved query index is damaged; rebuilding it from the cache", "profile", p.Name, "err", err)
+			ix = nil
+		case err != nil:
 			return nil, 0, altered(err)
+		default:
+			ix = caught
+			if saved {
+				before = ix
+			}
 		}
 	}
 	if ix == nil || !current(ix) {
@@ -211,8 +221,12 @@ func scanAll(ctx context.Context, cache *store.Store, from time.Time) func(func(
 	return func(fn func(audit.Event) error) error { return cache.Scan(ctx, from, time.Time{}, fn) }
 }
 
-// catchUpIndex appends what the cache gained since the index was made.
-func catchUpIndex(ctx context.Context, ix *query.Index, cache *store.Store) (*query.Index, error) {
+// catchUp appends to ix what the cache gained since ix was made, into a
+// new index file beside the cache (query.AppendTo: ix's columns streamed
+// through, never copied into memory), and maps it; saved says it did.
+// Where the file cannot be staged it appends in memory, and the caller
+// saves. With nothing new it returns ix.
+func (pr *Profile) catchUp(ctx context.Context, ix *query.Index, cache *store.Store) (caught *query.Index, saved bool, err error) {
 	var from time.Time
 	if n := ix.Newest(); !n.IsZero() {
 		from = n.Add(-catchUp)
@@ -222,9 +236,36 @@ func catchUpIndex(ctx context.Context, ix *query.Index, cache *store.Store) (*qu
 		batch = append(batch, e)
 		return nil
 	}); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return ix.Append(batch)
+	inMemory := func() (*query.Index, bool, error) {
+		caught, err := ix.Append(batch)
+		return caught, false, err
+	}
+	st, err := settings.Stage(pr.indexPath())
+	if err != nil {
+		return inMemory()
+	}
+	added, err := ix.AppendTo(batch, st.File)
+	if err == nil && added > 0 {
+		err = st.Commit()
+	}
+	if err != nil || added == 0 {
+		st.Abort()
+		if errors.Is(err, query.ErrIndexFormat) {
+			return nil, false, err
+		}
+		if err != nil {
+			// The disk, most likely: in memory it still works.
+			pr.log.Warn("write the appended query index", "profile", pr.Info().Name, "err", err)
+			return inMemory()
+		}
+		return ix, false, nil
+	}
+	if mapped := pr.loadIndex(); mapped != nil && mapped.Len() == ix.Len()+added {
+		return mapped, true, nil
+	}
+	return inMemory()
 }
 
 func (pr *Profile) indexPath() string {

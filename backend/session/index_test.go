@@ -157,6 +157,37 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 	if strings.Contains(logged.String(), "building the query index") {
 		t.Error("the index was rebuilt from the cache; want it loaded, then caught up by Append")
 	}
+	// The caught-up index went to the file as it was made (AppendTo).
+	if onDisk, err := query.OpenFile(path); err != nil || int64(onDisk.Len()) != res2.Cache.Events || onDisk.Verify() != nil {
+		t.Fatalf("the saved index after catch-up: %v, %v", onDisk, err)
+	}
+
+	// A saved index damaged in its rows while it waits for a catch-up is
+	// rebuilt, never appended to.
+	if err := m2.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0x40
+	if err := os.WriteFile(path, b, settings.FileMode); err != nil {
+		t.Fatal(err)
+	}
+	c.Advance(time.Hour)
+	sim = newSim()
+	current.Store(sim)
+	m2 = NewDesk(st, slog.New(slog.NewTextHandler(&logged, nil)))
+	m2.now = c.Now
+	res3, err := m2.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})
+	if err != nil || res3.IndexErr != nil || res3.Index == nil || int64(res3.Index.Len()) != res3.Cache.Events {
+		t.Fatalf("a sync over a damaged saved index: %v, index %v (%v)", err, res3.Index, res3.IndexErr)
+	}
+	if !strings.Contains(logged.String(), "damaged") {
+		t.Error("the damaged saved index was not reported")
+	}
+	res2 = res3
 	// The cache keeps what the platform has since dropped off its window.
 	for _, e := range sim.Visible(sim.Tokens().Owner, c.Now()) {
 		seen[e.ID] = true
