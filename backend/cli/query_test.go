@@ -144,7 +144,9 @@ func TestQueryTimeZone(t *testing.T) {
 }
 
 // With the window open on the cache, a script's query reads the index the
-// window saved after its last sync; without one it says what to do.
+// window saved after its last sync: silently while the cache says nothing
+// writes it (the index is current), saying so while the window may be
+// writing; without a saved index it says what to do.
 func TestQueryWhileTheWindowHoldsTheCache(t *testing.T) {
 	data, all := syncedData(t, 1000)
 	st, p := onlyProfile(t, data)
@@ -155,6 +157,15 @@ func TestQueryWhileTheWindowHoldsTheCache(t *testing.T) {
 	defer func() { _ = window.Close() }()
 
 	code, out, errOut := runArgs("query", "--data", data, "--json")
+	if code != ExitOK || strings.Count(out, "\n") != len(all) || errOut != "" {
+		t.Fatalf("query with the cache held, clean: exit %d, %d lines (want %d), stderr %q", code, strings.Count(out, "\n"), len(all), errOut)
+	}
+
+	// The window syncing: the cache is marked as being written.
+	if err := os.WriteFile(filepath.Join(st.CacheDir(p), "auditdesk-state.json"), []byte(`{"clean":false}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runArgs("query", "--data", data, "--json")
 	if code != ExitOK || strings.Count(out, "\n") != len(all) {
 		t.Fatalf("query with the cache held: exit %d, %d lines (want %d), stderr %q", code, strings.Count(out, "\n"), len(all), errOut)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -78,5 +79,52 @@ func TestADamagedBlockUnderTheWindowIsRebuilt(t *testing.T) {
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("the rebuilt index was not saved: %v", err)
+	}
+}
+
+// A one-shot reader whose saved index matches the cache's clean state
+// reads it without opening the cache; when the state is dirty, or another
+// count, it opens the cache to check.
+func TestAReaderTrustsACleanState(t *testing.T) {
+	sim, srv, st, m := simulated(t, simulator.Config{Events: 2000, Seed: 8})
+	res, err := m.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// read is a one-shot reader: the events it reads, and whether it
+	// opened the cache.
+	read := func() (int, bool) {
+		t.Helper()
+		d := NewDesk(st, m.log)
+		defer func() { _ = d.Close() }()
+		pr := d.Open(res.Profile)
+		ix, saved, err := pr.ReadIndex(context.Background())
+		if err != nil || saved {
+			t.Fatalf("ReadIndex: %v, saved %v", err, saved)
+		}
+		pr.mu.Lock()
+		defer pr.mu.Unlock()
+		return ix.Len(), pr.cache != nil
+	}
+	n, opened := read()
+	if int64(n) != res.Cache.Events || opened {
+		t.Fatalf("a clean cache: %d events (want %d), cache opened %v", n, res.Cache.Events, opened)
+	}
+	state := filepath.Join(st.CacheDir(res.Profile), "auditdesk-state.json")
+	for _, body := range []string{`{"clean":false}`, `{"clean":true,"events":1,"newest":"2026-01-01T00:00:00Z"}`, `not json`} {
+		if err := os.WriteFile(state, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		n, opened := read()
+		if int64(n) != res.Cache.Events || !opened {
+			t.Fatalf("state %s: %d events, cache opened %v; want the cache checked", body, n, opened)
+		}
+		// Checked, the cache was marked clean: the next reader trusts it.
+		if n, opened := read(); int64(n) != res.Cache.Events || opened {
+			t.Fatalf("after a check of state %s: %d events, cache opened %v", body, n, opened)
+		}
 	}
 }

@@ -85,6 +85,14 @@ func (pr *Profile) index(ctx context.Context) (*query.Index, int, error) {
 		}
 	}
 	ix, added := pr.keep(ix, before)
+	if st := store.ReadState(pr.st.CacheDir(p)); !st.Clean || st.Events != stats.Events || !st.Newest.Equal(stats.Newest) {
+		// Left dirty by a writer that stopped without closing the cache
+		// (or saying another count): the cache and the index are checked
+		// now, so the next reader need not open it.
+		if err := cache.MarkClean(); err != nil {
+			pr.log.Warn("mark the cache clean", "profile", p.Name, "err", err)
+		}
+	}
 	return ix, added, nil
 }
 
@@ -180,6 +188,9 @@ func (pr *Profile) grown(g *growing, stats store.Stats) (*query.Index, int) {
 // process saved after its last sync instead of failing, and says so with
 // saved. A writer (a sync) still gets the lock error.
 func (pr *Profile) ReadIndex(ctx context.Context) (ix *query.Index, saved bool, err error) {
+	if ix := pr.savedCurrent(); ix != nil {
+		return ix, false, nil
+	}
 	ix, err = pr.Index(ctx)
 	if errors.Is(err, store.ErrLocked) {
 		if held := pr.loadIndex(); held != nil {
@@ -187,6 +198,31 @@ func (pr *Profile) ReadIndex(ctx context.Context) (ix *query.Index, saved bool, 
 		}
 	}
 	return ix, false, err
+}
+
+// savedCurrent is the saved index, mapped, when the cache says it was left
+// clean (nothing writing it) holding as many events as the index, up to the
+// same newest: the index is current, and a reader needs no cache at all
+// (opening and closing Badger was half of a one-shot query's time). Else
+// nil, and the caller opens the cache to check. A process that has the
+// cache open already asks it instead.
+func (pr *Profile) savedCurrent() *query.Index {
+	pr.mu.Lock()
+	open := pr.cache != nil
+	pr.mu.Unlock()
+	if open {
+		return nil
+	}
+	st := store.ReadState(pr.st.CacheDir(pr.Info()))
+	if !st.Clean {
+		return nil
+	}
+	ix := pr.loadIndex()
+	if ix == nil || int64(ix.Len()) != st.Events || !ix.Newest().Equal(st.Newest) {
+		return nil
+	}
+	ix, _ = pr.Install(ix)
+	return ix
 }
 
 // ReadQuery is ReadIndex and a query of it whose first limit rows (all

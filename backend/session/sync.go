@@ -190,6 +190,11 @@ func (pr *Profile) sync(ctx context.Context, client *auditapi.Client, p settings
 	if res.IndexErr != nil {
 		pr.log.Warn("update the query index after a sync", "profile", p.Name, "err", res.IndexErr)
 	}
+	// Nothing writes the cache now: a reader may trust the saved index
+	// without opening it, if it holds what the cache does.
+	if err := cache.MarkClean(); err != nil {
+		pr.log.Warn("mark the cache clean after a sync", "profile", p.Name, "err", err)
+	}
 	return res, runErr
 }
 

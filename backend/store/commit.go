@@ -70,6 +70,9 @@ func (s *Store) CommitHashed(events []audit.Event, hashes [][chainHashSize]byte,
 	if s.broken != nil {
 		return PageStats{}, s.brokenError()
 	}
+	if err := s.dirty(); err != nil {
+		return PageStats{}, err
+	}
 
 	var st PageStats
 	txn := s.db.NewTransaction(true)
@@ -235,6 +238,9 @@ func (s *Store) SetMeta(key string, value []byte) error {
 	defer s.writeMu.Unlock()
 	if s.broken != nil {
 		return s.brokenError()
+	}
+	if err := s.dirty(); err != nil {
+		return err
 	}
 	v := append([]byte{}, value...)
 	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(metaKey(key), v) }); err != nil {

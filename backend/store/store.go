@@ -35,6 +35,9 @@ type Store struct {
 	// Under writeMu: CommitPage's chain scratch, reused from page to page.
 	scratchEntries []chainEntry
 	scratchHashes  [][chainHashSize]byte
+	// Under writeMu: this store has written since it last marked the
+	// cache clean (state.go).
+	wrote bool
 
 	// Disk space (space.go). readOnly: Open found the disk too full to
 	// let Badger write, opened it read-only and set broken to the
@@ -304,6 +307,20 @@ func (s *Store) checkFormat() error {
 // Close stops the maintenance goroutine, waits for running calls and closes
 // Badger. Calling it again returns nil.
 func (s *Store) Close() error {
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if !closed {
+		s.writeMu.Lock()
+		if s.wrote && s.broken == nil {
+			// Readers may trust the saved index again without opening
+			// the cache; if this fails they open it, as before.
+			if err := s.markClean(); err != nil {
+				s.log.Warn("mark the cache clean", "dir", s.dir, "err", err)
+			}
+		}
+		s.writeMu.Unlock()
+	}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
