@@ -189,9 +189,7 @@ describe('QueryState', () => {
   });
 
   it('shows the first rows that came with the answer without asking for them', async () => {
-    vi.mocked(api.query).mockResolvedValueOnce(
-      queryResult({ id: 4, total: 250, rows: rowsFor(4, 0, 200).rows }),
-    );
+    vi.mocked(api.query).mockResolvedValueOnce(queryResult({ id: 4, total: 250, rows: rowsFor(4, 0, 200).rows }));
     await started();
     q.ensureRows({ first: 0, end: 40 });
     await vi.advanceTimersByTimeAsync(0);
