@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -105,14 +104,15 @@ type apiEvent struct {
 }
 
 func writeJSONLines(w io.Writer, res *query.Result, n int) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	var line []byte
 	return eachRow(res, n, func(e audit.Event) error {
 		r := audit.NewRow(&e, time.UTC)
-		return enc.Encode(apiEvent{
+		line = appendJSONLine(line[:0], &apiEvent{
 			ID: r.ID, Timestamp: r.Time, User: r.User, Scope: r.Scope, Category: r.Category, Action: r.Action,
 			Target: r.Target, Status: r.Status, Description: r.Description, Workspace: e.Workspace,
 		})
+		_, err := w.Write(line)
+		return err
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
@@ -102,6 +103,74 @@ func (ix *Index) foldedTarget(i int) []byte {
 
 func (ix *Index) foldedDesc(i int) []byte {
 	return ix.text[ix.textStart[i]+uint64(ix.textMid[i]) : ix.textStart[i+1]]
+}
+
+// scattered says whether rows are better read apart from the file than
+// through the mapping: an index read from a mapped file whose rows lie
+// far apart in raw (a filter's result), not one after the other (a view
+// in time order, an export). Reading maps fewer pages; mapping reads
+// neighbours along.
+func (ix *Index) scattered(rows []uint32) bool {
+	if ix.file == nil || ix.file.f == nil || len(rows) < 2 || !ix.need(rawCols...) {
+		return false
+	}
+	lo, hi, sum := ^uint64(0), uint64(0), uint64(0)
+	for _, r := range rows {
+		a, b := ix.rawStart[r], ix.rawStart[r+1]
+		lo, hi, sum = min(lo, a), max(hi, b), sum+b-a
+	}
+	return hi-lo > 16*sum+64<<10
+}
+
+// rowsReadApart counts readRow's rows, for tests of which way rows go.
+var rowsReadApart atomic.Int64
+
+// readRow is row i's raw bytes read from the file (checked.read) into buf;
+// nil when its blocks are damaged (Err).
+func (ix *Index) readRow(i int, buf *[]byte) []byte {
+	if !ix.need(rawCols...) {
+		return nil
+	}
+	base := ix.file.spans[secRaw][0]
+	rowsReadApart.Add(1)
+	b, ok := ix.file.read(base+ix.rawStart[i], base+ix.rawStart[i+1], buf)
+	if !ok {
+		return nil
+	}
+	return b
+}
+
+// eventFrom is event with row i's raw bytes given (readRow).
+func (ix *Index) eventFrom(i int, raw []byte) audit.Event {
+	end := ix.rawEnd[i]
+	if len(raw) < int(end[3]) {
+		return audit.Event{} // a damaged row: Err says so
+	}
+	e := ix.coded(i)
+	e.ID, e.Target = string(raw[:end[0]]), string(raw[end[0]:end[1]])
+	e.Description, e.SourceIP = string(raw[end[1]:end[2]]), string(raw[end[2]:end[3]])
+	if d := raw[end[3]:]; len(d) > 0 {
+		e.Details = bytes.Clone(d)
+	}
+	return e
+}
+
+// coded is row i's event with the fields held in the columns: time and
+// dictionary values.
+func (ix *Index) coded(i int) audit.Event {
+	e := audit.Event{
+		Time:     time.Unix(0, ix.ts[i]).UTC(),
+		User:     ix.userD.vals[ix.user[i]],
+		Scope:    audit.Scope(ix.scopeD.vals[ix.scope[i]]),
+		Category: ix.catD.vals[ix.cat[i]],
+		Action:   ix.actD.vals[ix.act[i]],
+		Status:   audit.Status(ix.statusD.vals[ix.status[i]]),
+	}
+	if c := ix.ws[i]; c != 0 {
+		ref := ix.wsD.refs[c]
+		e.Workspace = &ref
+	}
+	return e
 }
 
 // event rebuilds row i as an audit.Event. Nothing in it aliases the index.

@@ -334,7 +334,12 @@ func OpenFile(path string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("query: open index: %w", err)
 	}
-	defer func() { _ = f.Close() }()
+	keep := false // the file stays open for reading rows apart (verify.go)
+	defer func() {
+		if !keep {
+			_ = f.Close()
+		}
+	}()
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("query: open index: %w", err)
@@ -348,10 +353,19 @@ func OpenFile(path string) (*Index, error) {
 	}
 	ix, err := parseIndex(data)
 	if err != nil {
-		release()
+		if release != nil {
+			release()
+		}
 		return nil, fmt.Errorf("query: open index: %w", err)
 	}
-	ix.hold(release)
+	if release != nil {
+		keep = true
+		ix.file.f, ix.file.off = f, int64(len(data)-len(ix.file.data))
+		ix.hold(func() {
+			release()
+			_ = f.Close()
+		})
+	}
 	return ix, nil
 }
 

@@ -128,8 +128,16 @@ func (r *Result) Rows(offset, limit int) ([]audit.Event, error) {
 	}
 	end := offset + min(limit, len(r.rows)-offset)
 	out := make([]audit.Event, 0, end-offset)
-	for _, row := range r.rows[offset:end] {
-		out = append(out, r.ix.event(int(row)))
+	rows := r.rows[offset:end]
+	if r.sparse() && r.ix.scattered(rows) {
+		var buf []byte
+		for _, row := range rows {
+			out = append(out, r.ix.eventFrom(int(row), r.ix.readRow(int(row), &buf)))
+		}
+	} else {
+		for _, row := range rows {
+			out = append(out, r.ix.event(int(row)))
+		}
 	}
 	if err := r.ix.Err(); err != nil {
 		return nil, fmt.Errorf("query: %w", err)
@@ -151,12 +159,21 @@ func (r *Result) Ready(offset, limit int) error {
 	if ix.file == nil || offset >= end {
 		return ix.Err()
 	}
+	rows := r.rows[offset:end]
 	switch {
 	case !ix.need(rawCols...):
-	case (end-offset)*blockSize > len(ix.raw):
+	case r.sparse() && ix.scattered(rows):
+		// As Rows will read them: from the file, leaving nothing mapped.
+		var buf []byte
+		for _, row := range rows {
+			if ix.readRow(int(row), &buf) == nil {
+				break
+			}
+		}
+	case len(rows)*blockSize > len(ix.raw):
 		ix.need(secRaw)
 	default:
-		for _, row := range r.rows[offset:end] {
+		for _, row := range rows {
 			if !ix.needBytes(secRaw, ix.rawStart[row], ix.rawStart[row+1]) {
 				break
 			}
@@ -167,6 +184,12 @@ func (r *Result) Ready(offset, limit int) error {
 	}
 	return nil
 }
+
+// sparse says whether the result holds few enough of the index's rows
+// (under 1/16) that they are best read apart (Index.scattered); a larger
+// one maps most of the pages anyway, and reading through the mapping is
+// quicker.
+func (r *Result) sparse() bool { return len(r.rows)*16 < r.ix.n }
 
 // Index is the snapshot the result was made over.
 func (r *Result) Index() *Index { return r.ix }

@@ -2,6 +2,7 @@ package query
 
 import (
 	"hash/crc32"
+	"os"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -14,7 +15,11 @@ import (
 // and the caller rebuilds the index. Checking is idempotent and safe for
 // concurrent use: two readers of one block may both check it.
 type checked struct {
-	data  []byte
+	data []byte
+	// f is the file mapped, read at off+k for data[k] where rows are read
+	// apart (read); nil where the file was read whole.
+	f     *os.File
+	off   int64
 	sums  []uint32        // per block
 	done  []atomic.Uint32 // a bit per block checked and good
 	spans [nSections][2]uint64
@@ -45,6 +50,40 @@ func (c *checked) check(lo, hi uint64) bool {
 		w.Or(bit)
 	}
 	return true
+}
+
+// read returns data[lo:hi] read from the file, not the mapping, into buf
+// (grown as needed), its blocks checked (those not checked before); false
+// when one does not match or the read fails (Err). Rows read so, one here
+// and one there across the file, leave no pages mapped behind them: a
+// mapped read of a scattered row brings its neighbours in as well (the
+// kernel's fault-around, 64 KiB), and a query's result of 10,000 rows
+// held the whole raw section so.
+func (c *checked) read(lo, hi uint64, buf *[]byte) ([]byte, bool) {
+	blo := lo &^ (blockSize - 1)
+	bhi := min(align(hi, blockSize), uint64(len(c.data)))
+	n := int(bhi - blo)
+	if cap(*buf) < n {
+		*buf = make([]byte, n, max(n, 16<<10))
+	}
+	b := (*buf)[:n]
+	if _, err := c.f.ReadAt(b, c.off+int64(blo)); err != nil {
+		c.bad.Store(true)
+		return nil, false
+	}
+	for k := blo >> blockShift; k<<blockShift < bhi; k++ {
+		w, bit := &c.done[k>>5], uint32(1)<<(k&31)
+		if w.Load()&bit != 0 {
+			continue
+		}
+		seg := b[k<<blockShift-blo : min((k+1)<<blockShift, bhi)-blo]
+		if crc32.Checksum(seg, castagnoli) != c.sums[k] {
+			c.bad.Store(true)
+			return nil, false
+		}
+		w.Or(bit)
+	}
+	return b[lo-blo : hi-blo], true
 }
 
 // checkWide is check over a large span, split over the cores.
