@@ -12,6 +12,7 @@ LDFLAGS   := -s -w -X main.version=$(VERSION)
 PROD_TAGS := desktop,production,webkit2_41
 DEV_TAGS  := dev,webkit2_41
 BIN       := build/bin/auditdesk
+WINDOW_BIN := build/bin/auditdesk-window
 DEV_BIN   := build/bin/auditdesk-dev
 TOOLS     := $(CURDIR)/build/tools
 GOLANGCI_VERSION := v2.15.0
@@ -46,9 +47,12 @@ bindings:
 	@d=$$(mktemp -d) && AUDITDESK_DATA=$$d tsoutputtype=interfaces build/bin/bindings >/dev/null && rm -rf $$d build/bin/bindings
 	@chmod 0644 frontend/wailsjs/runtime/*
 
-## build: the production binary, as `wails build` makes it, without the wails CLI
+## build: the production binaries: auditdesk, pure Go, the command line,
+## which hands the window to auditdesk-window beside it, built as
+## `wails build` makes it (without the wails CLI), linked with WebKitGTK
 build: deps frontend
-	$(GO) build -tags $(PROD_TAGS) -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
+	$(GO) build -tags $(PROD_TAGS) -trimpath -ldflags "$(LDFLAGS)" -o $(WINDOW_BIN) .
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
 
 ## build-dev: the dev-tagged binary the UI tests drive in Chromium
 build-dev: deps frontend
@@ -73,6 +77,8 @@ lint: deps $(GOLANGCI)
 	@bad=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$bad" ]; then echo "gofmt: needs formatting: $$bad" >&2; exit 1; fi
 	$(GO) vet -tags webkit2_41 ./...
 	$(GOLANGCI) run ./...
+	$(GO) vet -tags $(PROD_TAGS) . ./app/window
+	$(GOLANGCI) run --build-tags $(PROD_TAGS) . ./app/window
 	.ci/bindings-check.sh
 	cd frontend && npm run check && npm run lint
 

@@ -1,32 +1,27 @@
 // Command auditdesk is the desktop app for reviewing an organization's
-// audit log. With a subcommand it runs headless (see shared/cli.md) and never
-// touches GTK; without one it opens the window.
+// audit log. With a subcommand it runs headless (see shared/cli.md);
+// without one it opens the window.
+//
+// It is built twice (the Makefile's build): auditdesk, pure Go, for the
+// command line and scripts, which hands the window to its sibling; and
+// auditdesk-window, linked with GTK and WebKitGTK, which opens it (see
+// app/window).
 package main
 
 import (
 	"context"
 	"embed"
 	"fmt"
-	"log/slog"
+	"io/fs"
 	"os"
 	"os/signal"
-	"runtime"
 	"runtime/debug"
-	"strconv"
 	"syscall"
-	"time"
 	_ "time/tzdata" // --tz and the window's zones work where the OS has no zoneinfo
 
-	"github.com/wailsapp/wails/v2"
-	"github.com/wailsapp/wails/v2/pkg/logger"
-	"github.com/wailsapp/wails/v2/pkg/options"
-	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
-	"github.com/wailsapp/wails/v2/pkg/options/linux"
-
-	"github.com/auditdesk/auditdesk/app"
+	"github.com/auditdesk/auditdesk/app/window"
 	"github.com/auditdesk/auditdesk/backend/cli"
 	"github.com/auditdesk/auditdesk/backend/settings"
-	"github.com/auditdesk/auditdesk/backend/simulator"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -56,81 +51,15 @@ func run(args []string) int {
 	if !ok {
 		return code
 	}
-	if err := openWindow(dataFlag); err != nil {
+	dist, err := fs.Sub(assets, "frontend/dist")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "auditdesk: %v\n", err)
+		return cli.ExitError
+	}
+	cfg := window.Config{Version: version, DataFlag: dataFlag, Args: args, Assets: dist, Icon: icon}
+	if err := window.Open(cfg); err != nil {
 		fmt.Fprintf(os.Stderr, "auditdesk: %v\n", err)
 		return cli.ExitError
 	}
 	return cli.ExitOK
-}
-
-func openWindow(dataFlag string) error {
-	dir, err := settings.ResolveDir(dataFlag)
-	if err != nil {
-		return err
-	}
-	store, err := settings.Open(dir)
-	if err != nil {
-		return err
-	}
-	logFile, err := store.OpenLog()
-	if err != nil {
-		return err
-	}
-	defer func() { _ = logFile.Close() }()
-	log := slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	log.Info("auditdesk starting", "version", cli.VersionLine(version))
-	log.Info("system", "os", runtime.GOOS, "arch", runtime.GOARCH, "pid", os.Getpid())
-	log.Info("paths", "data", store.Dir(), "settings", store.SettingsPath(), "log", store.LogPath())
-
-	a := app.New(version, store, log, app.Options{Demo: demoOptions()})
-	width, height := app.InitialSize(store.Prefs().Window)
-	err = wails.Run(&options.App{
-		Title:            "AuditDesk",
-		Width:            width,
-		Height:           height,
-		MinWidth:         app.MinWidth,
-		MinHeight:        app.MinHeight,
-		StartHidden:      true,
-		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 255},
-		AssetServer:      &assetserver.Options{Assets: assets},
-		OnStartup:        a.Startup,
-		OnDomReady:       a.DomReady,
-		OnBeforeClose:    a.BeforeClose,
-		OnShutdown:       a.Shutdown,
-		Bind:             a.Bound(),
-		EnumBind:         app.Enums(),
-		ErrorFormatter:   app.FormatError,
-		Logger:           app.WailsLogger{Log: log},
-		LogLevel:         logger.INFO,
-		Linux: &linux.Options{
-			ProgramName:      "auditdesk",
-			Icon:             icon,
-			WebviewGpuPolicy: linux.WebviewGpuPolicyNever,
-		},
-	})
-	if err != nil {
-		log.Error("window failed", "err", err)
-		return fmt.Errorf("open window: %w", err)
-	}
-	log.Info("auditdesk stopped")
-	return nil
-}
-
-// demoOptions reads the demo's knobs: AUDITDESK_DEMO=off keeps a first
-// launch from opening the demo; AUDITDESK_DEMO_EVENTS sizes its history;
-// AUDITDESK_DEMO_SLOW (a duration) slows its server; AUDITDESK_DEMO_GATE,
-// a named pipe, paces its pages, a byte written a page released, for tests
-// of progress and Cancel that must not race the clock.
-func demoOptions() app.DemoOptions {
-	o := app.DemoOptions{Disabled: os.Getenv("AUDITDESK_DEMO") == "off"}
-	if n, err := strconv.Atoi(os.Getenv("AUDITDESK_DEMO_EVENTS")); err == nil {
-		o.Events = n
-	}
-	if d, err := time.ParseDuration(os.Getenv("AUDITDESK_DEMO_SLOW")); err == nil {
-		o.Slow = d
-	}
-	if path := os.Getenv("AUDITDESK_DEMO_GATE"); path != "" {
-		o.Gate = simulator.FileGate(path)
-	}
-	return o
 }

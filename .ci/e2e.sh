@@ -321,6 +321,13 @@ fi
 modes=$(stat -c '%a %n' "$DATA" "$DATA"/* | grep -Ev '^(700|600) ' || true)
 if [ -z "$modes" ]; then ok "files are owner-only"; else not_ok "files not owner-only: $modes"; fi
 
+# 3. Headless: no display at all, and no GTK: the command line is pure Go
+# (the window is auditdesk-window's).
+if ! ldd build/bin/auditdesk >/dev/null 2>&1; then
+  ok "auditdesk links no shared libraries (GTK and WebKitGTK are auditdesk-window's)"
+else
+  not_ok "auditdesk links $(ldd build/bin/auditdesk | wc -l) shared libraries"
+fi
 # 3. Headless: no display at all.
 if out=$(env -u DISPLAY -u WAYLAND_DISPLAY build/bin/auditdesk version) && [[ $out == auditdesk\ * ]]; then
   ok "version without a display: $out"

@@ -1,0 +1,112 @@
+//go:build desktop || dev || bindings
+
+// Package window opens AuditDesk's window: in the build linked with Wails
+// and WebKitGTK (tags desktop, dev or bindings) itself; in the command
+// line's build, pure Go, by handing over to auditdesk-window beside it.
+// Loading GTK and WebKitGTK took about 0.1 s of every command's life,
+// more than a query, so the command line does not link them.
+package window
+
+import (
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/logger"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+
+	"github.com/auditdesk/auditdesk/app"
+	"github.com/auditdesk/auditdesk/backend/cli"
+	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/simulator"
+)
+
+// Config is what the window needs from main.
+type Config struct {
+	Version  string
+	DataFlag string   // --data, "" for the default
+	Args     []string // the command line's arguments, for auditdesk-window
+	Assets   fs.FS    // the frontend's dist folder
+	Icon     []byte
+}
+
+// Open opens the window and returns when it is closed.
+func Open(cfg Config) error {
+	version := cfg.Version
+	dir, err := settings.ResolveDir(cfg.DataFlag)
+	if err != nil {
+		return err
+	}
+	store, err := settings.Open(dir)
+	if err != nil {
+		return err
+	}
+	logFile, err := store.OpenLog()
+	if err != nil {
+		return err
+	}
+	defer func() { _ = logFile.Close() }()
+	log := slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	log.Info("auditdesk starting", "version", cli.VersionLine(version))
+	log.Info("system", "os", runtime.GOOS, "arch", runtime.GOARCH, "pid", os.Getpid())
+	log.Info("paths", "data", store.Dir(), "settings", store.SettingsPath(), "log", store.LogPath())
+
+	a := app.New(version, store, log, app.Options{Demo: demoOptions()})
+	width, height := app.InitialSize(store.Prefs().Window)
+	err = wails.Run(&options.App{
+		Title:            "AuditDesk",
+		Width:            width,
+		Height:           height,
+		MinWidth:         app.MinWidth,
+		MinHeight:        app.MinHeight,
+		StartHidden:      true,
+		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 255},
+		AssetServer:      &assetserver.Options{Assets: cfg.Assets},
+		OnStartup:        a.Startup,
+		OnDomReady:       a.DomReady,
+		OnBeforeClose:    a.BeforeClose,
+		OnShutdown:       a.Shutdown,
+		Bind:             a.Bound(),
+		EnumBind:         app.Enums(),
+		ErrorFormatter:   app.FormatError,
+		Logger:           app.WailsLogger{Log: log},
+		LogLevel:         logger.INFO,
+		Linux: &linux.Options{
+			ProgramName:      "auditdesk",
+			Icon:             cfg.Icon,
+			WebviewGpuPolicy: linux.WebviewGpuPolicyNever,
+		},
+	})
+	if err != nil {
+		log.Error("window failed", "err", err)
+		return fmt.Errorf("open window: %w", err)
+	}
+	log.Info("auditdesk stopped")
+	return nil
+}
+
+// demoOptions reads the demo's knobs: AUDITDESK_DEMO=off keeps a first
+// launch from opening the demo; AUDITDESK_DEMO_EVENTS sizes its history;
+// AUDITDESK_DEMO_SLOW (a duration) slows its server; AUDITDESK_DEMO_GATE,
+// a named pipe, paces its pages, a byte written a page released, for tests
+// of progress and Cancel that must not race the clock.
+func demoOptions() app.DemoOptions {
+	o := app.DemoOptions{Disabled: os.Getenv("AUDITDESK_DEMO") == "off"}
+	if n, err := strconv.Atoi(os.Getenv("AUDITDESK_DEMO_EVENTS")); err == nil {
+		o.Events = n
+	}
+	if d, err := time.ParseDuration(os.Getenv("AUDITDESK_DEMO_SLOW")); err == nil {
+		o.Slow = d
+	}
+	if path := os.Getenv("AUDITDESK_DEMO_GATE"); path != "" {
+		o.Gate = simulator.FileGate(path)
+	}
+	return o
+}
