@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -158,7 +159,7 @@ func (pr *Profile) grown(g *growing, stats store.Stats) (*query.Index, int) {
 	}
 	pr.building.Lock()
 	defer pr.building.Unlock()
-	st, err := settings.Stage(pr.indexPath())
+	st, err := pr.stageIndex()
 	if err == nil {
 		err = g.s.Finish(st.File)
 		if err == nil {
@@ -278,7 +279,7 @@ func (pr *Profile) catchUp(ctx context.Context, ix *query.Index, cache *store.St
 		caught, err := ix.Append(batch)
 		return caught, false, err
 	}
-	st, err := settings.Stage(pr.indexPath())
+	st, err := pr.stageIndex()
 	if err != nil {
 		return inMemory()
 	}
@@ -322,8 +323,30 @@ func (pr *Profile) loadIndex() *query.Index {
 	return ix
 }
 
+// stageIndex is the temp file a new index.bin is written in (committed by
+// renaming it over), the stale ones of an earlier process removed first.
+func (pr *Profile) stageIndex() (*settings.Staged, error) {
+	pr.removeStaleIndexTemps()
+	return settings.Stage(pr.indexPath())
+}
+
+// removeStaleIndexTemps removes the temp files of index.bin that a process
+// killed while writing one left (a whole index each, hundreds of MB). Only
+// the process that holds the cache writes the index, and it calls this
+// before it does: any such file now is another's, long dead.
+func (pr *Profile) removeStaleIndexTemps() {
+	dir := filepath.Dir(pr.indexPath())
+	stale, _ := filepath.Glob(filepath.Join(dir, "."+indexFile+".*.tmp"))
+	for _, f := range stale {
+		if err := os.Remove(f); err == nil {
+			pr.log.Info("removed an index file a killed process left", "file", filepath.Base(f))
+		}
+	}
+}
+
 // saveIndex writes the index beside the cache, atomically.
 func (pr *Profile) saveIndex(ix *query.Index) error {
+	pr.removeStaleIndexTemps()
 	return settings.WriteAtomic(pr.indexPath(), func(w io.Writer) error {
 		_, err := ix.WriteTo(w)
 		return err

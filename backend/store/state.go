@@ -49,6 +49,12 @@ func writeState(dir string, st State) error {
 	if err != nil {
 		return err
 	}
+	// Another's, killed while writing one: only the holder of the cache
+	// writes it.
+	stale, _ := filepath.Glob(filepath.Join(dir, stateFile+".*"))
+	for _, f := range stale {
+		_ = os.Remove(f)
+	}
 	tmp, err := os.CreateTemp(dir, stateFile+".*")
 	if err != nil {
 		return err
