@@ -11,15 +11,6 @@ import (
 	"runtime"
 )
 
-// Config is what the window needs from main.
-type Config struct {
-	Version  string
-	DataFlag string   // --data, "" for the default
-	Args     []string // the command line's arguments, for auditdesk-window
-	Assets   fs.FS    // the frontend's dist folder
-	Icon     []byte
-}
-
 // windowBinary is the sibling that opens the window: the build linked
 // with GTK and WebKitGTK.
 const windowBinary = "auditdesk-window"

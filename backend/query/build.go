@@ -115,12 +115,7 @@ func (b *builder) finish() *Index {
 	if !b.sorted {
 		ix = b.reorder()
 	}
-	ix.scopeD.finish(&b.fo, true)
-	ix.catD.finish(&b.fo, true)
-	ix.actD.finish(&b.fo, true)
-	ix.userD.finish(&b.fo, true)
-	ix.statusD.finish(&b.fo, false)
-	ix.wsD.finish()
+	ix.finishDicts(&b.fo)
 	// Give back the spare capacity append left (about an eighth of every
 	// slice): the index lives as long as the window.
 	ix.raw, ix.text = fit(ix.raw), fit(ix.text)

@@ -46,6 +46,17 @@ func (d *dict) finish(fo *folder, searched bool) {
 	d.rank = denseRanks(len(d.vals), func(a, b int) int { return strings.Compare(d.vals[a], d.vals[b]) })
 }
 
+// finishDicts folds (where searched) and ranks the values of every
+// dictionary of ix, once its codes are all given.
+func (ix *Index) finishDicts(fo *folder) {
+	ix.scopeD.finish(fo, true)
+	ix.catD.finish(fo, true)
+	ix.actD.finish(fo, true)
+	ix.userD.finish(fo, true)
+	ix.statusD.finish(fo, false)
+	ix.wsD.finish()
+}
+
 // set marks the codes of the given values; values not in the column are
 // skipped (they match no row).
 func (d *dict) set(values []string) []bool {

@@ -608,11 +608,6 @@ func (ix *Index) readDicts(s *strReader) error {
 		return formatErr("bad dictionaries")
 	}
 	fo := newFolder()
-	ix.scopeD.finish(&fo, true)
-	ix.catD.finish(&fo, true)
-	ix.actD.finish(&fo, true)
-	ix.userD.finish(&fo, true)
-	ix.statusD.finish(&fo, false)
-	ix.wsD.finish()
+	ix.finishDicts(&fo)
 	return nil
 }

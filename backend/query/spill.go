@@ -172,12 +172,7 @@ func (s *Spill) Finish(out *os.File) error {
 		}
 	}
 	ix := &Index{n: s.n, scopeD: s.scopeD, catD: s.catD, actD: s.actD, statusD: s.statusD, userD: s.userD, wsD: s.wsD}
-	ix.scopeD.finish(&s.fo, true)
-	ix.catD.finish(&s.fo, true)
-	ix.actD.finish(&s.fo, true)
-	ix.userD.finish(&s.fo, true)
-	ix.statusD.finish(&s.fo, false)
-	ix.wsD.finish()
+	ix.finishDicts(&s.fo)
 	freq, freqN, err := sampleFreq(s.f[secText], int64(s.len[secText]))
 	if err != nil {
 		return fmt.Errorf("query: spill: %w", err)

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/internal/jsontext"
 )
 
 // maxDescription is the contract's bound on a description, in bytes here
@@ -97,7 +98,7 @@ func appendRequestDetails(dst []byte, g *rng, r *record) []byte {
 	dst = append(dst, `{"request_id":"req_`...)
 	dst = appendCode(dst, g, 20, lowerAlnum)
 	dst = append(dst, `","client":`...)
-	dst = appendString(dst, g.pick([]string{"console", "cli", "api", "terraform"}))
+	dst = jsontext.AppendString(dst, g.pick([]string{"console", "cli", "api", "terraform"}))
 	if r.failed {
 		dst = append(dst, `,"error":{"code":"PERMISSION_DENIED","retryable":false}`...)
 	}
@@ -261,11 +262,11 @@ func (s *Server) appendDetails(dst []byte, g *rng, act *action, r *record) []byt
 	switch act.details {
 	case dkMember:
 		dst = append(dst, `"role":`...)
-		dst = appendString(dst, g.pick(roleName[0]))
+		dst = jsontext.AppendString(dst, g.pick(roleName[0]))
 		dst = append(dst, `,"previous_role":`...)
-		dst = appendString(dst, g.pick(roleName[0]))
+		dst = jsontext.AppendString(dst, g.pick(roleName[0]))
 		dst = append(dst, `,"invited_by":`...)
-		dst = appendString(dst, w.users[w.zipfUser(g)])
+		dst = jsontext.AppendString(dst, w.users[w.zipfUser(g)])
 	case dkPolicy:
 		dst = append(dst, `"policy_id":"pol_`...)
 		dst = appendCode(dst, g, 10, lowerAlnum)
@@ -287,32 +288,32 @@ func (s *Server) appendDetails(dst []byte, g *rng, act *action, r *record) []byt
 		dst = strconv.AppendFloat(dst, float64(g.intn(10_000_000))/100, 'f', 2, 64)
 	case dkSettings:
 		dst = append(dst, `"key":`...)
-		dst = appendString(dst, r.target)
+		dst = jsontext.AppendString(dst, r.target)
 		dst = append(dst, `,"old":`...)
-		dst = appendString(dst, strconv.Itoa(15*(1+g.intn(8)))+"m")
+		dst = jsontext.AppendString(dst, strconv.Itoa(15*(1+g.intn(8)))+"m")
 		dst = append(dst, `,"new":`...)
-		dst = appendString(dst, strconv.Itoa(15*(1+g.intn(8)))+"m")
+		dst = jsontext.AppendString(dst, strconv.Itoa(15*(1+g.intn(8)))+"m")
 		if g.pct(3) {
 			dst = appendPolicyDocument(dst, g, w)
 		}
 	case dkGPU:
 		dst = append(dst, `"gpu_type":`...)
-		dst = appendString(dst, g.pick(gpuTypes))
+		dst = jsontext.AppendString(dst, g.pick(gpuTypes))
 		dst = append(dst, `,"gpu_count":`...)
 		dst = strconv.AppendInt(dst, int64(gpuCounts[g.intn(len(gpuCounts))]), 10)
 		dst = append(dst, `,"region":`...)
-		dst = appendString(dst, g.pick([]string{"ap-northeast-1", "ap-southeast-1", "jp-osaka-1", "vn-hanoi-1"}))
+		dst = jsontext.AppendString(dst, g.pick([]string{"ap-northeast-1", "ap-southeast-1", "jp-osaka-1", "vn-hanoi-1"}))
 		dst = append(dst, `,"spot":`...)
 		dst = strconv.AppendBool(dst, g.pct(30))
 	case dkEndpoint:
 		dst = append(dst, `"model":`...)
-		dst = appendString(dst, g.pick(models))
+		dst = jsontext.AppendString(dst, g.pick(models))
 		dst = append(dst, `,"replicas":`...)
 		dst = strconv.AppendInt(dst, int64(1+g.intn(8)), 10)
 		dst = append(dst, `,"autoscale":{"min":1,"max":`...)
 		dst = strconv.AppendInt(dst, int64(8+g.intn(24)), 10)
 		dst = append(dst, `},"tags":{"team":`...)
-		dst = appendString(dst, w.wsRefs[g.intn(len(w.wsRefs))].Name)
+		dst = jsontext.AppendString(dst, w.wsRefs[g.intn(len(w.wsRefs))].Name)
 		dst = append(dst, `,"cost_center":null}`...)
 	}
 	if r.failed {
@@ -338,11 +339,11 @@ func appendPolicyDocument(dst []byte, g *rng, w *world) []byte {
 		dst = append(dst, `{"Sid":"s`...)
 		dst = strconv.AppendInt(dst, int64(i), 10)
 		dst = append(dst, `","Effect":`...)
-		dst = appendString(dst, g.pick([]string{"Allow", "Deny"}))
+		dst = jsontext.AppendString(dst, g.pick([]string{"Allow", "Deny"}))
 		dst = append(dst, `,"Action":["notebook:Start","notebook:Stop","container:*"],"Resource":`...)
-		dst = appendString(dst, "workspace/"+w.wsRefs[g.intn(len(w.wsRefs))].ID+"/*")
+		dst = jsontext.AppendString(dst, "workspace/"+w.wsRefs[g.intn(len(w.wsRefs))].ID+"/*")
 		dst = append(dst, `,"Condition":{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"},"Comment":`...)
-		dst = appendString(dst, g.pick(hostile[:8]))
+		dst = jsontext.AppendString(dst, g.pick(hostile[:8]))
 		dst = append(dst, `}}`...)
 	}
 	return append(dst, `]}`...)

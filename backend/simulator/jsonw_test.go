@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/auditdesk/auditdesk/backend/internal/jsontext"
 )
 
 func TestAppendStringRoundTrip(t *testing.T) {
@@ -24,13 +26,13 @@ func TestAppendStringRoundTrip(t *testing.T) {
 	}
 	// Line and paragraph separators are escaped, so a page can be pasted
 	// into JavaScript.
-	if got := string(appendString(nil, "a\u2028b\u2029")); got != `"a\u2028b\u2029"` {
+	if got := string(jsontext.AppendString(nil, "a\u2028b\u2029")); got != `"a\u2028b\u2029"` {
 		t.Errorf("U+2028/U+2029 written as %s", got)
 	}
 	// Invalid UTF-8 becomes U+FFFD, as encoding/json does.
 	for _, s := range []string{"\xff", "a\xc3", "\xed\xa0\x80 surrogate", "ok\xe2\x82"} {
 		var got string
-		b := appendString(nil, s)
+		b := jsontext.AppendString(nil, s)
 		if err := json.Unmarshal(b, &got); err != nil {
 			t.Fatalf("%q -> %s: %v", s, b, err)
 		}
@@ -43,7 +45,7 @@ func TestAppendStringRoundTrip(t *testing.T) {
 
 func checkRoundTrip(t *testing.T, s string) {
 	t.Helper()
-	b := appendString([]byte("x"), s)[1:]
+	b := jsontext.AppendString([]byte("x"), s)[1:]
 	var got string
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatalf("%q -> %s does not parse: %v", s, b, err)
@@ -51,7 +53,7 @@ func checkRoundTrip(t *testing.T, s string) {
 	if got != s {
 		t.Errorf("%q -> %s -> %q", s, b, got)
 	}
-	if bb := appendString(nil, []byte(s)); string(bb) != string(b) {
+	if bb := jsontext.AppendString(nil, []byte(s)); string(bb) != string(b) {
 		t.Errorf("string and []byte forms differ: %s vs %s", b, bb)
 	}
 	for _, c := range b {
@@ -67,7 +69,7 @@ func FuzzAppendString(f *testing.F) {
 	}
 	f.Add("\xff\xfe")
 	f.Fuzz(func(t *testing.T, s string) {
-		b := appendString(nil, s)
+		b := jsontext.AppendString(nil, s)
 		var got string
 		if err := json.Unmarshal(b, &got); err != nil {
 			t.Fatalf("%q -> %s: %v", s, b, err)

@@ -2,6 +2,7 @@ import * as api from '../api';
 import { alwaysShown, shownColumns, withColumn, type ColumnKey, type Saved } from '../grid/columns';
 import { errors as appErrors } from './errors.svelte';
 import { filter as appFilter, type FilterState } from './filter.svelte';
+import { joined } from './joined';
 
 /** Row heights in px per density; the header is one row too. */
 export const rowHeights: Record<api.Density, number> = { comfortable: 28, compact: 22 };
@@ -26,15 +27,8 @@ export class PrefsState {
     this.filter = filter;
   }
 
-  private loading: Promise<void> | null = null;
-
   /** load reads the settings; a call while one is on its way joins it (main.ts starts one before the mount). */
-  load(): Promise<void> {
-    this.loading ??= this.fetch().finally(() => {
-      this.loading = null;
-    });
-    return this.loading;
-  }
+  readonly load = joined(() => this.fetch());
 
   private async fetch(): Promise<void> {
     try {

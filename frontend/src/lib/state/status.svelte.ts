@@ -1,5 +1,6 @@
 import * as api from '../api';
 import { errors, type ErrorState } from './errors.svelte';
+import { joined } from './joined';
 
 /**
  * SessionState is what the backend told us: the status and the scope
@@ -18,18 +19,11 @@ export class SessionState {
     this.errors = errors;
   }
 
-  private loading: Promise<void> | null = null;
-
   /**
    * load fetches the status and scopes, independently of each other; a call
    * while one is on its way joins it (main.ts starts one before the mount).
    */
-  load(): Promise<void> {
-    this.loading ??= this.fetch().finally(() => {
-      this.loading = null;
-    });
-    return this.loading;
-  }
+  readonly load = joined(() => this.fetch());
 
   private async fetch(): Promise<void> {
     const [status, scopes] = await Promise.allSettled([api.status(), api.scopes()]);
