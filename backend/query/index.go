@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 )
@@ -140,19 +141,41 @@ func (ix *Index) readRow(i int, buf *[]byte) []byte {
 	return b
 }
 
-// eventFrom is event with row i's raw bytes given (readRow).
+// eventFrom is event with row i's raw bytes given (readRow, or row). The
+// row is copied once, and the event's strings and details share the copy,
+// apart: one allocation a row where there were five.
 func (ix *Index) eventFrom(i int, raw []byte) audit.Event {
 	end := ix.rawEnd[i]
 	if len(raw) < int(end[3]) {
 		return audit.Event{} // a damaged row: Err says so
 	}
 	e := ix.coded(i)
-	e.ID, e.Target = string(raw[:end[0]]), string(raw[end[0]:end[1]])
-	e.Description, e.SourceIP = string(raw[end[1]:end[2]]), string(raw[end[2]:end[3]])
-	if d := raw[end[3]:]; len(d) > 0 {
-		e.Details = bytes.Clone(d)
+	if len(raw) == 0 {
+		return e
+	}
+	b := bytes.Clone(raw)
+	str := func(lo, hi uint32) string {
+		if hi <= lo {
+			return ""
+		}
+		return unsafe.String(&b[lo], hi-lo)
+	}
+	e.ID, e.Target, e.Description, e.SourceIP = str(0, end[0]), str(end[0], end[1]), str(end[1], end[2]), str(end[2], end[3])
+	if int(end[3]) < len(b) {
+		// Capped: an append to the details never writes past them.
+		e.Details = b[end[3]:len(b):len(b)]
 	}
 	return e
+}
+
+// row is row i's raw bytes in the mapping (or memory); nil when the
+// file's blocks holding them are damaged (see Err).
+func (ix *Index) row(i int) []byte {
+	lo, hi := ix.rawStart[i], ix.rawStart[i+1]
+	if !ix.need(rawCols...) || !ix.needBytes(secRaw, lo, hi) {
+		return nil
+	}
+	return ix.raw[lo:hi]
 }
 
 // coded is row i's event with the fields held in the columns: time and
@@ -174,28 +197,7 @@ func (ix *Index) coded(i int) audit.Event {
 }
 
 // event rebuilds row i as an audit.Event. Nothing in it aliases the index.
-func (ix *Index) event(i int) audit.Event {
-	e := audit.Event{
-		ID:          string(ix.field(i, 0)),
-		Time:        time.Unix(0, ix.ts[i]).UTC(),
-		User:        ix.userD.vals[ix.user[i]],
-		Scope:       audit.Scope(ix.scopeD.vals[ix.scope[i]]),
-		Category:    ix.catD.vals[ix.cat[i]],
-		Action:      ix.actD.vals[ix.act[i]],
-		Target:      string(ix.field(i, 1)),
-		Status:      audit.Status(ix.statusD.vals[ix.status[i]]),
-		Description: string(ix.field(i, 2)),
-		SourceIP:    string(ix.field(i, 3)),
-	}
-	if c := ix.ws[i]; c != 0 {
-		ref := ix.wsD.refs[c]
-		e.Workspace = &ref
-	}
-	if d := ix.field(i, 4); len(d) > 0 {
-		e.Details = bytes.Clone(d)
-	}
-	return e
-}
+func (ix *Index) event(i int) audit.Event { return ix.eventFrom(i, ix.row(i)) }
 
 // freeRank returns the per-row dense rank of raw field k (1 target,
 // 2 description), computing it once.
