@@ -204,16 +204,11 @@ func (pr *Profile) ReadIndex(ctx context.Context) (ix *query.Index, saved bool, 
 // savedCurrent is the saved index, mapped, when the cache says it was left
 // clean (nothing writing it) holding as many events as the index, up to the
 // same newest: the index is current, and a reader needs no cache at all
-// (opening and closing Badger was half of a one-shot query's time). Else
-// nil, and the caller opens the cache to check. A process that has the
-// cache open already asks it instead.
+// (opening and closing Badger was half of a one-shot query's time; the
+// window's first query no longer waits for it). Else nil, and the caller
+// opens the cache to check. A process writing the cache has marked it
+// dirty first.
 func (pr *Profile) savedCurrent() *query.Index {
-	pr.mu.Lock()
-	open := pr.cache != nil
-	pr.mu.Unlock()
-	if open {
-		return nil
-	}
 	st := store.ReadState(pr.st.CacheDir(pr.Info()))
 	if !st.Clean {
 		return nil
@@ -222,8 +217,13 @@ func (pr *Profile) savedCurrent() *query.Index {
 	if ix == nil || int64(ix.Len()) != st.Events || !ix.Newest().Equal(st.Newest) {
 		return nil
 	}
-	ix, _ = pr.Install(ix)
-	return ix
+	// Held unless another call got here first: then that one.
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	if pr.held.ix == nil {
+		pr.held.ix = ix
+	}
+	return pr.held.ix
 }
 
 // ReadQuery is ReadIndex and a query of it whose first limit rows (all

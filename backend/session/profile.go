@@ -173,13 +173,17 @@ func altered(err error) error {
 	return err
 }
 
-// snapshot is the index the window reads: the one held, else the index
+// snapshot is the index the window reads: the one held, else the saved
+// one when the cache says it is current (savedCurrent), else the index
 // opened now. Queries never wait on the cache once it is held.
 func (pr *Profile) snapshot(ctx context.Context) (*query.Index, error) {
 	pr.mu.Lock()
 	ix := pr.held.ix
 	pr.mu.Unlock()
 	if ix != nil {
+		return ix, nil
+	}
+	if ix := pr.savedCurrent(); ix != nil {
 		return ix, nil
 	}
 	return pr.Index(ctx)
