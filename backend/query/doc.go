@@ -70,12 +70,16 @@
 // streaming the old columns through, and Spill (spill.go) builds a first
 // sync's file from column files that grow page by page.
 //
+// Rows are read through the mapping, or, for a sparse result whose rows
+// lie far apart, from the file with pread (Result.Rows, Ready), so that
+// the kernel's fault-around does not bring in the whole raw section.
+//
 // The session package saves the index beside the cache (index.bin), maps
 // it when a profile opens (rebuilding on ErrIndexFormat, on a damaged
 // block, or when it is behind the cache), appends each sync's events into
-// a new file (AppendTo) and maps it. The window holds a few Results by id and reads
-// their rows by window, so a sync that installs a new snapshot never
-// changes the rows of a query made before.
+// a new file (AppendTo) and maps it. The window holds a few Results by id
+// and reads their rows by window, so a sync that installs a new snapshot
+// never changes the rows of a query made before.
 //
 // # Later
 //
