@@ -190,7 +190,8 @@ func (h *hashWriter) Write(p []byte) (int, error) {
 // mapped file (before, the window's index lived in the heap and an export
 // ran at 10, which at a million rows meant a collection every few MB and a
 // tenth of a CSV's time in the collector). Below the default still: the
-// window's heap may hold the snapshot a sync appended, until it is mapped.
+// window's heap may hold an index built in memory (a rebuild from the
+// cache) until it is saved and mapped.
 const exportGCPercent = 50
 
 var (

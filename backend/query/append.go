@@ -95,7 +95,7 @@ func (ix *Index) AppendTo(events []audit.Event, out *os.File) (added int, err er
 		case secText:
 			// The search's byte frequencies are a sample of the text as
 			// it is written.
-			fw := &freqWriter{w: w, f: new([256]uint32)}
+			fw := newFreqWriter(w)
 			err := mergeArenaTo(fw, ix.text, ix.textStart, nw.text, nw.textStart, pos)
 			res.freq, res.freqN = fw.f, fw.n
 			return err
@@ -110,33 +110,6 @@ func (ix *Index) AppendTo(events []audit.Event, out *os.File) (added int, err er
 
 // rowWidth is the bytes a row takes in each fixed-width section.
 var rowWidth = [nSections]int{8, 4, 4, 4, 4, 4, 4, 8, 16, 8, 4, 0, 0}
-
-// freqWriter counts the bytes byteFreq would sample of what it passes on:
-// the first 64 KiB of every MiB.
-type freqWriter struct {
-	w   io.Writer
-	pos int
-	f   *[256]uint32
-	n   int
-}
-
-func (fw *freqWriter) Write(p []byte) (int, error) {
-	const chunk, stride = 64 << 10, 1 << 20
-	for off := 0; off < len(p); {
-		in := fw.pos % stride
-		k := min(stride-in, len(p)-off)
-		if in < chunk {
-			k = min(chunk-in, len(p)-off)
-			for _, c := range p[off : off+k] {
-				fw.f[c]++
-			}
-			fw.n += k
-		}
-		off += k
-		fw.pos += k
-	}
-	return fw.w.Write(p)
-}
 
 // appendPlan is the new rows of an append, coded into copies of ix's
 // dictionaries, and the old row each goes before.

@@ -2,6 +2,7 @@ package query
 
 import (
 	"bytes"
+	"io"
 	"runtime"
 	"sync"
 )
@@ -36,6 +37,35 @@ func byteFreq(text []byte) *[256]uint32 {
 		out[c] = f[0][c] + f[1][c] + f[2][c] + f[3][c]
 	}
 	return out
+}
+
+// freqWriter counts the bytes byteFreq would sample of what it passes on:
+// the first 64 KiB of every MiB.
+type freqWriter struct {
+	w   io.Writer
+	pos int
+	f   *[256]uint32
+	n   int
+}
+
+func newFreqWriter(w io.Writer) *freqWriter { return &freqWriter{w: w, f: new([256]uint32)} }
+
+func (fw *freqWriter) Write(p []byte) (int, error) {
+	const chunk, stride = 64 << 10, 1 << 20
+	for off := 0; off < len(p); {
+		in := fw.pos % stride
+		k := min(stride-in, len(p)-off)
+		if in < chunk {
+			k = min(chunk-in, len(p)-off)
+			for _, c := range p[off : off+k] {
+				fw.f[c]++
+			}
+			fw.n += k
+		}
+		off += k
+		fw.pos += k
+	}
+	return fw.w.Write(p)
 }
 
 // finder finds one folded term.

@@ -173,12 +173,13 @@ func (s *Spill) Finish(out *os.File) error {
 	}
 	ix := &Index{n: s.n, scopeD: s.scopeD, catD: s.catD, actD: s.actD, statusD: s.statusD, userD: s.userD, wsD: s.wsD}
 	ix.finishDicts(&s.fo)
-	freq, freqN, err := sampleFreq(s.f[secText], int64(s.len[secText]))
-	if err != nil {
-		return fmt.Errorf("query: spill: %w", err)
-	}
-	ix.freq, ix.freqN = freq, freqN
-	err = writeStreamed(out, ix, &s.len, func(k int, w io.Writer) error {
+	err := writeStreamed(out, ix, &s.len, func(k int, w io.Writer) error {
+		if k == secText {
+			// The search's byte sample, taken as the text goes by.
+			fw := newFreqWriter(w)
+			defer func() { ix.freq, ix.freqN = fw.f, fw.n }()
+			w = fw
+		}
 		_, err := io.Copy(w, io.NewSectionReader(s.f[k], 0, int64(s.len[k])))
 		return err
 	})
@@ -264,27 +265,6 @@ func (w *sectionWriter) flush() error {
 	w.at += uint64(len(w.buf))
 	w.buf = w.buf[:0]
 	return err
-}
-
-// sampleFreq is byteFreq of the text file of size bytes, reading only the
-// sample byteFreq takes.
-func sampleFreq(f *os.File, size int64) (*[256]uint32, int, error) {
-	const chunk, stride = 64 << 10, 1 << 20
-	out := new([256]uint32)
-	n := 0
-	buf := make([]byte, chunk)
-	for off := int64(0); off < size; off += stride {
-		k := min(int64(chunk), size-off)
-		if _, err := f.ReadAt(buf[:k], off); err != nil {
-			return nil, 0, err
-		}
-		f := byteFreq(buf[:k])
-		for c := range out {
-			out[c] += f[c]
-			n += int(f[c])
-		}
-	}
-	return out, n, nil
 }
 
 // Close removes the folder and what is in it; Finish calls it.

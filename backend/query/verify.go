@@ -38,17 +38,26 @@ func (c *checked) check(lo, hi uint64) bool {
 		return !c.bad.Load()
 	}
 	for b := lo >> blockShift; b <= (hi-1)>>blockShift; b++ {
-		w, bit := &c.done[b>>5], uint32(1)<<(b&31)
-		if w.Load()&bit != 0 {
-			continue
-		}
-		end := min((b+1)<<blockShift, uint64(len(c.data)))
-		if crc32.Checksum(c.data[b<<blockShift:end], castagnoli) != c.sums[b] {
-			c.bad.Store(true)
+		if !c.block(b, c.data[b<<blockShift:min((b+1)<<blockShift, uint64(len(c.data)))]) {
 			return false
 		}
-		w.Or(bit)
 	}
+	return true
+}
+
+// block checks block b, whose bytes seg are (from the mapping, or read
+// from the file), unless it was checked before: a match is remembered, a
+// mismatch marks the index damaged.
+func (c *checked) block(b uint64, seg []byte) bool {
+	w, bit := &c.done[b>>5], uint32(1)<<(b&31)
+	if w.Load()&bit != 0 {
+		return true
+	}
+	if crc32.Checksum(seg, castagnoli) != c.sums[b] {
+		c.bad.Store(true)
+		return false
+	}
+	w.Or(bit)
 	return true
 }
 
@@ -72,16 +81,9 @@ func (c *checked) read(lo, hi uint64, buf *[]byte) ([]byte, bool) {
 		return nil, false
 	}
 	for k := blo >> blockShift; k<<blockShift < bhi; k++ {
-		w, bit := &c.done[k>>5], uint32(1)<<(k&31)
-		if w.Load()&bit != 0 {
-			continue
-		}
-		seg := b[k<<blockShift-blo : min((k+1)<<blockShift, bhi)-blo]
-		if crc32.Checksum(seg, castagnoli) != c.sums[k] {
-			c.bad.Store(true)
+		if !c.block(k, b[k<<blockShift-blo:min((k+1)<<blockShift, bhi)-blo]) {
 			return nil, false
 		}
-		w.Or(bit)
 	}
 	return b[lo-blo : hi-blo], true
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -86,15 +85,23 @@ func (pr *Profile) index(ctx context.Context) (*query.Index, int, error) {
 		}
 	}
 	ix, added := pr.keep(ix, before)
-	if st := store.ReadState(pr.st.CacheDir(p)); !st.Clean || st.Events != stats.Events || !st.Newest.Equal(stats.Newest) {
-		// Left dirty by a writer that stopped without closing the cache
-		// (or saying another count): the cache and the index are checked
-		// now, so the next reader need not open it.
-		if err := cache.MarkClean(); err != nil {
-			pr.log.Warn("mark the cache clean", "profile", p.Name, "err", err)
-		}
-	}
+	// Left dirty by a writer that stopped without closing the cache (or
+	// saying another count): the cache and the index are checked now, so
+	// the next reader need not open it.
+	pr.markClean(cache, stats)
 	return ix, added, nil
+}
+
+// markClean records the cache as clean (store.MarkClean) unless its state
+// says so already with these stats: nothing writes it now.
+func (pr *Profile) markClean(cache *store.Store, stats store.Stats) {
+	st := store.ReadState(pr.st.CacheDir(pr.Info()))
+	if st.Clean && st.Events == stats.Events && st.Newest.Equal(stats.Newest) {
+		return
+	}
+	if err := cache.MarkClean(); err != nil {
+		pr.log.Warn("mark the cache clean", "profile", pr.Info().Name, "err", err)
+	}
 }
 
 // keep installs ix as the snapshot and saves it, unless it is what was
@@ -209,6 +216,12 @@ func (pr *Profile) ReadIndex(ctx context.Context) (ix *query.Index, saved bool, 
 // opens the cache to check. A process writing the cache has marked it
 // dirty first.
 func (pr *Profile) savedCurrent() *query.Index {
+	pr.mu.Lock()
+	held := pr.held.ix != nil
+	pr.mu.Unlock()
+	if held {
+		return nil // Index has it, without mapping the file again
+	}
 	st := store.ReadState(pr.st.CacheDir(pr.Info()))
 	if !st.Clean {
 		return nil
@@ -335,12 +348,8 @@ func (pr *Profile) stageIndex() (*settings.Staged, error) {
 // the process that holds the cache writes the index, and it calls this
 // before it does: any such file now is another's, long dead.
 func (pr *Profile) removeStaleIndexTemps() {
-	dir := filepath.Dir(pr.indexPath())
-	stale, _ := filepath.Glob(filepath.Join(dir, "."+indexFile+".*.tmp"))
-	for _, f := range stale {
-		if err := os.Remove(f); err == nil {
-			pr.log.Info("removed an index file a killed process left", "file", filepath.Base(f))
-		}
+	for _, f := range settings.RemoveStaged(pr.indexPath()) {
+		pr.log.Info("removed an index file a killed process left", "file", filepath.Base(f))
 	}
 }
 

@@ -192,9 +192,7 @@ func (pr *Profile) sync(ctx context.Context, client *auditapi.Client, p settings
 	}
 	// Nothing writes the cache now: a reader may trust the saved index
 	// without opening it, if it holds what the cache does.
-	if err := cache.MarkClean(); err != nil {
-		pr.log.Warn("mark the cache clean after a sync", "profile", p.Name, "err", err)
-	}
+	pr.markClean(cache, stats)
 	return res, runErr
 }
 

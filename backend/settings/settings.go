@@ -239,6 +239,20 @@ type Staged struct {
 	closed bool
 }
 
+// RemoveStaged removes the temp files of path that a process killed
+// between Stage and Commit left, and returns them. Only path's one writer
+// (the holder of a cache) may call it, before it stages its own.
+func RemoveStaged(path string) []string {
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp"))
+	var removed []string
+	for _, f := range stale {
+		if os.Remove(f) == nil {
+			removed = append(removed, f)
+		}
+	}
+	return removed
+}
+
 // Stage creates the temp file for path.
 func Stage(path string) (*Staged, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
@@ -291,18 +305,20 @@ var ErrNoProfile = errors.New("no profile yet: connect to your platform with an 
 // Go soft memory limits (unless GOMEMLIMIT is set): near the limit the
 // collector works harder instead of letting garbage double the heap.
 const (
-	// SoftMemoryLimit holds for every auditdesk process. It sits above
-	// the live heap of a 1M-event profile's index (~290 MB), or the
-	// collector would run without pause: opening 1M events took 279 ms
-	// at 256 MiB, 152 ms at 512 MiB, with the same peak RSS (312 MB).
+	// SoftMemoryLimit holds for every auditdesk process. It was set
+	// above the live heap of a 1M-event profile's index (~290 MB) when
+	// the index lived in the heap (opening 1M events took 279 ms at 256
+	// MiB, 152 ms at 512 MiB); the index is a mapped file now, outside
+	// the heap, and the limit still bounds an index built or appended in
+	// memory (a rebuild from the cache, a disk too full to stage a file).
 	SoftMemoryLimit = 512 << 20
 	// SyncMemoryLimit holds for `auditdesk sync`, whose live heap is small
 	// (~75 MB at 1M events): measured there, peak RSS 260-290 MB at
 	// 210-240k events/s, against 420 MB at 256 MiB.
 	SyncMemoryLimit = 96 << 20
-	// ExportMemoryLimit holds for `auditdesk export`, whose live heap (the
-	// index, the chain's hashes, the writer's buffers: ~500 MB at 1M
-	// events) passes SoftMemoryLimit, where the collector ran without
+	// ExportMemoryLimit holds for `auditdesk export`, whose live heap
+	// (then the index too, now the chain's hashes and the writers'
+	// buffers) passed SoftMemoryLimit, where the collector ran without
 	// pause: an XLSX of 1,000,000 rows took 39.0-44.7 s at 512 MiB,
 	// 19.5-20.3 s at 1 GiB (peak RSS 666 MB, 735 MB); a CSV 4.3 s, 3.8 s.
 	ExportMemoryLimit = 1 << 30

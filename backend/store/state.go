@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/auditdesk/auditdesk/backend/settings"
 )
 
 // stateFile records, beside Badger's files, whether the cache is as a
@@ -43,37 +45,17 @@ func ReadState(dir string) State {
 	return st
 }
 
-// writeState replaces the state file, synced.
+// writeState replaces the state file, synced (settings.WriteFileAtomic),
+// after removing what a killed store left of its own write: only the
+// holder of the cache writes it.
 func writeState(dir string, st State) error {
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
 	}
-	// Another's, killed while writing one: only the holder of the cache
-	// writes it.
-	stale, _ := filepath.Glob(filepath.Join(dir, stateFile+".*"))
-	for _, f := range stale {
-		_ = os.Remove(f)
-	}
-	tmp, err := os.CreateTemp(dir, stateFile+".*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(b)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), filepath.Join(dir, stateFile))
-	}
-	if err != nil {
-		_ = os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+	path := filepath.Join(dir, stateFile)
+	settings.RemoveStaged(path)
+	return settings.WriteFileAtomic(path, b)
 }
 
 // dirty marks the cache dirty before the store's first write; the caller
