@@ -34,6 +34,10 @@ func (ix *Index) Append(events []audit.Event) (*Index, error) {
 		}
 		return ix, nil
 	}
+	m, err := ix.merge(pl)
+	if err != nil {
+		return nil, fmt.Errorf("query: append: %w", err)
+	}
 	nw, pos := pl.nw, pl.pos
 	out := &Index{
 		n:       ix.n + nw.n,
@@ -44,11 +48,12 @@ func (ix *Index) Append(events []audit.Event) (*Index, error) {
 		status:  mergeRows(ix.status, nw.status, pos),
 		user:    mergeRows(ix.user, nw.user, pos),
 		ws:      mergeRows(ix.ws, nw.ws, pos),
-		rawEnd:  mergeRows(ix.rawEnd, nw.rawEnd, pos),
 		textMid: mergeRows(ix.textMid, nw.textMid, pos),
 		scopeD:  nw.scopeD, catD: nw.catD, actD: nw.actD, statusD: nw.statusD, userD: nw.userD, wsD: nw.wsD,
+		excRow: m.excRow, excMid: m.excMid, excStart: m.excStart, exc: m.exc,
+		rest:      append(slices.Clone(ix.rest[:ix.restStart[m.g0]]), m.tail...),
+		restStart: append(slices.Clone(ix.restStart[:m.g0+1]), m.tailEnd...),
 	}
-	out.raw, out.rawStart = mergeArena(ix.raw, ix.rawStart, nw.raw, nw.rawStart, pos)
 	out.text, out.textStart = mergeArena(ix.text, ix.textStart, nw.text, nw.textStart, pos)
 	out.freq = byteFreq(out.text)
 	for _, c := range out.freq {
@@ -61,10 +66,11 @@ func (ix *Index) Append(events []audit.Event) (*Index, error) {
 
 // AppendTo writes to out, from its start, the index file of what Append
 // would return, streaming ix's columns into it with the new rows in their
-// places: the memory it takes is the new events', never a copy of ix (a
-// mapped index of a million events appends in a third of a second, against
-// Append's 360 MB of heap and a WriteTo after). It returns how many events
-// were new; with none it writes nothing, and ix is still current.
+// places: the memory it takes is the new events' and the groups of rest
+// from the first one a new row lands in, never a copy of ix (a mapped
+// index of a million events appends in a third of a second, against
+// Append's heap and a WriteTo after). It returns how many events were
+// new; with none it writes nothing, and ix is still current.
 func (ix *Index) AppendTo(events []audit.Event, out *os.File) (added int, err error) {
 	pl, err := ix.plan(events)
 	if err != nil || pl == nil {
@@ -73,31 +79,55 @@ func (ix *Index) AppendTo(events []audit.Event, out *os.File) (added int, err er
 		}
 		return 0, nil
 	}
+	m, err := ix.merge(pl)
+	if err != nil {
+		return 0, fmt.Errorf("query: append: %w", err)
+	}
 	nw, pos := pl.nw, pl.pos
 	res := &Index{n: ix.n + nw.n, scopeD: nw.scopeD, catD: nw.catD, actD: nw.actD, statusD: nw.statusD, userD: nw.userD, wsD: nw.wsD}
-	olds, news := ix.sections(), nw.sections()
+	merged := &Index{
+		excRow: m.excRow, excMid: m.excMid, excStart: m.excStart, exc: m.exc,
+		rest:      m.tail,
+		restStart: m.tailEnd,
+	}
+	olds, news, mine := ix.sections(), nw.sections(), merged.sections()
 	var lens [nSections]uint64
 	for k := range nSections {
 		lens[k] = uint64(len(olds[k]) + len(news[k]))
 	}
-	// The offsets' sections hold n+1 entries, the new rows' one more each:
-	// their leading zero is not written.
-	lens[secRawStart] -= 8
+	// The text's offsets hold n+1 entries, the new rows' one more: their
+	// leading zero is not written.
 	lens[secTextStart] -= 8
+	for _, k := range []int{secExcRow, secExcMid, secExcStart, secExc} {
+		lens[k] = uint64(len(mine[k]))
+	}
+	lens[secRestStart] = uint64(8 * (m.g0 + 1 + len(merged.restStart)))
+	lens[secRest] = ix.restStart[m.g0] + uint64(len(m.tail))
 	err = writeStreamed(out, res, &lens, func(k int, w io.Writer) error {
 		switch k {
-		case secRawStart:
-			return mergeOffsets(w, ix.rawStart, nw.rawStart, pos)
 		case secTextStart:
 			return mergeOffsets(w, ix.textStart, nw.textStart, pos)
-		case secRaw:
-			return mergeArenaTo(w, ix.raw, ix.rawStart, nw.raw, nw.rawStart, pos)
 		case secText:
 			// The search's byte frequencies are a sample of the text as
 			// it is written.
 			fw := newFreqWriter(w)
 			err := mergeArenaTo(fw, ix.text, ix.textStart, nw.text, nw.textStart, pos)
 			res.freq, res.freqN = fw.f, fw.n
+			return err
+		case secExcRow, secExcMid, secExcStart, secExc:
+			_, err := w.Write(mine[k])
+			return err
+		case secRestStart:
+			if _, err := w.Write(olds[k][:8*(m.g0+1)]); err != nil {
+				return err
+			}
+			_, err := w.Write(mine[k])
+			return err
+		case secRest:
+			if _, err := w.Write(ix.rest[:ix.restStart[m.g0]]); err != nil {
+				return err
+			}
+			_, err := w.Write(m.tail)
 			return err
 		}
 		return mergeRowsTo(w, olds[k], news[k], rowWidth[k], pos)
@@ -108,15 +138,90 @@ func (ix *Index) AppendTo(events []audit.Event, out *os.File) (added int, err er
 	return nw.n, nil
 }
 
-// rowWidth is the bytes a row takes in each fixed-width section.
-var rowWidth = [nSections]int{8, 4, 4, 4, 4, 4, 4, 8, 16, 8, 4, 0, 0}
+// rowWidth is the bytes a row takes in the sections that hold one entry a
+// row.
+var rowWidth = [nSections]int{secTS: 8, secScope: 4, secCat: 4, secAct: 4, secStatus: 4, secUser: 4, secWS: 4, secTextMid: 4}
+
+// merged is what an append makes anew rather than copies or interleaves:
+// exc, renumbered, and the groups of rest from g0, the first group a new
+// row lands in (tail, compressed, and each group's end in the new rest:
+// restStart's entries after g0's).
+type merged struct {
+	excRow, excMid []uint32
+	excStart       []uint64
+	exc            []byte
+	g0             int
+	tail           []byte
+	tailEnd        []uint64
+}
+
+// merge makes the exc and the rest of ix with pl's rows in their places.
+func (ix *Index) merge(pl *appendPlan) (*merged, error) {
+	nw, pos := pl.nw, pl.pos
+	m := &merged{excStart: []uint64{0}, g0: pos[0] / restGroup}
+
+	// exc: old row r moves down by the new rows before it; new row j is
+	// row pos[j]+j.
+	excOf := func(x *Index, k int, row int) {
+		m.excRow = append(m.excRow, uint32(row))
+		m.excMid = append(m.excMid, x.excMid[k])
+		m.exc = append(m.exc, x.exc[x.excStart[k]:x.excStart[k+1]]...)
+		m.excStart = append(m.excStart, uint64(len(m.exc)))
+	}
+	j, kn := 0, 0
+	for k, r := range ix.excRow {
+		for j < len(pos) && pos[j] <= int(r) {
+			for kn < len(nw.excRow) && int(nw.excRow[kn]) <= j {
+				excOf(nw, kn, pos[nw.excRow[kn]]+int(nw.excRow[kn]))
+				kn++
+			}
+			j++
+		}
+		excOf(ix, k, int(r)+j)
+	}
+	for ; kn < len(nw.excRow); kn++ {
+		excOf(nw, kn, pos[nw.excRow[kn]]+int(nw.excRow[kn]))
+	}
+
+	// rest: the old rows from g0 on and the new ones, regrouped.
+	gp := grouper{emit: func(comp []byte) error {
+		m.tail = append(m.tail, comp...)
+		m.tailEnd = append(m.tailEnd, ix.restStart[m.g0]+uint64(len(m.tail)))
+		return nil
+	}}
+	rd := ix.newReader(false)
+	old := m.g0 * restGroup
+	olds := func(to int) error {
+		for ; old < to; old++ {
+			gr := rd.group(old)
+			if gr == nil {
+				return ErrIndexDamaged
+			}
+			_ = gp.add(gr.encoded(old % restGroup))
+		}
+		return nil
+	}
+	for j, p := range pos {
+		if err := olds(p); err != nil {
+			return nil, err
+		}
+		_ = gp.add(pl.rest[pl.restAt[j]:pl.restAt[j+1]])
+	}
+	if err := olds(ix.n); err != nil {
+		return nil, err
+	}
+	gp.flush()
+	return m, nil
+}
 
 // appendPlan is the new rows of an append, coded into copies of ix's
 // dictionaries, and the old row each goes before.
 type appendPlan struct {
-	nw  *Index
-	pos []int
-	add []*audit.Event
+	nw     *Index
+	pos    []int
+	add    []*audit.Event
+	rest   []byte   // the new rows' rests, uncompressed (appendRest's form)
+	restAt []uint64 // n+1 offsets into rest
 }
 
 // plan dedupes and sorts events against ix; nil when none is new.
@@ -152,10 +257,10 @@ func (ix *Index) plan(events []audit.Event) (*appendPlan, error) {
 	})
 
 	// The new rows, coded into copies of ix's dictionaries.
-	b := &builder{fo: newFolder(), sorted: true, ix: &Index{
+	b := &builder{fo: newFolder(), sorted: true, restAt: []uint64{0}, ix: &Index{
 		scopeD: ix.scopeD.clone(), catD: ix.catD.clone(), actD: ix.actD.clone(),
 		statusD: ix.statusD.clone(), userD: ix.userD.clone(), wsD: ix.wsD.clone(),
-		rawStart: []uint64{0}, textStart: []uint64{0},
+		textStart: []uint64{0}, excStart: []uint64{0},
 	}}
 	for _, e := range add {
 		if err := b.add(e); err != nil {
@@ -177,12 +282,12 @@ func (ix *Index) plan(events []audit.Event) (*appendPlan, error) {
 		t := nw.ts[j]
 		r, _ := slices.BinarySearch(ix.ts[lo:], t)
 		r += lo
-		for r < ix.n && ix.ts[r] == t && string(ix.field(r, 0)) < e.ID {
+		for r < ix.n && ix.ts[r] == t && string(ix.id(r)) < e.ID {
 			r++
 		}
 		pos[j], lo = r, r
 	}
-	return &appendPlan{nw: nw, pos: pos, add: add}, nil
+	return &appendPlan{nw: nw, pos: pos, add: add, rest: b.rest, restAt: b.restAt}, nil
 }
 
 // mergeRowsTo writes old's rows (size bytes each) with new row j inserted
@@ -327,9 +432,7 @@ func idKey(h uint64, row int) uint64 { return h&^(1<<32-1) | uint64(row) }
 func (ix *Index) ids() *idIndex {
 	ix.idx.once.Do(func() {
 		keys := make([]uint64, ix.n)
-		for i := range keys {
-			keys[i] = idKey(maphash.Bytes(idSeed, ix.field(i, 0)), i)
-		}
+		ix.eachID(func(i int, id []byte) { keys[i] = idKey(maphash.Bytes(idSeed, id), i) })
 		slices.Sort(keys)
 		ix.idx.keys = keys
 	})
@@ -341,7 +444,7 @@ func (x *idIndex) has(ix *Index, id string) bool {
 	h := idKey(maphash.String(idSeed, id), 0)
 	k, _ := slices.BinarySearch(x.keys, h)
 	for ; k < len(x.keys) && x.keys[k]>>32 == h>>32; k++ {
-		if string(ix.field(int(uint32(x.keys[k])), 0)) == id {
+		if string(ix.id(int(uint32(x.keys[k])))) == id {
 			return true
 		}
 	}

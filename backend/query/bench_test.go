@@ -37,7 +37,8 @@ func benchIndex(b *testing.B) (*Index, []audit.Event) {
 // spare (ReadIndex's slices have none).
 func (ix *Index) memBytes() (fixed, text, dicts int) {
 	u32 := int(unsafe.Sizeof(uint32(0)))
-	fixed = cap(ix.ts)*8 + cap(ix.rawStart)*8 + cap(ix.rawEnd)*4*u32 + cap(ix.textStart)*8 + cap(ix.textMid)*u32 +
+	fixed = cap(ix.ts)*8 + cap(ix.textStart)*8 + cap(ix.textMid)*u32 + cap(ix.restStart)*8 +
+		(cap(ix.excRow)+cap(ix.excMid))*u32 + cap(ix.excStart)*8 +
 		(cap(ix.targetRank.rank)+cap(ix.descRank.rank))*u32 + cap(ix.idx.keys)*8
 	for _, col := range [][]uint32{ix.scope, ix.cat, ix.act, ix.status, ix.user, ix.ws} {
 		fixed += cap(col) * u32
@@ -45,7 +46,7 @@ func (ix *Index) memBytes() (fixed, text, dicts int) {
 	if ix.freq != nil {
 		fixed += len(ix.freq) * u32
 	}
-	text = cap(ix.raw) + cap(ix.text)
+	text = cap(ix.text) + cap(ix.exc) + cap(ix.rest)
 	for _, d := range []*dict{ix.scopeD, ix.catD, ix.actD, ix.statusD, ix.userD} {
 		for i, v := range d.vals {
 			dicts += 2*len(v) + 16 + 4 + 8 // value, its map key (shared), rank and count

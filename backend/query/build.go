@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 
@@ -45,41 +46,45 @@ func Events(evs []audit.Event) func(fn func(audit.Event) error) error {
 	}
 }
 
+// builder grows an Index in memory. The rows' rests stay as they come
+// (rest, restAt) until finish compresses them into groups, after the rows
+// are in order.
 type builder struct {
-	fo     folder
-	ix     *Index
-	sorted bool
+	fo      folder
+	ix      *Index
+	sorted  bool
+	lastID  string
+	rest    []byte
+	restAt  []uint64 // n+1 offsets into rest
+	scratch []byte
 }
 
 func newBuilder() *builder {
 	return &builder{
 		fo:     newFolder(),
 		sorted: true,
+		restAt: []uint64{0},
 		ix: &Index{
 			scopeD: newDict(), catD: newDict(), actD: newDict(), statusD: newDict(), userD: newDict(),
-			wsD:      newWSDict(),
-			rawStart: []uint64{0},
-			// The next row's text starts here; finish trims it to n+1.
+			wsD:       newWSDict(),
 			textStart: []uint64{0},
+			excStart:  []uint64{0},
 		},
 	}
 }
 
 func (b *builder) add(e *audit.Event) error {
-	if e.Time.Before(minTime) || e.Time.After(maxTime) {
-		return fmt.Errorf("event %q: time %s is outside 1678-2262", e.ID, e.Time)
-	}
 	ix := b.ix
-	if ix.n == 1<<32-1 {
-		return fmt.Errorf("event %q: over %d events", e.ID, ix.n) // row numbers are uint32
+	if err := checkEvent(e, ix.n); err != nil {
+		return err
 	}
 	ns := e.Time.UnixNano()
 	if b.sorted && ix.n > 0 {
-		last := ix.n - 1
-		if p := ix.ts[last]; ns < p || ns == p && string(ix.field(last, 0)) > e.ID {
+		if p := ix.ts[ix.n-1]; ns < p || ns == p && b.lastID > e.ID {
 			b.sorted = false
 		}
 	}
+	b.lastID = e.ID
 	ix.ts = append(ix.ts, ns)
 	ix.scope = append(ix.scope, ix.scopeD.code(string(e.Scope)))
 	ix.cat = append(ix.cat, ix.catD.code(e.Category))
@@ -88,45 +93,58 @@ func (b *builder) add(e *audit.Event) error {
 	ix.user = append(ix.user, ix.userD.code(e.User))
 	ix.ws = append(ix.ws, ix.wsD.code(e.Workspace))
 
-	start := len(ix.raw)
-	var ends [4]uint32
-	for k, s := range [4]string{e.ID, e.Target, e.Description, e.SourceIP} {
-		ix.raw = append(ix.raw, s...)
-		ends[k] = uint32(len(ix.raw) - start)
-	}
-	ix.raw = append(ix.raw, e.Details...)
-	if len(ix.raw)-start > 1<<32-1 {
-		return fmt.Errorf("event %q: over 4 GiB", e.ID)
-	}
-	ix.rawEnd = append(ix.rawEnd, ends)
-	ix.rawStart = append(ix.rawStart, uint64(len(ix.raw)))
+	b.rest = appendRest(b.rest, e.ID, e.SourceIP, e.Details)
+	b.restAt = append(b.restAt, uint64(len(b.rest)))
 
-	tstart := len(ix.text)
-	ix.text = b.fo.append(ix.text, e.Target)
-	ix.textMid = append(ix.textMid, uint32(len(ix.text)-tstart))
-	ix.text = b.fo.append(ix.text, e.Description)
+	mid := uint32(len(e.Target))
+	folded, fmid, plain := b.fo.searchText(b.scratch[:0], e.Target, e.Description)
+	b.scratch = folded
+	if !plain {
+		mid |= foldedBit
+		ix.excRow = append(ix.excRow, uint32(ix.n))
+		ix.excMid = append(ix.excMid, uint32(fmid))
+		ix.exc = append(ix.exc, folded...)
+		ix.excStart = append(ix.excStart, uint64(len(ix.exc)))
+	}
+	ix.text = append(append(ix.text, e.Target...), e.Description...)
+	ix.textMid = append(ix.textMid, mid)
 	ix.textStart = append(ix.textStart, uint64(len(ix.text)))
 	ix.n++
 	return nil
 }
 
 func (b *builder) finish() *Index {
-	ix := b.ix
 	if !b.sorted {
-		ix = b.reorder()
+		b.reorder()
 	}
+	ix := b.ix
 	ix.finishDicts(&b.fo)
+	ix.rest, ix.restStart = compressGroups(b.rest, b.restAt)
+	b.rest, b.restAt = nil, nil
 	// Give back the spare capacity append left (about an eighth of every
 	// slice): the index lives as long as the window.
-	ix.raw, ix.text = fit(ix.raw), fit(ix.text)
-	ix.ts, ix.rawStart, ix.textStart = fit(ix.ts), fit(ix.rawStart), fit(ix.textStart)
+	ix.text, ix.exc = fit(ix.text), fit(ix.exc)
+	ix.ts, ix.textStart, ix.excStart = fit(ix.ts), fit(ix.textStart), fit(ix.excStart)
 	ix.scope, ix.cat, ix.act, ix.status, ix.user, ix.ws = fit(ix.scope), fit(ix.cat), fit(ix.act), fit(ix.status), fit(ix.user), fit(ix.ws)
-	ix.rawEnd, ix.textMid = fit(ix.rawEnd), fit(ix.textMid)
+	ix.textMid, ix.excRow, ix.excMid = fit(ix.textMid), fit(ix.excRow), fit(ix.excMid)
 	ix.freq = byteFreq(ix.text)
 	for _, c := range ix.freq {
 		ix.freqN += int(c)
 	}
 	return ix
+}
+
+// checkEvent refuses an event that cannot be row n of an index.
+func checkEvent(e *audit.Event, n int) error {
+	switch {
+	case e.Time.Before(minTime) || e.Time.After(maxTime):
+		return fmt.Errorf("event %q: time %s is outside 1678-2262", e.ID, e.Time)
+	case n == 1<<32-1:
+		return fmt.Errorf("event %q: over %d events", e.ID, n) // row numbers are uint32
+	case len(e.Target) > 1<<30 || len(e.Description) > 1<<30 || len(e.ID)+len(e.SourceIP)+len(e.Details) > 1<<30:
+		return fmt.Errorf("event %q: over 1 GiB", e.ID)
+	}
+	return nil
 }
 
 // fit returns s in an allocation of its own length when append left more
@@ -138,32 +156,51 @@ func fit[T any](s []T) []T {
 	return slices.Clone(s)
 }
 
-// reorder returns the rows in (time, id) order.
-func (b *builder) reorder() *Index {
+// restID is the id in a row's rest (appendRest's form).
+func restID(row []byte) []byte {
+	var l [3]uint64
+	pos := 0
+	for k := range l {
+		v, n := binary.Uvarint(row[pos:])
+		l[k], pos = v, pos+n
+	}
+	return row[pos : pos+int(l[0])]
+}
+
+// reorder puts the rows in (time, id) order.
+func (b *builder) reorder() {
 	old := b.ix
 	perm := make([]int, old.n)
 	for i := range perm {
 		perm[i] = i
 	}
-	slices.SortFunc(perm, rowOrder(old.ts, func(i int) []byte { return old.field(i, 0) }))
+	slices.SortFunc(perm, rowOrder(old.ts, func(i int) []byte { return restID(b.rest[b.restAt[i]:b.restAt[i+1]]) }))
 
 	ix := &Index{
 		n: old.n, scopeD: old.scopeD, catD: old.catD, actD: old.actD, statusD: old.statusD,
 		userD: old.userD, wsD: old.wsD,
-		ts:  permute(old.ts, perm),
-		raw: make([]byte, 0, len(old.raw)), rawStart: make([]uint64, 1, old.n+1),
-		rawEnd: permute(old.rawEnd, perm), textMid: permute(old.textMid, perm),
-		text: make([]byte, 0, len(old.text)), textStart: make([]uint64, 1, old.n+1),
+		ts:      permute(old.ts, perm),
+		textMid: permute(old.textMid, perm),
+		text:    make([]byte, 0, len(old.text)), textStart: make([]uint64, 1, old.n+1),
+		exc: make([]byte, 0, len(old.exc)), excStart: make([]uint64, 1, len(old.excStart)),
 	}
 	ix.scope, ix.cat, ix.act = permute(old.scope, perm), permute(old.cat, perm), permute(old.act, perm)
 	ix.status, ix.user, ix.ws = permute(old.status, perm), permute(old.user, perm), permute(old.ws, perm)
-	for _, p := range perm {
-		ix.raw = append(ix.raw, old.raw[old.rawStart[p]:old.rawStart[p+1]]...)
-		ix.rawStart = append(ix.rawStart, uint64(len(ix.raw)))
+	rest, restAt := make([]byte, 0, len(b.rest)), make([]uint64, 1, old.n+1)
+	for i, p := range perm {
 		ix.text = append(ix.text, old.text[old.textStart[p]:old.textStart[p+1]]...)
 		ix.textStart = append(ix.textStart, uint64(len(ix.text)))
+		rest = append(rest, b.rest[b.restAt[p]:b.restAt[p+1]]...)
+		restAt = append(restAt, uint64(len(rest)))
+		if old.textMid[p]&foldedBit != 0 {
+			k, _ := slices.BinarySearch(old.excRow, uint32(p))
+			ix.excRow = append(ix.excRow, uint32(i))
+			ix.excMid = append(ix.excMid, old.excMid[k])
+			ix.exc = append(ix.exc, old.exc[old.excStart[k]:old.excStart[k+1]]...)
+			ix.excStart = append(ix.excStart, uint64(len(ix.exc)))
+		}
 	}
-	return ix
+	b.ix, b.rest, b.restAt = ix, rest, restAt
 }
 
 func permute[T any](s []T, perm []int) []T {

@@ -11,19 +11,19 @@
 //	ts        []int64     UnixNano, ascending                         8 B
 //	scope, category, action, status, user, workspace
 //	          []uint32    codes into per-column dictionaries      6 x 4 B
-//	rawStart  []uint64    offset of the row in raw                    8 B
-//	rawEnd    [][4]uint32 ends of id, target, description,
-//	                      source_ip inside the row (details last)    16 B
 //	textStart []uint64    offset of the row in text                   8 B
-//	textMid   []uint32    end of the folded target inside it          4 B
+//	textMid   []uint32    end of the target inside it, and
+//	                      foldedBit                                   4 B
 //	                                                          ---------
-//	                                                           68 B/event
+//	                                                           44 B/event
 //
-// plus the text itself: raw (id, target, description, source_ip, details,
-// as stored) and text (target and description folded for search). Sorting
-// by target or description adds a lazily built per-row rank (4 B each) the
-// first time. At 200,000 simulator events the whole index is ~290 B/event
-// (BenchmarkBuild reports it).
+// plus text (target and description as they came, which the search scans
+// lowering ASCII letters), exc (the folded text of the rows whose folding
+// is more than that: about 10% of the simulator's, 6 B an event) and rest
+// (id, source_ip and details, S2-compressed in groups of 64 rows: 142 B an
+// event become 65; rest.go). Sorting by target or description adds a
+// lazily built per-row rank (4 B each) the first time. At 1M simulator
+// events the file is 196 B an event.
 //
 // A dictionary (dict) holds each distinct value once with its folded form
 // and its rank in bytewise order; the workspace dictionary keys on the
@@ -40,9 +40,12 @@
 //
 //   - the whole text arena of the time range at once (search.go): the
 //     term's rarest byte (by a byte count of a sample of text, taken at
-//     Build) is found with bytes.IndexByte and the term compared whole; a
-//     hit maps to its row by galloping over textStart, counts only if it
-//     lies inside one field, and the scan jumps to the next row. The range
+//     Build; a letter in either case) is found with bytes.IndexByte and
+//     the term compared whole, ASCII letters lowered; a hit maps to its
+//     row by galloping over textStart, counts only if it lies inside one
+//     field of a row not in exc, and the scan jumps to the next row. The
+//     rows in exc of the range are then searched the same way, exactly,
+//     in their folded text. The range
 //     is split by rows over the cores. The rows whose codes hit are merged
 //     in and only the merged rows are tested against the field filters;
 //   - when the field filters leave few rows, only those rows' text.
@@ -72,7 +75,9 @@
 //
 // Rows are read through the mapping, or, for a sparse result whose rows
 // lie far apart, from the file with pread (Result.Rows, Ready), so that
-// the kernel's fault-around does not bring in the whole raw section.
+// the kernel's fault-around does not bring in the whole rest section. A
+// Result's reader decompresses each group once for a view in time order,
+// and keeps the groups it read for one in another order.
 //
 // The session package saves the index beside the cache (index.bin), maps
 // it when a profile opens (rebuilding on ErrIndexFormat, on a damaged

@@ -18,3 +18,54 @@ func (f folder) string(s string) string { return f.c.String(norm.NFC.String(s)) 
 func (f folder) append(dst []byte, s string) []byte {
 	return append(dst, f.c.String(norm.NFC.String(s))...)
 }
+
+// searchText decides how a row's target and description are searched.
+// plain: as they are, a search lowering ASCII letters as it compares
+// (search.go), which is the same as searching their folded form when that
+// form is theirs with ASCII letters lowered: always for ASCII, and for
+// most other text (CJK, lower-case Vietnamese). Otherwise it appends
+// their folded forms, end to end, to dst, and mid is where the target's
+// ends.
+func (f folder) searchText(dst []byte, target, desc string) (out []byte, mid int, plain bool) {
+	if isASCII(target) && isASCII(desc) {
+		return dst, 0, true
+	}
+	start := len(dst)
+	dst = f.append(dst, target)
+	mid = len(dst) - start
+	dst = f.append(dst, desc)
+	if lowered(dst[start:start+mid], target) && lowered(dst[start+mid:], desc) {
+		return dst[:start], 0, true
+	}
+	return dst, mid, false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// lowered says whether folded is s with its ASCII letters lowered.
+func lowered(folded []byte, s string) bool {
+	if len(folded) != len(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if lower(s[i]) != folded[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// lower lowers an ASCII letter.
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}

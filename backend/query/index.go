@@ -24,17 +24,28 @@ type Index struct {
 	scopeD, catD, actD, statusD, userD *dict
 	wsD                                *wsDict
 
-	// raw holds per row: id, target, description, source_ip, details.
-	raw      []byte
-	rawStart []uint64    // n+1 offsets into raw
-	rawEnd   [][4]uint32 // ends of id, target, description, source_ip, relative to rawStart[i]; details runs to rawStart[i+1]
-
-	// text holds per row the folded target, then the folded description.
+	// text holds per row the target, then the description, as they came:
+	// what the table shows and a search scans (search.go), lowering ASCII
+	// letters as it compares. textMid's foldedBit marks the rows whose
+	// text folds otherwise (NFC, a non-ASCII capital, ß): their folded
+	// text is in exc, searched in its place.
 	text      []byte
 	textStart []uint64     // n+1 offsets into text
-	textMid   []uint32     // end of the folded target, relative to textStart[i]
+	textMid   []uint32     // end of the target, relative to textStart[i]; | foldedBit
 	freq      *[256]uint32 // byte counts of a sample of text (see byteFreq)
 	freqN     int          // the sample's length
+
+	// exc is the folded target and description of the rows marked
+	// foldedBit, excRow ascending.
+	exc      []byte
+	excStart []uint64 // m+1 offsets into exc
+	excRow   []uint32 // the row of each
+	excMid   []uint32 // end of the folded target, relative to excStart[k]
+
+	// rest holds per row id, source_ip and details, compressed in groups
+	// of restGroup rows (rest.go); restStart is each group's offset.
+	rest      []byte
+	restStart []uint64
 
 	// Ranks of target and description per row, built on the first sort by
 	// them (a comparison sort of every row, too costly for every Build).
@@ -71,111 +82,112 @@ func (ix *Index) Oldest() time.Time {
 	return time.Unix(0, ix.ts[0]).UTC()
 }
 
-// field returns raw field k (0 id, 1 target, 2 description, 3 source_ip,
-// 4 details) of row i; nil when the file's blocks holding it are damaged
-// (see Err).
-func (ix *Index) field(i, k int) []byte {
-	if !ix.need(rawCols...) || !ix.needBytes(secRaw, ix.rawStart[i], ix.rawStart[i+1]) {
+// foldedBit marks in textMid a row whose text is searched in exc.
+const foldedBit = 1 << 31
+
+// mid is the end of row i's target in its text.
+func (ix *Index) mid(i int) uint64 { return uint64(ix.textMid[i] &^ foldedBit) }
+
+// shown returns row i's target (k 1) or description (k 2); nil when the
+// file's blocks holding it are damaged (see Err).
+func (ix *Index) shown(i, k int) []byte {
+	t := ix.rowText(i)
+	if t == nil {
 		return nil
 	}
-	base := ix.rawStart[i]
-	lo := base
-	if k > 0 {
-		lo = base + uint64(ix.rawEnd[i][k-1])
+	if k == 1 {
+		return t[:ix.mid(i)]
 	}
-	hi := ix.rawStart[i+1]
-	if k < 4 {
-		hi = base + uint64(ix.rawEnd[i][k])
+	return t[ix.mid(i):]
+}
+
+// rowText is row i's target and description, end to end; nil when the
+// file's blocks holding it are damaged (see Err).
+func (ix *Index) rowText(i int) []byte {
+	lo, hi := ix.textStart[i], ix.textStart[i+1]
+	if !ix.need(textCols...) || !ix.needBytes(secText, lo, hi) {
+		return nil
 	}
-	return ix.raw[lo:hi]
-}
-
-// rowText says whether row i's search text can be read (see Err).
-func (ix *Index) rowText(i int) bool {
-	return ix.need(textCols...) && ix.needBytes(secText, ix.textStart[i], ix.textStart[i+1])
-}
-
-// foldedTarget and foldedDesc are row i's search text, once rowText said
-// it can be read.
-func (ix *Index) foldedTarget(i int) []byte {
-	lo := ix.textStart[i]
-	return ix.text[lo : lo+uint64(ix.textMid[i])]
-}
-
-func (ix *Index) foldedDesc(i int) []byte {
-	return ix.text[ix.textStart[i]+uint64(ix.textMid[i]) : ix.textStart[i+1]]
+	return ix.text[lo:hi:hi]
 }
 
 // scattered says whether rows are better read apart from the file than
-// through the mapping: an index read from a mapped file whose rows lie
-// far apart in raw (a filter's result), not one after the other (a view
-// in time order, an export). Reading maps fewer pages; mapping reads
-// neighbours along.
+// through the mapping: an index read from a mapped file whose rows' groups
+// lie on average more than scatterGap apart (a filter's result), not one
+// after the other (a view in time order, an export). A mapped read brings
+// in its neighbours (the kernel's fault-around, 64 KiB); a read apart
+// takes the group's own blocks only.
 func (ix *Index) scattered(rows []uint32) bool {
-	if ix.file == nil || ix.file.f == nil || len(rows) < 2 || !ix.need(rawCols...) {
+	if ix.file == nil || ix.file.f == nil || len(rows) < 2 || !ix.need(secRestStart) {
 		return false
 	}
-	lo, hi, sum := ^uint64(0), uint64(0), uint64(0)
+	seen := newRowBits(0, restGroups(ix.n))
+	lo, hi := ^uint64(0), uint64(0)
 	for _, r := range rows {
-		a, b := ix.rawStart[r], ix.rawStart[r+1]
-		lo, hi, sum = min(lo, a), max(hi, b), sum+b-a
+		g := int(r / restGroup)
+		seen.set(g)
+		lo, hi = min(lo, ix.restStart[g]), max(hi, ix.restStart[g+1])
 	}
-	return hi-lo > 16*sum+64<<10
+	return hi-lo > uint64(seen.count())*scatterGap
 }
 
-// rowsReadApart counts readRow's rows, for tests of which way rows go.
+// scatterGap is the fault-around of a mapped read (a variable for tests).
+var scatterGap uint64 = 64 << 10
+
+// rowsReadApart counts the groups read from the file apart, for tests of
+// which way rows go.
 var rowsReadApart atomic.Int64
 
-// readRow is row i's raw bytes read from the file (checked.read) into buf;
-// nil when its blocks are damaged (Err).
-func (ix *Index) readRow(i int, buf *[]byte) []byte {
-	if !ix.need(rawCols...) {
-		return nil
+// text is row i's target and description, end to end, through the
+// mapping or read apart; false when the file's blocks holding it are
+// damaged (see Err).
+func (rd *rowReader) text(i int) ([]byte, bool) {
+	ix := rd.ix
+	if !rd.apart || ix.file == nil || ix.file.f == nil {
+		t := ix.rowText(i)
+		return t, t != nil
 	}
-	base := ix.file.spans[secRaw][0]
-	rowsReadApart.Add(1)
-	b, ok := ix.file.read(base+ix.rawStart[i], base+ix.rawStart[i+1], buf)
-	if !ok {
-		return nil
+	if !ix.need(textCols...) {
+		return nil, false
 	}
-	return b
+	base := ix.file.spans[secText][0]
+	return ix.file.read(base+ix.textStart[i], base+ix.textStart[i+1], &rd.tbuf)
 }
 
-// eventFrom is event with row i's raw bytes given (readRow, or row). The
-// row is copied once, and the event's strings and details share the copy,
-// apart: one allocation a row where there were five.
-func (ix *Index) eventFrom(i int, raw []byte) audit.Event {
-	end := ix.rawEnd[i]
-	if len(raw) < int(end[3]) {
-		return audit.Event{} // a damaged row: Err says so
-	}
+// event is row i as an audit.Event; an empty one when the file's blocks
+// holding it are damaged (Err says so). The row is copied once, and the
+// event's strings and details share the copy, apart: one allocation a
+// row.
+func (rd *rowReader) event(i int) audit.Event {
+	ix := rd.ix
 	e := ix.coded(i)
-	if len(raw) == 0 {
-		return e
+	text, ok := rd.text(i)
+	if !ok {
+		return audit.Event{}
 	}
-	b := bytes.Clone(raw)
-	str := func(lo, hi uint32) string {
+	gr := rd.group(i)
+	if gr == nil {
+		return audit.Event{}
+	}
+	a := gr.at[i%restGroup]
+	rest := gr.buf[a[0]:a[3]]
+	b := make([]byte, 0, len(rest)+len(text))
+	b = append(append(b, rest...), text...)
+	str := func(lo, hi uint64) string {
 		if hi <= lo {
 			return ""
 		}
 		return unsafe.String(&b[lo], hi-lo)
 	}
-	e.ID, e.Target, e.Description, e.SourceIP = str(0, end[0]), str(end[0], end[1]), str(end[1], end[2]), str(end[2], end[3])
-	if int(end[3]) < len(b) {
+	id, ip, det := uint64(a[1]-a[0]), uint64(a[2]-a[0]), uint64(a[3]-a[0])
+	mid := det + ix.mid(i)
+	e.ID, e.SourceIP = str(0, id), str(id, ip)
+	e.Target, e.Description = str(det, mid), str(mid, uint64(len(b)))
+	if det > ip {
 		// Capped: an append to the details never writes past them.
-		e.Details = b[end[3]:len(b):len(b)]
+		e.Details = b[ip:det:det]
 	}
 	return e
-}
-
-// row is row i's raw bytes in the mapping (or memory); nil when the
-// file's blocks holding them are damaged (see Err).
-func (ix *Index) row(i int) []byte {
-	lo, hi := ix.rawStart[i], ix.rawStart[i+1]
-	if !ix.need(rawCols...) || !ix.needBytes(secRaw, lo, hi) {
-		return nil
-	}
-	return ix.raw[lo:hi]
 }
 
 // coded is row i's event with the fields held in the columns: time and
@@ -196,10 +208,7 @@ func (ix *Index) coded(i int) audit.Event {
 	return e
 }
 
-// event rebuilds row i as an audit.Event. Nothing in it aliases the index.
-func (ix *Index) event(i int) audit.Event { return ix.eventFrom(i, ix.row(i)) }
-
-// freeRank returns the per-row dense rank of raw field k (1 target,
+// freeRank returns the per-row dense rank of field k (1 target,
 // 2 description), computing it once.
 func (ix *Index) freeRank(k int) []uint32 {
 	lr := &ix.targetRank
@@ -207,7 +216,7 @@ func (ix *Index) freeRank(k int) []uint32 {
 		lr = &ix.descRank
 	}
 	lr.once.Do(func() {
-		lr.rank = denseRanks(ix.n, func(a, b int) int { return bytes.Compare(ix.field(a, k), ix.field(b, k)) })
+		lr.rank = denseRanks(ix.n, func(a, b int) int { return bytes.Compare(ix.shown(a, k), ix.shown(b, k)) })
 	})
 	return lr.rank
 }

@@ -11,7 +11,7 @@ func (x *idIndex) row(ix *Index, id string) int {
 	h := idKey(maphash.String(idSeed, id), 0)
 	k, _ := slices.BinarySearch(x.keys, h)
 	for ; k < len(x.keys) && x.keys[k]>>32 == h>>32; k++ {
-		if r := int(uint32(x.keys[k])); string(ix.field(r, 0)) == id {
+		if r := int(uint32(x.keys[k])); string(ix.id(r)) == id {
 			return r
 		}
 	}
@@ -79,7 +79,7 @@ func (ix *Index) Has(id string) bool { return ix.ids().row(ix, id) >= 0 }
 // a marker may; 31 ms at 1M against 280 ms for a lookup per row.
 func (ix *Index) AddedTo(old *Index) []string {
 	nk, ok := ix.ids().keys, old.ids().keys
-	out := []string{}
+	rows := []int{}
 	j := 0
 	for _, k := range nk {
 		h := k >> 32
@@ -89,7 +89,19 @@ func (ix *Index) AddedTo(old *Index) []string {
 		if j < len(ok) && ok[j]>>32 == h {
 			continue
 		}
-		out = append(out, string(ix.field(int(uint32(k)), 0)))
+		rows = append(rows, int(uint32(k)))
+	}
+	// Read in row order, each group decompressed once.
+	slices.Sort(rows)
+	rd := ix.newReader(false)
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		gr := rd.group(r)
+		if gr == nil {
+			break // a damaged block: Err says so
+		}
+		a := gr.at[r%restGroup]
+		out = append(out, string(gr.buf[a[0]:a[1]]))
 	}
 	return out
 }

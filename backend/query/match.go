@@ -12,7 +12,7 @@ type matcher struct {
 	filtered                          bool // some set is not nil
 
 	searching                         bool
-	fd                                finder
+	fd, fx                            finder // caseless in text, exact in exc
 	userHit, scopeHit, catHit, actHit []bool
 	codeHits                          bool // some dictionary entry contains the term
 }
@@ -44,7 +44,8 @@ func (ix *Index) newMatcher(f audit.Filter) *matcher {
 	// An empty folded term is in every text: no search at all.
 	if term := newFolder().string(f.Search); term != "" {
 		m.searching = true
-		m.fd = newFinder([]byte(term), ix.freq, ix.freqN)
+		m.fd = newFinder([]byte(term), ix.freq, ix.freqN, true)
+		m.fx = newFinder([]byte(term), ix.freq, ix.freqN, false)
 		m.userHit, m.scopeHit = ix.userD.hits(term), ix.scopeD.hits(term)
 		m.catHit, m.actHit = ix.catD.hits(term), ix.actD.hits(term)
 		for _, h := range [][]bool{m.userHit, m.scopeHit, m.catHit, m.actHit} {
@@ -138,7 +139,7 @@ func (ix *Index) search(m *matcher, lo, hi int, t *tally, perRow bool) {
 		return
 	}
 	hits := newRowBits(lo, hi)
-	if !ix.searchRows(&m.fd, lo, hi, hits) {
+	if !ix.searchRows(m, lo, hi, ix.scanParts(lo, hi), hits) {
 		return // a damaged block: Err says so
 	}
 	if m.codeHits {
@@ -161,7 +162,7 @@ func (ix *Index) walkRange(m *matcher, lo, hi int, t *tally) {
 			continue
 		}
 		if m.searching && !m.userHit[us] && !m.scopeHit[sc] && !m.catHit[ca] && !m.actHit[ix.act[i]] &&
-			!ix.rowContains(&m.fd, i) {
+			!ix.rowContains(m, i) {
 			continue
 		}
 		if cOK {

@@ -39,26 +39,34 @@ import (
 //	ts                      8  UnixNano, ascending
 //	scope ... ws        6 x 4  dictionary codes: scope, category, action,
 //	                           status, user, workspace
-//	rawStart                8  the row's offset in raw (n+1 of them)
-//	rawEnd                 16  ends of id, target, description, source_ip
 //	textStart               8  the row's offset in text (n+1 of them)
-//	textMid                 4  end of the folded target in the row's text
-//	raw              variable  id, target, description, source_ip, details
-//	text             variable  folded target and description
+//	textMid                 4  end of the target in the row's text; the
+//	                           top bit marks a row searched in exc
+//	excRow, excMid      2 x 4  per row in exc: its row, the end of its
+//	                           folded target
+//	excStart                8  per row in exc: its offset there (m+1)
+//	restStart          8 / 64  per group of 64 rows: its offset in rest
+//	text             variable  target and description, as they came
+//	exc              variable  folded target and description of the rows
+//	                           whose folding is not ASCII lowering
+//	rest             variable  id, source_ip and details, S2-compressed
+//	                           64 rows a group (rest.go)
 //
 // What a query reads: every query the first seven (rowCols, 32 B an
-// event); reading rows rawStart and rawEnd (24 B) and the rows' own bytes
-// of raw; a search textStart, textMid (12 B) and the text of its time
-// range. At 1M events of 490 B of JSON: raw 217 B an event, text 75 B,
-// the file 360 B.
+// event); a search textStart, textMid and the text of its time range, and
+// the exc of the rows in it; reading rows their text and their groups of
+// rest. At 1M events of 490 B of JSON (half of them Japanese or
+// Vietnamese): text 75 B an event, exc 6 B (10% of rows), rest 65 B
+// (142 B before compression), the file 190 B; version 2 kept every field
+// whole and the folded text beside it, 360 B.
 //
 // The dictionaries list each one's values (scope, category, action, status,
 // user: uvarint count, then uvarint length + bytes each; workspace: the
 // refs, id and name, placeholder 0 included); the counts, one uvarint per
 // code of each in the same order, say how many rows hold it. Ranks, folded
 // dictionary values and lookups are derived on open: they are per
-// distinct value, not per event. The text is stored folded, so a file
-// folded under another Unicode version is refused.
+// distinct value, not per event. exc is stored folded, so a file folded
+// under another Unicode version is refused.
 
 // ErrIndexFormat is wrapped by the errors of OpenFile and ReadIndex when the
 // bytes are not an index they can read (another magic or format version, a
@@ -73,7 +81,7 @@ var ErrIndexDamaged = fmt.Errorf("%w: a block does not match its checksum", ErrI
 
 const (
 	indexMagic   = "ADXQIDX\n"
-	indexVersion = 2
+	indexVersion = 3
 	headerLen    = 64
 	blockShift   = 12 // 4 KiB blocks, a page: a row read checks about one
 	blockSize    = 1 << blockShift
@@ -83,7 +91,7 @@ const (
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// The sections, in file order.
+// The sections, in file order: the fixed-width ones, then the arenas.
 const (
 	secTS = iota
 	secScope
@@ -92,21 +100,25 @@ const (
 	secStatus
 	secUser
 	secWS
-	secRawStart
-	secRawEnd
 	secTextStart
 	secTextMid
-	secRaw
+	secExcRow
+	secExcMid
+	secExcStart
+	secRestStart
 	secText
+	secExc
+	secRest
 	nSections
 )
 
 // Groups of sections that are read together, checked at once the first
-// time: rowCols for every query, rawCols to read rows, textCols to search.
+// time: rowCols for every query, textCols to search or read rows, excCols
+// to search.
 var (
 	rowCols  = []int{secTS, secScope, secCat, secAct, secStatus, secUser, secWS}
-	rawCols  = []int{secRawStart, secRawEnd}
 	textCols = []int{secTextStart, secTextMid}
+	excCols  = []int{secExcRow, secExcMid, secExcStart}
 )
 
 // littleEndian is whether this machine lays integers out as the file does;
@@ -123,7 +135,8 @@ func foldVersions() [2]string { return [2]string{norm.Version, cases.UnicodeVers
 func (ix *Index) sections() [nSections][]byte {
 	return [nSections][]byte{
 		asBytes(ix.ts), asBytes(ix.scope), asBytes(ix.cat), asBytes(ix.act), asBytes(ix.status), asBytes(ix.user), asBytes(ix.ws),
-		asBytes(ix.rawStart), asBytes(ix.rawEnd), asBytes(ix.textStart), asBytes(ix.textMid), ix.raw, ix.text,
+		asBytes(ix.textStart), asBytes(ix.textMid), asBytes(ix.excRow), asBytes(ix.excMid), asBytes(ix.excStart), asBytes(ix.restStart),
+		ix.text, ix.exc, ix.rest,
 	}
 }
 
@@ -449,18 +462,23 @@ func (ix *Index) readMeta(meta, data []byte, n int) error {
 			return formatErr("text folded under Unicode %q, this build folds under %q", got, want)
 		}
 	}
-	// Each section's length follows from n, but the arenas'.
+	// Each section's length follows from n and the rows in exc (m), but
+	// the arenas'.
 	want := [nSections]uint64{
 		8 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n),
-		8 * uint64(n+1), 16 * uint64(n), 8 * uint64(n+1), 4 * uint64(n), 0, 0,
+		8 * uint64(n+1), 4 * uint64(n), 0, 0, 0, 8 * uint64(restGroups(n)+1), 0, 0, 0,
 	}
 	var secs [nSections][]byte
 	var spans [nSections][2]uint64
 	end := uint64(0)
 	for k := range nSections {
 		off, length := le.Uint64(s.fixed(8)), le.Uint64(s.fixed(8))
+		if k == secExcRow {
+			m := length / 4
+			want[secExcRow], want[secExcMid], want[secExcStart] = 4*m, 4*m, 8*(m+1)
+		}
 		if s.bad || off%sectionAlign != 0 || off < end || length > uint64(len(data)) || off > uint64(len(data))-length ||
-			k < secRaw && length != want[k] {
+			k < secText && length != want[k] {
 			return formatErr("section %d at %d of %d bytes", k, off, length)
 		}
 		secs[k], spans[k], end = data[off:off+length], [2]uint64{off, off + length}, off+length
@@ -489,9 +507,10 @@ func (ix *Index) readMeta(meta, data []byte, n int) error {
 	for k, c := range cols {
 		*c = view[uint32](secs[secScope+k])
 	}
-	ix.rawStart, ix.rawEnd = view[uint64](secs[secRawStart]), view[[4]uint32](secs[secRawEnd])
 	ix.textStart, ix.textMid = view[uint64](secs[secTextStart]), view[uint32](secs[secTextMid])
-	ix.raw, ix.text = secs[secRaw], secs[secText]
+	ix.excRow, ix.excMid, ix.excStart = view[uint32](secs[secExcRow]), view[uint32](secs[secExcMid]), view[uint64](secs[secExcStart])
+	ix.restStart = view[uint64](secs[secRestStart])
+	ix.text, ix.exc, ix.rest = secs[secText], secs[secExc], secs[secRest]
 	sumv := make([]uint32, blocks)
 	for i := range sumv {
 		sumv[i] = le.Uint32(sums[4*i:])

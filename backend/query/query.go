@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
@@ -48,6 +49,10 @@ type Result struct {
 
 	ix   *Index
 	rows []uint32 // the matched rows, sorted
+
+	mu        sync.Mutex
+	rd        *rowReader // Rows' reader: the groups it keeps serve the next call
+	timeOrder bool       // rows ascend or descend in row order: no group comes back
 }
 
 // Query filters, counts and sorts. A bad filter or sort gives an error
@@ -83,7 +88,7 @@ func (ix *Index) Query(f audit.Filter, s audit.Sort, opts Options) (*Result, err
 	ix.run(m, lo, hi, &t)
 	rows := t.rows
 
-	r := &Result{Total: len(rows), ix: ix}
+	r := &Result{Total: len(rows), ix: ix, timeOrder: s.Field == audit.SortTimestamp}
 	r.Facets = Facets{
 		Scopes:     counts(ix.scopeD.vals, t.scopeN, 0),
 		Categories: counts(ix.catD.vals, t.catN, 0),
@@ -129,20 +134,27 @@ func (r *Result) Rows(offset, limit int) ([]audit.Event, error) {
 	end := offset + min(limit, len(r.rows)-offset)
 	out := make([]audit.Event, 0, end-offset)
 	rows := r.rows[offset:end]
-	if r.sparse() && r.ix.scattered(rows) {
-		var buf []byte
-		for _, row := range rows {
-			out = append(out, r.ix.eventFrom(int(row), r.ix.readRow(int(row), &buf)))
-		}
-	} else {
-		for _, row := range rows {
-			out = append(out, r.ix.event(int(row)))
-		}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rd := r.reader(rows)
+	for _, row := range rows {
+		out = append(out, rd.event(int(row)))
 	}
 	if err := r.ix.Err(); err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
 	return out, nil
+}
+
+// reader is the Result's rowReader, set to read rows apart from the file
+// when they are few and far apart (Index.scattered).
+func (r *Result) reader(rows []uint32) *rowReader {
+	if r.rd == nil {
+		r.rd = r.ix.newReader(false)
+		r.rd.once = r.timeOrder
+	}
+	r.rd.apart = r.sparse() && r.ix.scattered(rows)
+	return r.rd
 }
 
 // Err is the index's Err: the result must not be shown once it is set.
@@ -160,21 +172,25 @@ func (r *Result) Ready(offset, limit int) error {
 		return ix.Err()
 	}
 	rows := r.rows[offset:end]
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	rd := r.reader(rows)
 	switch {
-	case !ix.need(rawCols...):
-	case r.sparse() && ix.scattered(rows):
+	case !ix.need(textCols...) || !ix.need(secRestStart):
+	case rd.apart:
 		// As Rows will read them: from the file, leaving nothing mapped.
-		var buf []byte
 		for _, row := range rows {
-			if ix.readRow(int(row), &buf) == nil {
+			if _, ok := rd.text(int(row)); !ok || rd.group(int(row)) == nil {
 				break
 			}
 		}
-	case len(rows)*blockSize > len(ix.raw):
-		ix.need(secRaw)
+	case len(rows)*blockSize > len(ix.text)+len(ix.rest):
+		ix.need(secText, secRest)
 	default:
 		for _, row := range rows {
-			if !ix.needBytes(secRaw, ix.rawStart[row], ix.rawStart[row+1]) {
+			g := row / restGroup
+			if !ix.needBytes(secText, ix.textStart[row], ix.textStart[row+1]) ||
+				!ix.needBytes(secRest, ix.restStart[g], ix.restStart[g+1]) {
 				break
 			}
 		}

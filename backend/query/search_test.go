@@ -14,6 +14,20 @@ import (
 // run across a field's or a row's end (which must not match there),
 // single bytes, invalid UTF-8 and terms that are nowhere.
 func searchTerms(r *rand.Rand, ix *Index, n int) [][]byte {
+	fo := newFolder()
+	out := [][]byte{}
+	for _, t := range rawTerms(r, ix, n) {
+		if utf8.Valid(t) {
+			out = append(out, []byte(fo.string(string(t))))
+		} else {
+			out = append(out, bytes.ToLower(t))
+		}
+	}
+	return out
+}
+
+// rawTerms are pieces of ix's text as it came.
+func rawTerms(r *rand.Rand, ix *Index, n int) [][]byte {
 	terms := [][]byte{[]byte("zzqxj"), []byte("@"), []byte("."), []byte("\xff"), []byte("🚀")}
 	for range n {
 		i := r.IntN(ix.n)
@@ -23,7 +37,7 @@ func searchTerms(r *rand.Rand, ix *Index, n int) [][]byte {
 		}
 		switch a := lo + r.IntN(hi-lo-1); r.IntN(3) {
 		case 0: // across the target's end
-			mid := lo + int(ix.textMid[i])
+			mid := lo + int(ix.mid(i))
 			terms = append(terms, ix.text[max(lo, mid-1-r.IntN(3)):min(hi, mid+1+r.IntN(3))])
 		case 1: // across the row's end
 			end := int(ix.textStart[i+1])
@@ -38,14 +52,23 @@ func searchTerms(r *rand.Rand, ix *Index, n int) [][]byte {
 func TestScanRowsMatchesRowByRow(t *testing.T) {
 	evs := append(slices.Clone(simEvents(t, 5_000)), handEvents()...)
 	ix := buildSlice(t, evs)
+	// The reference: each row's target and description folded whole.
+	fo := newFolder()
+	folded := make([][2][]byte, ix.n)
+	for i := range folded {
+		folded[i] = [2][]byte{[]byte(fo.string(string(ix.shown(i, 1)))), []byte(fo.string(string(ix.shown(i, 2))))}
+	}
 	r := rand.New(rand.NewPCG(testSeed(t), 3))
 	for _, term := range searchTerms(r, ix, 200) {
 		if len(term) == 0 {
 			continue
 		}
-		fd := newFinder(slices.Clone(term), ix.freq, ix.freqN)
-		whole := fd
-		whole.whole = true
+		m := &matcher{
+			fd: newFinder(slices.Clone(term), ix.freq, ix.freqN, true),
+			fx: newFinder(slices.Clone(term), ix.freq, ix.freqN, false),
+		}
+		whole := *m
+		whole.fx.whole = true
 		lo := r.IntN(ix.n)
 		hi := lo + r.IntN(ix.n-lo+1)
 		if r.IntN(4) == 0 {
@@ -53,20 +76,20 @@ func TestScanRowsMatchesRowByRow(t *testing.T) {
 		}
 		var want []uint32
 		for i := lo; i < hi; i++ {
-			if bytes.Contains(ix.foldedTarget(i), term) || bytes.Contains(ix.foldedDesc(i), term) {
+			if bytes.Contains(folded[i][0], term) || bytes.Contains(folded[i][1], term) {
 				want = append(want, uint32(i))
 			}
-			if got := ix.rowContains(&fd, i); got != (len(want) > 0 && want[len(want)-1] == uint32(i)) {
+			if got := ix.rowContains(m, i); got != (len(want) > 0 && want[len(want)-1] == uint32(i)) {
 				t.Fatalf("rowContains(%q, %d) = %v", term, i, got)
 			}
 		}
 		for parts := range 6 {
-			for _, f := range []*finder{&fd, &whole} {
+			for _, m := range []*matcher{m, &whole} {
 				bits := newRowBits(lo, hi)
-				ix.scanSplit(f, lo, hi, parts, bits)
+				ix.searchRows(m, lo, hi, parts, bits)
 				if got := bits.rows(); !slices.Equal(got, want) && len(got)+len(want) > 0 {
-					t.Fatalf("scanSplit(%q (valid %v, whole %v), %d, %d, %d): %d rows, want %d",
-						term, utf8.Valid(term), f.whole, lo, hi, parts, len(got), len(want))
+					t.Fatalf("searchRows(%q (valid %v, whole %v), %d, %d, %d): %d rows, want %d",
+						term, utf8.Valid(term), m.fx.whole, lo, hi, parts, len(got), len(want))
 				}
 			}
 		}

@@ -36,12 +36,14 @@ type Spill struct {
 	fo                                 folder
 
 	n               int
-	rawLen, textLen uint64
+	textLen, excLen uint64
+	restLen         uint64
+	rest            grouper
 	lastTS          int64
 	lastID          string
 	unordered       bool
 	err             error
-	scratch         []byte
+	scratch, row    []byte
 }
 
 // ErrUnordered is Finish's error for events that did not come in (time,
@@ -69,9 +71,16 @@ func NewSpill(dir string) (*Spill, error) {
 		}
 		s.f[k], s.w[k] = f, bufio.NewWriterSize(f, 64<<10)
 	}
-	// The offsets' first row: both arenas start at 0.
-	s.u64(secRawStart, 0)
+	// The offsets' first row: the arenas start at 0.
 	s.u64(secTextStart, 0)
+	s.u64(secExcStart, 0)
+	s.u64(secRestStart, 0)
+	s.rest.emit = func(comp []byte) error {
+		s.put(secRest, comp)
+		s.restLen += uint64(len(comp))
+		s.u64(secRestStart, s.restLen)
+		return s.err
+	}
 	return s, s.err
 }
 
@@ -81,6 +90,14 @@ func (s *Spill) put(k int, b []byte) {
 	}
 	_, s.err = s.w[k].Write(b)
 	s.len[k] += uint64(len(b))
+}
+
+func (s *Spill) puts(k int, v string) {
+	if s.err != nil {
+		return
+	}
+	_, s.err = s.w[k].WriteString(v)
+	s.len[k] += uint64(len(v))
 }
 
 func (s *Spill) u32(k int, v uint32) {
@@ -104,11 +121,8 @@ func (s *Spill) Add(e *audit.Event) error {
 	if s.err != nil {
 		return s.err
 	}
-	if e.Time.Before(minTime) || e.Time.After(maxTime) {
-		return fmt.Errorf("event %q: time %s is outside 1678-2262", e.ID, e.Time)
-	}
-	if s.n == 1<<32-1 {
-		return fmt.Errorf("event %q: over %d events", e.ID, s.n)
+	if err := checkEvent(e, s.n); err != nil {
+		return err
 	}
 	ns := e.Time.UnixNano()
 	if s.n > 0 && (ns < s.lastTS || ns == s.lastTS && e.ID < s.lastID) {
@@ -123,31 +137,26 @@ func (s *Spill) Add(e *audit.Event) error {
 	s.u32(secUser, s.userD.code(e.User))
 	s.u32(secWS, s.wsD.code(e.Workspace))
 
-	var ends [4]uint32
-	size := uint64(0)
-	for k, f := range [4]string{e.ID, e.Target, e.Description, e.SourceIP} {
-		s.put(secRaw, []byte(f))
-		size += uint64(len(f))
-		ends[k] = uint32(size)
+	s.row = appendRest(s.row[:0], e.ID, e.SourceIP, e.Details)
+	if err := s.rest.add(s.row); err != nil && s.err == nil {
+		s.err = err
 	}
-	s.put(secRaw, e.Details)
-	size += uint64(len(e.Details))
-	if size > 1<<32-1 {
-		return fmt.Errorf("event %q: over 4 GiB", e.ID)
-	}
-	for _, v := range ends {
-		s.u32(secRawEnd, v)
-	}
-	s.rawLen += size
-	s.u64(secRawStart, s.rawLen)
 
-	t := s.fo.append(s.scratch[:0], e.Target)
-	mid := len(t)
-	t = s.fo.append(t, e.Description)
-	s.scratch = t
-	s.put(secText, t)
-	s.u32(secTextMid, uint32(mid))
-	s.textLen += uint64(len(t))
+	mid := uint32(len(e.Target))
+	folded, fmid, plain := s.fo.searchText(s.scratch[:0], e.Target, e.Description)
+	s.scratch = folded
+	if !plain {
+		mid |= foldedBit
+		s.u32(secExcRow, uint32(s.n))
+		s.u32(secExcMid, uint32(fmid))
+		s.put(secExc, folded)
+		s.excLen += uint64(len(folded))
+		s.u64(secExcStart, s.excLen)
+	}
+	s.puts(secText, e.Target)
+	s.puts(secText, e.Description)
+	s.u32(secTextMid, mid)
+	s.textLen += uint64(len(e.Target) + len(e.Description))
 	s.u64(secTextStart, s.textLen)
 	s.n++
 	return s.err
@@ -165,6 +174,10 @@ func (s *Spill) Finish(out *os.File) error {
 	}
 	if s.unordered {
 		return ErrUnordered
+	}
+	s.rest.flush()
+	if s.rest.err != nil {
+		return fmt.Errorf("query: spill: %w", s.rest.err)
 	}
 	for k := range nSections {
 		if err := s.w[k].Flush(); err != nil {

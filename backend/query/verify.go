@@ -67,7 +67,7 @@ func (c *checked) block(b uint64, seg []byte) bool {
 // and one there across the file, leave no pages mapped behind them: a
 // mapped read of a scattered row brings its neighbours in as well (the
 // kernel's fault-around, 64 KiB), and a query's result of 10,000 rows
-// held the whole raw section so.
+// held the whole rest of the rows so.
 func (c *checked) read(lo, hi uint64, buf *[]byte) ([]byte, bool) {
 	blo := lo &^ (blockSize - 1)
 	bhi := min(align(hi, blockSize), uint64(len(c.data)))
