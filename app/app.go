@@ -85,11 +85,18 @@ type discard struct{}
 
 func (discard) Emit(string, any) {}
 
-// Startup is the Wails OnStartup hook: it binds the runtime to ctx.
+// Startup is the Wails OnStartup hook: it binds the runtime to ctx, and
+// readies the current profile's cache and index while the web view
+// starts (Profile.Warm): its first status and query then find them open.
 func (a *App) Startup(ctx context.Context) {
 	a.win = wailsWindow{ctx}
 	a.dialogs = wailsWindow{ctx}
 	a.emit = RuntimeEmitter{ctx}
+	go func() {
+		if pr, err := a.current(); err == nil {
+			pr.Warm(ctx)
+		}
+	}()
 }
 
 // Shutdown is the Wails OnShutdown hook: it stops a running sync or export

@@ -111,6 +111,9 @@ func (q *Query) rows(pr *session.Profile, res session.Result, offset, limit int)
 		// How long the window took to its first rows, as make bench-e2e
 		// times it: this line's time against the process's start.
 		q.log.Info("first rows", "rows", len(rows), "events", res.Events)
+		// The text a search reads, checked now: the first keystroke then
+		// reads no cold page.
+		go res.Index().WarmSearch()
 	}
 	return rows, nil
 }

@@ -146,6 +146,14 @@ func (ix *Index) needBytes(k int, lo, hi uint64) bool {
 	return ix.file.checkWide(base+lo, base+hi)
 }
 
+// Warm checks (and so brings into memory) the columns every query reads,
+// ahead of it: what a window does while its web view starts; WarmSearch
+// the text a search reads, once the first rows are shown. A damaged block
+// is met there as it would be in the query (Err).
+func (ix *Index) Warm() { ix.need(rowCols...) }
+
+func (ix *Index) WarmSearch() { ix.need(append(append(textCols, excCols...), secText, secExc)...) }
+
 // Err is ErrIndexDamaged once a block read from the index's file did not
 // match its checksum; results read since may be incomplete and must not be
 // shown. It is nil for an index built in memory.

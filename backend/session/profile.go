@@ -173,6 +173,21 @@ func altered(err error) error {
 	return err
 }
 
+// Warm readies what a window's first calls read, while its web view
+// starts: the cache opened (the status reads it) and the index the first
+// query reads, its columns checked (query.Index.Warm), so that neither
+// waits on the disk or on a checksum. Failures are left to those calls.
+func (pr *Profile) Warm(ctx context.Context) {
+	if _, err := pr.open(); err != nil {
+		return
+	}
+	ix, err := pr.snapshot(ctx)
+	if err != nil {
+		return
+	}
+	ix.Warm()
+}
+
 // snapshot is the index the window reads: the one held, else the saved
 // one when the cache says it is current (savedCurrent), else the index
 // opened now. Queries never wait on the cache once it is held.
