@@ -74,8 +74,13 @@ describe('the table', () => {
       first.description,
       first.workspace,
     ]);
-    // Long values are cut by CSS; the whole value is in the title.
+    // Long values are cut by CSS; the whole value is in the title, set as
+    // the pointer comes; a value's title says what a click on it does.
+    expect(cells[7]).not.toHaveAttribute('title');
+    await fireEvent.pointerOver(cells[7]);
     expect(cells[7]).toHaveAttribute('title', first.description);
+    await fireEvent.pointerOver(cells[1].querySelector('[data-filter]')!);
+    expect(cells[1].querySelector('[data-filter]')).toHaveAttribute('title', `Filter by User: ${first.user}`);
     expect(within(cells[6]).getByText('SUCCESS')).toHaveClass('badge', 'success');
     expect(within(within(rows[3]).getAllByRole('gridcell')[6]).getByText('FAILED')).toHaveClass('failed');
 
