@@ -51,8 +51,11 @@ func (ix *Index) Append(events []audit.Event) (*Index, error) {
 		textMid: mergeRows(ix.textMid, nw.textMid, pos),
 		scopeD:  nw.scopeD, catD: nw.catD, actD: nw.actD, statusD: nw.statusD, userD: nw.userD, wsD: nw.wsD,
 		excRow: m.excRow, excMid: m.excMid, excStart: m.excStart, exc: m.exc,
-		rest:      append(slices.Clone(ix.rest[:ix.restStart[m.g0]]), m.tail...),
-		restStart: append(slices.Clone(ix.restStart[:m.g0+1]), m.tailEnd...),
+		rest:      make([]byte, 0, m.restLen),
+		restStart: m.restStart, restRow: m.restRow,
+	}
+	for _, p := range m.pieces {
+		out.rest = append(out.rest, p.bytes(ix)...)
 	}
 	out.text, out.textStart = mergeArena(ix.text, ix.textStart, nw.text, nw.textStart, pos)
 	out.freq = byteFreq(out.text)
@@ -67,7 +70,7 @@ func (ix *Index) Append(events []audit.Event) (*Index, error) {
 // AppendTo writes to out, from its start, the index file of what Append
 // would return, streaming ix's columns into it with the new rows in their
 // places: the memory it takes is the new events' and the groups of rest
-// from the first one a new row lands in, never a copy of ix (a mapped
+// new rows go into, never a copy of ix (a mapped
 // index of a million events appends in a third of a second, against
 // Append's heap and a WriteTo after). It returns how many events were
 // new; with none it writes nothing, and ix is still current.
@@ -87,8 +90,7 @@ func (ix *Index) AppendTo(events []audit.Event, out *os.File) (added int, err er
 	res := &Index{n: ix.n + nw.n, scopeD: nw.scopeD, catD: nw.catD, actD: nw.actD, statusD: nw.statusD, userD: nw.userD, wsD: nw.wsD}
 	merged := &Index{
 		excRow: m.excRow, excMid: m.excMid, excStart: m.excStart, exc: m.exc,
-		rest:      m.tail,
-		restStart: m.tailEnd,
+		restStart: m.restStart, restRow: m.restRow,
 	}
 	olds, news, mine := ix.sections(), nw.sections(), merged.sections()
 	var lens [nSections]uint64
@@ -98,11 +100,10 @@ func (ix *Index) AppendTo(events []audit.Event, out *os.File) (added int, err er
 	// The text's offsets hold n+1 entries, the new rows' one more: their
 	// leading zero is not written.
 	lens[secTextStart] -= 8
-	for _, k := range []int{secExcRow, secExcMid, secExcStart, secExc} {
+	for _, k := range []int{secExcRow, secExcMid, secExcStart, secExc, secRestStart, secRestRow} {
 		lens[k] = uint64(len(mine[k]))
 	}
-	lens[secRestStart] = uint64(8 * (m.g0 + 1 + len(merged.restStart)))
-	lens[secRest] = ix.restStart[m.g0] + uint64(len(m.tail))
+	lens[secRest] = m.restLen
 	err = writeStreamed(out, res, &lens, func(k int, w io.Writer) error {
 		switch k {
 		case secTextStart:
@@ -114,21 +115,16 @@ func (ix *Index) AppendTo(events []audit.Event, out *os.File) (added int, err er
 			err := mergeArenaTo(fw, ix.text, ix.textStart, nw.text, nw.textStart, pos)
 			res.freq, res.freqN = fw.f, fw.n
 			return err
-		case secExcRow, secExcMid, secExcStart, secExc:
-			_, err := w.Write(mine[k])
-			return err
-		case secRestStart:
-			if _, err := w.Write(olds[k][:8*(m.g0+1)]); err != nil {
-				return err
-			}
+		case secExcRow, secExcMid, secExcStart, secExc, secRestStart, secRestRow:
 			_, err := w.Write(mine[k])
 			return err
 		case secRest:
-			if _, err := w.Write(ix.rest[:ix.restStart[m.g0]]); err != nil {
-				return err
+			for _, p := range m.pieces {
+				if _, err := w.Write(p.bytes(ix)); err != nil {
+					return err
+				}
 			}
-			_, err := w.Write(m.tail)
-			return err
+			return nil
 		}
 		return mergeRowsTo(w, olds[k], news[k], rowWidth[k], pos)
 	})
@@ -143,22 +139,40 @@ func (ix *Index) AppendTo(events []audit.Event, out *os.File) (added int, err er
 var rowWidth = [nSections]int{secTS: 8, secScope: 4, secCat: 4, secAct: 4, secStatus: 4, secUser: 4, secWS: 4, secTextMid: 4}
 
 // merged is what an append makes anew rather than copies or interleaves:
-// exc, renumbered, and the groups of rest from g0, the first group a new
-// row lands in (tail, compressed, and each group's end in the new rest:
-// restStart's entries after g0's).
+// exc, renumbered, and the rest, as pieces: each group of ix that no new
+// row goes into copied as it is, the groups new rows go into and the new
+// rows after the last (with the last group when it is short) compressed
+// anew; restStart and restRow are the new index's.
 type merged struct {
 	excRow, excMid []uint32
 	excStart       []uint64
 	exc            []byte
-	g0             int
-	tail           []byte
-	tailEnd        []uint64
+
+	pieces    []restPiece
+	restLen   uint64
+	restStart []uint64
+	restRow   []uint32
+}
+
+// restPiece is a group of the rest an append writes: old's group g when
+// comp is nil, else comp.
+type restPiece struct {
+	g    int
+	comp []byte
+}
+
+// bytes is the piece's compressed group.
+func (p restPiece) bytes(old *Index) []byte {
+	if p.comp != nil {
+		return p.comp
+	}
+	return old.rest[old.restStart[p.g]:old.restStart[p.g+1]]
 }
 
 // merge makes the exc and the rest of ix with pl's rows in their places.
 func (ix *Index) merge(pl *appendPlan) (*merged, error) {
 	nw, pos := pl.nw, pl.pos
-	m := &merged{excStart: []uint64{0}, g0: pos[0] / restGroup}
+	m := &merged{excStart: []uint64{0}, restStart: []uint64{0}, restRow: []uint32{0}}
 
 	// exc: old row r moves down by the new rows before it; new row j is
 	// row pos[j]+j.
@@ -183,32 +197,50 @@ func (ix *Index) merge(pl *appendPlan) (*merged, error) {
 		excOf(nw, kn, pos[nw.excRow[kn]]+int(nw.excRow[kn]))
 	}
 
-	// rest: the old rows from g0 on and the new ones, regrouped.
-	gp := grouper{emit: func(comp []byte) error {
-		m.tail = append(m.tail, comp...)
-		m.tailEnd = append(m.tailEnd, ix.restStart[m.g0]+uint64(len(m.tail)))
+	// rest: the groups new rows go before a row of; the last one too when
+	// it is short and new rows come after it.
+	groups := len(ix.restStart) - 1
+	touched := make([]bool, groups)
+	for _, p := range pos {
+		if p < ix.n {
+			touched[ix.groupOf(p)] = true
+		} else if g := groups - 1; g >= 0 && ix.restRow[g+1]-ix.restRow[g] < restGroup {
+			touched[g] = true
+		}
+	}
+	piece := func(p restPiece, size uint64, rows uint32) {
+		m.pieces = append(m.pieces, p)
+		m.restLen += size
+		m.restStart = append(m.restStart, m.restLen)
+		m.restRow = append(m.restRow, m.restRow[len(m.restRow)-1]+rows)
+	}
+	gp := grouper{emit: func(comp []byte, rows int) error {
+		piece(restPiece{comp: slices.Clone(comp)}, uint64(len(comp)), uint32(rows))
 		return nil
 	}}
+	fresh := func(j int) { _ = gp.add(pl.rest[pl.restAt[j]:pl.restAt[j+1]]) }
 	rd := ix.newReader(false)
-	old := m.g0 * restGroup
-	olds := func(to int) error {
-		for ; old < to; old++ {
-			gr := rd.group(old)
-			if gr == nil {
-				return ErrIndexDamaged
+	j = 0
+	for g := range groups {
+		lo, hi := int(ix.restRow[g]), int(ix.restRow[g+1])
+		if !touched[g] {
+			gp.flush()
+			piece(restPiece{g: g}, ix.restStart[g+1]-ix.restStart[g], uint32(hi-lo))
+			continue
+		}
+		gr := rd.group(lo)
+		if gr == nil {
+			return nil, ErrIndexDamaged
+		}
+		for r := lo; r < hi; r++ {
+			for ; j < len(pos) && pos[j] == r; j++ {
+				fresh(j)
 			}
-			_ = gp.add(gr.encoded(old % restGroup))
+			_ = gp.add(gr.encoded(r - lo))
 		}
-		return nil
 	}
-	for j, p := range pos {
-		if err := olds(p); err != nil {
-			return nil, err
-		}
-		_ = gp.add(pl.rest[pl.restAt[j]:pl.restAt[j+1]])
-	}
-	if err := olds(ix.n); err != nil {
-		return nil, err
+	for ; j < len(pos); j++ {
+		fresh(j)
 	}
 	gp.flush()
 	return m, nil

@@ -305,3 +305,60 @@ func TestAppendToWritesWhatAppendMakes(t *testing.T) {
 		}
 	}
 }
+
+// An append recompresses only the groups of rest its rows go into (and a
+// short last group it fills): the others are copied as they are, and
+// every row reads back as Build would have it.
+func TestAppendCopiesTheGroupsItDoesNotTouch(t *testing.T) {
+	all := buildSlice(t, simEvents(t, 2_000))
+	evs := make([]audit.Event, all.n)
+	rd := all.newReader(false)
+	for i := range evs {
+		evs[i] = rd.event(i)
+	}
+	// Rows 700 and 701 (one group) and 1,300 held back, and all from 1,980:
+	// the last group built is 1,977 - 1,920 = 57 rows, short.
+	late := []int{700, 701, 1_300}
+	var kept, add []audit.Event
+	for i, e := range evs {
+		if slices.Contains(late, i) || i >= 1_980 {
+			add = append(add, e)
+		} else {
+			kept = append(kept, e)
+		}
+	}
+	ix := buildSlice(t, kept)
+	pl, err := ix.plan(add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ix.merge(pl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := len(ix.restStart) - 1
+	touched := map[int]bool{ix.groupOf(700): true, ix.groupOf(1_298): true, groups - 1: true}
+	copied := 0
+	for _, p := range m.pieces {
+		if p.comp == nil {
+			copied++
+			if touched[p.g] {
+				t.Fatalf("group %d copied, though new rows go into it", p.g)
+			}
+		}
+	}
+	if copied != groups-len(touched) {
+		t.Fatalf("%d of %d groups copied, want all but the %d touched", copied, groups, len(touched))
+	}
+	got, err := ix.Append(add)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameIndex(t, all, got, evs, testSeed(t), 10)
+	rd = got.newReader(false)
+	for i := range got.n {
+		if a, b := rd.event(i), evs[i]; !sameEvent(a, b) {
+			t.Fatalf("row %d: %+v, want %+v", i, a, b)
+		}
+	}
+}

@@ -37,7 +37,7 @@ func benchIndex(b *testing.B) (*Index, []audit.Event) {
 // spare (ReadIndex's slices have none).
 func (ix *Index) memBytes() (fixed, text, dicts int) {
 	u32 := int(unsafe.Sizeof(uint32(0)))
-	fixed = cap(ix.ts)*8 + cap(ix.textStart)*8 + cap(ix.textMid)*u32 + cap(ix.restStart)*8 +
+	fixed = cap(ix.ts)*8 + cap(ix.textStart)*8 + cap(ix.textMid)*u32 + cap(ix.restStart)*8 + cap(ix.restRow)*u32 +
 		(cap(ix.excRow)+cap(ix.excMid))*u32 + cap(ix.excStart)*8 +
 		(cap(ix.targetRank.rank)+cap(ix.descRank.rank))*u32 + cap(ix.idx.keys)*8
 	for _, col := range [][]uint32{ix.scope, ix.cat, ix.act, ix.status, ix.user, ix.ws} {

@@ -119,7 +119,7 @@ func (b *builder) finish() *Index {
 	}
 	ix := b.ix
 	ix.finishDicts(&b.fo)
-	ix.rest, ix.restStart = compressGroups(b.rest, b.restAt)
+	ix.rest, ix.restStart, ix.restRow = compressGroups(b.rest, b.restAt)
 	b.rest, b.restAt = nil, nil
 	// Give back the spare capacity append left (about an eighth of every
 	// slice): the index lives as long as the window.

@@ -43,9 +43,11 @@ type Index struct {
 	excMid   []uint32 // end of the folded target, relative to excStart[k]
 
 	// rest holds per row id, source_ip and details, compressed in groups
-	// of restGroup rows (rest.go); restStart is each group's offset.
+	// of up to restGroup rows (rest.go); restStart is each group's offset
+	// in it, restRow its first row (groups+1 of each).
 	rest      []byte
 	restStart []uint64
+	restRow   []uint32
 
 	// Ranks of target and description per row, built on the first sort by
 	// them (a comparison sort of every row, too costly for every Build).
@@ -118,13 +120,13 @@ func (ix *Index) rowText(i int) []byte {
 // in its neighbours (the kernel's fault-around, 64 KiB); a read apart
 // takes the group's own blocks only.
 func (ix *Index) scattered(rows []uint32) bool {
-	if ix.file == nil || ix.file.f == nil || len(rows) < 2 || !ix.need(secRestStart) {
+	if ix.file == nil || ix.file.f == nil || len(rows) < 2 || !ix.need(restCols...) {
 		return false
 	}
-	seen := newRowBits(0, restGroups(ix.n))
+	seen := newRowBits(0, len(ix.restStart)-1)
 	lo, hi := ^uint64(0), uint64(0)
 	for _, r := range rows {
-		g := int(r / restGroup)
+		g := ix.groupOf(int(r))
 		seen.set(g)
 		lo, hi = min(lo, ix.restStart[g]), max(hi, ix.restStart[g+1])
 	}
@@ -169,7 +171,7 @@ func (rd *rowReader) event(i int) audit.Event {
 	if gr == nil {
 		return audit.Event{}
 	}
-	a := gr.at[i%restGroup]
+	a := gr.row(i)
 	rest := gr.buf[a[0]:a[3]]
 	b := make([]byte, 0, len(rest)+len(text))
 	b = append(append(b, rest...), text...)

@@ -100,7 +100,7 @@ func (ix *Index) AddedTo(old *Index) []string {
 		if gr == nil {
 			break // a damaged block: Err says so
 		}
-		a := gr.at[r%restGroup]
+		a := gr.row(r)
 		out = append(out, string(gr.buf[a[0]:a[1]]))
 	}
 	return out

@@ -45,12 +45,13 @@ import (
 //	excRow, excMid      2 x 4  per row in exc: its row, the end of its
 //	                           folded target
 //	excStart                8  per row in exc: its offset there (m+1)
-//	restStart          8 / 64  per group of 64 rows: its offset in rest
+//	restStart, restRow 12 / 64 per group of rows (64 as built): its offset
+//	                           in rest, its first row (groups+1 of each)
 //	text             variable  target and description, as they came
 //	exc              variable  folded target and description of the rows
 //	                           whose folding is not ASCII lowering
 //	rest             variable  id, source_ip and details, S2-compressed
-//	                           64 rows a group (rest.go)
+//	                           a group at a time (rest.go)
 //
 // What a query reads: every query the first seven (rowCols, 32 B an
 // event); a search textStart, textMid and the text of its time range, and
@@ -106,6 +107,7 @@ const (
 	secExcMid
 	secExcStart
 	secRestStart
+	secRestRow
 	secText
 	secExc
 	secRest
@@ -135,7 +137,7 @@ func foldVersions() [2]string { return [2]string{norm.Version, cases.UnicodeVers
 func (ix *Index) sections() [nSections][]byte {
 	return [nSections][]byte{
 		asBytes(ix.ts), asBytes(ix.scope), asBytes(ix.cat), asBytes(ix.act), asBytes(ix.status), asBytes(ix.user), asBytes(ix.ws),
-		asBytes(ix.textStart), asBytes(ix.textMid), asBytes(ix.excRow), asBytes(ix.excMid), asBytes(ix.excStart), asBytes(ix.restStart),
+		asBytes(ix.textStart), asBytes(ix.textMid), asBytes(ix.excRow), asBytes(ix.excMid), asBytes(ix.excStart), asBytes(ix.restStart), asBytes(ix.restRow),
 		ix.text, ix.exc, ix.rest,
 	}
 }
@@ -466,16 +468,20 @@ func (ix *Index) readMeta(meta, data []byte, n int) error {
 	// the arenas'.
 	want := [nSections]uint64{
 		8 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n),
-		8 * uint64(n+1), 4 * uint64(n), 0, 0, 0, 8 * uint64(restGroups(n)+1), 0, 0, 0,
+		8 * uint64(n+1), 4 * uint64(n), 0, 0, 0, 0, 0, 0, 0, 0,
 	}
 	var secs [nSections][]byte
 	var spans [nSections][2]uint64
 	end := uint64(0)
 	for k := range nSections {
 		off, length := le.Uint64(s.fixed(8)), le.Uint64(s.fixed(8))
-		if k == secExcRow {
+		switch k {
+		case secExcRow:
 			m := length / 4
 			want[secExcRow], want[secExcMid], want[secExcStart] = 4*m, 4*m, 8*(m+1)
+		case secRestStart:
+			g := max(length/8, 1)
+			want[secRestStart], want[secRestRow] = 8*g, 4*g
 		}
 		if s.bad || off%sectionAlign != 0 || off < end || length > uint64(len(data)) || off > uint64(len(data))-length ||
 			k < secText && length != want[k] {
@@ -509,7 +515,7 @@ func (ix *Index) readMeta(meta, data []byte, n int) error {
 	}
 	ix.textStart, ix.textMid = view[uint64](secs[secTextStart]), view[uint32](secs[secTextMid])
 	ix.excRow, ix.excMid, ix.excStart = view[uint32](secs[secExcRow]), view[uint32](secs[secExcMid]), view[uint64](secs[secExcStart])
-	ix.restStart = view[uint64](secs[secRestStart])
+	ix.restStart, ix.restRow = view[uint64](secs[secRestStart]), view[uint32](secs[secRestRow])
 	ix.text, ix.exc, ix.rest = secs[secText], secs[secExc], secs[secRest]
 	sumv := make([]uint32, blocks)
 	for i := range sumv {

@@ -211,7 +211,7 @@ func TestOpenFileDamage(t *testing.T) {
 	t.Run("rest", func(t *testing.T) {
 		// The last row's group: the rows far from it still read.
 		last := ix.n - 1
-		g := last / restGroup
+		g := ix.groupOf(last)
 		got := damage(t, at(secRest, (ix.restStart[g]+ix.restStart[g+1])/2))
 		res, err := got.Query(audit.Filter{}, audit.Sort{Field: audit.SortTimestamp}, Options{})
 		if err != nil {
@@ -457,7 +457,7 @@ func TestScatteredRowsAreReadApart(t *testing.T) {
 
 	// One of the rows damaged on disk.
 	row := int(want.rows[want.Total/2])
-	g := row / restGroup
+	g := ix.groupOf(row)
 	at := binary.LittleEndian.Uint64(good[32:]) + mapped.file.spans[secRest][0] + (ix.restStart[g]+ix.restStart[g+1])/2
 	damaged := slices.Clone(good)
 	damaged[at] ^= 0x04

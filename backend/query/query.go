@@ -176,7 +176,7 @@ func (r *Result) Ready(offset, limit int) error {
 	defer r.mu.Unlock()
 	rd := r.reader(rows)
 	switch {
-	case !ix.need(textCols...) || !ix.need(secRestStart):
+	case !ix.need(textCols...) || !ix.need(restCols...):
 	case rd.apart:
 		// As Rows will read them: from the file, leaving nothing mapped.
 		for _, row := range rows {
@@ -188,7 +188,7 @@ func (r *Result) Ready(offset, limit int) error {
 		ix.need(secText, secRest)
 	default:
 		for _, row := range rows {
-			g := row / restGroup
+			g := ix.groupOf(int(row))
 			if !ix.needBytes(secText, ix.textStart[row], ix.textStart[row+1]) ||
 				!ix.needBytes(secRest, ix.restStart[g], ix.restStart[g+1]) {
 				break

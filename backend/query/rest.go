@@ -3,6 +3,7 @@ package query
 import (
 	"encoding/binary"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/klauspost/compress/s2"
@@ -10,18 +11,32 @@ import (
 
 // The rest of a row, its id, source_ip and details, is read only when the
 // row is shown, exported or looked up by id, never by a filter or a search,
-// so it lies compressed: the rows go in groups of restGroup, each group
-// compressed with S2 (a Snappy-like block format: ~2 GB/s to decompress a
-// core). At 1M simulator events the three fields take 142 B an event as
-// they come and 65 B compressed; a group is about 4 KiB compressed, a
-// block of the file, so a row read apart reads about one block.
+// so it lies compressed: the rows go in groups of up to restGroup, each
+// group compressed with S2 (a Snappy-like block format: ~2 GB/s to
+// decompress a core). At 1M simulator events the three fields take 142 B
+// an event as they come and 65 B compressed; a group is about 4 KiB
+// compressed, a block of the file, so a row read apart reads about one
+// block. restRow says where each group starts: a build makes groups of
+// restGroup rows, and an append recompresses only the groups its rows go
+// into (merge), copying the others as they are.
 //
 // A group decompressed is its rows one after the other, each three
 // uvarint lengths (id, source_ip, details) then the three fields' bytes.
 const restGroup = 64
 
-// restGroups is how many groups n rows make.
-func restGroups(n int) int { return (n + restGroup - 1) / restGroup }
+// restCols are what finds a row's group.
+var restCols = []int{secRestStart, secRestRow}
+
+// groupOf is the group holding row i: the one a build put it in, else
+// found by binary search (an append moved it).
+func (ix *Index) groupOf(i int) int {
+	rr := ix.restRow
+	if g := min(i/restGroup, len(rr)-2); rr[g] <= uint32(i) && uint32(i) < rr[g+1] {
+		return g
+	}
+	k, _ := slices.BinarySearch(rr, uint32(i)+1)
+	return k - 1
+}
 
 // appendRest appends one row's rest, in a group's form, to b.
 func appendRest(b []byte, id, ip string, details []byte) []byte {
@@ -38,9 +53,16 @@ func appendRest(b []byte, id, ip string, details []byte) []byte {
 // encoded form (appendRest's) runs from the previous row's end to its own.
 type group struct {
 	g   int // which group; -1 for none yet
+	lo  int // its first row
 	buf []byte
 	at  [][4]uint32
 }
+
+// row is the offsets of row i (of this group) in buf: see at.
+func (gr *group) row(i int) [4]uint32 { return gr.at[i-gr.lo] }
+
+// holds says whether row i is in the group.
+func (gr *group) holds(i int) bool { return gr.g >= 0 && gr.lo <= i && i < gr.lo+len(gr.at) }
 
 // parse finds the rows of buf (rows of them); false when buf is not such
 // rows.
@@ -76,13 +98,10 @@ func (gr *group) encoded(r int) []byte {
 	return gr.buf[lo:gr.at[r][3]]
 }
 
-// rowsIn is how many rows group g of an index of n rows holds.
-func rowsIn(g, n int) int { return min(restGroup, n-g*restGroup) }
-
-// decode decompresses comp, group g of an index of n rows, into gr; false
-// when the bytes are not a group (a damaged file whose blocks still match
-// their sums cannot be, but nothing read is trusted blindly).
-func (gr *group) decode(comp []byte, g, n int) bool {
+// decode decompresses comp, a group of rows, into gr; false when the bytes
+// are not such a group (a damaged file whose blocks still match their sums
+// cannot be, but nothing read is trusted blindly).
+func (gr *group) decode(comp []byte, rows int) bool {
 	gr.g = -1
 	size, err := s2.DecodedLen(comp)
 	if err != nil || size > 1<<31 {
@@ -96,20 +115,16 @@ func (gr *group) decode(comp []byte, g, n int) bool {
 		return false
 	}
 	gr.buf = buf
-	if !gr.parse(rowsIn(g, n)) {
-		return false
-	}
-	gr.g = g
-	return true
+	return gr.parse(rows)
 }
 
-// grouper compresses rows given one by one into groups, handing each
-// compressed group to emit.
+// grouper compresses rows given one by one into groups of restGroup,
+// handing each compressed group, and how many rows it holds, to emit.
 type grouper struct {
 	raw  []byte
 	rows int
 	comp []byte
-	emit func(comp []byte) error
+	emit func(comp []byte, rows int) error
 	err  error
 }
 
@@ -128,16 +143,17 @@ func (gp *grouper) flush() {
 		return
 	}
 	gp.comp = s2.Encode(gp.comp[:cap(gp.comp)], gp.raw)
-	gp.err = gp.emit(gp.comp)
+	gp.err = gp.emit(gp.comp, gp.rows)
 	gp.raw, gp.rows = gp.raw[:0], 0
 }
 
 // compressGroups compresses rows (appendRest's form; start[i] is row i's
-// offset, n+1 of them) into groups, over the cores: the arena of the
-// groups and each group's offset in it (groups+1 of them).
-func compressGroups(rows []byte, start []uint64) ([]byte, []uint64) {
+// offset, n+1 of them) into groups of restGroup, over the cores: the arena
+// of the groups, each group's offset in it and its first row (groups+1 of
+// each).
+func compressGroups(rows []byte, start []uint64) ([]byte, []uint64, []uint32) {
 	n := len(start) - 1
-	groups := restGroups(n)
+	groups := (n + restGroup - 1) / restGroup
 	comp := make([][]byte, groups)
 	parts := max(1, min(runtime.GOMAXPROCS(0), groups/64))
 	var wg sync.WaitGroup
@@ -156,11 +172,13 @@ func compressGroups(rows []byte, start []uint64) ([]byte, []uint64) {
 	}
 	out := make([]byte, 0, size)
 	offs := make([]uint64, 1, groups+1)
-	for _, c := range comp {
+	first := make([]uint32, 0, groups+1)
+	for g, c := range comp {
 		out = append(out, c...)
 		offs = append(offs, uint64(len(out)))
+		first = append(first, uint32(g*restGroup))
 	}
-	return out, offs
+	return out, offs, append(first, uint32(n))
 }
 
 // groupBudget bounds the groups a rowReader keeps decompressed for rows
@@ -192,10 +210,10 @@ func (ix *Index) newReader(apart bool) *rowReader {
 // group is row i's group decompressed, or nil when the file's blocks
 // holding it are damaged (Err).
 func (rd *rowReader) group(i int) *group {
-	g := i / restGroup
-	if rd.cur.g == g {
+	if rd.cur.holds(i) {
 		return &rd.cur
 	}
+	g := rd.ix.groupOf(i)
 	if gr := rd.kept[g]; gr != nil {
 		return gr
 	}
@@ -220,7 +238,7 @@ func (rd *rowReader) group(i int) *group {
 // loadGroup decompresses group g into gr, from the mapping or read apart
 // into buf; false when its blocks are damaged (Err).
 func (ix *Index) loadGroup(g int, gr *group, apart bool, buf *[]byte) bool {
-	if !ix.need(secRestStart) {
+	if !ix.need(restCols...) {
 		return false
 	}
 	lo, hi := ix.restStart[g], ix.restStart[g+1]
@@ -239,12 +257,15 @@ func (ix *Index) loadGroup(g int, gr *group, apart bool, buf *[]byte) bool {
 		}
 		comp = ix.rest[lo:hi]
 	}
-	if !gr.decode(comp, g, ix.n) {
+	gr.g = -1
+	first, end := int(ix.restRow[g]), int(ix.restRow[g+1])
+	if end < first || !gr.decode(comp, end-first) {
 		if ix.file != nil {
 			ix.file.bad.Store(true)
 		}
 		return false
 	}
+	gr.g, gr.lo = g, first
 	return true
 }
 
@@ -253,10 +274,10 @@ func (ix *Index) loadGroup(g int, gr *group, apart bool, buf *[]byte) bool {
 // rowReader.
 func (ix *Index) id(i int) []byte {
 	var gr group
-	if !ix.loadGroup(i/restGroup, &gr, false, nil) {
+	if !ix.need(restCols...) || !ix.loadGroup(ix.groupOf(i), &gr, false, nil) {
 		return nil
 	}
-	a := gr.at[i%restGroup]
+	a := gr.row(i)
 	return gr.buf[a[0]:a[1]]
 }
 
@@ -264,12 +285,12 @@ func (ix *Index) id(i int) []byte {
 // false when a group cannot be read (Err).
 func (ix *Index) eachID(fn func(i int, id []byte)) bool {
 	var gr group
-	for g := range restGroups(ix.n) {
+	for g := range len(ix.restStart) - 1 {
 		if !ix.loadGroup(g, &gr, false, nil) {
 			return false
 		}
 		for r, a := range gr.at {
-			fn(g*restGroup+r, gr.buf[a[0]:a[1]])
+			fn(gr.lo+r, gr.buf[a[0]:a[1]])
 		}
 	}
 	return true

@@ -38,6 +38,7 @@ type Spill struct {
 	n               int
 	textLen, excLen uint64
 	restLen         uint64
+	restRows        uint32
 	rest            grouper
 	lastTS          int64
 	lastID          string
@@ -75,10 +76,13 @@ func NewSpill(dir string) (*Spill, error) {
 	s.u64(secTextStart, 0)
 	s.u64(secExcStart, 0)
 	s.u64(secRestStart, 0)
-	s.rest.emit = func(comp []byte) error {
+	s.u32(secRestRow, 0)
+	s.rest.emit = func(comp []byte, rows int) error {
 		s.put(secRest, comp)
 		s.restLen += uint64(len(comp))
+		s.restRows += uint32(rows)
 		s.u64(secRestStart, s.restLen)
+		s.u32(secRestRow, s.restRows)
 		return s.err
 	}
 	return s, s.err
