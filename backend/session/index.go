@@ -77,8 +77,12 @@ func (pr *Profile) index(ctx context.Context) (*query.Index, int, error) {
 	}
 	if ix == nil || !current(ix) {
 		pr.log.Info("building the query index from the cache", "profile", p.Name, "events", stats.Events)
-		if ix, err = query.Build(ctx, scanAll(ctx, cache, time.Time{})); err != nil {
+		built, saved, err := pr.rebuild(ctx, cache)
+		if err != nil {
 			return nil, 0, altered(err)
+		}
+		if ix = built; saved {
+			before = ix
 		}
 		if int64(ix.Len()) < stats.Events {
 			return nil, 0, fmt.Errorf("%w: %d of its %d events can be read: run auditdesk verify", ErrUnreadable, ix.Len(), stats.Events)
@@ -90,6 +94,57 @@ func (pr *Profile) index(ctx context.Context) (*query.Index, int, error) {
 	// the next reader need not open it.
 	pr.markClean(cache, stats)
 	return ix, added, nil
+}
+
+// rebuildDir is where an index rebuilt from the cache grows (a first
+// sync's grows in spillDir meanwhile).
+const rebuildDir = "index.rebuild"
+
+// rebuild builds the index from the cache as a first sync does
+// (query.Spill: column files, then index.bin, mapped; saved says so), so
+// that its memory does not grow with the events. Where the files cannot
+// be written (a full disk) or the cache gives events out of order, it
+// builds in memory instead, and the caller saves.
+func (pr *Profile) rebuild(ctx context.Context, cache *store.Store) (ix *query.Index, saved bool, err error) {
+	dir := filepath.Join(pr.st.ProfileDir(pr.Info()), rebuildDir)
+	sp, spillErr := query.NewSpill(dir)
+	if spillErr == nil {
+		err = scanAll(ctx, cache, time.Time{})(func(e audit.Event) error {
+			if spillErr = sp.Add(&e); spillErr != nil {
+				return spillErr
+			}
+			return nil
+		})
+		switch {
+		case spillErr != nil:
+		case err != nil:
+			sp.Close()
+			return nil, false, err
+		default:
+			var st *settings.Staged
+			if st, spillErr = pr.stageIndex(); spillErr == nil {
+				if spillErr = sp.Finish(st.File); spillErr == nil {
+					spillErr = st.Commit()
+				}
+				if spillErr != nil {
+					st.Abort()
+				}
+			}
+		}
+		sp.Close()
+	}
+	if spillErr == nil {
+		if ix = pr.loadIndex(); ix != nil {
+			pr.log.Info("built the query index beside the cache", "profile", pr.Info().Name, "events", ix.Len())
+			return ix, true, nil
+		}
+		spillErr = errors.New("the index written cannot be read back")
+	}
+	if !errors.Is(spillErr, query.ErrUnordered) {
+		pr.log.Warn("build the query index beside the cache; building it in memory", "profile", pr.Info().Name, "err", spillErr)
+	}
+	ix, err = query.Build(ctx, scanAll(ctx, cache, time.Time{}))
+	return ix, false, err
 }
 
 // markClean records the cache as clean (store.MarkClean) unless its state

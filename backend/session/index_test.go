@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"io"
 	"log/slog"
 	"net/http"
@@ -213,6 +214,14 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 	}
 	if !strings.Contains(logged.String(), "building the query index") {
 		t.Error("a damaged index file did not lead to a rebuild")
+	}
+	// The rebuild grew in column files beside the cache, as a first sync's
+	// index does, not in memory; none are left.
+	if !strings.Contains(logged.String(), "built the query index beside the cache") || strings.Contains(logged.String(), "in memory") {
+		t.Error("the index was not rebuilt through column files")
+	}
+	if _, err := os.Stat(filepath.Join(st.ProfileDir(p), rebuildDir)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the rebuild's column files were left: %v", err)
 	}
 }
 
