@@ -20,8 +20,8 @@
 // plus text (target and description as they came, which the search scans
 // lowering ASCII letters), exc (the folded text of the rows whose folding
 // is more than that: about 10% of the simulator's, 6 B an event) and rest
-// (id, source_ip and details, S2-compressed in groups of 64 rows: 142 B an
-// event become 65; rest.go). Sorting by target or description adds a
+// (id, source_ip and details, S2-compressed in groups of up to 64 rows:
+// 142 B an event become 65; rest.go). Sorting by target or description adds a
 // lazily built per-row rank (4 B each) the first time. At 1M simulator
 // events the file is 196 B an event.
 //
