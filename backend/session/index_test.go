@@ -364,3 +364,32 @@ func TestAFirstSyncGrowsItsIndexFromItsPages(t *testing.T) {
 		})
 	}
 }
+
+// Warm, as the window calls it while its web view starts, leaves the cache
+// open and the saved index held, so that the first status and query wait
+// for neither.
+func TestWarmOpensTheCacheAndHoldsTheIndex(t *testing.T) {
+	sim, srv, st, m := simulated(t, simulator.Config{Events: 3000, Seed: 6})
+	res, err := m.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m2 := NewDesk(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	defer func() { _ = m2.Close() }()
+	pr := m2.Open(res.Profile)
+	pr.mu.Lock()
+	cold := pr.cache == nil && pr.held.ix == nil
+	pr.mu.Unlock()
+	if !cold {
+		t.Fatal("a profile just opened holds its cache or index already: the test shows nothing")
+	}
+	pr.Warm(context.Background())
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	if pr.cache == nil || pr.held.ix == nil || int64(pr.held.ix.Len()) != res.Cache.Events {
+		t.Fatalf("after Warm: cache %v, index %v; want both, the index of %d events", pr.cache != nil, pr.held.ix, res.Cache.Events)
+	}
+}
