@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -59,6 +60,16 @@ type Source interface {
 	Rows(offset, limit int) ([]audit.Event, error)
 }
 
+// A Checker is a Source whose rows are checked apart from reading them,
+// so that the checks of many rows run on every core: Check is given the
+// rows of a window (offset is its first) after Rows gave them, on any
+// goroutine, while other windows are read and checked, and before any row
+// of it is written. An error ends the export.
+type Checker interface {
+	Source
+	Check(offset int, evs []audit.Event) error
+}
+
 // Progress is how far an export is.
 type Progress struct {
 	Rows  int `json:"rows"`
@@ -90,7 +101,10 @@ var (
 	ErrCancelled  = errors.New("export cancelled")
 )
 
-// window is how many rows are read from the source at a time.
+// window is how many rows are read from the source at a time. It is a
+// power of two, and windows start at its multiples, so a whole window is a
+// whole subtree of the rows' Merkle tree (merkle.go): its rows can be made
+// and hashed apart from the others.
 const window = 2048
 
 type job struct {
@@ -106,66 +120,110 @@ type job struct {
 	tree                      merkle
 }
 
-// eachRow writes every row in order: prep makes a row's cells on the
-// goroutine that reads the rows, a window ahead, and write writes them on
-// the caller's, checking ctx and reporting progress between windows.
-// Writing is the bottleneck (a CSV's quoting and hashing, excelize's cells),
-// so what can be made before it is: reading, the chain check, the cells'
-// text, an XLSX's Merkle leaves (prep is called in row order, so a tree
-// can be built there). prep may keep state of its own; nothing else
-// touches it while rows are written.
-func eachRow[T any](j *job, prep func(e *audit.Event, out *T), write func(*T) error) error {
-	type win struct {
-		rows []T
+// eachWindow writes every row in order, a window at a time, in three
+// stages that keep every core busy: one goroutine reads the windows from
+// the source, in order; on as many goroutines as there are cores, several
+// windows at once, a Checker source checks each window and prep makes it
+// what the file will hold (its text, its rows' Merkle subtree, its
+// counts); and write writes the windows in order on the caller's
+// goroutine, which checks ctx and reports progress between windows. prep is given the window's first row and its rows; it must keep
+// no state between calls, and touch nothing that write does.
+func eachWindow[T any](j *job, prep func(off int, evs []audit.Event) T, write func(T) error) error {
+	// A window on its way, in the order of the file: done is closed once
+	// prep made out, or at once for a read that failed or found no rows.
+	type slot struct {
 		off  int
+		n    int // rows read
+		evs  []audit.Event
+		out  T
 		err  error
+		done chan struct{}
 	}
-	wins := make(chan win, 2)
+	workers := runtime.GOMAXPROCS(0)
+	// Windows read and not yet written: enough to keep every worker busy
+	// while the writer waits for the oldest.
+	ahead := 2 * workers
+	inOrder := make(chan *slot, ahead)
+	work := make(chan *slot, ahead+1) // never full: it holds only slots inOrder holds or the writer waits on
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {
-		defer close(wins)
+		defer close(inOrder)
+		defer close(work)
 		for off := 0; off < j.req.Total; {
-			evs, err := j.req.Source.Rows(off, min(window, j.req.Total-off))
-			var rows []T
-			if err == nil {
-				rows = make([]T, len(evs))
-				for i := range evs {
-					prep(&evs[i], &rows[i])
-				}
-			}
+			s := &slot{off: off, done: make(chan struct{})}
+			s.evs, s.err = readWindow(j.req.Source, off, min(window, j.req.Total-off))
+			s.n = len(s.evs)
 			select {
-			case wins <- win{rows, off, err}:
+			case inOrder <- s:
 			case <-stop:
 				return
 			}
-			if len(evs) == 0 || err != nil {
+			if s.err != nil || s.n == 0 {
+				close(s.done)
 				return
 			}
-			off += len(evs)
+			work <- s
+			off += s.n
 		}
 	}()
-	for w := range wins {
+	checker, _ := j.req.Source.(Checker)
+	for range workers {
+		go func() {
+			for s := range work {
+				select {
+				case <-stop:
+				default:
+					if checker != nil {
+						s.err = checker.Check(s.off, s.evs)
+					}
+					if s.err == nil {
+						s.out = prep(s.off, s.evs)
+					}
+				}
+				s.evs = nil
+				close(s.done)
+			}
+		}()
+	}
+	for s := range inOrder {
+		select {
+		case <-s.done:
+		case <-j.ctx.Done():
+		}
 		if err := j.ctx.Err(); err != nil {
 			return err
 		}
-		if w.err != nil {
-			return fmt.Errorf("export: read rows: %w", w.err)
+		if s.err != nil {
+			return fmt.Errorf("export: read rows: %w", s.err)
 		}
-		if len(w.rows) == 0 {
-			return fmt.Errorf("export: the result ended at row %d of %d", w.off, j.req.Total)
+		if s.n == 0 {
+			return fmt.Errorf("export: the result ended at row %d of %d", s.off, j.req.Total)
 		}
-		for i := range w.rows {
-			if err := write(&w.rows[i]); err != nil {
-				return err
-			}
+		if err := write(s.out); err != nil {
+			return err
 		}
-		j.done = w.off + len(w.rows)
+		j.done = s.off + s.n
 		if j.req.OnProgress != nil {
 			j.req.OnProgress(Progress{Rows: j.done, Total: j.req.Total})
 		}
 	}
 	return nil
+}
+
+// readWindow reads rows [off, off+n) of src, in more than one call if the
+// source gives fewer rows than asked before its end: a window holds all
+// its rows, so that the next starts where the Merkle tree needs it to.
+func readWindow(src Source, off, n int) ([]audit.Event, error) {
+	evs, err := src.Rows(off, n)
+	for err == nil && len(evs) > 0 && len(evs) < n {
+		var more []audit.Event
+		if more, err = src.Rows(off+len(evs), n-len(evs)); len(more) == 0 {
+			break
+		}
+		evs = append(evs, more...)
+	}
+	return evs, err
 }
 
 // hashWriter counts and hashes what goes to the file.
