@@ -68,7 +68,7 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 			return export.Manifest{}, altered(err)
 		}
 		head = rec.Head
-		src = &checkedRows{src: res, rec: rec}
+		src = newCheckedRows(res, rec, res.Total)
 		c, g, err := cache.Coverage()
 		if err != nil {
 			return export.Manifest{}, err
@@ -107,15 +107,25 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 	return man, nil
 }
 
-// checkedRows gives the rows of src that are as their syncs recorded
-// them; at the first that is not it gives its error, which ends the
-// export, and keeps it. Hashing a row is a small part of writing it, and is
-// done on the goroutine that reads rows while the writer writes.
+// checkedRows gives the rows of src and checks that they are as their
+// syncs recorded them; at the first that is not, it gives its error, which
+// ends the export, and keeps it. Finding a row's entry in the chain is
+// cheap and done in order as the rows are read (Find keeps its place);
+// hashing the row is not, and is done on every core (export.Checker).
 type checkedRows struct {
 	src export.Source
 	rec *store.Recorded
-	mu  sync.Mutex
-	err error
+	// at is each row's entry in the chain, set by Rows before Check reads
+	// it on another goroutine (the export hands the rows over between).
+	at []int
+	mu sync.Mutex
+	// err is the error of the first row that failed, errRow its row.
+	err    error
+	errRow int
+}
+
+func newCheckedRows(src export.Source, rec *store.Recorded, total int) *checkedRows {
+	return &checkedRows{src: src, rec: rec, at: make([]int, total)}
 }
 
 func (c *checkedRows) Rows(offset, limit int) ([]audit.Event, error) {
@@ -123,15 +133,35 @@ func (c *checkedRows) Rows(offset, limit int) ([]audit.Event, error) {
 	if err != nil {
 		return nil, err
 	}
+	if offset+len(evs) > len(c.at) {
+		return nil, fmt.Errorf("rows %d to %d of a result of %d", offset, offset+len(evs), len(c.at))
+	}
 	for i := range evs {
-		if err := c.rec.Check(&evs[i]); err != nil {
-			c.mu.Lock()
-			c.err = err
-			c.mu.Unlock()
-			return nil, err
+		if c.at[offset+i], err = c.rec.Find(evs[i].ID); err != nil {
+			return nil, c.fail(offset+i, err)
 		}
 	}
 	return evs, nil
+}
+
+func (c *checkedRows) Check(offset int, evs []audit.Event) error {
+	for i := range evs {
+		if err := c.rec.CheckAt(c.at[offset+i], &evs[i]); err != nil {
+			return c.fail(offset+i, err)
+		}
+	}
+	return nil
+}
+
+// fail keeps err if row is the first to fail: windows are checked at
+// once, but the export stops at the first in its order.
+func (c *checkedRows) fail(row int, err error) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err == nil || row < c.errRow {
+		c.err, c.errRow = err, row
+	}
+	return err
 }
 
 func (c *checkedRows) failed() error {
