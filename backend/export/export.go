@@ -243,6 +243,62 @@ func (h *hashWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// earlySync writes a file and, every earlySyncBytes, syncs what it holds
+// so far on another goroutine, one sync at a time, while the export goes
+// on: the sync the export waits for at the end has only the rest to write
+// (a million rows' CSV is 200 MB, and syncing it whole at the end took a
+// tenth of a second). An early sync's error is Sync's.
+type earlySync struct {
+	f       *os.File
+	unsaved int64      // bytes written since the last early sync began
+	syncing chan error // the early sync on its way, if any
+	err     error      // an early sync's
+}
+
+const earlySyncBytes = 32 << 20
+
+func (w *earlySync) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if w.unsaved += int64(n); w.unsaved >= earlySyncBytes && w.idle() {
+		w.unsaved = 0
+		w.syncing = make(chan error, 1)
+		go func(f *os.File, done chan<- error) { done <- f.Sync() }(w.f, w.syncing)
+	}
+	return n, err
+}
+
+// idle says whether no early sync is on its way, keeping the error of one
+// that ended.
+func (w *earlySync) idle() bool {
+	if w.syncing == nil {
+		return true
+	}
+	select {
+	case err := <-w.syncing:
+		w.syncing = nil
+		if w.err == nil {
+			w.err = err
+		}
+		return true
+	default:
+		return false
+	}
+}
+
+// Sync waits for the early sync on its way, then syncs the file.
+func (w *earlySync) Sync() error {
+	if w.syncing != nil {
+		if err := <-w.syncing; w.err == nil {
+			w.err = err
+		}
+		w.syncing = nil
+	}
+	if w.err != nil {
+		return w.err
+	}
+	return w.f.Sync()
+}
+
 // exportGCPercent is GOGC while an export runs. An export makes ~3 KB of
 // garbage a row beside a live heap that is small now that the index is a
 // mapped file (before, the window's index lived in the heap and an export
@@ -334,14 +390,15 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 	if err != nil {
 		return m, fileError(dir, err)
 	}
-	hw := &hashWriter{w: data, h: sha256.New()}
+	ds := &earlySync{f: data}
+	hw := &hashWriter{w: ds, h: sha256.New()}
 	if format == CSV {
 		err = writeCSV(j, hw)
 	} else {
 		err = writeXLSX(j, hw)
 	}
 	if err == nil {
-		err = data.Sync()
+		err = ds.Sync()
 	}
 	if cerr := data.Close(); err == nil {
 		err = cerr
