@@ -88,8 +88,13 @@ type Request struct {
 	// are typed strings and never formulas either way.
 	KeepFormulas bool
 	Facts        Facts
-	OnProgress   func(Progress) // called every window of rows; may be nil
-	Now          func() time.Time
+	// Later, when set, completes Facts once the rows are written, before
+	// the manifest and an XLSX's About sheet are made of them: with what
+	// the caller read while the rows were (the chain they were checked
+	// against). An error ends the export.
+	Later      func(*Facts) error
+	OnProgress func(Progress) // called every window of rows; may be nil
+	Now        func() time.Time
 }
 
 // The kinds of failure, for callers that offer a next step.
@@ -126,8 +131,10 @@ type job struct {
 // windows at once, a Checker source checks each window and prep makes it
 // what the file will hold (its text, its rows' Merkle subtree, its
 // counts); and write writes the windows in order on the caller's
-// goroutine, which checks ctx and reports progress between windows. prep is given the window's first row and its rows; it must keep
-// no state between calls, and touch nothing that write does.
+// goroutine, which checks ctx and reports progress between windows, and
+// at the end has Request.Later complete the facts. prep is given the
+// window's first row and its rows; it must keep no state between calls,
+// and touch nothing that write does.
 func eachWindow[T any](j *job, prep func(off int, evs []audit.Event) T, write func(T) error) error {
 	// A window on its way, in the order of the file: done is closed once
 	// prep made out, or at once for a read that failed or found no rows.
@@ -207,6 +214,9 @@ func eachWindow[T any](j *job, prep func(off int, evs []audit.Event) T, write fu
 		if j.req.OnProgress != nil {
 			j.req.OnProgress(Progress{Rows: j.done, Total: j.req.Total})
 		}
+	}
+	if j.req.Later != nil {
+		return j.req.Later(&j.req.Facts)
 	}
 	return nil
 }
@@ -409,7 +419,7 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 
 	m = Manifest{
 		File: j.base, SHA256: hex.EncodeToString(hw.h.Sum(nil)), Bytes: hw.n, Rows: j.done,
-		Format: format, Facts: req.Facts, TimeZone: j.loc.String(), Columns: header(j.loc), ExportedAt: j.now,
+		Format: format, Facts: j.req.Facts, TimeZone: j.loc.String(), Columns: header(j.loc), ExportedAt: j.now,
 		MerkleRoot: j.tree.root(), MerkleLeaves: merkleLeaves,
 	}
 	if format == CSV {

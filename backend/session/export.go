@@ -55,40 +55,39 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 	if req.OnQuery != nil {
 		req.OnQuery(res.Total)
 	}
-	// The chain and the coverage of the range now, unless another
-	// AuditDesk holds the cache: every row is checked against the hash its
-	// sync recorded, in the chain whose head the manifest names.
-	var head store.Head
-	var covered, gaps []export.Span
+	// The chain and the coverage of the range, unless another AuditDesk
+	// holds the cache: every row is checked against the hash its sync
+	// recorded, in the chain whose head the manifest names. The chain is
+	// read while the first rows are (checkedRows).
 	var src export.Source = res
+	var later func(*export.Facts) error
 	rng := exportRange(req.Filter, ix)
+	var checked *checkedRows
 	if cache, err := pr.open(); err == nil {
-		rec, err := cache.Recorded(ctx)
-		if err != nil {
-			return export.Manifest{}, altered(err)
-		}
-		head = rec.Head
-		src = newCheckedRows(res, rec, res.Total)
-		c, g, err := cache.Coverage()
-		if err != nil {
-			return export.Manifest{}, err
-		}
-		covered, gaps = clip(c, rng), clip(g, rng)
+		checked = newCheckedRows(res, res.Total)
+		go checked.readChain(ctx, cache, rng)
+		defer checked.chainRead() // the cache stays open until the chain is read
+		src, later = checked, checked.facts
 	}
 	man, err := export.Write(ctx, export.Request{
 		Path: req.Path, Format: format, Source: src, Total: res.Total, Location: loc,
-		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: pr.now,
+		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: pr.now, Later: later,
 		Facts: export.Facts{
 			Filter: req.Filter, Sort: req.Sort,
 			Profile:    export.Profile{APIURL: p.APIURL, Organization: p.Organization, User: p.User, Role: p.Role},
 			LastSynced: p.LastSuccess, Newest: ix.Newest(), AppVersion: req.AppVersion,
-			ChainHead: head.String(), ChainRecords: int64(head.Seq),
-			Range: &rng, Covered: covered, Gaps: gaps,
+			ChainHead: store.Head{}.String(), Range: &rng,
 		},
 	})
-	if c, ok := src.(*checkedRows); ok && c.failed() != nil {
-		// Write stopped at the row and removed what it had written.
-		return export.Manifest{}, c.failed()
+	if checked != nil {
+		// Write stopped at the row, or at the chain, and removed what it
+		// had written.
+		if err := checked.chainRead(); err != nil {
+			return export.Manifest{}, err
+		}
+		if err := checked.failed(); err != nil {
+			return export.Manifest{}, err
+		}
 	}
 	if err != nil {
 		return man, err
@@ -109,23 +108,72 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 
 // checkedRows gives the rows of src and checks that they are as their
 // syncs recorded them; at the first that is not, it gives its error, which
-// ends the export, and keeps it. Finding a row's entry in the chain is
-// cheap and done in order as the rows are read (Find keeps its place);
-// hashing the row is not, and is done on every core (export.Checker).
+// ends the export, and keeps it. The chain is read on a goroutine of its
+// own (readChain) while the export reads and makes its first rows.
+// Finding a row's entry in the chain is cheap and done in the rows' order
+// (Find keeps its place), by Rows once the chain is read, else by the
+// first Check after; hashing the row is not, and is done on every core
+// (export.Checker).
 type checkedRows struct {
 	src export.Source
-	rec *store.Recorded
-	// at is each row's entry in the chain, set by Rows before Check reads
-	// it on another goroutine (the export hands the rows over between).
+
+	// read is closed once the chain is read: rec, or err, and the facts
+	// it gives.
+	read     chan struct{}
+	rec      *store.Recorded
+	chainErr error
+	head     store.Head
+	covered  []export.Span
+	gaps     []export.Span
+
+	// at is each row's entry in the chain, set under mu before Check
+	// reads it.
 	at []int
 	mu sync.Mutex
+	// unfound are the windows read whose rows' entries are not found
+	// yet, in order.
+	unfound [][]audit.Event
+	next    int // the row of unfound's first
 	// err is the error of the first row that failed, errRow its row.
 	err    error
 	errRow int
 }
 
-func newCheckedRows(src export.Source, rec *store.Recorded, total int) *checkedRows {
-	return &checkedRows{src: src, rec: rec, at: make([]int, total)}
+func newCheckedRows(src export.Source, total int) *checkedRows {
+	return &checkedRows{src: src, read: make(chan struct{}), at: make([]int, total)}
+}
+
+// readChain reads the chain and the coverage of rng, then closes read.
+func (c *checkedRows) readChain(ctx context.Context, cache *store.Store, rng export.Span) {
+	defer close(c.read)
+	rec, err := cache.Recorded(ctx)
+	if err != nil {
+		c.chainErr = altered(err)
+		return
+	}
+	cov, gaps, err := cache.Coverage()
+	if err != nil {
+		c.chainErr = err
+		return
+	}
+	c.rec, c.head, c.covered, c.gaps = rec, rec.Head, clip(cov, rng), clip(gaps, rng)
+}
+
+// chainRead waits for the chain and says whether it could not be read.
+func (c *checkedRows) chainRead() error {
+	<-c.read
+	return c.chainErr
+}
+
+// facts completes the manifest's facts with the chain's (export.Request's
+// Later).
+func (c *checkedRows) facts(f *export.Facts) error {
+	if err := c.chainRead(); err != nil {
+		return err
+	}
+	f.ChainHead, f.ChainRecords = c.head.String(), int64(c.head.Seq)
+	f.Covered, f.Gaps = c.covered, c.gaps
+	return nil
 }
 
 func (c *checkedRows) Rows(offset, limit int) ([]audit.Event, error) {
@@ -136,15 +184,52 @@ func (c *checkedRows) Rows(offset, limit int) ([]audit.Event, error) {
 	if offset+len(evs) > len(c.at) {
 		return nil, fmt.Errorf("rows %d to %d of a result of %d", offset, offset+len(evs), len(c.at))
 	}
-	for i := range evs {
-		if c.at[offset+i], err = c.rec.Find(evs[i].ID); err != nil {
-			return nil, c.fail(offset+i, err)
-		}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.unfound = append(c.unfound, evs)
+	select {
+	case <-c.read:
+		c.find()
+	default: // the first Check after the chain is read finds them
 	}
 	return evs, nil
 }
 
+// find finds the entries of the rows read, in order, up to the first
+// that has none. The caller holds mu and the chain is read.
+func (c *checkedRows) find() {
+	for _, evs := range c.unfound {
+		for i := range evs {
+			if c.err != nil {
+				break
+			}
+			if c.chainErr != nil {
+				c.failLocked(c.next, c.chainErr)
+				break
+			}
+			var err error
+			if c.at[c.next], err = c.rec.Find(evs[i].ID); err != nil {
+				c.failLocked(c.next, err)
+				break
+			}
+			c.next++
+		}
+	}
+	clear(c.unfound)
+	c.unfound = c.unfound[:0]
+}
+
 func (c *checkedRows) Check(offset int, evs []audit.Event) error {
+	<-c.read
+	c.mu.Lock()
+	c.find()
+	err, errRow := c.err, c.errRow
+	c.mu.Unlock()
+	if err != nil && errRow < offset+len(evs) {
+		// At a row before these or among them: no row is looked at past
+		// the first that failed.
+		return err
+	}
 	for i := range evs {
 		if err := c.rec.CheckAt(c.at[offset+i], &evs[i]); err != nil {
 			return c.fail(offset+i, err)
@@ -158,10 +243,14 @@ func (c *checkedRows) Check(offset int, evs []audit.Event) error {
 func (c *checkedRows) fail(row int, err error) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.failLocked(row, err)
+	return err
+}
+
+func (c *checkedRows) failLocked(row int, err error) {
 	if c.err == nil || row < c.errRow {
 		c.err, c.errRow = err, row
 	}
-	return err
 }
 
 func (c *checkedRows) failed() error {
