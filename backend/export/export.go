@@ -61,13 +61,15 @@ type Source interface {
 }
 
 // A Checker is a Source whose rows are checked apart from reading them,
-// so that the checks of many rows run on every core: Check is given the
-// rows of a window (offset is its first) after Rows gave them, on any
-// goroutine, while other windows are read and checked, and before any row
-// of it is written. An error ends the export.
+// so that the costly part of the checks runs on every core: Check is given
+// the rows of a window (offset is its first) after Rows gave them, on any
+// goroutine, while other windows are read and checked; it does what needs
+// the rows alone (hashing them) and returns the rest of the check, which
+// the export calls in the rows' order, on one goroutine, before it writes
+// them. An error of that ends the export.
 type Checker interface {
 	Source
-	Check(offset int, evs []audit.Event) error
+	Check(offset int, evs []audit.Event) (rest func() error)
 }
 
 // Progress is how far an export is.
@@ -128,28 +130,32 @@ type job struct {
 // eachWindow writes every row in order, a window at a time, in three
 // stages that keep every core busy: one goroutine reads the windows from
 // the source, in order; on as many goroutines as there are cores, several
-// windows at once, a Checker source checks each window and prep makes it
-// what the file will hold (its text, its rows' Merkle subtree, its
-// counts); and write writes the windows in order on the caller's
-// goroutine, which checks ctx and reports progress between windows, and
-// at the end has Request.Later complete the facts. prep is given the
+// windows at once, prep makes each window what the file will hold (its
+// text, its rows' Merkle subtree, its counts) and a Checker source checks
+// it as far as it can alone; and write writes the windows in order on the
+// caller's goroutine, which ends their checks first, checks ctx and
+// reports progress between windows, and at the end has Request.Later
+// complete the facts. prep is given the
 // window's first row and its rows; it must keep no state between calls,
 // and touch nothing that write does.
 func eachWindow[T any](j *job, prep func(off int, evs []audit.Event) T, write func(T) error) error {
 	// A window on its way, in the order of the file: done is closed once
 	// prep made out, or at once for a read that failed or found no rows.
 	type slot struct {
-		off  int
-		n    int // rows read
-		evs  []audit.Event
-		out  T
-		err  error
-		done chan struct{}
+		off   int
+		n     int // rows read
+		evs   []audit.Event
+		out   T
+		check func() error // the rest of a Checker's check
+		err   error
+		done  chan struct{}
 	}
 	workers := runtime.GOMAXPROCS(0)
 	// Windows read and not yet written: enough to keep every worker busy
-	// while the writer waits for the oldest.
-	ahead := 2 * workers
+	// while the writer waits for the oldest, or for what the first check
+	// needs (the chain, read at the same time). A window made holds its
+	// text, not its rows.
+	ahead := 16 * workers
 	inOrder := make(chan *slot, ahead)
 	work := make(chan *slot, ahead+1) // never full: it holds only slots inOrder holds or the writer waits on
 	stop := make(chan struct{})
@@ -181,11 +187,9 @@ func eachWindow[T any](j *job, prep func(off int, evs []audit.Event) T, write fu
 				select {
 				case <-stop:
 				default:
+					s.out = prep(s.off, s.evs)
 					if checker != nil {
-						s.err = checker.Check(s.off, s.evs)
-					}
-					if s.err == nil {
-						s.out = prep(s.off, s.evs)
+						s.check = checker.Check(s.off, s.evs)
 					}
 				}
 				s.evs = nil
@@ -206,6 +210,11 @@ func eachWindow[T any](j *job, prep func(off int, evs []audit.Event) T, write fu
 		}
 		if s.n == 0 {
 			return fmt.Errorf("export: the result ended at row %d of %d", s.off, j.req.Total)
+		}
+		if s.check != nil {
+			if err := s.check(); err != nil {
+				return fmt.Errorf("export: check rows: %w", err)
+			}
 		}
 		if err := write(s.out); err != nil {
 			return err

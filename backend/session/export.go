@@ -2,10 +2,11 @@ package session
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os/user"
 	"path/filepath"
-	"sync"
+	"strings"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
@@ -64,7 +65,7 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 	rng := exportRange(req.Filter, ix)
 	var checked *checkedRows
 	if cache, err := pr.open(); err == nil {
-		checked = newCheckedRows(res, res.Total)
+		checked = newCheckedRows(res)
 		go checked.readChain(ctx, cache, rng)
 		defer checked.chainRead() // the cache stays open until the chain is read
 		src, later = checked, checked.facts
@@ -85,8 +86,8 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 		if err := checked.chainRead(); err != nil {
 			return export.Manifest{}, err
 		}
-		if err := checked.failed(); err != nil {
-			return export.Manifest{}, err
+		if checked.err != nil {
+			return export.Manifest{}, checked.err
 		}
 	}
 	if err != nil {
@@ -107,18 +108,17 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 }
 
 // checkedRows gives the rows of src and checks that they are as their
-// syncs recorded them; at the first that is not, it gives its error, which
-// ends the export, and keeps it. The chain is read on a goroutine of its
-// own (readChain) while the export reads and makes its first rows.
-// Finding a row's entry in the chain is cheap and done in the rows' order
-// (Find keeps its place), by Rows once the chain is read, else by the
-// first Check after; hashing the row is not, and is done on every core
-// (export.Checker).
+// syncs recorded them; at the first that is not, the export ends with its
+// error, which checkedRows keeps. The chain is read on a goroutine of its
+// own (readChain) while the export reads and makes its first rows. A
+// row's hash is made on every core as the rows are made (Check); finding
+// its entry in the chain and comparing is cheap, and done in the rows'
+// order (Find keeps its place) as the export writes them (export.Checker).
 type checkedRows struct {
-	src export.Source
+	export.Source
 
-	// read is closed once the chain is read: rec, or err, and the facts
-	// it gives.
+	// read is closed once the chain is read: rec, or chainErr, and the
+	// facts it gives.
 	read     chan struct{}
 	rec      *store.Recorded
 	chainErr error
@@ -126,21 +126,11 @@ type checkedRows struct {
 	covered  []export.Span
 	gaps     []export.Span
 
-	// at is each row's entry in the chain, set under mu before Check
-	// reads it.
-	at []int
-	mu sync.Mutex
-	// unfound are the windows read whose rows' entries are not found
-	// yet, in order.
-	unfound [][]audit.Event
-	next    int // the row of unfound's first
-	// err is the error of the first row that failed, errRow its row.
-	err    error
-	errRow int
+	err error // of the first row that failed; set on the export's writing goroutine
 }
 
-func newCheckedRows(src export.Source, total int) *checkedRows {
-	return &checkedRows{src: src, read: make(chan struct{}), at: make([]int, total)}
+func newCheckedRows(src export.Source) *checkedRows {
+	return &checkedRows{Source: src, read: make(chan struct{})}
 }
 
 // readChain reads the chain and the coverage of rng, then closes read.
@@ -176,87 +166,45 @@ func (c *checkedRows) facts(f *export.Facts) error {
 	return nil
 }
 
-func (c *checkedRows) Rows(offset, limit int) ([]audit.Event, error) {
-	evs, err := c.src.Rows(offset, limit)
-	if err != nil {
-		return nil, err
-	}
-	if offset+len(evs) > len(c.at) {
-		return nil, fmt.Errorf("rows %d to %d of a result of %d", offset, offset+len(evs), len(c.at))
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.unfound = append(c.unfound, evs)
-	select {
-	case <-c.read:
-		c.find()
-	default: // the first Check after the chain is read finds them
-	}
-	return evs, nil
-}
-
-// find finds the entries of the rows read, in order, up to the first
-// that has none. The caller holds mu and the chain is read.
-func (c *checkedRows) find() {
-	for _, evs := range c.unfound {
-		for i := range evs {
-			if c.err != nil {
-				break
-			}
-			if c.chainErr != nil {
-				c.failLocked(c.next, c.chainErr)
-				break
-			}
-			var err error
-			if c.at[c.next], err = c.rec.Find(evs[i].ID); err != nil {
-				c.failLocked(c.next, err)
-				break
-			}
-			c.next++
-		}
-	}
-	clear(c.unfound)
-	c.unfound = c.unfound[:0]
-}
-
-func (c *checkedRows) Check(offset int, evs []audit.Event) error {
-	<-c.read
-	c.mu.Lock()
-	c.find()
-	err, errRow := c.err, c.errRow
-	c.mu.Unlock()
-	if err != nil && errRow < offset+len(evs) {
-		// At a row before these or among them: no row is looked at past
-		// the first that failed.
-		return err
-	}
+// Check hashes the rows, and returns the rest of their check: each row's
+// entry in the chain, and its hash compared with the one recorded there.
+func (c *checkedRows) Check(_ int, evs []audit.Event) func() error {
+	hashes := make([][sha256.Size]byte, len(evs))
+	// The ids are copied, so that the rows' own memory can go.
+	ids := make([]string, len(evs))
+	var text strings.Builder
+	text.Grow(len(evs) * 32)
 	for i := range evs {
-		if err := c.rec.CheckAt(c.at[offset+i], &evs[i]); err != nil {
-			return c.fail(offset+i, err)
+		hashes[i] = audit.EventHash(&evs[i])
+		text.WriteString(evs[i].ID)
+	}
+	all := text.String()
+	for i := range evs {
+		ids[i], all = all[:len(evs[i].ID)], all[len(evs[i].ID):]
+	}
+	return func() error {
+		if err := c.chainRead(); err != nil {
+			return c.fail(err)
 		}
+		for i, id := range ids {
+			at, err := c.rec.Find(id)
+			if err == nil {
+				err = c.rec.CheckHash(at, id, hashes[i])
+			}
+			if err != nil {
+				return c.fail(err)
+			}
+		}
+		return nil
 	}
-	return nil
 }
 
-// fail keeps err if row is the first to fail: windows are checked at
-// once, but the export stops at the first in its order.
-func (c *checkedRows) fail(row int, err error) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.failLocked(row, err)
+// fail keeps the first error.
+func (c *checkedRows) fail(err error) error {
+	if c.err == nil {
+		c.err = err
+	}
 	return err
-}
-
-func (c *checkedRows) failLocked(row int, err error) {
-	if c.err == nil || row < c.errRow {
-		c.err, c.errRow = err, row
-	}
-}
-
-func (c *checkedRows) failed() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.err
 }
 
 func osUser() string {
