@@ -153,17 +153,24 @@ func eachWindow[T any](j *job, prep func(off int, evs []audit.Event) T, write fu
 	workers := runtime.GOMAXPROCS(0)
 	// Windows read and not yet written: enough to keep every worker busy
 	// while the writer waits for the oldest, or for what the first check
-	// needs (the chain, read at the same time). A window made holds its
-	// text, not its rows.
+	// needs (the chain, read at the same time). Of them, few are read and
+	// not yet made: a window made holds its text, not its rows, which are
+	// most of the garbage the collector sees.
 	ahead := 16 * workers
 	inOrder := make(chan *slot, ahead)
 	work := make(chan *slot, ahead+1) // never full: it holds only slots inOrder holds or the writer waits on
+	unmade := make(chan struct{}, 2*workers)
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {
 		defer close(inOrder)
 		defer close(work)
 		for off := 0; off < j.req.Total; {
+			select {
+			case unmade <- struct{}{}:
+			case <-stop:
+				return
+			}
 			s := &slot{off: off, done: make(chan struct{})}
 			s.evs, s.err = readWindow(j.req.Source, off, min(window, j.req.Total-off))
 			s.n = len(s.evs)
@@ -193,6 +200,7 @@ func eachWindow[T any](j *job, prep func(off int, evs []audit.Event) T, write fu
 					}
 				}
 				s.evs = nil
+				<-unmade
 				close(s.done)
 			}
 		}()
