@@ -77,7 +77,7 @@ func writeCSV(j *job, out io.Writer) error {
 	}
 	neutralise := !j.req.KeepFormulas
 	return eachWindow(j, func(_ int, evs []audit.Event) *csvWindow {
-		w := &csvWindow{text: make([]byte, 0, len(evs)*csvRowBytes)}
+		w := &csvWindow{text: buffers.get(len(evs) * csvRowBytes)}
 		var cells [10]string
 		var text [9]string
 		for i := range evs {
@@ -102,6 +102,7 @@ func writeCSV(j *job, out io.Writer) error {
 		j.tree.append(&w.tree)
 		j.neutralised += w.neutralised
 		_, err := out.Write(w.text)
+		buffers.put(w.text)
 		return err
 	})
 }

@@ -238,6 +238,24 @@ func eachWindow[T any](j *job, prep func(off int, evs []audit.Event) T, write fu
 	return nil
 }
 
+// buffers are the byte buffers of windows written, to make others in:
+// a window's text is half a megabyte or more, and a new one each time is
+// that much memory cleared and collected.
+var buffers bufferPool
+
+type bufferPool struct{ p sync.Pool }
+
+// get is an empty buffer of at least size bytes.
+func (b *bufferPool) get(size int) []byte {
+	if v, ok := b.p.Get().(*[]byte); ok && cap(*v) >= size {
+		return (*v)[:0]
+	}
+	return make([]byte, 0, size)
+}
+
+// put gives back a buffer nothing uses any more.
+func (b *bufferPool) put(buf []byte) { b.p.Put(&buf) }
+
 // readWindow reads rows [off, off+n) of src, in more than one call if the
 // source gives fewer rows than asked before its end: a window holds all
 // its rows, so that the next starts where the Merkle tree needs it to.

@@ -213,6 +213,7 @@ func (e *pentry) writeOldest() {
 	var k int
 	k, e.err = e.out.Write(d.out)
 	e.comp += int64(k)
+	buffers.put(d.out)
 }
 
 // deflaters are deflate writers at BestSpeed to use again: a new one
@@ -223,12 +224,12 @@ var deflaters = sync.Pool{New: func() any {
 }}
 
 // deflateChunk is chunk deflated at BestSpeed, ended by a sync flush (the
-// stream goes on) or, for the last, by the final block.
+// stream goes on) or, for the last, by the final block, in a buffer of
+// buffers that the caller gives back once it is written.
 func deflateChunk(chunk []byte, last bool) []byte {
-	var out bytes.Buffer
-	out.Grow(len(chunk)/3 + 64)
+	out := bytes.NewBuffer(buffers.get(len(chunk)/3 + 64))
 	fw := deflaters.Get().(*flate.Writer)
-	fw.Reset(&out)
+	fw.Reset(out)
 	_, _ = fw.Write(chunk)
 	if last {
 		_ = fw.Close()

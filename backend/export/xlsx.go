@@ -167,6 +167,7 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 			if _, err := spool.Write(p.deflated); err != nil {
 				return err
 			}
+			buffers.put(p.deflated)
 			spooled += int64(len(p.deflated))
 			s.comp += int64(len(p.deflated))
 			s.crc = crc32Combine(s.crc, p.crc, p.raw)
@@ -251,7 +252,8 @@ const xlsxRowBytes = 768
 // cut where a sheet ends and deflated, and its Merkle leaf.
 func (x xlsxRows) window(off int, evs []audit.Event) *xlsxWindow {
 	w := &xlsxWindow{}
-	xml := make([]byte, 0, len(evs)*xlsxRowBytes)
+	xml := buffers.get(len(evs) * xlsxRowBytes)
+	defer func() { buffers.put(xml) }()
 	var cells [9]string
 	var leaf [10]string
 	sheet := off / SheetRows
