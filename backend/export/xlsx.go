@@ -97,7 +97,7 @@ func zipTo(z *pzip) func(io.Writer) excelize.ZipWriter {
 // deflate it once every row is written, which took most of an export's
 // time. Excelize makes the workbook, and each events sheet with its header
 // row, columns, panes and table; the rows are made here, window by window
-// on every core (eachWindow), as excelize's SetRow writes them (xlsxRow),
+// on every core (eachWindow), as excelize's SetRow writes them (appendRow),
 // deflated there, kept in a spool file in the work folder, and put into
 // their sheet's XML as excelize writes it into the zip (pzip.go).
 
@@ -222,8 +222,8 @@ func addEventsSheet(f *excelize.File, j *job, st xlsxStyles, i, rows int) (strin
 	}
 	head := header(j.loc)
 	headRow := make([]any, len(head))
-	for i, h := range head {
-		headRow[i] = excelize.Cell{StyleID: st.header, Value: h}
+	for k, h := range head {
+		headRow[k] = excelize.Cell{StyleID: st.header, Value: h}
 	}
 	if err := sw.SetRow("A1", headRow, excelize.RowOpts{Height: 18}); err != nil {
 		return "", err
