@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"strings"
@@ -9,18 +8,12 @@ import (
 	"github.com/auditdesk/auditdesk/backend/audit"
 )
 
-// csvWriter writes RFC 4180: fields separated by commas, records ended by
-// CRLF, a field quoted when it holds a comma, a quote, CR or LF, quotes
-// doubled. encoding/csv is not used because with UseCRLF it rewrites a
-// field's own line ends (a lone LF becomes CRLF, a lone CR is dropped),
-// and an export must keep every description byte for byte.
-type csvWriter struct {
-	w    *bufio.Writer
-	line []byte // the record being made
-}
-
-func (c *csvWriter) record(fields []string) error {
-	b := c.line[:0]
+// appendRecord appends fields as a record of RFC 4180: fields separated
+// by commas, ended by CRLF, a field quoted when it holds a comma, a quote,
+// CR or LF, quotes doubled. encoding/csv is not used because with UseCRLF
+// it rewrites a field's own line ends (a lone LF becomes CRLF, a lone CR
+// is dropped), and an export must keep every description byte for byte.
+func appendRecord(b []byte, fields []string) []byte {
 	for i, f := range fields {
 		if i > 0 {
 			b = append(b, ',')
@@ -42,10 +35,7 @@ func (c *csvWriter) record(fields []string) error {
 		b = append(b, f...)
 		b = append(b, '"')
 	}
-	b = append(b, '\r', '\n')
-	c.line = b
-	_, err := c.w.Write(b)
-	return err
+	return append(b, '\r', '\n')
 }
 
 // quoted marks the bytes that make a field quoted.
@@ -66,39 +56,55 @@ func needsQuotes(f string) bool {
 // instead of the system's code page.
 const utf8BOM = "\uFEFF"
 
+// csvWindow is a window of rows as the CSV holds them.
+type csvWindow struct {
+	text        []byte // the records
+	tree        merkle // the rows' leaves
+	neutralised int
+}
+
+// csvRowBytes is about a row's size, to make a window's text in one go.
+const csvRowBytes = 256
+
 func writeCSV(j *job, out io.Writer) error {
-	c := &csvWriter{w: bufio.NewWriterSize(out, 1<<20)}
+	var head []byte
 	if j.req.BOM {
-		_, _ = c.w.WriteString(utf8BOM)
+		head = append(head, utf8BOM...)
 	}
 	// The header is ours and never risky; it is not counted.
-	if err := c.record(header(j.loc)); err != nil {
+	if _, err := out.Write(appendRecord(head, header(j.loc))); err != nil {
 		return err
 	}
 	neutralise := !j.req.KeepFormulas
-	var text [9]string
-	err := eachRow(j, func(e *audit.Event, cells *[10]string) {
-		textCells(e, &text)
-		cells[0] = timestampText(e.Time, j.loc)
-		copy(cells[1:], text[:])
-		for i, f := range cells {
-			if neutralise && risky(f) {
-				// OWASP: a leading apostrophe makes a spreadsheet show the
-				// text instead of running it; the manifest says it was added.
-				cells[i] = "'" + f
-				j.neutralised++
+	return eachWindow(j, func(_ int, evs []audit.Event) *csvWindow {
+		w := &csvWindow{text: buffers.get(len(evs) * csvRowBytes)}
+		var cells [10]string
+		var text [9]string
+		for i := range evs {
+			e := &evs[i]
+			textCells(e, &text)
+			cells[0] = timestampText(e.Time, j.loc)
+			copy(cells[1:], text[:])
+			for k, f := range cells {
+				if neutralise && risky(f) {
+					// OWASP: a leading apostrophe makes a spreadsheet show
+					// the text instead of running it; the manifest says it
+					// was added.
+					cells[k] = "'" + f
+					w.neutralised++
+				}
 			}
+			w.text = appendRecord(w.text, cells[:])
+			w.tree.addRow(cells[:])
 		}
-	}, func(cells *[10]string) error {
-		// The leaf is hashed here, not in prep: reading and checking the
-		// rows is as much work as writing them.
-		j.tree.addRow(cells[:])
-		return c.record(cells[:])
-	})
-	if err != nil {
+		return w
+	}, func(w *csvWindow) error {
+		j.tree.append(&w.tree)
+		j.neutralised += w.neutralised
+		_, err := out.Write(w.text)
+		buffers.put(w.text)
 		return err
-	}
-	return c.w.Flush()
+	})
 }
 
 // ReadCSV reads what writeCSV writes (RFC 4180) keeping every field byte

@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -59,6 +60,18 @@ type Source interface {
 	Rows(offset, limit int) ([]audit.Event, error)
 }
 
+// A Checker is a Source whose rows are checked apart from reading them,
+// so that the costly part of the checks runs on every core: Check is given
+// the rows of a window (offset is its first) after Rows gave them, on any
+// goroutine, while other windows are read and checked; it does what needs
+// the rows alone (hashing them) and returns the rest of the check, which
+// the export calls in the rows' order, on one goroutine, before it writes
+// them. An error of that ends the export.
+type Checker interface {
+	Source
+	Check(offset int, evs []audit.Event) (rest func() error)
+}
+
 // Progress is how far an export is.
 type Progress struct {
 	Rows  int `json:"rows"`
@@ -77,8 +90,13 @@ type Request struct {
 	// are typed strings and never formulas either way.
 	KeepFormulas bool
 	Facts        Facts
-	OnProgress   func(Progress) // called every window of rows; may be nil
-	Now          func() time.Time
+	// Later, when set, completes Facts once the rows are written, before
+	// the manifest and an XLSX's About sheet are made of them: with what
+	// the caller read while the rows were (the chain they were checked
+	// against). An error ends the export.
+	Later      func(*Facts) error
+	OnProgress func(Progress) // called every window of rows; may be nil
+	Now        func() time.Time
 }
 
 // The kinds of failure, for callers that offer a next step.
@@ -90,7 +108,10 @@ var (
 	ErrCancelled  = errors.New("export cancelled")
 )
 
-// window is how many rows are read from the source at a time.
+// window is how many rows are read from the source at a time. It is a
+// power of two, and windows start at its multiples, so a whole window is a
+// whole subtree of the rows' Merkle tree (merkle.go): its rows can be made
+// and hashed apart from the others.
 const window = 2048
 
 type job struct {
@@ -106,66 +127,148 @@ type job struct {
 	tree                      merkle
 }
 
-// eachRow writes every row in order: prep makes a row's cells on the
-// goroutine that reads the rows, a window ahead, and write writes them on
-// the caller's, checking ctx and reporting progress between windows.
-// Writing is the bottleneck (a CSV's quoting and hashing, excelize's cells),
-// so what can be made before it is: reading, the chain check, the cells'
-// text, an XLSX's Merkle leaves (prep is called in row order, so a tree
-// can be built there). prep may keep state of its own; nothing else
-// touches it while rows are written.
-func eachRow[T any](j *job, prep func(e *audit.Event, out *T), write func(*T) error) error {
-	type win struct {
-		rows []T
-		off  int
-		err  error
+// eachWindow writes every row in order, a window at a time, in three
+// stages that keep every core busy: one goroutine reads the windows from
+// the source, in order; on as many goroutines as there are cores, several
+// windows at once, prep makes each window what the file will hold (its
+// text, its rows' Merkle subtree, its counts) and a Checker source checks
+// it as far as it can alone; and write writes the windows in order on the
+// caller's goroutine, which ends their checks first, checks ctx and
+// reports progress between windows, and at the end has Request.Later
+// complete the facts. prep is given the
+// window's first row and its rows; it must keep no state between calls,
+// and touch nothing that write does.
+func eachWindow[T any](j *job, prep func(off int, evs []audit.Event) T, write func(T) error) error {
+	// A window on its way, in the order of the file: done is closed once
+	// prep made out, or at once for a read that failed or found no rows.
+	type slot struct {
+		off   int
+		n     int // rows read
+		evs   []audit.Event
+		out   T
+		check func() error // the rest of a Checker's check
+		err   error
+		done  chan struct{}
 	}
-	wins := make(chan win, 2)
+	workers := runtime.GOMAXPROCS(0)
+	// Windows read and not yet written: enough to keep every worker busy
+	// while the writer waits for the oldest, or for what the first check
+	// needs (the chain, read at the same time). Of them, few are read and
+	// not yet made: a window made holds its text, not its rows, which are
+	// most of the garbage the collector sees.
+	ahead := 16 * workers
+	inOrder := make(chan *slot, ahead)
+	work := make(chan *slot, ahead+1) // never full: it holds only slots inOrder holds or the writer waits on
+	unmade := make(chan struct{}, 2*workers)
 	stop := make(chan struct{})
 	defer close(stop)
 	go func() {
-		defer close(wins)
+		defer close(inOrder)
+		defer close(work)
 		for off := 0; off < j.req.Total; {
-			evs, err := j.req.Source.Rows(off, min(window, j.req.Total-off))
-			var rows []T
-			if err == nil {
-				rows = make([]T, len(evs))
-				for i := range evs {
-					prep(&evs[i], &rows[i])
-				}
-			}
 			select {
-			case wins <- win{rows, off, err}:
+			case unmade <- struct{}{}:
 			case <-stop:
 				return
 			}
-			if len(evs) == 0 || err != nil {
+			s := &slot{off: off, done: make(chan struct{})}
+			s.evs, s.err = readWindow(j.req.Source, off, min(window, j.req.Total-off))
+			s.n = len(s.evs)
+			select {
+			case inOrder <- s:
+			case <-stop:
 				return
 			}
-			off += len(evs)
+			if s.err != nil || s.n == 0 {
+				close(s.done)
+				return
+			}
+			work <- s
+			off += s.n
 		}
 	}()
-	for w := range wins {
+	checker, _ := j.req.Source.(Checker)
+	for range workers {
+		go func() {
+			for s := range work {
+				select {
+				case <-stop:
+				default:
+					s.out = prep(s.off, s.evs)
+					if checker != nil {
+						s.check = checker.Check(s.off, s.evs)
+					}
+				}
+				s.evs = nil
+				<-unmade
+				close(s.done)
+			}
+		}()
+	}
+	for s := range inOrder {
+		select {
+		case <-s.done:
+		case <-j.ctx.Done():
+		}
 		if err := j.ctx.Err(); err != nil {
 			return err
 		}
-		if w.err != nil {
-			return fmt.Errorf("export: read rows: %w", w.err)
+		if s.err != nil {
+			return fmt.Errorf("export: read rows: %w", s.err)
 		}
-		if len(w.rows) == 0 {
-			return fmt.Errorf("export: the result ended at row %d of %d", w.off, j.req.Total)
+		if s.n == 0 {
+			return fmt.Errorf("export: the result ended at row %d of %d", s.off, j.req.Total)
 		}
-		for i := range w.rows {
-			if err := write(&w.rows[i]); err != nil {
-				return err
+		if s.check != nil {
+			if err := s.check(); err != nil {
+				return fmt.Errorf("export: check rows: %w", err)
 			}
 		}
-		j.done = w.off + len(w.rows)
+		if err := write(s.out); err != nil {
+			return err
+		}
+		j.done = s.off + s.n
 		if j.req.OnProgress != nil {
 			j.req.OnProgress(Progress{Rows: j.done, Total: j.req.Total})
 		}
 	}
+	if j.req.Later != nil {
+		return j.req.Later(&j.req.Facts)
+	}
 	return nil
+}
+
+// buffers are the byte buffers of windows written, to make others in:
+// a window's text is half a megabyte or more, and a new one each time is
+// that much memory cleared and collected.
+var buffers bufferPool
+
+type bufferPool struct{ p sync.Pool }
+
+// get is an empty buffer of at least size bytes.
+func (b *bufferPool) get(size int) []byte {
+	if v, ok := b.p.Get().(*[]byte); ok && cap(*v) >= size {
+		return (*v)[:0]
+	}
+	return make([]byte, 0, size)
+}
+
+// put gives back a buffer nothing uses any more.
+func (b *bufferPool) put(buf []byte) { b.p.Put(&buf) }
+
+// readWindow reads rows [off, off+n) of src, in more than one call if the
+// source gives fewer rows than asked before its end: a window holds all
+// its rows, so that the next starts where the Merkle tree needs it to.
+func readWindow(src Source, off, n int) ([]audit.Event, error) {
+	evs, err := src.Rows(off, n)
+	for err == nil && len(evs) > 0 && len(evs) < n {
+		var more []audit.Event
+		if more, err = src.Rows(off+len(evs), n-len(evs)); len(more) == 0 {
+			break
+		}
+		evs = append(evs, more...)
+	}
+	return evs, err
 }
 
 // hashWriter counts and hashes what goes to the file.
@@ -183,6 +286,62 @@ func (h *hashWriter) Write(p []byte) (int, error) {
 	_, _ = h.h.Write(p[:n]) // a hash never fails
 	h.n += int64(n)
 	return n, err
+}
+
+// earlySync writes a file and, every earlySyncBytes, syncs what it holds
+// so far on another goroutine, one sync at a time, while the export goes
+// on: the sync the export waits for at the end has only the rest to write
+// (a million rows' CSV is 200 MB, and syncing it whole at the end took a
+// tenth of a second). An early sync's error is Sync's.
+type earlySync struct {
+	f       *os.File
+	unsaved int64      // bytes written since the last early sync began
+	syncing chan error // the early sync on its way, if any
+	err     error      // an early sync's
+}
+
+const earlySyncBytes = 32 << 20
+
+func (w *earlySync) Write(p []byte) (int, error) {
+	n, err := w.f.Write(p)
+	if w.unsaved += int64(n); w.unsaved >= earlySyncBytes && w.idle() {
+		w.unsaved = 0
+		w.syncing = make(chan error, 1)
+		go func(f *os.File, done chan<- error) { done <- f.Sync() }(w.f, w.syncing)
+	}
+	return n, err
+}
+
+// idle says whether no early sync is on its way, keeping the error of one
+// that ended.
+func (w *earlySync) idle() bool {
+	if w.syncing == nil {
+		return true
+	}
+	select {
+	case err := <-w.syncing:
+		w.syncing = nil
+		if w.err == nil {
+			w.err = err
+		}
+		return true
+	default:
+		return false
+	}
+}
+
+// Sync waits for the early sync on its way, then syncs the file.
+func (w *earlySync) Sync() error {
+	if w.syncing != nil {
+		if err := <-w.syncing; w.err == nil {
+			w.err = err
+		}
+		w.syncing = nil
+	}
+	if w.err != nil {
+		return w.err
+	}
+	return w.f.Sync()
 }
 
 // exportGCPercent is GOGC while an export runs. An export makes ~3 KB of
@@ -276,14 +435,15 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 	if err != nil {
 		return m, fileError(dir, err)
 	}
-	hw := &hashWriter{w: data, h: sha256.New()}
+	ds := &earlySync{f: data}
+	hw := &hashWriter{w: ds, h: sha256.New()}
 	if format == CSV {
 		err = writeCSV(j, hw)
 	} else {
 		err = writeXLSX(j, hw)
 	}
 	if err == nil {
-		err = data.Sync()
+		err = ds.Sync()
 	}
 	if cerr := data.Close(); err == nil {
 		err = cerr
@@ -294,7 +454,7 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 
 	m = Manifest{
 		File: j.base, SHA256: hex.EncodeToString(hw.h.Sum(nil)), Bytes: hw.n, Rows: j.done,
-		Format: format, Facts: req.Facts, TimeZone: j.loc.String(), Columns: header(j.loc), ExportedAt: j.now,
+		Format: format, Facts: j.req.Facts, TimeZone: j.loc.String(), Columns: header(j.loc), ExportedAt: j.now,
 		MerkleRoot: j.tree.root(), MerkleLeaves: merkleLeaves,
 	}
 	if format == CSV {

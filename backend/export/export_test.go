@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -133,4 +134,39 @@ func TestDiskFull(t *testing.T) {
 			t.Errorf("%s: a failed export left %v", format, left)
 		}
 	}
+}
+
+// earlySync writes every byte in order while it syncs on the way, and its
+// Sync waits for the early sync and reports a failed one.
+func TestEarlySync(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &earlySync{f: f}
+	chunk := make([]byte, 1<<20)
+	var want []byte
+	for i := range earlySyncBytes>>20 + 2 { // an early sync, and more after it
+		for k := range chunk {
+			chunk[k] = byte(i + k)
+		}
+		if _, err := w.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, chunk...)
+	}
+	if err := w.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("read back %d bytes (%v), want %d", len(got), err, len(want))
+	}
+	// An early sync that failed is Sync's error, even if the file syncs.
+	w.syncing = make(chan error, 1)
+	w.syncing <- errors.New("EIO")
+	if err := w.Sync(); err == nil || err.Error() != "EIO" {
+		t.Fatalf("Sync after a failed early sync: %v", err)
+	}
+	_ = f.Close()
 }

@@ -50,8 +50,15 @@ func (m *merkle) addRow(cells []string) {
 		m.buf = binary.AppendUvarint(m.buf, uint64(len(c)))
 		m.buf = append(m.buf, c...)
 	}
-	h := leafHash(m.buf)
-	size := 1
+	m.add(leafHash(m.buf), 1)
+}
+
+// add adds the next size leaves, a power of two, as the subtree whose root
+// is h. The leaves before must be a multiple of size, so that the subtree
+// is one of RFC 6962's: a leaf, or a window of rows from a multiple of its
+// length.
+func (m *merkle) add(h [sha256.Size]byte, size int) {
+	m.n += size
 	for len(m.sizes) > 0 && m.sizes[len(m.sizes)-1] == size {
 		last := len(m.stack) - 1
 		h = nodeHash(m.stack[last], h)
@@ -60,7 +67,14 @@ func (m *merkle) addRow(cells []string) {
 	}
 	m.stack = append(m.stack, h)
 	m.sizes = append(m.sizes, size)
-	m.n++
+}
+
+// append adds t's leaves after m's: a window's tree, made apart, after the
+// windows before it. m's leaves must be a multiple of t's largest subtree.
+func (m *merkle) append(t *merkle) {
+	for i, h := range t.stack {
+		m.add(h, t.sizes[i])
+	}
 }
 
 // root is the tree's root in hex: the subtrees folded from the smallest,

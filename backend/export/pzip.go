@@ -4,18 +4,18 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
-	"hash"
+	"errors"
 	"hash/crc32"
 	"io"
 	"io/fs"
 	"math"
 	"runtime"
+	"sync"
 )
 
-// pzip is the zip writer of an XLSX: each entry is deflated on every core.
-// An XLSX of a million rows is half a gigabyte of sheet XML, which excelize
-// hands over only once every row is written; deflated on one core that was
-// a quarter of the export's time.
+// pzip is the zip writer of an XLSX: each entry is deflated on every core,
+// and an events sheet's rows, made and deflated while they were read
+// (xlsx.go), are put into the sheet's XML as excelize writes it.
 //
 // An entry's data is cut into chunks of pzipChunk bytes, each deflated
 // apart (BestSpeed, ended by a sync flush, the last by the final block):
@@ -25,14 +25,40 @@ import (
 // streamed entry.
 type pzip struct {
 	zw  *zip.Writer
-	cur *pentry
+	cur entry
+	// rows are the deflated rows of the entries named, and spliced counts
+	// the entries they went into.
+	rows    map[string]deflatedRows
+	spliced int
+}
+
+// entry is the writer of the entry being written.
+type entry interface {
+	io.Writer
+	close() error
+}
+
+// deflatedRows are rows of a sheet's XML deflated as a run of chunks that
+// each end with a sync flush: a piece of a deflate stream that goes on.
+type deflatedRows struct {
+	data io.Reader
+	raw  int64  // the XML's length
+	crc  uint32 // its CRC-32
 }
 
 // pzipChunk is the data deflated at once: large enough that a chunk's own
 // dictionary costs nothing to speak of (deflate looks back 32 KiB).
 const pzipChunk = 1 << 20
 
-func newPzip(out io.Writer) *pzip { return &pzip{zw: zip.NewWriter(out)} }
+// sheetDataEnd ends a sheet's rows in its XML; cell text never holds it
+// (its < is escaped).
+const sheetDataEnd = "</sheetData>"
+
+// newPzip writes a zip to out; an entry named in rows gets those rows
+// before its first </sheetData>.
+func newPzip(out io.Writer, rows map[string]deflatedRows) *pzip {
+	return &pzip{zw: zip.NewWriter(out), rows: rows}
+}
 
 func (p *pzip) Create(name string) (io.Writer, error) {
 	if err := p.end(); err != nil {
@@ -43,7 +69,12 @@ func (p *pzip) Create(name string) (io.Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.cur = newPentry(w, fh)
+	e := newPentry(w, fh)
+	p.cur = e
+	if rows, ok := p.rows[name]; ok {
+		p.cur = &splicer{e: e, rows: rows}
+		p.spliced++
+	}
 	return p.cur, nil
 }
 
@@ -71,13 +102,35 @@ func (p *pzip) end() error {
 	return e.close()
 }
 
+// splicer holds an events sheet's XML as excelize writes it, a few KiB
+// without the rows, and at its end writes it with the rows put in.
+type splicer struct {
+	e    *pentry
+	rows deflatedRows
+	held bytes.Buffer
+}
+
+func (s *splicer) Write(p []byte) (int, error) { return s.held.Write(p) }
+
+func (s *splicer) close() error {
+	b := s.held.Bytes()
+	at := bytes.Index(b, []byte(sheetDataEnd))
+	if at < 0 {
+		return errors.New("export: a sheet's XML has no end of its rows")
+	}
+	_, _ = s.e.Write(b[:at]) // an error is kept for close
+	s.e.putDeflated(s.rows)
+	_, _ = s.e.Write(b[at:])
+	return s.e.close()
+}
+
 // pentry deflates one entry: Write fills a chunk, a full chunk goes to a
 // goroutine, and the chunks are written in order as they are done, at
 // most one per core in flight.
 type pentry struct {
 	out  io.Writer
 	fh   *zip.FileHeader
-	crc  hash.Hash32
+	crc  uint32
 	raw  int64
 	comp int64
 
@@ -91,7 +144,7 @@ type pentry struct {
 type deflated struct{ out, in []byte }
 
 func newPentry(out io.Writer, fh *zip.FileHeader) *pentry {
-	return &pentry{out: out, fh: fh, crc: crc32.NewIEEE(), buf: make([]byte, 0, pzipChunk)}
+	return &pentry{out: out, fh: fh, buf: make([]byte, 0, pzipChunk)}
 }
 
 func (e *pentry) Write(p []byte) (int, error) {
@@ -99,7 +152,7 @@ func (e *pentry) Write(p []byte) (int, error) {
 		return 0, e.err
 	}
 	n := len(p)
-	_, _ = e.crc.Write(p)
+	e.crc = crc32.Update(e.crc, crc32.IEEETable, p)
 	e.raw += int64(n)
 	for len(p) > 0 {
 		k := min(len(p), pzipChunk-len(e.buf))
@@ -113,6 +166,24 @@ func (e *pentry) Write(p []byte) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// putDeflated writes what is held and on its way, then rows as they are.
+func (e *pentry) putDeflated(rows deflatedRows) {
+	if len(e.buf) > 0 {
+		e.send(false)
+	}
+	for len(e.pending) > 0 {
+		e.writeOldest()
+	}
+	if e.err != nil {
+		return
+	}
+	var k int64
+	k, e.err = io.CopyBuffer(e.out, rows.data, make([]byte, pzipChunk))
+	e.comp += k
+	e.crc = crc32Combine(e.crc, rows.crc, rows.raw)
+	e.raw += rows.raw
 }
 
 // send deflates the chunk held on a new goroutine, first writing out the
@@ -142,20 +213,30 @@ func (e *pentry) writeOldest() {
 	var k int
 	k, e.err = e.out.Write(d.out)
 	e.comp += int64(k)
+	buffers.put(d.out)
 }
 
+// deflaters are deflate writers at BestSpeed to use again: a new one
+// allocates about a megabyte.
+var deflaters = sync.Pool{New: func() any {
+	fw, _ := flate.NewWriter(nil, flate.BestSpeed) // a valid level never fails
+	return fw
+}}
+
 // deflateChunk is chunk deflated at BestSpeed, ended by a sync flush (the
-// stream goes on) or, for the last, by the final block.
+// stream goes on) or, for the last, by the final block, in a buffer of
+// buffers that the caller gives back once it is written.
 func deflateChunk(chunk []byte, last bool) []byte {
-	var out bytes.Buffer
-	out.Grow(len(chunk)/3 + 64)
-	fw, _ := flate.NewWriter(&out, flate.BestSpeed) // a valid level never fails
+	out := bytes.NewBuffer(buffers.get(len(chunk)/3 + 64))
+	fw := deflaters.Get().(*flate.Writer)
+	fw.Reset(out)
 	_, _ = fw.Write(chunk)
 	if last {
 		_ = fw.Close()
 	} else {
 		_ = fw.Flush()
 	}
+	deflaters.Put(fw)
 	return out.Bytes()
 }
 
@@ -172,7 +253,7 @@ func (e *pentry) close() error {
 		return e.err
 	}
 	fh := e.fh
-	fh.CRC32 = e.crc.Sum32()
+	fh.CRC32 = e.crc
 	fh.CompressedSize64, fh.UncompressedSize64 = uint64(e.comp), uint64(e.raw)
 	// The central directory reads the 32-bit sizes too; archive/zip sets
 	// them so for an entry it deflated itself (fileWriter.close).
@@ -182,4 +263,58 @@ func (e *pentry) close() error {
 		fh.ReaderVersion = 45 // zip64
 	}
 	return nil
+}
+
+// crc32Combine is the CRC-32 (IEEE) of a then b, from a's CRC, b's and
+// b's length (zlib's crc32_combine): the CRC of rows made apart, put
+// after XML hashed as it was written.
+func crc32Combine(crcA, crcB uint32, lenB int64) uint32 {
+	if lenB <= 0 {
+		return crcA
+	}
+	// odd is the operator that appends one zero bit; squaring it doubles
+	// the zeros. crcA is taken through lenB zero bytes, then b's CRC
+	// added in.
+	var even, odd [32]uint32
+	odd[0] = 0xedb88320 // the polynomial, reflected
+	row := uint32(1)
+	for n := 1; n < 32; n++ {
+		odd[n] = row
+		row <<= 1
+	}
+	gf2Square(&even, &odd) // two zero bits
+	gf2Square(&odd, &even) // four
+	for {
+		gf2Square(&even, &odd) // a zero byte, then 4, 16, ...
+		if lenB&1 != 0 {
+			crcA = gf2Times(&even, crcA)
+		}
+		if lenB >>= 1; lenB == 0 {
+			break
+		}
+		gf2Square(&odd, &even)
+		if lenB&1 != 0 {
+			crcA = gf2Times(&odd, crcA)
+		}
+		if lenB >>= 1; lenB == 0 {
+			break
+		}
+	}
+	return crcA ^ crcB
+}
+
+func gf2Times(mat *[32]uint32, vec uint32) uint32 {
+	var sum uint32
+	for i := 0; vec != 0; i, vec = i+1, vec>>1 {
+		if vec&1 != 0 {
+			sum ^= mat[i]
+		}
+	}
+	return sum
+}
+
+func gf2Square(square, mat *[32]uint32) {
+	for n := range mat {
+		square[n] = gf2Times(mat, mat[n])
+	}
 }

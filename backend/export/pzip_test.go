@@ -40,7 +40,7 @@ func TestPzipReadsBack(t *testing.T) {
 		{"after", text(3000)},
 	}
 	var file bytes.Buffer
-	z := newPzip(&file)
+	z := newPzip(&file, nil)
 	for _, e := range entries {
 		w, err := z.Create(e.name)
 		if err != nil {
@@ -87,7 +87,7 @@ func TestPzipReadsBack(t *testing.T) {
 
 // A failing file stops the entry with its error.
 func TestPzipPassesAWriteError(t *testing.T) {
-	z := newPzip(failWriter{after: 1000})
+	z := newPzip(failWriter{after: 1000}, nil)
 	w, err := z.Create("big")
 	if err == nil {
 		_, err = w.Write(bytes.Repeat([]byte("abc"), 3*pzipChunk))

@@ -1,8 +1,14 @@
 package export
 
 import (
+	"bytes"
 	"fmt"
+	"hash/crc32"
 	"io"
+	"math"
+	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -73,16 +79,48 @@ func excelSerial(t time.Time, loc *time.Location) float64 {
 }
 
 // zipTo is excelize's ZipWriter hook, pointed at out whatever writer
-// excelize offers: its Write builds the whole file in a bytes.Buffer first
-// (+265 MB for a million rows); this way the zip streams to the file and
-// that buffer stays empty. Entries are deflated at the fastest level on
-// every core (pzip.go): the sheet XML of a million rows is about half a
-// gigabyte, and default-level deflate of it alone took longer than the
-// whole export may (the file is ~20% larger). One thing excelize does on
-// its buffer is lost: marking zip64 entries' local headers for Excel,
-// needed only for a sheet over 4 GiB of XML.
-func zipTo(out io.Writer) func(io.Writer) excelize.ZipWriter {
-	return func(io.Writer) excelize.ZipWriter { return newPzip(out) }
+// excelize offers: its Write builds the whole file in a bytes.Buffer first;
+// this way the zip streams to the file and that buffer stays empty.
+// Entries are deflated at the fastest level on every core (pzip.go): the
+// sheet XML of a million rows is about 700 MB, and default-level deflate
+// of it alone took longer than the whole export may (the file is ~20%
+// larger). One thing excelize does on its buffer is lost: marking zip64
+// entries' local headers for Excel, needed only for a sheet over 4 GiB of
+// XML.
+func zipTo(z *pzip) func(io.Writer) excelize.ZipWriter {
+	return func(io.Writer) excelize.ZipWriter { return z }
+}
+
+// An events sheet's rows are not written through excelize: its
+// StreamWriter makes each cell through interfaces, escapes and trims it
+// with a new string or two, and keeps the sheet's XML in a temp file to
+// deflate it once every row is written, which took most of an export's
+// time. Excelize makes the workbook, and each events sheet with its header
+// row, columns, panes and table; the rows are made here, window by window
+// on every core (eachWindow), as excelize's SetRow writes them (appendRow),
+// deflated there, kept in a spool file in the work folder, and put into
+// their sheet's XML as excelize writes it into the zip (pzip.go).
+
+// sheetSpan is where a sheet's rows are in the spool.
+type sheetSpan struct {
+	off, comp int64  // their deflated bytes
+	raw       int64  // their XML's length
+	crc       uint32 // its CRC-32
+}
+
+// xlsxWindow is a window of rows as the XLSX holds them.
+type xlsxWindow struct {
+	parts   []sheetPart // one, or two where a sheet ends inside the window
+	tree    merkle      // the rows' leaves
+	altered int
+}
+
+// sheetPart is a window's rows in one sheet, deflated.
+type sheetPart struct {
+	sheet    int
+	deflated []byte
+	raw      int64
+	crc      uint32
 }
 
 func writeXLSX(j *job, out io.Writer) (err error) {
@@ -92,7 +130,6 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 			err = cerr
 		}
 	}()
-	f.SetZipWriter(zipTo(out))
 	st, err := newStyles(f)
 	if err != nil {
 		return err
@@ -100,114 +137,306 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 	if err := f.SetSheetName("Sheet1", eventsSheet); err != nil {
 		return err
 	}
-
-	head := header(j.loc)
-	headRow := make([]any, len(head))
-	for i, h := range head {
-		headRow[i] = excelize.Cell{StyleID: st.header, Value: h}
-	}
 	sheets := max(1, (j.req.Total+SheetRows-1)/SheetRows)
-	var sw *excelize.StreamWriter
-	var rowN int // rows written to the current sheet, header included
-	// cellName caches the "A" part of every column's reference.
-	cols := make([]string, len(head))
-	for i := range cols {
-		cols[i], _ = excelize.ColumnNumberToName(i + 1)
+	paths := make([]string, sheets)
+	for i := range paths {
+		if paths[i], err = addEventsSheet(f, j, st, i, min(SheetRows, j.req.Total-i*SheetRows)); err != nil {
+			return err
+		}
 	}
 
-	startSheet := func(i int) error {
-		name := sheetName(i)
-		if i > 0 {
-			if _, err := f.NewSheet(name); err != nil {
-				return err
-			}
-		}
-		var err error
-		if sw, err = f.NewStreamWriter(name); err != nil {
-			return err
-		}
-		for c, w := range colWidths {
-			if err := sw.SetColWidth(c+1, c+1, w); err != nil {
-				return err
-			}
-		}
-		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-			return err
-		}
-		rowN = 1
-		return sw.SetRow("A1", headRow, excelize.RowOpts{Height: 18})
-	}
-	endSheet := func() error {
-		if rowN > 1 {
-			// A table over the rows gives the header its filter buttons.
-			last, _ := excelize.CoordinatesToCellName(len(head), rowN)
-			if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: fmt.Sprintf("Events%d", j.sheets+1), StyleName: "TableStyleLight1", ShowRowStripes: boolPtr(false)}); err != nil {
-				return err
-			}
-		}
-		j.sheets++
-		return sw.Flush()
-	}
-	if err := startSheet(0); err != nil {
-		return err
-	}
-	var cells [9]string
-	err = eachRow(j, func(e *audit.Event, row *[10]any) {
-		// What the file will hold, and its Merkle leaf, made while the
-		// rows before are written.
-		var leaf [10]string
-		textCells(e, &cells)
-		row[0] = excelize.Cell{StyleID: st.timestamp, Value: excelSerial(e.Time, j.loc)}
-		leaf[0] = timestampText(e.Time, j.loc)
-		for i, v := range cells {
-			if safe, cut := xmlCell(v); safe != v || cut {
-				j.altered++
-				v = safe
-				cells[i] = safe
-			}
-			row[i+1] = v
-			leaf[i+1] = v
-		}
-		j.tree.addRow(leaf[:])
-		switch e.Status {
-		case audit.StatusSuccess:
-			row[6] = excelize.Cell{StyleID: st.success, Value: cells[5]}
-		case audit.StatusFailed:
-			row[6] = excelize.Cell{StyleID: st.failed, Value: cells[5]}
-		}
-	}, func(row *[10]any) error {
-		if rowN == SheetRows+1 {
-			if err := endSheet(); err != nil {
-				return err
-			}
-			if err := startSheet(j.sheets); err != nil {
-				return err
-			}
-		}
-		rowN++
-		return sw.SetRow(cols[0]+itoa(rowN), row[:])
-	})
+	spool, err := os.CreateTemp(j.tmpDir, "rows-*.deflate")
 	if err != nil {
 		return err
 	}
-	if err := endSheet(); err != nil {
+	defer func() {
+		_ = spool.Close()
+		_ = os.Remove(spool.Name())
+	}()
+	spans := make([]sheetSpan, sheets)
+	var spooled int64
+	rows := xlsxRows{styles: st, loc: j.loc}
+	err = eachWindow(j, rows.window, func(w *xlsxWindow) error {
+		j.tree.append(&w.tree)
+		j.altered += w.altered
+		for _, p := range w.parts {
+			s := &spans[p.sheet]
+			if s.comp == 0 {
+				s.off = spooled
+			}
+			if _, err := spool.Write(p.deflated); err != nil {
+				return err
+			}
+			buffers.put(p.deflated)
+			spooled += int64(len(p.deflated))
+			s.comp += int64(len(p.deflated))
+			s.crc = crc32Combine(s.crc, p.crc, p.raw)
+			s.raw += p.raw
+		}
+		return nil
+	})
+	if err != nil {
 		return err
-	}
-	if j.sheets != sheets {
-		return fmt.Errorf("export: wrote %d sheets, want %d", j.sheets, sheets)
 	}
 	if err := writeAbout(f, j); err != nil {
 		return err
 	}
 	f.SetActiveSheet(0)
+	put := make(map[string]deflatedRows, sheets)
+	for i, s := range spans {
+		put[paths[i]] = deflatedRows{data: io.NewSectionReader(spool, s.off, s.comp), raw: s.raw, crc: s.crc}
+	}
+	z := newPzip(out, put)
+	f.SetZipWriter(zipTo(z))
 	// The zip goes to out through zipTo; what excelize's own buffer gets
 	// (nothing) is dropped.
-	return f.Write(io.Discard)
+	if err := f.Write(io.Discard); err != nil {
+		return err
+	}
+	if z.spliced != sheets {
+		return fmt.Errorf("export: the rows of %d sheets were put in %d", sheets, z.spliced)
+	}
+	return nil
+}
+
+// addEventsSheet adds events sheet i, for rows rows, with its header, and
+// returns its XML's name in the zip.
+func addEventsSheet(f *excelize.File, j *job, st xlsxStyles, i, rows int) (string, error) {
+	name := sheetName(i)
+	if i > 0 {
+		if _, err := f.NewSheet(name); err != nil {
+			return "", err
+		}
+	}
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return "", err
+	}
+	for c, w := range colWidths {
+		if err := sw.SetColWidth(c+1, c+1, w); err != nil {
+			return "", err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return "", err
+	}
+	head := header(j.loc)
+	headRow := make([]any, len(head))
+	for k, h := range head {
+		headRow[k] = excelize.Cell{StyleID: st.header, Value: h}
+	}
+	if err := sw.SetRow("A1", headRow, excelize.RowOpts{Height: 18}); err != nil {
+		return "", err
+	}
+	if rows > 0 {
+		// A table over the rows gives the header its filter buttons.
+		last, _ := excelize.CoordinatesToCellName(len(head), rows+1)
+		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: fmt.Sprintf("Events%d", i+1), StyleName: "TableStyleLight1", ShowRowStripes: boolPtr(false)}); err != nil {
+			return "", err
+		}
+	}
+	j.sheets++
+	return "xl/worksheets/sheet" + strconv.Itoa(sw.SheetID) + ".xml", sw.Flush()
+}
+
+// xlsxRows makes windows of rows as an XLSX holds them.
+type xlsxRows struct {
+	styles xlsxStyles
+	loc    *time.Location
+}
+
+// xlsxRowBytes is about a row's XML, to make a window's in one go.
+const xlsxRowBytes = 768
+
+// window makes rows [off, off+len(evs)) of the file: each row's sheet XML,
+// cut where a sheet ends and deflated, and its Merkle leaf.
+func (x xlsxRows) window(off int, evs []audit.Event) *xlsxWindow {
+	w := &xlsxWindow{}
+	xml := buffers.get(len(evs) * xlsxRowBytes)
+	defer func() { buffers.put(xml) }()
+	var cells [9]string
+	var leaf [10]string
+	sheet := off / SheetRows
+	end := func() {
+		w.parts = append(w.parts, sheetPart{sheet: sheet, deflated: deflateChunk(xml, false), raw: int64(len(xml)), crc: crc32.ChecksumIEEE(xml)})
+		xml = xml[:0]
+	}
+	for i := range evs {
+		e := &evs[i]
+		if s := (off + i) / SheetRows; s != sheet {
+			end()
+			sheet = s
+		}
+		textCells(e, &cells)
+		leaf[0] = timestampText(e.Time, x.loc)
+		for k, v := range cells {
+			if safe, cut := xmlCell(v); safe != v || cut {
+				w.altered++
+				cells[k] = safe
+			}
+			leaf[k+1] = cells[k]
+		}
+		w.tree.addRow(leaf[:])
+		xml = x.appendRow(xml, (off+i)%SheetRows+2, e, &cells)
+	}
+	end()
+	return w
+}
+
+// statusColumn is the Status cell's place in a row's text cells.
+const statusColumn = 5
+
+// appendRow appends row r of a sheet, e's, with its text cells made
+// XML-safe, byte for byte as excelize's StreamWriter.SetRow writes it
+// from a date cell and the cells as strings (the status as a styled Cell):
+// a date serial, then inline strings, each escaped as trimCellValue does.
+func (x xlsxRows) appendRow(b []byte, r int, e *audit.Event, cells *[9]string) []byte {
+	var rb [20]byte
+	rn := strconv.AppendInt(rb[:0], int64(r), 10)
+	b = append(b, `<row r="`...)
+	b = append(b, rn...)
+	b = append(b, `"><c r="A`...)
+	b = append(b, rn...)
+	b = append(b, `" s="`...)
+	b = strconv.AppendInt(b, int64(x.styles.timestamp), 10)
+	b = append(b, `"><v>`...)
+	b = appendCellFloat(b, excelSerial(e.Time, x.loc))
+	b = append(b, `</v></c>`...)
+	for k, v := range cells {
+		b = append(b, `<c r="`...)
+		b = append(b, byte('B'+k))
+		b = append(b, rn...)
+		if k == statusColumn {
+			switch e.Status {
+			case audit.StatusSuccess:
+				b = appendStyle(b, x.styles.success)
+			case audit.StatusFailed:
+				b = appendStyle(b, x.styles.failed)
+			}
+		}
+		b = append(b, `" t="inlineStr"><is><t`...)
+		if v != "" && (xmlSpace[v[0]] || xmlSpace[v[len(v)-1]]) {
+			b = append(b, ` xml:space="preserve"`...)
+		}
+		b = append(b, '>')
+		b = appendInlineText(b, v)
+		b = append(b, `</t></is></c>`...)
+	}
+	return append(b, `</row>`...)
+}
+
+func appendStyle(b []byte, style int) []byte {
+	b = append(b, `" s="`...)
+	return strconv.AppendInt(b, int64(style), 10)
+}
+
+// xmlSpace marks the bytes that, first or last in a text, make excelize
+// mark it xml:space="preserve": tab, LF, CR and space.
+var xmlSpace = [256]bool{'\t': true, '\n': true, '\r': true, ' ': true}
+
+// xmlEscapes are the escapes of encoding/xml.EscapeText, but LF, which
+// excelize puts back as it is.
+var xmlEscapes = [256]string{'"': "&#34;", '\'': "&#39;", '&': "&amp;", '<': "&lt;", '>': "&gt;", '\t': "&#x9;", '\r': "&#xD;"}
+
+// appendInlineText appends s, made XML-safe (xmlCell), as excelize writes
+// an inline string's text: escaped by encoding/xml but LF, then with
+// literal _xHHHH_ escapes kept from being read as escapes (bstrMarshal).
+func appendInlineText(b []byte, s string) []byte {
+	start := len(b)
+	last := 0
+	for i := 0; i < len(s); i++ {
+		if esc := xmlEscapes[s[i]]; esc != "" {
+			b = append(b, s[last:i]...)
+			b = append(b, esc...)
+			last = i + 1
+		}
+	}
+	b = append(b, s[last:]...)
+	if bytes.Contains(b[start:], []byte("_x")) {
+		b = append(b[:start], bstrMarshal(string(b[start:]))...)
+	}
+	return b
+}
+
+// bstrExp is an escape of OOXML's basic strings, _xHHHH_.
+var (
+	bstrExp       = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
+	bstrEscapeExp = regexp.MustCompile(`x[a-fA-F\d]{4}_`)
+)
+
+// bstrMarshal is excelize's (lib.go, v2.11.1), kept as it is, quirks and
+// all, so the rows are as excelize would write them: a literal _xHHHH_
+// that reads as a character gets its _ escaped as _x005F_.
+func bstrMarshal(s string) (result string) {
+	matches, l, cursor := bstrExp.FindAllStringSubmatchIndex(s, -1), len(s), 0
+	for _, match := range matches {
+		result += s[cursor:match[0]]
+		subStr := s[match[0]:match[1]]
+		if subStr == "_x005F_" {
+			cursor = match[1]
+			if match[1]+6 <= l && bstrEscapeExp.MatchString(s[match[1]:match[1]+6]) {
+				_, err := strconv.Unquote(`"\u` + s[match[1]+1:match[1]+5] + `"`)
+				if err == nil {
+					result += subStr + "x005F" + subStr
+					continue
+				}
+			}
+			result += subStr + "x005F_"
+			continue
+		}
+		if bstrExp.MatchString(subStr) {
+			cursor = match[1]
+			if _, err := strconv.Unquote(`"\u` + s[match[0]+2:match[1]-1] + `"`); err == nil {
+				result += "_x005F" + subStr
+				continue
+			}
+		}
+	}
+	if cursor < l {
+		result += s[cursor:]
+	}
+	return result
+}
+
+// appendCellFloat appends v as excelize writes a float64 cell value
+// (formatCellFloat, automatic precision): the shortest decimal that reads
+// back as v, without an exponent, cut (not rounded) to Excel's 15
+// significant digits.
+func appendCellFloat(b []byte, v float64) []byte {
+	start := len(b)
+	b = strconv.AppendFloat(b, v, 'f', -1, 64)
+	if math.Abs(v) == math.MaxFloat64 {
+		return b
+	}
+	const maxPrec = 15
+	str := b[start:]
+	decimal := bytes.IndexByte(str, '.')
+	significant := 0
+	for idx, c := range str {
+		if c < '0' || c > '9' || significant == 0 && c == '0' {
+			continue
+		}
+		significant++
+		if significant <= maxPrec {
+			continue
+		}
+		if decimal >= 0 && idx > decimal {
+			return bytes.TrimSuffix(b[:start+idx], []byte("."))
+		}
+		if decimal < 0 {
+			decimal = len(str)
+		}
+		for ; idx < decimal; idx++ {
+			str[idx] = '0'
+		}
+		return b[:start+decimal]
+	}
+	return b
 }
 
 func boolPtr(b bool) *bool { return &b }
 
-func itoa(n int) string { return fmt.Sprint(n) }
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // writeAbout adds the "About" sheet: the manifest's facts but the file's
 // own hash, which the file cannot hold.

@@ -2,10 +2,11 @@ package session
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os/user"
 	"path/filepath"
-	"sync"
+	"strings"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
@@ -55,40 +56,39 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 	if req.OnQuery != nil {
 		req.OnQuery(res.Total)
 	}
-	// The chain and the coverage of the range now, unless another
-	// AuditDesk holds the cache: every row is checked against the hash its
-	// sync recorded, in the chain whose head the manifest names.
-	var head store.Head
-	var covered, gaps []export.Span
+	// The chain and the coverage of the range, unless another AuditDesk
+	// holds the cache: every row is checked against the hash its sync
+	// recorded, in the chain whose head the manifest names. The chain is
+	// read while the first rows are (checkedRows).
 	var src export.Source = res
+	var later func(*export.Facts) error
 	rng := exportRange(req.Filter, ix)
+	var checked *checkedRows
 	if cache, err := pr.open(); err == nil {
-		rec, err := cache.Recorded(ctx)
-		if err != nil {
-			return export.Manifest{}, altered(err)
-		}
-		head = rec.Head
-		src = &checkedRows{src: res, rec: rec}
-		c, g, err := cache.Coverage()
-		if err != nil {
-			return export.Manifest{}, err
-		}
-		covered, gaps = clip(c, rng), clip(g, rng)
+		checked = newCheckedRows(res)
+		go checked.readChain(ctx, cache, rng)
+		defer checked.chainRead() // the cache stays open until the chain is read
+		src, later = checked, checked.facts
 	}
 	man, err := export.Write(ctx, export.Request{
 		Path: req.Path, Format: format, Source: src, Total: res.Total, Location: loc,
-		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: pr.now,
+		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: pr.now, Later: later,
 		Facts: export.Facts{
 			Filter: req.Filter, Sort: req.Sort,
 			Profile:    export.Profile{APIURL: p.APIURL, Organization: p.Organization, User: p.User, Role: p.Role},
 			LastSynced: p.LastSuccess, Newest: ix.Newest(), AppVersion: req.AppVersion,
-			ChainHead: head.String(), ChainRecords: int64(head.Seq),
-			Range: &rng, Covered: covered, Gaps: gaps,
+			ChainHead: store.Head{}.String(), Range: &rng,
 		},
 	})
-	if c, ok := src.(*checkedRows); ok && c.failed() != nil {
-		// Write stopped at the row and removed what it had written.
-		return export.Manifest{}, c.failed()
+	if checked != nil {
+		// Write stopped at the row, or at the chain, and removed what it
+		// had written.
+		if err := checked.chainRead(); err != nil {
+			return export.Manifest{}, err
+		}
+		if checked.err != nil {
+			return export.Manifest{}, checked.err
+		}
 	}
 	if err != nil {
 		return man, err
@@ -107,37 +107,104 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 	return man, nil
 }
 
-// checkedRows gives the rows of src that are as their syncs recorded
-// them; at the first that is not it gives its error, which ends the
-// export, and keeps it. Hashing a row is a small part of writing it, and is
-// done on the goroutine that reads rows while the writer writes.
+// checkedRows gives the rows of src and checks that they are as their
+// syncs recorded them; at the first that is not, the export ends with its
+// error, which checkedRows keeps. The chain is read on a goroutine of its
+// own (readChain) while the export reads and makes its first rows. A
+// row's hash is made on every core as the rows are made (Check); finding
+// its entry in the chain and comparing is cheap, and done in the rows'
+// order (Find keeps its place) as the export writes them (export.Checker).
 type checkedRows struct {
-	src export.Source
-	rec *store.Recorded
-	mu  sync.Mutex
-	err error
+	export.Source
+
+	// read is closed once the chain is read: rec, or chainErr, and the
+	// facts it gives.
+	read     chan struct{}
+	rec      *store.Recorded
+	chainErr error
+	head     store.Head
+	covered  []export.Span
+	gaps     []export.Span
+
+	err error // of the first row that failed; set on the export's writing goroutine
 }
 
-func (c *checkedRows) Rows(offset, limit int) ([]audit.Event, error) {
-	evs, err := c.src.Rows(offset, limit)
+func newCheckedRows(src export.Source) *checkedRows {
+	return &checkedRows{Source: src, read: make(chan struct{})}
+}
+
+// readChain reads the chain and the coverage of rng, then closes read.
+func (c *checkedRows) readChain(ctx context.Context, cache *store.Store, rng export.Span) {
+	defer close(c.read)
+	rec, err := cache.Recorded(ctx)
 	if err != nil {
-		return nil, err
+		c.chainErr = altered(err)
+		return
 	}
-	for i := range evs {
-		if err := c.rec.Check(&evs[i]); err != nil {
-			c.mu.Lock()
-			c.err = err
-			c.mu.Unlock()
-			return nil, err
-		}
+	cov, gaps, err := cache.Coverage()
+	if err != nil {
+		c.chainErr = err
+		return
 	}
-	return evs, nil
+	c.rec, c.head, c.covered, c.gaps = rec, rec.Head, clip(cov, rng), clip(gaps, rng)
 }
 
-func (c *checkedRows) failed() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.err
+// chainRead waits for the chain and says whether it could not be read.
+func (c *checkedRows) chainRead() error {
+	<-c.read
+	return c.chainErr
+}
+
+// facts completes the manifest's facts with the chain's (export.Request's
+// Later).
+func (c *checkedRows) facts(f *export.Facts) error {
+	if err := c.chainRead(); err != nil {
+		return err
+	}
+	f.ChainHead, f.ChainRecords = c.head.String(), int64(c.head.Seq)
+	f.Covered, f.Gaps = c.covered, c.gaps
+	return nil
+}
+
+// Check hashes the rows, and returns the rest of their check: each row's
+// entry in the chain, and its hash compared with the one recorded there.
+func (c *checkedRows) Check(_ int, evs []audit.Event) func() error {
+	hashes := make([][sha256.Size]byte, len(evs))
+	// The ids are copied, so that the rows' own memory can go.
+	ids := make([]string, len(evs))
+	var text strings.Builder
+	text.Grow(len(evs) * 32)
+	for i := range evs {
+		hashes[i] = audit.EventHash(&evs[i])
+		text.WriteString(evs[i].ID)
+	}
+	all := text.String()
+	for i := range evs {
+		ids[i], all = all[:len(evs[i].ID)], all[len(evs[i].ID):]
+	}
+	return func() error {
+		if err := c.chainRead(); err != nil {
+			return c.fail(err)
+		}
+		for i, id := range ids {
+			at, err := c.rec.Find(id)
+			if err == nil {
+				err = c.rec.CheckHash(at, id, hashes[i])
+			}
+			if err != nil {
+				return c.fail(err)
+			}
+		}
+		return nil
+	}
+}
+
+// fail keeps the first error.
+func (c *checkedRows) fail(err error) error {
+	if c.err == nil {
+		c.err = err
+	}
+	return err
 }
 
 func osUser() string {

@@ -129,6 +129,22 @@ type ChainRecord struct {
 }
 
 func decodeChainRecord(seq uint64, v []byte) (ChainRecord, error) {
+	var ids []string
+	var hashes [][chainHashSize]byte
+	r, err := readChainRecord(seq, v, func(n int) {
+		ids, hashes = make([]string, 0, n), make([][chainHashSize]byte, 0, n)
+	}, func(id []byte, h *[chainHashSize]byte) {
+		ids = append(ids, string(id))
+		hashes = append(hashes, *h)
+	})
+	r.IDs, r.Hashes = ids, hashes
+	return r, err
+}
+
+// readChainRecord decodes record v but its entries, which it gives to
+// entry one by one (count first says how many), their id in v itself:
+// Recorded keeps a million ids in one arena without a string for each.
+func readChainRecord(seq uint64, v []byte, count func(int), entry func(id []byte, hash *[chainHashSize]byte)) (ChainRecord, error) {
 	r := ChainRecord{Seq: seq, Hash: sha256.Sum256(v)}
 	bad := func(what string) (ChainRecord, error) {
 		return ChainRecord{}, fmt.Errorf("store: %w: chain record %d: %s", errBadValue, seq, what)
@@ -147,36 +163,33 @@ func decodeChainRecord(seq uint64, v []byte) (ChainRecord, error) {
 	}
 	r.CommittedAt, r.WindowStart, r.WindowEnd = nano(p), nano(p[8:]), nano(p[16:])
 	p = p[24:]
-	str := func() (string, bool) {
+	field := func() ([]byte, bool) {
 		n, k := binary.Uvarint(p)
 		if k <= 0 || uint64(len(p)-k) < n {
-			return "", false
+			return nil, false
 		}
-		s := string(p[k : k+int(n)])
+		b := p[k : k+int(n)]
 		p = p[k+int(n):]
-		return s, true
+		return b, true
 	}
-	var ok bool
-	if r.Cursor, ok = str(); !ok {
+	cursor, ok := field()
+	if !ok {
 		return bad("cursor")
 	}
+	r.Cursor = string(cursor)
 	n, k := binary.Uvarint(p)
 	if k <= 0 || n > uint64(len(p)) {
 		return bad("count")
 	}
 	p = p[k:]
-	r.IDs = make([]string, 0, n)
-	r.Hashes = make([][chainHashSize]byte, 0, n)
+	count(int(n))
 	for range n {
-		id, ok := str()
+		id, ok := field()
 		if !ok || len(p) < chainHashSize {
 			return bad("entry")
 		}
-		var h [chainHashSize]byte
-		copy(h[:], p)
+		entry(id, (*[chainHashSize]byte)(p))
 		p = p[chainHashSize:]
-		r.IDs = append(r.IDs, id)
-		r.Hashes = append(r.Hashes, h)
 	}
 	if len(p) != 0 {
 		return bad("trailing bytes")
@@ -241,7 +254,8 @@ func (e *AlteredError) Unwrap() []error {
 
 // Recorded is what the hash chain records, read in one snapshot: its head,
 // checked against the records' links, and the hash of every event a sync
-// recorded. Check compares an event with it; it is not for concurrent use.
+// recorded. Check compares an event with it; it is not for concurrent
+// use.
 type Recorded struct {
 	Head Head
 	// The chain's events in its order: their ids (in one arena, id i is
@@ -253,7 +267,7 @@ type Recorded struct {
 	idEnd  []uint32
 	hashes [][chainHashSize]byte
 	// A sync commits a window in (time, id) order, the order Scan reads
-	// in: Check looks first at the entry after the last it found, then at
+	// in: Find looks first at the entry after the last it found, then at
 	// the one before it (an export newest first), and makes the map from
 	// id to entry only at its first miss (late events, an export's other
 	// sorts), which keeps a rebuild of the index and most exports from
@@ -297,13 +311,24 @@ func (s *Store) Recorded(ctx context.Context) (*Recorded, error) {
 }
 
 // Check says whether e is as its sync recorded it: nil, or an
-// *AlteredError naming it.
+// *AlteredError naming it. Check is Find, then CheckHash of e's hash.
 func (r *Recorded) Check(e *audit.Event) error {
+	i, err := r.Find(e.ID)
+	if err != nil || r.all {
+		return err
+	}
+	return r.CheckHash(i, e.ID, audit.EventHash(e))
+}
+
+// Find is the chain's entry of the event id, for CheckHash, or an
+// *AlteredError when the chain has no such event. It keeps where it found
+// the last (see Recorded), so it is called on one goroutine at a time.
+func (r *Recorded) Find(id string) (int, error) {
 	if r.all {
-		return nil
+		return -1, nil
 	}
 	i := r.next
-	if i >= len(r.idEnd) || !r.is(i, e.ID) {
+	if i >= len(r.idEnd) || !r.is(i, id) {
 		// Newest first, an export's default, reads each window backwards,
 		// from the chain's end.
 		i = r.next - 2
@@ -311,21 +336,29 @@ func (r *Recorded) Check(e *audit.Event) error {
 			i = len(r.idEnd) - 1
 		}
 	}
-	if i < 0 || i >= len(r.idEnd) || !r.is(i, e.ID) {
+	if i < 0 || i >= len(r.idEnd) || !r.is(i, id) {
 		if r.index == nil {
 			if err := r.makeIndex(); err != nil {
-				return err
+				return 0, err
 			}
 		}
-		j, ok := r.lookup(e.ID)
+		j, ok := r.lookup(id)
 		if !ok {
-			return &AlteredError{ID: e.ID, what: alteredAdded}
+			return 0, &AlteredError{ID: id, what: alteredAdded}
 		}
 		i = j
 	}
 	r.next = i + 1
-	if audit.EventHash(e) != r.hashes[i] {
-		return &AlteredError{ID: e.ID, what: alteredChanged}
+	return i, nil
+}
+
+// CheckHash says whether the event id, whose entry Find found at i, with
+// h its EventHash, is as its sync recorded it: nil, or an *AlteredError
+// naming it. The costly part, the hash, is the caller's: an export makes
+// them on every core.
+func (r *Recorded) CheckHash(i int, id string, h [chainHashSize]byte) error {
+	if !r.all && h != r.hashes[i] {
+		return &AlteredError{ID: id, what: alteredChanged}
 	}
 	return nil
 }
@@ -383,7 +416,7 @@ func (s *Store) readRecorded(ctx context.Context, txn *badger.Txn) (*Recorded, e
 		return nil, err
 	}
 	hint := int(min(max(c.events, 0), 1<<24))
-	r.idText = make([]byte, 0, hint*24)
+	r.idText = make([]byte, 0, hint*32) // an id is about 30 bytes: evt_ and a ULID
 	r.idEnd = make([]uint32, 0, hint)
 	r.hashes = make([][chainHashSize]byte, 0, hint)
 	broken := func(format string, a ...any) (*Recorded, error) {
@@ -403,9 +436,15 @@ func (s *Store) readRecorded(ctx context.Context, txn *badger.Txn) (*Recorded, e
 			return broken("record %d is missing or out of place", seq)
 		}
 		var rec ChainRecord
+		var long bool
 		err := item.Value(func(v []byte) error {
 			var err error
-			rec, err = decodeChainRecord(seq, v)
+			rec, err = readChainRecord(seq, v, func(int) {}, func(id []byte, h *[chainHashSize]byte) {
+				long = long || len(r.idText)+len(id) > 1<<32-1
+				r.idText = append(r.idText, id...)
+				r.idEnd = append(r.idEnd, uint32(len(r.idText)))
+				r.hashes = append(r.hashes, *h)
+			})
 			return err
 		})
 		switch {
@@ -415,16 +454,10 @@ func (s *Store) readRecorded(ctx context.Context, txn *badger.Txn) (*Recorded, e
 			return nil, err
 		case rec.Prev != prev:
 			return broken("record %d does not link to the record before it", seq)
+		case long:
+			return broken("the chain's ids pass 4 GiB")
 		}
 		prev = rec.Hash
-		for _, id := range rec.IDs {
-			if len(r.idText)+len(id) > 1<<32-1 {
-				return broken("the chain's ids pass 4 GiB")
-			}
-			r.idText = append(r.idText, id...)
-			r.idEnd = append(r.idEnd, uint32(len(r.idText)))
-		}
-		r.hashes = append(r.hashes, rec.Hashes...)
 	}
 	if seq != head.Seq || prev != head.Hash {
 		return broken("the head names record %d, the chain ends at record %d or differs", head.Seq, seq)
