@@ -67,7 +67,9 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 	if cache, err := pr.open(); err == nil {
 		checked = newCheckedRows(res)
 		go checked.readChain(ctx, cache, rng)
-		defer checked.chainRead() // the cache stays open until the chain is read
+		// The cache stays open until the chain is read; its error is the
+		// export's, read below.
+		defer func() { _ = checked.chainRead() }()
 		src, later = checked, checked.facts
 	}
 	man, err := export.Write(ctx, export.Request{
