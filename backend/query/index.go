@@ -158,8 +158,8 @@ func (rd *rowReader) text(i int) ([]byte, bool) {
 
 // event is row i as an audit.Event; an empty one when the file's blocks
 // holding it are damaged (Err says so). The row is copied once, and the
-// event's strings and details share the copy, apart: one allocation a
-// row.
+// event's strings and details share the copy, apart; the copies of many
+// rows share an allocation (alloc).
 func (rd *rowReader) event(i int) audit.Event {
 	ix := rd.ix
 	e := ix.coded(i)
@@ -173,7 +173,7 @@ func (rd *rowReader) event(i int) audit.Event {
 	}
 	a := gr.row(i)
 	rest := gr.buf[a[0]:a[3]]
-	b := make([]byte, 0, len(rest)+len(text))
+	b := rd.alloc(len(rest) + len(text))
 	b = append(append(b, rest...), text...)
 	str := func(lo, hi uint64) string {
 		if hi <= lo {

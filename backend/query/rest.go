@@ -201,6 +201,26 @@ type rowReader struct {
 	size  int
 	buf   []byte // compressed bytes read apart
 	tbuf  []byte // text read apart
+	arena []byte // where events' bytes are copied (alloc)
+}
+
+// arenaSize is the allocation the copies of rows share: a million rows
+// exported were a million allocations, and a fifth of the reading's time.
+const arenaSize = 64 << 10
+
+// alloc is an empty slice with room for n bytes, carved from the arena:
+// what is carved is never handed out again, and lives as long as any
+// event holding a part of its allocation.
+func (rd *rowReader) alloc(n int) []byte {
+	if cap(rd.arena)-len(rd.arena) < n {
+		if n > arenaSize/4 {
+			return make([]byte, 0, n)
+		}
+		rd.arena = make([]byte, 0, arenaSize)
+	}
+	at := len(rd.arena)
+	rd.arena = rd.arena[:at+n]
+	return rd.arena[at:at:at+n]
 }
 
 func (ix *Index) newReader(apart bool) *rowReader {
