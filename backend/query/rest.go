@@ -220,7 +220,7 @@ func (rd *rowReader) alloc(n int) []byte {
 	}
 	at := len(rd.arena)
 	rd.arena = rd.arena[:at+n]
-	return rd.arena[at:at:at+n]
+	return rd.arena[at : at : at+n]
 }
 
 func (ix *Index) newReader(apart bool) *rowReader {
