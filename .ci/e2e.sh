@@ -310,7 +310,9 @@ if [ -n "$WID" ]; then
   kill -TERM "$APP"
   wait "$APP" || true
 else
-  not_ok "no window named AuditDesk within 120 s: $(tail -5 "$TMP/prod.out" | tr '\n' ' ')"
+  # What the process said is kept: its first fatal line says why.
+  cp "$TMP/prod.out" "$ART/window-failed.out" 2>/dev/null || true
+  not_ok "no window named AuditDesk within 120 s: $(grep -m1 -E 'fatal error|panic:|signal' "$TMP/prod.out" || true) (whole output: $ART/window-failed.out)"
 fi
 
 if grep -q 'msg="auditdesk starting"' "$DATA/auditdesk.log" && grep -q 'msg=paths' "$DATA/auditdesk.log"; then

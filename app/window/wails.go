@@ -3,6 +3,7 @@
 package window
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -15,6 +16,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	wailsruntime "github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/auditdesk/auditdesk/app"
 	"github.com/auditdesk/auditdesk/backend/cli"
@@ -54,7 +56,7 @@ func Open(cfg Config) error {
 		StartHidden:      true,
 		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 255},
 		AssetServer:      &assetserver.Options{Assets: cfg.Assets},
-		OnStartup:        a.Startup,
+		OnStartup:        startup(a),
 		OnDomReady:       a.DomReady,
 		OnBeforeClose:    a.BeforeClose,
 		OnShutdown:       a.Shutdown,
@@ -75,6 +77,20 @@ func Open(cfg Config) error {
 	}
 	log.Info("auditdesk stopped")
 	return nil
+}
+
+// startup is the app's Startup hook, run once the web view exists and
+// before its page loads. WebKitGTK installs handlers for SIGSEGV, SIGBUS
+// and SIGFPE without SA_ONSTACK when it makes the view; a signal on a Go
+// thread then ends the process ("non-Go code set up signal handler without
+// SA_ONSTACK flag") instead of reaching Go. Wails puts the flag back when
+// the page has loaded; this does it at once (as wailsapp/wails#5542 does
+// in Wails itself).
+func startup(a *app.App) func(context.Context) {
+	return func(ctx context.Context) {
+		wailsruntime.ResetSignalHandlers()
+		a.Startup(ctx)
+	}
 }
 
 // demoOptions reads the demo's knobs: AUDITDESK_DEMO=off keeps a first
