@@ -96,12 +96,11 @@ func (ix *Index) AddedTo(old *Index) []string {
 	rd := ix.newReader(false)
 	out := make([]string, 0, len(rows))
 	for _, r := range rows {
-		gr := rd.group(r)
-		if gr == nil {
+		id := rd.id(r)
+		if id == nil {
 			break // a damaged block: Err says so
 		}
-		a := gr.row(r)
-		out = append(out, string(gr.buf[a[0]:a[1]]))
+		out = append(out, string(id))
 	}
 	return out
 }

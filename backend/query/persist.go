@@ -116,11 +116,12 @@ const (
 
 // Groups of sections that are read together, checked at once the first
 // time: rowCols for every query, textCols to search or read rows, excCols
-// to search.
+// to search, restCols to find a row's group of rest.
 var (
 	rowCols  = []int{secTS, secScope, secCat, secAct, secStatus, secUser, secWS}
 	textCols = []int{secTextStart, secTextMid}
 	excCols  = []int{secExcRow, secExcMid, secExcStart}
+	restCols = []int{secRestStart, secRestRow}
 )
 
 // littleEndian is whether this machine lays integers out as the file does;

@@ -24,9 +24,6 @@ import (
 // uvarint lengths (id, source_ip, details) then the three fields' bytes.
 const restGroup = 64
 
-// restCols are what finds a row's group.
-var restCols = []int{secRestStart, secRestRow}
-
 // groupOf is the group holding row i: the one a build put it in, else
 // found by binary search (an append moved it).
 func (ix *Index) groupOf(i int) int {
@@ -233,6 +230,9 @@ func (rd *rowReader) group(i int) *group {
 	if rd.cur.holds(i) {
 		return &rd.cur
 	}
+	if !rd.ix.need(restCols...) {
+		return nil
+	}
 	g := rd.ix.groupOf(i)
 	if gr := rd.kept[g]; gr != nil {
 		return gr
@@ -289,17 +289,21 @@ func (ix *Index) loadGroup(g int, gr *group, apart bool, buf *[]byte) bool {
 	return true
 }
 
-// id is row i's id, nil when its group cannot be read (Err). It
-// decompresses the row's group: for one row; ranges of rows go through a
-// rowReader.
-func (ix *Index) id(i int) []byte {
-	var gr group
-	if !ix.need(restCols...) || !ix.loadGroup(ix.groupOf(i), &gr, false, nil) {
+// id is row i's id, nil when its group cannot be read (Err); it aliases
+// the reader's group until the next call.
+func (rd *rowReader) id(i int) []byte {
+	gr := rd.group(i)
+	if gr == nil {
 		return nil
 	}
 	a := gr.row(i)
 	return gr.buf[a[0]:a[1]]
 }
+
+// id is row i's id, nil when its group cannot be read (Err). It
+// decompresses the row's group: for one row; ranges of rows go through a
+// rowReader.
+func (ix *Index) id(i int) []byte { return ix.newReader(false).id(i) }
 
 // eachID calls fn with every row's id in row order, one group at a time;
 // false when a group cannot be read (Err).

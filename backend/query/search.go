@@ -2,6 +2,7 @@ package query
 
 import (
 	"bytes"
+	"cmp"
 	"io"
 	"runtime"
 	"slices"
@@ -268,7 +269,7 @@ func (ix *Index) searchRows(m *matcher, lo, hi, parts int, bits rowBits) bool {
 		return false
 	}
 	ix.scanSplit(&m.fd, lo, hi, parts, bits)
-	elo, ehi := lowerBound32(ix.excRow, uint32(lo)), lowerBound32(ix.excRow, uint32(hi))
+	elo, ehi := lowerBound(ix.excRow, uint32(lo)), lowerBound(ix.excRow, uint32(hi))
 	if elo < ehi {
 		if !ix.needBytes(secExc, ix.excStart[elo], ix.excStart[ehi]) {
 			return false
@@ -315,12 +316,7 @@ func (ix *Index) scanParts(lo, hi int) int {
 }
 
 // lowerBound is the first index of s (ascending) with s[i] >= v.
-func lowerBound(s []uint64, v uint64) int {
-	i, _ := slices.BinarySearch(s, v)
-	return i
-}
-
-func lowerBound32(s []uint32, v uint32) int {
+func lowerBound[T cmp.Ordered](s []T, v T) int {
 	i, _ := slices.BinarySearch(s, v)
 	return i
 }
@@ -337,7 +333,7 @@ func (ix *Index) rowContains(m *matcher, i int) bool {
 		if !ix.need(excCols...) {
 			return false
 		}
-		k := lowerBound32(ix.excRow, uint32(i))
+		k := lowerBound(ix.excRow, uint32(i))
 		lo, hi := ix.excStart[k], ix.excStart[k+1]
 		if !ix.needBytes(secExc, lo, hi) {
 			return false

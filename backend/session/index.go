@@ -105,46 +105,50 @@ const rebuildDir = "index.rebuild"
 // that its memory does not grow with the events. Where the files cannot
 // be written (a full disk) or the cache gives events out of order, it
 // builds in memory instead, and the caller saves.
-func (pr *Profile) rebuild(ctx context.Context, cache *store.Store) (ix *query.Index, saved bool, err error) {
-	dir := filepath.Join(pr.st.ProfileDir(pr.Info()), rebuildDir)
-	sp, spillErr := query.NewSpill(dir)
-	if spillErr == nil {
+func (pr *Profile) rebuild(ctx context.Context, cache *store.Store) (*query.Index, bool, error) {
+	sp, err := query.NewSpill(filepath.Join(pr.st.ProfileDir(pr.Info()), rebuildDir))
+	if err == nil {
+		var spillErr error
 		err = scanAll(ctx, cache, time.Time{})(func(e audit.Event) error {
-			if spillErr = sp.Add(&e); spillErr != nil {
-				return spillErr
-			}
-			return nil
+			spillErr = sp.Add(&e)
+			return spillErr
 		})
-		switch {
-		case spillErr != nil:
-		case err != nil:
+		if err != nil && spillErr == nil {
 			sp.Close()
-			return nil, false, err
-		default:
-			var st *settings.Staged
-			if st, spillErr = pr.stageIndex(); spillErr == nil {
-				if spillErr = sp.Finish(st.File); spillErr == nil {
-					spillErr = st.Commit()
-				}
-				if spillErr != nil {
-					st.Abort()
-				}
-			}
+			return nil, false, err // the cache's error, not the files'
+		}
+		if err == nil {
+			err = pr.saveSpill(sp)
 		}
 		sp.Close()
 	}
-	if spillErr == nil {
-		if ix = pr.loadIndex(); ix != nil {
+	if err == nil {
+		if ix := pr.loadIndex(); ix != nil {
 			pr.log.Info("built the query index beside the cache", "profile", pr.Info().Name, "events", ix.Len())
 			return ix, true, nil
 		}
-		spillErr = errors.New("the index written cannot be read back")
+		err = errors.New("the index written cannot be read back")
 	}
-	if !errors.Is(spillErr, query.ErrUnordered) {
-		pr.log.Warn("build the query index beside the cache; building it in memory", "profile", pr.Info().Name, "err", spillErr)
+	if !errors.Is(err, query.ErrUnordered) {
+		pr.log.Warn("build the query index beside the cache; building it in memory", "profile", pr.Info().Name, "err", err)
 	}
-	ix, err = query.Build(ctx, scanAll(ctx, cache, time.Time{}))
+	ix, err := query.Build(ctx, scanAll(ctx, cache, time.Time{}))
 	return ix, false, err
+}
+
+// saveSpill writes the index sp grew as index.bin, atomically.
+func (pr *Profile) saveSpill(sp *query.Spill) error {
+	st, err := pr.stageIndex()
+	if err != nil {
+		return err
+	}
+	if err = sp.Finish(st.File); err == nil {
+		err = st.Commit()
+	}
+	if err != nil {
+		st.Abort()
+	}
+	return err
 }
 
 // markClean records the cache as clean (store.MarkClean) unless its state
@@ -221,17 +225,7 @@ func (pr *Profile) grown(g *growing, stats store.Stats) (*query.Index, int) {
 	}
 	pr.building.Lock()
 	defer pr.building.Unlock()
-	st, err := pr.stageIndex()
-	if err == nil {
-		err = g.s.Finish(st.File)
-		if err == nil {
-			err = st.Commit()
-		}
-		if err != nil {
-			st.Abort()
-		}
-	}
-	if err != nil {
+	if err := pr.saveSpill(g.s); err != nil {
 		g.s.Close()
 		pr.log.Warn("write the index the sync grew; building it from the cache", "profile", pr.Info().Name, "err", err)
 		return nil, 0
