@@ -55,8 +55,10 @@ type core struct {
 
 	syncs   progress.Job[SyncProgress]
 	exports progress.Job[ExportProgress]
-	// rowsShown: the window has had its first rows (logged once).
+	// rowsShown: the window has painted its first rows (logged once).
 	rowsShown atomic.Bool
+	// searchWarmed: the first rows went out, and the search's text was warmed.
+	searchWarmed atomic.Bool
 }
 
 // New returns the App over a data dir's store.

@@ -145,7 +145,7 @@ func (f *fakeWindow) Show()                { f.calls = append(f.calls, "show") }
 func TestWindowGeometryRemembered(t *testing.T) {
 	a := newApp(t)
 	a.win = &fakeWindow{w: 1500, h: 900, x: 120, y: 80}
-	a.DomReady(context.Background())
+	a.showWindow()
 	if got := a.win.(*fakeWindow).calls; !reflect.DeepEqual(got, []string{"show"}) {
 		t.Errorf("first launch: window calls %v, want just show", got)
 	}
@@ -164,7 +164,7 @@ func TestWindowGeometryRemembered(t *testing.T) {
 	b := New("1.2.3", store, a.log, Options{})
 	fw := &fakeWindow{}
 	b.win = fw
-	b.DomReady(context.Background())
+	b.showWindow()
 	if want := []string{"pos 120,80", "show"}; !reflect.DeepEqual(fw.calls, want) {
 		t.Errorf("second launch: window calls %v, want %v (placed, then shown)", fw.calls, want)
 	}
@@ -185,7 +185,7 @@ func TestMaximisedKeepsNormalGeometry(t *testing.T) {
 	}
 	fw := &fakeWindow{}
 	a.win = fw
-	a.DomReady(context.Background())
+	a.showWindow()
 	if want := []string{"pos 10,20", "maximise", "show"}; !reflect.DeepEqual(fw.calls, want) {
 		t.Errorf("calls %v, want %v", fw.calls, want)
 	}

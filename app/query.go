@@ -107,15 +107,29 @@ func (q *Query) rows(pr *session.Profile, res session.Result, offset, limit int)
 	for i := range evs {
 		rows[i] = Row{Row: audit.NewRow(&evs[i], res.Location), New: marks[evs[i].ID]}
 	}
-	if len(rows) > 0 && !q.rowsShown.Swap(true) {
-		// How long the window took to its first rows, as make bench-e2e
-		// times it: this line's time against the process's start.
-		q.log.Info("first rows", "rows", len(rows), "events", res.Events)
+	if len(rows) > 0 && !q.searchWarmed.Swap(true) {
 		// The text a search reads, checked now: the first keystroke then
 		// reads no cold page.
 		go res.Index().WarmSearch()
 	}
 	return rows, nil
+}
+
+// Shown is the window saying that it has painted its first rows, rows of
+// query queryID. The first time is logged: how long the window took to
+// its first rows, as make bench-e2e times it, is this line's time against
+// the process's start.
+func (q *Query) Shown(queryID, rows int) {
+	if rows <= 0 || q.rowsShown.Swap(true) {
+		return
+	}
+	events := -1
+	if pr, err := q.current(); err == nil {
+		if res, err := pr.Held(queryID); err == nil {
+			events = res.Events
+		}
+	}
+	q.log.Info("first rows", "rows", rows, "events", events)
 }
 
 // Event returns row offset of a query's result with all its fields.

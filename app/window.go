@@ -57,9 +57,22 @@ func InitialSize(p settings.Window) (w, h int) {
 }
 
 // DomReady is the Wails OnDomReady hook. The window starts hidden; it is
-// placed where it was and shown only now that the page is drawn, so the
-// user never sees a white flash.
-func (a *App) DomReady(context.Context) {
+// placed where it was and shown only now that the page has loaded, in
+// its background colour (Background), so the user never sees a flash.
+func (a *App) DomReady(context.Context) { a.showWindow() }
+
+// Background is the window's colour before its page paints: the theme's
+// background (app.css --bg), so that opening never flashes another colour.
+// The system's theme is read by the page; until then it is the light one.
+func Background(theme string) (r, g, b uint8) {
+	if Theme(theme) == ThemeDark {
+		return 0x1c, 0x1e, 0x22
+	}
+	return 0xf6, 0xf7, 0xf9
+}
+
+// showWindow places the window where it was and shows it.
+func (a *App) showWindow() {
 	p := a.store.Prefs().Window
 	if p.Placed && p.X > -maxDimension && p.X < maxDimension && p.Y > -maxDimension && p.Y < maxDimension {
 		a.win.SetPosition(p.X, p.Y)

@@ -47,6 +47,7 @@ func Open(cfg Config) error {
 
 	a := app.New(version, store, log, app.Options{Demo: demoOptions()})
 	width, height := app.InitialSize(store.Prefs().Window)
+	r, g, b := app.Background(store.Prefs().Theme)
 	err = wails.Run(&options.App{
 		Title:            "AuditDesk",
 		Width:            width,
@@ -54,8 +55,8 @@ func Open(cfg Config) error {
 		MinWidth:         app.MinWidth,
 		MinHeight:        app.MinHeight,
 		StartHidden:      true,
-		BackgroundColour: &options.RGBA{R: 246, G: 247, B: 249, A: 255},
-		AssetServer:      &assetserver.Options{Assets: cfg.Assets},
+		BackgroundColour: &options.RGBA{R: r, G: g, B: b, A: 255},
+		AssetServer:      &assetserver.Options{Assets: cfg.Assets, Handler: a.BootHandler()},
 		OnStartup:        startup(a),
 		OnDomReady:       a.DomReady,
 		OnBeforeClose:    a.BeforeClose,

@@ -2,6 +2,7 @@ import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
 
+import { boot } from './lib/boot';
 import { prefs } from './lib/state/prefs.svelte';
 import { session } from './lib/state/status.svelte';
 
@@ -10,6 +11,10 @@ import { session } from './lib/state/status.svelte';
 // these calls).
 void prefs.load();
 void session.load();
+
+// The fonts by the OS (app.css), before the first layout asks for them.
+const os = boot().os;
+if (os) document.documentElement.dataset.os = os;
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');

@@ -51,6 +51,14 @@ export async function rows(queryId: number, offset: number, limit: number): Prom
   return call(() => Query.Rows(queryId, offset, limit));
 }
 
+/**
+ * shown tells Go that the window has painted its first rows, rows of query
+ * queryId: Go logs the first time, the line the window's start is timed by.
+ */
+export async function shown(queryId: number, rows: number): Promise<void> {
+  return call(() => Query.Shown(queryId, rows));
+}
+
 /** event is row offset of a query's result with every field, details pretty-printed. */
 export async function event(queryId: number, offset: number): Promise<EventDetail> {
   return call(() => Query.Event(queryId, offset));

@@ -1,4 +1,5 @@
 import * as api from '../api';
+import { boot } from '../boot';
 import { alwaysShown, shownColumns, withColumn, type ColumnKey, type Saved } from '../grid/columns';
 import { errors as appErrors } from './errors.svelte';
 import { filter as appFilter, type FilterState } from './filter.svelte';
@@ -23,8 +24,11 @@ export class PrefsState {
   shown = $derived(shownColumns(this.current.columns));
 
   private readonly filter: FilterState;
-  constructor(filter = appFilter) {
+  constructor(filter = appFilter, saved = boot().preferences) {
     this.filter = filter;
+    // The saved settings from Go's boot script: the first query has the
+    // saved zone and the first paint the saved theme. load() reads them again.
+    if (saved) this.set(saved);
   }
 
   /** load reads the settings; a call while one is on its way joins it (main.ts starts one before the mount). */

@@ -94,6 +94,8 @@ export class QueryState {
   /** When the search last queried (ms): a key after a pause goes at once. */
   private lastSearchAt = 0;
   private rerunTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Go has been told that the first rows are on screen. */
+  private shownSent = false;
   private stopEffects: (() => void) | null = null;
   private unlisten: (() => void) | null = null;
 
@@ -239,6 +241,28 @@ export class QueryState {
     this.cache.reset(res?.id ?? null, res?.total ?? 0, same, res?.rows);
     if (!same) this.view++;
     this.rowsVersion++;
+    if (res !== null && res.rows.length > 0) this.reportShown(res);
+  }
+
+  /**
+   * reportShown tells Go, once, that the first rows are on screen: after
+   * the frame that draws them (a timer set in requestAnimationFrame runs
+   * after that frame's paint).
+   */
+  private reportShown(res: api.QueryResult): void {
+    if (this.shownSent || typeof requestAnimationFrame !== 'function') return;
+    this.shownSent = true;
+    requestAnimationFrame(() => {
+      setTimeout(() => void this.sendShown(res.id, res.rows.length), 0);
+    });
+  }
+
+  private async sendShown(id: number, rows: number): Promise<void> {
+    try {
+      await api.shown(id, rows);
+    } catch {
+      // Only a log line depends on it: nothing to tell the user.
+    }
   }
 
   private failed(e: api.ApiError): void {

@@ -12,6 +12,7 @@ vi.mock('../api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../api')>()),
   query: vi.fn(),
   rows: vi.fn(),
+  shown: vi.fn(),
   onIndexUpdated: vi.fn(),
 }));
 
@@ -58,6 +59,30 @@ async function started(): Promise<void> {
 const sent = () => vi.mocked(api.query).mock.calls.map(([req]) => req);
 
 describe('QueryState', () => {
+  it('tells Go once, after the frame that paints them, that the first rows are on screen', async () => {
+    const frames: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (f: FrameRequestCallback) => frames.push(f));
+    try {
+      vi.mocked(api.query).mockImplementation(async () =>
+        queryResult({ id: nextId, total: 300, rows: rowsFor(nextId++, 0, 200).rows }),
+      );
+      await started();
+      expect(frames).toHaveLength(1);
+      expect(api.shown).not.toHaveBeenCalled();
+      frames[0](0);
+      // Still in the frame, before its paint.
+      expect(api.shown).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(api.shown).toHaveBeenCalledExactlyOnceWith(1, 200);
+      q.rerun();
+      await vi.advanceTimersByTimeAsync(rerunDelayMs);
+      expect(q.result?.id).toBe(2);
+      expect(frames).toHaveLength(1);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('queries nothing without a profile, and the result stays empty', async () => {
     session.status = emptyStatus;
     await started();

@@ -13,4 +13,6 @@ export function Run(arg1:app.QueryRequest):Promise<app.QueryResult>;
 
 export function Scopes():Promise<Array<app.ScopeCategories>>;
 
+export function Shown(arg1:number,arg2:number):Promise<void>;
+
 export function Values(arg1:query.ValueField,arg2:string,arg3:number):Promise<Array<app.FacetCount>>;

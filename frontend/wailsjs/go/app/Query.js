@@ -22,6 +22,10 @@ export function Scopes() {
   return window['go']['app']['Query']['Scopes']();
 }
 
+export function Shown(arg1, arg2) {
+  return window['go']['app']['Query']['Shown'](arg1, arg2);
+}
+
 export function Values(arg1, arg2, arg3) {
   return window['go']['app']['Query']['Values'](arg1, arg2, arg3);
 }

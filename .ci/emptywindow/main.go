@@ -1,0 +1,54 @@
+// Command emptywindow is the window's peer in make bench-e2e: the least a
+// Wails v2 window can do on this machine. It opens a window with the
+// options AuditDesk's has (hidden until the page loads, WebKitGTK without
+// GPU), loads a page of one line whose script makes one call to Go, and
+// exits when that call arrives. Its start to exit is the floor under the
+// window's start to first rows: loading the WebKitGTK libraries, GTK, the
+// web process and one round trip, with no app in it.
+//
+//	go build -tags desktop,production,webkit2_41 -o emptywindow ./.ci/emptywindow
+package main
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"os"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+)
+
+//go:embed index.html
+var assets embed.FS
+
+// Probe is bound: the page calls Ready as soon as its script runs.
+type Probe struct{ ctx context.Context }
+
+// Ready ends the process: the page ran and reached Go.
+func (p *Probe) Ready() {
+	fmt.Println("ready")
+	os.Exit(0)
+}
+
+func main() {
+	p := &Probe{}
+	err := wails.Run(&options.App{
+		Title:       "emptywindow",
+		Width:       1280,
+		Height:      800,
+		StartHidden: true,
+		AssetServer: &assetserver.Options{Assets: assets},
+		OnStartup:   func(ctx context.Context) { p.ctx = ctx },
+		OnDomReady:  func(ctx context.Context) { runtime.WindowShow(ctx) },
+		Bind:        []any{p},
+		Linux:       &linux.Options{WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "emptywindow:", err)
+		os.Exit(1)
+	}
+}
