@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import * as api from './lib/api';
 import { filter } from './lib/state/filter.svelte';
-import { MAX_SCROLL_HEIGHT, ROW_HEIGHT, scrollScale } from './lib/grid/viewport';
+import { BLOCK_SIZE, MAX_SCROLL_HEIGHT, ROW_HEIGHT, scrollScale } from './lib/grid/viewport';
 import { acme, dataRows, emptyStatus, fakeCache, grid, queryResult, renderTable, row, rowsFor } from './test-fixtures';
 import { resetStores, tableHeight600 } from './test-app';
 
@@ -90,21 +90,54 @@ describe('the table', () => {
     expect(screen.getByRole('columnheader', { name: 'User' })).not.toHaveAttribute('aria-sort');
   });
 
-  it('fetches the block of rows scrolled to, showing placeholders meanwhile', async () => {
-    await renderTable(App);
-    // The block of row 500,100 is held back; the one before it (fetched ahead) is not.
-    let answer!: () => void;
-    vi.mocked(api.rows).mockImplementation(async (qid, offset, limit) => {
-      if (offset === 500_000) await new Promise<void>((r) => (answer = r));
-      return rowsFor(qid, offset, limit);
-    });
+  /** scrollTo scrolls the million-row table so that row i is at the top. */
+  async function scrollTo(i: number): Promise<HTMLElement> {
     // 28,000,000px of rows is above the cap: the area is scaled.
     const body = document.querySelector('.table-area .body') as HTMLElement;
     expect(body.style.height).toBe(`${MAX_SCROLL_HEIGHT}px`);
     const scale = scrollScale(million, ROW_HEIGHT, 600 - ROW_HEIGHT);
     const area = document.querySelector('.table-area') as HTMLElement;
-    area.scrollTop = (500_100 * ROW_HEIGHT) / scale.ratio;
+    area.scrollTop = (i * ROW_HEIGHT) / scale.ratio;
     await fireEvent.scroll(area);
+    return area;
+  }
+
+  it('fetches the rows scrolled to in one call of their size, then the blocks about them', async () => {
+    await renderTable(App);
+    // Every row seen while scrolling: none may be a placeholder.
+    const busy: string[] = [];
+    const watch = new MutationObserver(() => {
+      for (const r of dataRows()) if (r.hasAttribute('aria-busy')) busy.push(r.getAttribute('aria-rowindex') ?? '');
+    });
+    watch.observe(document.body, { subtree: true, childList: true, attributes: true });
+    vi.mocked(api.rows).mockClear();
+    const shownBefore = dataRows();
+    await scrollTo(500_100);
+    const at = () => dataRows().find((r) => r.getAttribute('aria-rowindex') === '500102');
+    await waitFor(() => expect(within(at()!).getAllByRole('gridcell')[1]).toHaveTextContent('user500100@acme.example'));
+    watch.disconnect();
+    // The rows in view, just those, first; the blocks about them after.
+    const calls = vi.mocked(api.rows).mock.calls;
+    const [, offset, limit] = calls[0];
+    expect(offset).toBeLessThanOrEqual(500_100);
+    expect(offset + limit).toBeGreaterThan(500_100);
+    expect(limit).toBeLessThan(BLOCK_SIZE);
+    await waitFor(() => expect(calls.some(([, o, l]) => o === 500_000 && l === BLOCK_SIZE)).toBe(true));
+    // Rows that came at once were never shown as placeholders first.
+    expect(busy).toEqual([]);
+    // The rows' elements were reused for the rows scrolled to, not made anew.
+    const now = new Set(dataRows());
+    expect(shownBefore.filter((r) => !now.has(r))).toEqual([]);
+  });
+
+  it('shows placeholders for rows scrolled to that are slow to come', async () => {
+    await renderTable(App);
+    let answer!: () => void;
+    vi.mocked(api.rows).mockImplementation(async (qid, offset, limit) => {
+      if (offset <= 500_100 && offset + limit > 500_100) await new Promise<void>((r) => (answer = r));
+      return rowsFor(qid, offset, limit);
+    });
+    const area = await scrollTo(500_100);
     const at = () => dataRows().find((r) => r.getAttribute('aria-rowindex') === '500102');
     await waitFor(() => expect(at()).toBeDefined());
     expect(at()).toHaveAttribute('aria-busy', 'true');

@@ -22,6 +22,34 @@ function cache(opts: { capacity?: number; blockSize?: number } = {}) {
 }
 
 describe('BlockCache', () => {
+  it('fetches a range in one call of its size, serves it until its blocks come, and not for another query', async () => {
+    const { c, fetchRows, onChange } = cache();
+    c.reset(1, 100);
+    expect(c.has({ first: 37, end: 44 })).toBe(false);
+    await c.fetchRange({ first: 37, end: 44 });
+    expect(fetchRows.mock.calls).toEqual([[1, 37, 7]]);
+    expect(onChange).toHaveBeenCalledTimes(1);
+    expect([c.get(36), c.get(37), c.get(43), c.get(44)]).toEqual([undefined, 'q1#37', 'q1#43', undefined]);
+    expect(c.has({ first: 37, end: 44 })).toBe(true);
+    expect(c.has({ first: 36, end: 44 })).toBe(false);
+    // All here: no call.
+    await c.fetchRange({ first: 38, end: 40 });
+    expect(fetchRows).toHaveBeenCalledTimes(1);
+    // Blocks count as here too.
+    await c.ensure({ first: 30, end: 40 });
+    expect(c.has({ first: 30, end: 44 })).toBe(true);
+    // A new query forgets the range; a reply for the old one is dropped.
+    const late = deferred<string[]>();
+    fetchRows.mockReturnValueOnce(late.promise);
+    const pending = c.fetchRange({ first: 50, end: 55 });
+    c.reset(2, 100);
+    expect(c.get(37)).toBeUndefined();
+    late.resolve(rowsOf(1, 50, 5));
+    await pending;
+    expect(c.get(50)).toBeUndefined();
+    expect(c.has({ first: 50, end: 55 })).toBe(false);
+  });
+
   it('fetches the blocks covering a range, the last one short, and serves their rows', async () => {
     const { c, fetchRows, onChange } = cache();
     c.reset(1, 25);

@@ -24,6 +24,8 @@ export class BlockCache<Row> {
   private blocks = new Map<number, Row[]>();
   /** The previous query's blocks, shown until this query's arrive (a re-run keeps the table still). */
   private stale = new Map<number, Row[]>();
+  /** Rows fetched as one range (fetchRange): the rows in view, before their blocks come. */
+  private exact: { first: number; rows: Row[] } | null = null;
   /** `${queryId}:${block}` -> the fetch in flight, shared by whoever asks. */
   private inflight = new Map<string, Promise<void>>();
 
@@ -64,6 +66,7 @@ export class BlockCache<Row> {
       this.stale = new Map();
     }
     this.blocks = new Map();
+    this.exact = null;
     this.queryId = queryId;
     this.total = Math.max(0, total);
     if (first !== undefined && first.length > 0 && first.length === Math.min(this.blockSize, this.total)) {
@@ -76,7 +79,42 @@ export class BlockCache<Row> {
   get(i: number): Row | undefined {
     const b = Math.floor(i / this.blockSize);
     const off = i - b * this.blockSize;
-    return (this.blocks.get(b) ?? this.stale.get(b))?.[off];
+    const exact = this.exact;
+    const fresh = this.blocks.get(b)?.[off] ?? (exact !== null ? exact.rows[i - exact.first] : undefined);
+    return fresh ?? this.stale.get(b)?.[off];
+  }
+
+  /** has tells whether every row of r is here for the current query (stale rows do not count). */
+  has(r: RowRange): boolean {
+    const end = Math.min(r.end, this.total);
+    const exact = this.exact;
+    for (let i = Math.max(0, r.first); i < end; i++) {
+      if (this.loaded(i)) continue;
+      if (exact === null || i < exact.first || i >= exact.first + exact.rows.length) return false;
+    }
+    return true;
+  }
+
+  /**
+   * fetchRange fetches the rows of r in one call, unless all are here: the
+   * rows in view after a jump come a fraction of their blocks' size, so
+   * sooner. The blocks are still to be fetched (ensure) for the rows about
+   * them. It resolves when the rows have arrived or failed.
+   */
+  async fetchRange(r: RowRange): Promise<void> {
+    const queryId = this.queryId;
+    if (queryId === null || this.has(r)) return;
+    const first = Math.max(0, r.first);
+    const end = Math.min(r.end, this.total);
+    try {
+      const rows = await this.fetchRows(queryId, first, end - first);
+      // A reply for an older query belongs to rows no longer shown.
+      if (queryId !== this.queryId) return;
+      this.exact = { first, rows };
+      this.onChange();
+    } catch (e) {
+      if (queryId === this.queryId) this.onError(e);
+    }
   }
 
   /** loaded tells whether row i's block of the current query is here (stale rows do not count). */

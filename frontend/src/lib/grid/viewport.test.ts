@@ -13,16 +13,16 @@ import {
 describe('visibleRows', () => {
   it.each([
     { name: 'empty table', v: { scrollTop: 0, height: 500, rowHeight: 24, total: 0 }, want: [0, 0] },
-    { name: 'top', v: { scrollTop: 0, height: 240, rowHeight: 24, total: 1000 }, want: [0, 21] },
+    { name: 'top', v: { scrollTop: 0, height: 240, rowHeight: 24, total: 1000 }, want: [0, 14] },
     {
       name: 'middle',
       v: { scrollTop: 2400, height: 240, rowHeight: 24, total: 1000 },
-      want: [90, 121],
+      want: [97, 114],
     },
     {
       name: 'bottom is clamped',
       v: { scrollTop: 23760, height: 240, rowHeight: 24, total: 1000 },
-      want: [980, 1000],
+      want: [987, 1000],
     },
     {
       name: 'no overscan',

@@ -182,6 +182,16 @@ export class QueryState {
     return this.cache.get(i);
   }
 
+  /** ensureView fetches the rows in view in one call, unless they are here; it resolves when they are. */
+  ensureView(r: RowRange): Promise<void> {
+    return this.cache.fetchRange(r);
+  }
+
+  /** hasRows tells whether every row of r is here (no placeholder would show). */
+  hasRows(r: RowRange): boolean {
+    return this.cache.has(r);
+  }
+
   /** ensureRows fetches the blocks of rows the table is about to show. */
   ensureRows(r: RowRange): void {
     void this.cache.ensure(r);
