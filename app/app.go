@@ -13,6 +13,7 @@ import (
 
 	"github.com/auditdesk/auditdesk/backend/credentials"
 	"github.com/auditdesk/auditdesk/backend/progress"
+	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/session"
 	"github.com/auditdesk/auditdesk/backend/settings"
 )
@@ -57,8 +58,8 @@ type core struct {
 	exports progress.Job[ExportProgress]
 	// rowsShown: the window has painted its first rows (logged once).
 	rowsShown atomic.Bool
-	// searchWarmed: the first rows went out, and the search's text was warmed.
-	searchWarmed atomic.Bool
+	// warmed is the index whose search was last warmed (WarmSearch).
+	warmed atomic.Pointer[query.Index]
 }
 
 // New returns the App over a data dir's store.

@@ -107,10 +107,11 @@ func (q *Query) rows(pr *session.Profile, res session.Result, offset, limit int)
 	for i := range evs {
 		rows[i] = Row{Row: audit.NewRow(&evs[i], res.Location), New: marks[evs[i].ID]}
 	}
-	if len(rows) > 0 && !q.searchWarmed.Swap(true) {
-		// The text a search reads, checked now: the first keystroke then
-		// reads no cold page.
-		go res.Index().WarmSearch()
+	if ix := res.Index(); len(rows) > 0 && q.warmed.Swap(ix) != ix {
+		// The text a search reads, checked now, and the letter masks made:
+		// the first keystroke then reads no cold page, and a one-letter
+		// search reads the masks. Again for each index a sync brings.
+		go ix.WarmSearch()
 	}
 	return rows, nil
 }

@@ -130,6 +130,14 @@ func BenchmarkQuerySearch1pct(b *testing.B) {
 	benchQuery(b, ix, audit.Filter{Search: strings.ToUpper(term)}, audit.DefaultSort)
 }
 
+// The first key typed in the search box: one letter, in most rows, read
+// from the letter masks that the window makes (WarmSearch).
+func BenchmarkQuerySearchLetter(b *testing.B) {
+	ix, _ := benchIndex(b)
+	ix.WarmSearch()
+	benchQuery(b, ix, audit.Filter{Search: "J"}, audit.DefaultSort)
+}
+
 func BenchmarkQueryFields(b *testing.B) {
 	ix, evs := benchIndex(b)
 	mid := evs[len(evs)/4].Time

@@ -53,6 +53,10 @@ type Index struct {
 	// them (a comparison sort of every row, too costly for every Build).
 	targetRank, descRank lazyRank
 
+	// The ASCII letters of each row's folded text, made by WarmSearch
+	// (letters.go).
+	letters letterMasks
+
 	idx idIndex // ids by hash, for Append's dedupe (append.go)
 
 	// file is the mapped file the columns above lie in, checked as they

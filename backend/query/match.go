@@ -1,7 +1,10 @@
 package query
 
 import (
+	"math/bits"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 )
@@ -13,6 +16,7 @@ type matcher struct {
 
 	searching                         bool
 	fd, fx                            finder // caseless in text, exact in exc
+	letter                            uint32 // the term's letter mask bit, when it is one ASCII letter
 	userHit, scopeHit, catHit, actHit []bool
 	codeHits                          bool // some dictionary entry contains the term
 }
@@ -46,6 +50,7 @@ func (ix *Index) newMatcher(f audit.Filter) *matcher {
 		m.searching = true
 		m.fd = newFinder([]byte(term), ix.freq, ix.freqN, true)
 		m.fx = newFinder([]byte(term), ix.freq, ix.freqN, false)
+		m.letter = letterBit(term)
 		m.userHit, m.scopeHit = ix.userD.hits(term), ix.scopeD.hits(term)
 		m.catHit, m.actHit = ix.catD.hits(term), ix.actD.hits(term)
 		for _, h := range [][]bool{m.userHit, m.scopeHit, m.catHit, m.actHit} {
@@ -183,7 +188,66 @@ func (ix *Index) walkRange(m *matcher, lo, hi int, t *tally) {
 // walkHits tallies the rows marked in hits (the rows the search matched)
 // that pass the field filters.
 func (ix *Index) walkHits(m *matcher, hits rowBits, t *tally) {
+	n := hits.count()
+	parts := max(1, min(runtime.GOMAXPROCS(0), n/walkHitsMin))
+	if parts == 1 {
+		ix.walkHitsPart(m, hits, t)
+		return
+	}
+	// Split by words of bits, each part its own tally, added up in order.
+	step := (len(hits.w) + parts - 1) / parts
+	out := make([]tally, parts)
+	var wg sync.WaitGroup
+	for k := range parts {
+		a, b := min(k*step, len(hits.w)), min((k+1)*step, len(hits.w))
+		out[k] = tally{
+			scopeN: make([]int, len(t.scopeN)), catN: make([]int, len(t.catN)),
+			statusN: make([]int, len(t.statusN)), userN: make([]int, len(t.userN)),
+		}
+		part := rowBits{lo: hits.lo + a<<6, w: hits.w[a:b]}
+		wg.Go(func() { ix.walkHitsPart(m, part, &out[k]) })
+	}
+	wg.Wait()
+	total := 0
+	for _, o := range out {
+		total += len(o.rows)
+	}
+	t.rows = make([]uint32, 0, total)
+	for _, o := range out {
+		for _, p := range [][2][]int{{t.scopeN, o.scopeN}, {t.catN, o.catN}, {t.statusN, o.statusN}, {t.userN, o.userN}} {
+			for c, v := range p[1] {
+				p[0][c] += v
+			}
+		}
+		t.rows = append(t.rows, o.rows...)
+	}
+}
+
+// walkHitsMin is the fewest hits walkHits gives a goroutine of its own.
+var walkHitsMin = 64 << 10
+
+// walkHitsPart is walkHits on one core.
+func (ix *Index) walkHitsPart(m *matcher, hits rowBits, t *tally) {
 	rows := make([]uint32, 0, hits.count())
+	if !m.filtered {
+		// Every hit is a row, counted in every facet: no sets to test.
+		scope, cat, status, user := ix.scope, ix.cat, ix.status, ix.user
+		scopeN, catN, statusN, userN := t.scopeN, t.catN, t.statusN, t.userN
+		for k, w := range hits.w {
+			base := hits.lo + k<<6
+			for w != 0 {
+				i := base + bits.TrailingZeros64(w)
+				w &= w - 1
+				rows = append(rows, uint32(i))
+				scopeN[scope[i]]++
+				catN[cat[i]]++
+				statusN[status[i]]++
+				userN[user[i]]++
+			}
+		}
+		t.rows = rows
+		return
+	}
 	hits.each(func(i int) {
 		if m.filtered && !m.others(ix, i) {
 			return

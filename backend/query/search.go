@@ -265,6 +265,9 @@ func (ix *Index) searchRows(m *matcher, lo, hi, parts int, bits rowBits) bool {
 	if lo >= hi {
 		return true
 	}
+	if ix.letterRows(m.letter, lo, hi, bits) {
+		return true
+	}
 	if !ix.need(textCols...) || !ix.needBytes(secText, ix.textStart[lo], ix.textStart[hi]) || !ix.need(excCols...) {
 		return false
 	}
@@ -324,6 +327,9 @@ func lowerBound[T cmp.Ordered](s []T, v T) int {
 // rowContains says whether row i's target or description, folded,
 // contains the term.
 func (ix *Index) rowContains(m *matcher, i int) bool {
+	if l := ix.letterMask(); m.letter != 0 && l != nil {
+		return l[i]&m.letter != 0
+	}
 	t := ix.rowText(i)
 	if t == nil {
 		return false

@@ -136,6 +136,69 @@ func TestSearchPlansAgree(t *testing.T) {
 
 // codeRows marks the rows whose user, scope, category or action holds the
 // term, on one core or split over several (at multiples of 64 rows).
+// walkHits tallies the same on one core and split over several, with
+// field filters (each hit tested) and without (every hit counted).
+func TestWalkHitsSplitsAlike(t *testing.T) {
+	evs := append(slices.Clone(simEvents(t, 5_000)), handEvents()...)
+	ix := buildSlice(t, evs)
+	defer func(v int) { walkHitsMin = v }(walkHitsMin)
+	g := newFilterGen(testSeed(t), evs)
+	r := rand.New(rand.NewPCG(testSeed(t), 6))
+	newTally := func() tally {
+		return tally{
+			scopeN: make([]int, len(ix.scopeD.vals)), catN: make([]int, len(ix.catD.vals)),
+			statusN: make([]int, len(ix.statusD.vals)), userN: make([]int, len(ix.userD.vals)),
+		}
+	}
+	for k := range 60 {
+		f := audit.Filter{}
+		if k%2 == 1 {
+			f, _ = g.filter()
+			f.Search = ""
+		}
+		m := ix.newMatcher(f)
+		lo := r.IntN(ix.n)
+		hi := lo + r.IntN(ix.n-lo+1)
+		hits := newRowBits(lo, hi)
+		for i := lo; i < hi; i++ {
+			if r.IntN(3) > 0 {
+				hits.set(i)
+			}
+		}
+		var got [3]tally
+		for p, min := range []int{1 << 30, 64, 1} {
+			walkHitsMin = min
+			got[p] = newTally()
+			ix.walkHits(m, hits, &got[p])
+		}
+		// The reference, row by row.
+		want := newTally()
+		hits.each(func(i int) {
+			if !m.others(ix, i) {
+				return
+			}
+			sOK, cOK := in(m.scope, ix.scope[i]), in(m.cat, ix.cat[i])
+			if cOK {
+				want.scopeN[ix.scope[i]]++
+			}
+			if sOK {
+				want.catN[ix.cat[i]]++
+			}
+			if sOK && cOK {
+				want.rows = append(want.rows, uint32(i))
+				want.statusN[ix.status[i]]++
+				want.userN[ix.user[i]]++
+			}
+		})
+		for p, g := range got {
+			if !slices.Equal(g.rows, want.rows) && len(g.rows)+len(want.rows) > 0 || !slices.Equal(g.scopeN, want.scopeN) ||
+				!slices.Equal(g.catN, want.catN) || !slices.Equal(g.statusN, want.statusN) || !slices.Equal(g.userN, want.userN) {
+				t.Fatalf("filter %+v over [%d, %d), split %d: %d rows, want %d", f, lo, hi, p, len(g.rows), len(want.rows))
+			}
+		}
+	}
+}
+
 func TestCodeRowsMarksRowByRow(t *testing.T) {
 	evs := append(slices.Clone(simEvents(t, 5_000)), handEvents()...)
 	ix := buildSlice(t, evs)

@@ -147,12 +147,15 @@ func (ix *Index) needBytes(k int, lo, hi uint64) bool {
 }
 
 // Warm checks (and so brings into memory) the columns every query reads,
-// ahead of it: what a window does while its web view starts; WarmSearch
-// the text a search reads, once the first rows are shown. A damaged block
-// is met there as it would be in the query (Err).
+// ahead of it: what a window does while its web view starts. A damaged
+// block is met there as it would be in the query (Err).
 func (ix *Index) Warm() { ix.need(rowCols...) }
 
-func (ix *Index) WarmSearch() { ix.need(append(append(textCols, excCols...), secText, secExc)...) }
+// WarmSearch checks the text a search reads, and makes the letter masks
+// of one-letter searches from it (letters.go): what a window does once
+// its first rows of an index are out. Once an index; later calls return
+// at once, or wait for the first.
+func (ix *Index) WarmSearch() { ix.makeLetters() }
 
 // Err is ErrIndexDamaged once a block read from the index's file did not
 // match its checksum; results read since may be incomplete and must not be
