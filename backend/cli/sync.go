@@ -120,7 +120,7 @@ func openProfile(data, profile string) (*session.Desk, *session.Profile, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	desk := session.NewDesk(st, slog.New(slog.DiscardHandler))
+	desk := session.NewReadingDesk(st, slog.New(slog.DiscardHandler))
 	pr, err := desk.Find(profile)
 	if err != nil {
 		return nil, nil, err

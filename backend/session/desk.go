@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/store"
 )
 
 // Desk is the profiles of one process, each opened once, and the current
@@ -19,6 +20,8 @@ type Desk struct {
 	settings *settings.Store
 	log      *slog.Logger
 	now      func() time.Time
+	// cacheOpts are how its profiles' caches open (NewReadingDesk).
+	cacheOpts []store.Option
 
 	mu      sync.Mutex
 	open    map[string]*Profile // by profile key
@@ -28,6 +31,14 @@ type Desk struct {
 // NewDesk returns a Desk over a data dir.
 func NewDesk(st *settings.Store, log *slog.Logger) *Desk {
 	return &Desk{settings: st, log: log, now: time.Now, open: map[string]*Profile{}}
+}
+
+// NewReadingDesk is NewDesk for a command that reads its profiles (query,
+// export, verify): their caches open store.ForReading.
+func NewReadingDesk(st *settings.Store, log *slog.Logger) *Desk {
+	d := NewDesk(st, log)
+	d.cacheOpts = []store.Option{store.ForReading()}
+	return d
 }
 
 // Settings is the data dir the desk works in.
@@ -46,6 +57,7 @@ func (d *Desk) openLocked(p settings.Profile) *Profile {
 		return pr
 	}
 	pr := newProfile(d.settings, d.log, d.now, p)
+	pr.cacheOpts = d.cacheOpts
 	d.open[p.Key()] = pr
 	return pr
 }

@@ -27,11 +27,12 @@ type Profile struct {
 	// never goes back to fewer events.
 	building sync.Mutex
 
-	mu    sync.Mutex
-	info  settings.Profile
-	cache *store.Store
-	held  held
-	run   *running
+	mu        sync.Mutex
+	info      settings.Profile
+	cache     *store.Store
+	cacheOpts []store.Option // how the cache opens (Desk's)
+	held      held
+	run       *running
 }
 
 // The store's types and errors that the front ends meet, so that neither
@@ -77,7 +78,7 @@ func (pr *Profile) open() (*store.Store, error) {
 	if pr.cache != nil {
 		return pr.cache, nil
 	}
-	c, err := store.Open(pr.st.CacheDir(pr.info))
+	c, err := store.Open(pr.st.CacheDir(pr.info), pr.cacheOpts...)
 	if err != nil {
 		return nil, err
 	}

@@ -61,6 +61,7 @@ type config struct {
 	gcInterval time.Duration
 	tune       func(badger.Options) badger.Options // tests shrink files with it
 	unchained  bool
+	reading    bool
 }
 
 // Option configures Open.
@@ -78,6 +79,14 @@ func WithoutChain() Option { return func(c *config) { c.unchained = true } }
 // Chained says whether the store keeps the hash chain (it does unless
 // opened WithoutChain): whether CommitHashed wants hashes.
 func (s *Store) Chained() bool { return !s.unchained }
+
+// ForReading opens the cache for a command that reads it (query, export,
+// verify), which leaves the compaction of what a sync wrote to the next
+// sync or the window. A first sync of a million events leaves level 0
+// near its limit (WithNumLevelZeroTables), and the first command after it
+// that ran past Badger's first compaction tick compacted it all: an export
+// took 4.7 s and 690 MB instead of 1.6 s and 470 MB.
+func ForReading() Option { return func(c *config) { c.reading = true } }
 
 // WithGCInterval sets how often the value log is garbage-collected; 0 or
 // less turns it off. The default is 10 minutes.
@@ -126,6 +135,11 @@ func badgerOptions(dir string, cfg *config) badger.Options {
 		WithLogger(badgerLogger{cfg.logger})
 	if cfg.tune != nil {
 		opt = cfg.tune(opt)
+	}
+	if cfg.reading {
+		// What a reader writes (a clean mark) is a table at most.
+		opt = opt.WithNumLevelZeroTables(max(48, 2*opt.NumLevelZeroTables)).
+			WithNumLevelZeroTablesStall(max(64, 2*opt.NumLevelZeroTablesStall))
 	}
 	return opt
 }
