@@ -40,6 +40,12 @@ type held struct {
 	ix      *query.Index
 	fresh   map[string]bool // ids the last sync added to ix
 	results []Result        // least recently used first
+	// While a sync runs (beginMarks), what it adds is marked against the
+	// snapshot held when it began, base, not against the snapshot of part
+	// of it that a query installed on the way; and a first sync marks
+	// nothing, every event being new.
+	syncing, first bool
+	base           *query.Index
 }
 
 // Result is one query's answer, held so that its rows can be read in
@@ -75,17 +81,47 @@ func (pr *Profile) Install(ix *query.Index) (now *query.Index, added int) {
 			return h.ix, 0
 		}
 		added = ix.Len() - h.ix.Len()
-		ids := ix.AddedTo(h.ix)
-		h.fresh = make(map[string]bool, len(ids))
-		for _, id := range ids {
-			h.fresh[id] = true
-		}
 		if len(h.results) > 1 {
 			h.results = h.results[len(h.results)-1:]
 		}
 	}
+	from := h.ix
+	if h.syncing {
+		from = h.base
+	}
+	switch {
+	case h.syncing && h.first:
+		h.fresh = nil
+	case from != nil:
+		ids := ix.AddedTo(from)
+		h.fresh = make(map[string]bool, len(ids))
+		for _, id := range ids {
+			h.fresh[id] = true
+		}
+	}
 	h.ix = ix
 	return ix, added
+}
+
+// beginMarks starts a sync's marks: what it adds is marked against the
+// index held now (else the one saved), and nothing when first (the cache
+// was empty). endMarks ends them.
+func (pr *Profile) beginMarks(first bool) {
+	pr.mu.Lock()
+	base := pr.held.ix
+	pr.mu.Unlock()
+	if base == nil && !first {
+		base = pr.loadIndex()
+	}
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	pr.held.syncing, pr.held.first, pr.held.base = true, first, base
+}
+
+func (pr *Profile) endMarks() {
+	pr.mu.Lock()
+	defer pr.mu.Unlock()
+	pr.held.syncing, pr.held.first, pr.held.base = false, false, nil
 }
 
 // NewMarks are the ids the last sync brought, to read without a lock (a

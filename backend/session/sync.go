@@ -144,7 +144,10 @@ func (pr *Profile) sync(ctx context.Context, client *auditapi.Client, p settings
 	var to ingest.Sink = cache
 	var grow *growing
 	spill := filepath.Join(pr.st.ProfileDir(p), spillDir)
-	if before, err := cache.Stats(); err == nil && before.Events == 0 {
+	before, err := cache.Stats()
+	pr.beginMarks(err == nil && before.Events == 0)
+	defer pr.endMarks()
+	if err == nil && before.Events == 0 {
 		if sp, err := query.NewSpill(spill); err == nil {
 			grow = &growing{Store: cache, s: sp}
 			to = grow
