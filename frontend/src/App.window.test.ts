@@ -198,6 +198,34 @@ describe('settings', () => {
     await waitFor(() => expect(lastFilter()?.timeZone).toBe('Asia/Tokyo'));
   });
 
+  it('asks before Esc or Cancel drops changes made, and leaves at once when there are none', async () => {
+    await renderTable(App);
+    await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    let dialog = await screen.findByRole('dialog', { name: 'Settings' });
+    // Nothing changed: Esc leaves.
+    await fireEvent.keyDown(dialog, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Settings' })).toBeNull());
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    dialog = await screen.findByRole('dialog', { name: 'Settings' });
+    await fireEvent.change(within(dialog).getByLabelText('Theme'), { target: { value: 'dark' } });
+    await fireEvent.keyDown(dialog, { key: 'Escape' });
+    const ask = within(dialog).getByRole('alertdialog', { name: 'Discard changes?' });
+    expect(ask).toHaveTextContent('Discard the changes?');
+    // Esc again, or Keep editing: back to the fields, the change kept.
+    await fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(within(dialog).queryByRole('alertdialog')).toBeNull();
+    expect(within(dialog).getByLabelText('Theme')).toHaveValue('dark');
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Keep editing' }));
+    expect(screen.getByRole('dialog', { name: 'Settings' })).toBeInTheDocument();
+    // Discard: gone, nothing saved.
+    await fireEvent.keyDown(dialog, { key: 'Escape' });
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Discard' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Settings' })).toBeNull());
+    expect(api.setPreferences).not.toHaveBeenCalled();
+  });
+
   it('says what is wrong with a zone, and saves nothing', async () => {
     await renderTable(App);
     await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
