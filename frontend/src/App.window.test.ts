@@ -157,6 +157,26 @@ describe('filters', () => {
     await waitFor(() => expect(lastFilter()?.to).toBe('2026-03-05T00:00:00.000Z'));
   });
 
+  it("the timeline's hover ends when a dropdown or another window takes the pointer", async () => {
+    await renderTable(App);
+    const svg = screen.getByRole('img', { name: /Timeline/ });
+    svg.getBoundingClientRect = () => ({ left: 0, width: 400, top: 0, height: 40 }) as DOMRect;
+    const legend = () => document.querySelector('.timeline .legend')?.textContent ?? '';
+    for (const leave of [
+      // A select opened over it: the focus goes there, and no pointerleave comes.
+      () => fireEvent.focusIn(screen.getByRole('combobox', { name: 'Time range' })),
+      () => fireEvent.blur(window),
+      () => fireEvent.pointerDown(document.body),
+    ]) {
+      await fireEvent.pointerMove(svg, { clientX: 110 });
+      expect(legend()).toMatch(/: [\d,]+ events$/);
+      expect(svg.querySelectorAll('rect.bar.hover')).toHaveLength(1);
+      await leave();
+      expect(legend()).toContain('Drag to narrow the time range');
+      expect(svg.querySelectorAll('rect.bar.hover')).toHaveLength(0);
+    }
+  });
+
   it('dragging across the timeline narrows the time range to the bars covered', async () => {
     await renderTable(App);
     const svg = screen.getByRole('img', { name: /Timeline/ });
