@@ -24,7 +24,17 @@ test('the shell renders: toolbar, filter bar, table, status bar', async () => {
   assert.ok(await page.getByRole('button', { name: 'Export' }).isVisible());
   assert.ok(await page.getByRole('textbox', { name: 'Search' }).isVisible());
   const headers = await page.getByRole('columnheader').allInnerTexts();
-  const want = ['Timestamp', 'User', 'Scope', 'Category', 'Action', 'Target', 'Status', 'Description', 'Workspace'];
+  const want = [
+    'Timestamp (UTC)',
+    'User',
+    'Scope',
+    'Category',
+    'Action',
+    'Target',
+    'Status',
+    'Description',
+    'Workspace',
+  ];
   assert.deepEqual(
     headers.map((h) => h.trim()).filter((h) => want.includes(h)),
     want,

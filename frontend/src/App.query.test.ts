@@ -85,7 +85,7 @@ describe('the table', () => {
     expect(within(cells[6]).getByText('SUCCESS')).not.toHaveClass('failed');
     expect(within(within(rows[3]).getAllByRole('gridcell')[6]).getByText('FAILED')).toHaveClass('failed');
 
-    const ts = screen.getByRole('columnheader', { name: 'Timestamp' });
+    const ts = screen.getByRole('columnheader', { name: 'Timestamp (UTC)' });
     expect(ts).toHaveAttribute('aria-sort', 'descending');
     expect(ts.querySelector('svg.arrow')).not.toBeNull();
     expect(screen.getByRole('columnheader', { name: 'User' })).not.toHaveAttribute('aria-sort');
@@ -160,7 +160,7 @@ describe('the table', () => {
       expect(api.query).toHaveBeenLastCalledWith(expect.objectContaining({ sort: 'user', desc: false })),
     );
     expect(user).toHaveAttribute('aria-sort', 'ascending');
-    expect(screen.getByRole('columnheader', { name: 'Timestamp' })).not.toHaveAttribute('aria-sort');
+    expect(screen.getByRole('columnheader', { name: 'Timestamp (UTC)' })).not.toHaveAttribute('aria-sort');
     await fireEvent.click(within(user).getByRole('button'));
     await waitFor(() =>
       expect(api.query).toHaveBeenLastCalledWith(expect.objectContaining({ sort: 'user', desc: true })),

@@ -53,7 +53,7 @@ describe('the shell', () => {
 
     const grid = screen.getByRole('grid', { name: 'Audit events' });
     expect(texts(grid, 'columnheader')).toEqual([
-      'Timestamp',
+      'Timestamp (UTC)',
       'User',
       'Scope',
       'Category',

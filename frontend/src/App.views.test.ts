@@ -182,7 +182,7 @@ describe('the Columns menu and resizing', () => {
     expect(within(menu).getByRole('menuitemcheckbox', { name: 'User' })).toHaveAttribute('aria-checked', 'false');
     const stamp = within(menu).getByRole('menuitemcheckbox', { name: 'Timestamp' });
     await fireEvent.click(stamp);
-    expect(headers()).toContain('Timestamp');
+    expect(headers()).toContain('Timestamp (UTC)');
     expect(vi.mocked(api.setPreferences)).toHaveBeenCalledTimes(1);
     await fireEvent.click(within(menu).getByRole('menuitemcheckbox', { name: 'User' }));
     await waitFor(() => expect(headers()).toContain('User'));

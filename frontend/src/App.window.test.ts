@@ -197,7 +197,15 @@ describe('filters', () => {
 describe('settings', () => {
   it('loads at start and saves zone, theme and density, which the window then uses', async () => {
     vi.mocked(api.preferences).mockResolvedValue({ ...api.defaultPreferences, theme: api.app.Theme.Light });
+    const cached = await vi.mocked(api.status)();
+    vi.mocked(api.status).mockResolvedValue({
+      ...cached,
+      oldest: '2026-11-30T20:00:00Z',
+      newest: '2026-12-01T16:00:00Z',
+    });
     await renderTable(App);
+    const range = () => document.querySelector('.statusbar .range');
+    await waitFor(() => expect(range()).toHaveTextContent('2026-11-30 – 2026-12-01'));
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe('light'));
     await fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
     const dialog = await screen.findByRole('dialog', { name: 'Settings' });
@@ -216,6 +224,10 @@ describe('settings', () => {
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));
     expect((document.querySelector('.table-area') as HTMLElement).style.getPropertyValue('--row-h')).toBe('22px');
     await waitFor(() => expect(lastFilter()?.timeZone).toBe('Asia/Tokyo'));
+    // The zone is said where times are shown: the Timestamp header, the status bar's range.
+    expect(screen.getByRole('columnheader', { name: 'Timestamp (Asia/Tokyo)' })).toBeInTheDocument();
+    expect(range()).toHaveTextContent('2026-12-01 – 2026-12-02');
+    expect(range()).toHaveAttribute('title', 'Oldest and newest cached event (Asia/Tokyo)');
   });
 
   it('asks before Esc or Cancel drops changes made, and leaves at once when there are none', async () => {

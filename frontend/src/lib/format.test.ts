@@ -71,6 +71,13 @@ describe('formatDay and formatRange', () => {
     expect(formatRange(a, b)).toBe(want);
   });
 
+  it('gives the days in the display zone', () => {
+    // 20:00 UTC is the next morning in Tokyo; 16:00 UTC is 01:00 there, the day after.
+    expect(formatRange('2026-11-30T20:00:00Z', '2026-12-01T16:00:00Z', 'Asia/Tokyo')).toBe('2026-12-01 – 2026-12-02');
+    expect(formatRange('2026-11-30T20:00:00Z', '2026-12-01T16:00:00Z', 'UTC')).toBe('2026-11-30 – 2026-12-01');
+    expect(formatRange('2026-12-01T01:00:00Z', '2026-12-01T02:00:00Z', 'America/Los_Angeles')).toBe('2026-11-30');
+  });
+
   it('formatDay gives "" for no time', () => {
     expect(formatDay('')).toBe('');
   });

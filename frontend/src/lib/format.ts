@@ -1,5 +1,7 @@
 // Formatting for the status bar. Fixed to en-US separators so a figure reads
 // the same on every auditor's machine and in screenshots attached to reports.
+import { formatInstant } from './timerange';
+
 const counts = new Intl.NumberFormat('en-US');
 
 /** formatCount gives 1234567 as "1,234,567". */
@@ -45,10 +47,14 @@ export function formatDay(rfc3339: string): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 }
 
-/** formatRange gives the cache's span as "2025-10-26 – 2026-11-26"; one day once; "" when empty. */
-export function formatRange(oldest: string, newest: string): string {
-  const from = formatDay(oldest);
-  const to = formatDay(newest);
+/**
+ * formatRange gives the cache's span as "2025-10-26 – 2026-11-26", days in
+ * zone (UTC by default); one day once; "" when empty.
+ */
+export function formatRange(oldest: string, newest: string, zone = 'UTC'): string {
+  const day = (t: string) => (zone === 'UTC' ? formatDay(t) : formatInstant(t, zone).slice(0, 10));
+  const from = day(oldest);
+  const to = day(newest);
   if (from === '' || to === '') return from || to;
   return from === to ? from : `${from} – ${to}`;
 }

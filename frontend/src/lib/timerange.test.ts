@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatInstant, presetFrom, toWall, validZone, wallToInstant } from './timerange';
+import { formatInstant, presetFrom, toWall, validZone, wallToInstant, zoneName } from './timerange';
 
 describe('presetFrom', () => {
   const now = new Date('2026-03-10T12:00:00Z');
@@ -46,5 +46,14 @@ describe('wall times in a zone', () => {
     expect(validZone('Europe/Paris')).toBe(true);
     expect(validZone('Local')).toBe(true);
     expect(validZone('Mars/Olympus')).toBe(false);
+  });
+});
+
+describe('zoneName', () => {
+  it('names UTC and IANA zones as given, and Local as the zone this computer is in', () => {
+    expect(zoneName('UTC')).toBe('UTC');
+    expect(zoneName('')).toBe('UTC');
+    expect(zoneName('Asia/Ho_Chi_Minh')).toBe('Asia/Ho_Chi_Minh');
+    expect(zoneName('Local')).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
   });
 });

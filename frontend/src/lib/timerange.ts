@@ -95,6 +95,17 @@ export function formatInstant(iso: string, zone: string, seconds = false): strin
   return `${p.y}-${pad(p.mo)}-${pad(p.d)} ${pad(p.h)}:${pad(p.mi)}${s}`;
 }
 
+/**
+ * zoneName names a display zone as the table's header says it: UTC, an
+ * IANA name, or for Local the one this computer is in (Local when it
+ * cannot tell).
+ */
+export function zoneName(zone: string): string {
+  if (zone === '' || zone === 'UTC') return 'UTC';
+  if (zone !== 'Local') return zone;
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'Local';
+}
+
 /** toWall is an instant as a datetime-local input's value ("YYYY-MM-DDTHH:mm") in zone. */
 export function toWall(iso: string, zone: string): string {
   return formatInstant(iso, zone).replace(' ', 'T');
