@@ -188,7 +188,7 @@ func TestEventDetailLocateAndValues(t *testing.T) {
 	if _, err := a.Query.Event(res.ID, res.Total); ToUIError(err).Code != CodeInvalidInput {
 		t.Errorf("Event past the end: %v", err)
 	}
-	users, err := a.Query.Values("user", "", 5)
+	users, err := a.Query.Values(audit.FilterText{}, "user", "", 5)
 	if err != nil || len(users) != 5 || users[0].N < users[4].N {
 		t.Fatalf("Values(user): %+v, %v", users, err)
 	}
@@ -196,7 +196,7 @@ func TestEventDetailLocateAndValues(t *testing.T) {
 	if err != nil || one.Total != users[0].N {
 		t.Errorf("the top user counts %d, a query of them %d, %v", users[0].N, one.Total, err)
 	}
-	if _, err := a.Query.Values("colour", "", 5); ToUIError(err).Code != CodeInvalidInput {
+	if _, err := a.Query.Values(audit.FilterText{}, "colour", "", 5); ToUIError(err).Code != CodeInvalidInput {
 		t.Errorf("Values(colour): %v", err)
 	}
 }

@@ -174,19 +174,28 @@ func (q *Query) Locate(queryID int, id string) (int, error) {
 
 // Values lists a column's values containing substring (user, action or
 // category), most frequent first, at most limit (50 when 0): the
-// type-ahead of the User and Action filters.
-func (q *Query) Values(field query.ValueField, substring string, limit int) ([]FacetCount, error) {
+// type-ahead of the User and Action filters. They are counted in the view
+// filter shows, less its own filter on field (the one the type-ahead adds
+// to), as the Scope and Status selects count.
+func (q *Query) Values(filter audit.FilterText, field query.ValueField, substring string, limit int) ([]FacetCount, error) {
 	if !slices.Contains(valueFields, field) {
 		return nil, Invalid(fmt.Sprintf("values: %q is not user, action or category", field))
 	}
 	if limit <= 0 || limit > 1000 {
 		limit = 50
 	}
+	f, _, err := filter.Parse()
+	if err != nil {
+		return nil, Invalid(err.Error())
+	}
 	pr, err := q.current()
 	if err != nil {
 		return nil, err
 	}
-	vals, err := pr.Values(context.Background(), field, substring, limit)
+	vals, err := pr.Values(context.Background(), f, field, substring, limit)
+	if errors.Is(err, session.ErrBadQuery) {
+		return nil, Invalid(err.Error())
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -326,7 +326,7 @@ func TestQueriesReadNoProfileFile(t *testing.T) {
 	if rows, err := a.Query.Rows(res.ID, 0, 10); err != nil || len(rows.Rows) == 0 {
 		t.Fatalf("rows with profile.json away: %v", err)
 	}
-	if _, err := a.Query.Values(query.ValueUsers, "", 5); err != nil {
+	if _, err := a.Query.Values(audit.FilterText{}, query.ValueUsers, "", 5); err != nil {
 		t.Fatalf("values with profile.json away: %v", err)
 	}
 	if st, err := a.Profiles.Status(); err != nil || st.Profile == nil || st.Events != int64(res.Events) {

@@ -72,7 +72,7 @@ func TestTheWireNeverSendsANullList(t *testing.T) {
 	check("Rows", rows, err)
 	ev, err := a.Query.Event(all.ID, 0)
 	check("Event", ev, err)
-	vals, err := a.Query.Values(AllValueFields[0].Value, "no such user", 10)
+	vals, err := a.Query.Values(audit.FilterText{}, AllValueFields[0].Value, "no such user", 10)
 	check("Values with no match", vals, err)
 	v, err := a.Profiles.Verify()
 	check("Verify", v, err)

@@ -4,6 +4,8 @@ import (
 	"hash/maphash"
 	"slices"
 	"strings"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
 )
 
 // row returns the index row holding id, or -1.
@@ -67,6 +69,54 @@ func (ix *Index) Values(field ValueField, substring string, limit int) []Count {
 		}
 	}
 	return counts(d.vals, n, limit)
+}
+
+// ValuesIn is Values counted among the events f matches, without f's own
+// filter on field (a type-ahead adds to it): "system" counts its events in
+// the view, not in the whole cache. With no other filter it is Values.
+func (ix *Index) ValuesIn(f audit.Filter, field ValueField, substring string, limit int) ([]Count, error) {
+	switch field {
+	case ValueUsers:
+		f.Users = nil
+	case ValueActions:
+		f.Actions = nil
+	case ValueCategories:
+		f.Categories = nil
+	}
+	if f.Search == "" && f.Scope == "" && len(f.Categories) == 0 && len(f.Actions) == 0 && f.Status == "" &&
+		len(f.Users) == 0 && f.Workspace == "" && f.From.IsZero() && f.To.IsZero() {
+		return ix.Values(field, substring, limit), nil
+	}
+	res, err := ix.Query(f, audit.DefaultSort, Options{})
+	if err != nil {
+		return nil, err
+	}
+	var d *dict
+	var code []uint32
+	switch field {
+	case ValueUsers:
+		d, code = ix.userD, ix.user
+	case ValueActions:
+		d, code = ix.actD, ix.act
+	case ValueCategories:
+		d, code = ix.catD, ix.cat
+	default:
+		return []Count{}, nil
+	}
+	term := ""
+	if strings.TrimSpace(substring) != "" {
+		term = newFolder().string(substring)
+	}
+	n := make([]int, len(d.vals))
+	for _, r := range res.rows {
+		n[code[r]]++
+	}
+	for c := range n {
+		if term != "" && !strings.Contains(d.folded[c], term) {
+			n[c] = 0
+		}
+	}
+	return counts(d.vals, n, limit), ix.Err()
 }
 
 // Has reports whether the index holds an event with id.

@@ -101,3 +101,52 @@ func TestAddedTo(t *testing.T) {
 		}
 	}
 }
+
+// The type-ahead's counts are those of the view: the events the filter
+// matches without its own filter on the field, compared with a plain
+// count over the reference's matches.
+func TestValuesInCountsInTheView(t *testing.T) {
+	evs := append(slices.Clone(simEvents(t, 4_000)), handEvents()...)
+	ix := buildSlice(t, evs)
+	g := newFilterGen(testSeed(t), evs)
+	checked := 0
+	for range 150 {
+		f, bad := g.filter()
+		if bad {
+			continue
+		}
+		for _, field := range []ValueField{ValueUsers, ValueActions, ValueCategories} {
+			sub := ""
+			if g.r.IntN(3) == 0 {
+				sub = "a"
+			}
+			got, err := ix.ValuesIn(f, field, sub, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ref := f
+			var value func(e audit.Event) string
+			switch field {
+			case ValueUsers:
+				ref.Users, value = nil, func(e audit.Event) string { return e.User }
+			case ValueActions:
+				ref.Actions, value = nil, func(e audit.Event) string { return e.Action }
+			default:
+				ref.Categories, value = nil, func(e audit.Event) string { return e.Category }
+			}
+			want := map[string]int{}
+			for _, e := range evs {
+				if v := value(e); refMatch(ref, e) && (sub == "" || strings.Contains(refFold(v), sub)) {
+					want[v]++
+				}
+			}
+			if w := refCounts(want, 0); !slices.Equal(got, w) {
+				t.Fatalf("ValuesIn(%+v, %s, %q): %d values, want %d (%v / %v)", f, field, sub, len(got), len(w), got[:min(3, len(got))], w[:min(3, len(w))])
+			}
+			checked += len(got)
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no filter matched a value: the test shows nothing")
+	}
+}

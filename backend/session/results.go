@@ -195,12 +195,16 @@ func (pr *Profile) Event(id, offset int) (audit.Event, *time.Location, error) {
 
 // Values lists a column's values containing substring, most frequent
 // first, at most limit.
-func (pr *Profile) Values(ctx context.Context, field query.ValueField, substring string, limit int) ([]query.Count, error) {
+func (pr *Profile) Values(ctx context.Context, f audit.Filter, field query.ValueField, substring string, limit int) ([]query.Count, error) {
 	ix, err := pr.snapshot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return ix.Values(field, substring, limit), nil
+	vals, err := ix.ValuesIn(f, field, substring, limit)
+	if errors.Is(err, audit.ErrBadFilter) {
+		return nil, badQuery{err}
+	}
+	return vals, err
 }
 
 // Rows are rows [offset, offset+limit) of a held result. A damaged block

@@ -6,7 +6,18 @@ import App from './App.svelte';
 import * as api from './lib/api';
 import { filter } from './lib/state/filter.svelte';
 import { selection } from './lib/state/selection.svelte';
-import { acme, dataRows, emptyStatus, fakeCache, grid, listen, queryResult, renderTable, row } from './test-fixtures';
+import {
+  acme,
+  dataRows,
+  emptyStatus,
+  fakeCache,
+  filterText,
+  grid,
+  listen,
+  queryResult,
+  renderTable,
+  row,
+} from './test-fixtures';
 import { resetStores, tableHeight600 } from './test-app';
 
 vi.mock('./lib/api', async (importOriginal) => {
@@ -111,10 +122,12 @@ describe('filters', () => {
   it('type-ahead adds a user as a chip and sends it', async () => {
     vi.mocked(api.values).mockResolvedValue([{ value: 'alice@acme.example', n: 1234 }]);
     await renderTable(App);
+    // Counted in the view: the filters on show go with the question.
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Status' }), { target: { value: 'FAILED' } });
     const input = screen.getByRole('combobox', { name: 'User' });
     await fireEvent.input(input, { target: { value: 'ali' } });
     const option = await screen.findByRole('option', { name: /alice@acme\.example/ });
-    expect(api.values).toHaveBeenLastCalledWith('user', 'ali', 50);
+    expect(api.values).toHaveBeenLastCalledWith(filterText({ status: 'FAILED', timeZone: 'UTC' }), 'user', 'ali', 50);
     expect(option).toHaveTextContent('1,234');
     await fireEvent.pointerDown(option);
     expect(screen.getByRole('button', { name: 'Remove filter User: alice@acme.example' })).toBeInTheDocument();

@@ -69,9 +69,17 @@ export async function locate(queryId: number, id: string): Promise<number> {
   return call(() => Query.Locate(queryId, id));
 }
 
-/** values lists a column's values containing substring, most frequent first. */
-export async function values(field: ValueField, substring: string, limit = 50): Promise<FacetCount[]> {
-  return call(() => Query.Values(field, substring, limit));
+/**
+ * values lists a column's values containing substring, most frequent first,
+ * counted in the view filter shows less its own filter on field.
+ */
+export async function values(
+  filter: FilterText,
+  field: ValueField,
+  substring: string,
+  limit = 50,
+): Promise<FacetCount[]> {
+  return call(() => Query.Values(filter, field, substring, limit));
 }
 
 /** scopes lists the scopes, in console order, each with its categories. */

@@ -155,6 +155,11 @@ export class QueryState {
     this.sentKey = '';
   }
 
+  /** viewFilter is the view's filter as the queries send it: the type-aheads count in it. */
+  get viewFilter(): api.FilterText {
+    return this.request.filter;
+  }
+
   /** timeZone is the preferences' zone the queries are sent with. */
   get timeZone(): string {
     return this.prefs.timeZone;
