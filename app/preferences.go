@@ -221,7 +221,7 @@ func (x *Preferences) DeleteView(name string) ([]View, error) {
 
 // wholeFilter is f with its lists never nil, as the wire sends them.
 func wholeFilter(f audit.FilterText) audit.FilterText {
-	for _, l := range []*[]string{&f.Categories, &f.Actions, &f.Users} {
+	for _, l := range []*[]string{&f.Categories, &f.Actions, &f.Users, &f.Targets} {
 		if *l == nil {
 			*l = []string{}
 		}

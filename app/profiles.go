@@ -136,6 +136,7 @@ func describeFilter(e settings.Activity) string {
 	add("action", strings.Join(f.Actions, "|"))
 	add("status", string(f.Status))
 	add("user", strings.Join(f.Users, "|"))
+	add("target", strings.Join(f.Targets, "|"))
 	add("workspace", f.Workspace)
 	if !f.From.IsZero() {
 		add("from", f.From.UTC().Format(time.RFC3339))

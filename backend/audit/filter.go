@@ -23,6 +23,7 @@ type Filter struct {
 	Actions    []string `json:"actions,omitempty"`    // any of
 	Status     Status   `json:"status,omitempty"`
 	Users      []string `json:"users,omitempty"`     // any of
+	Targets    []string `json:"targets,omitempty"`   // any of, each the whole target
 	Workspace  string   `json:"workspace,omitempty"` // a workspace id
 	// From is inclusive, To exclusive.
 	From time.Time `json:"from,omitzero"`

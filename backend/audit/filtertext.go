@@ -15,6 +15,7 @@ type FilterText struct {
 	Actions    []string `json:"actions"`
 	Status     string   `json:"status"`
 	Users      []string `json:"users"`
+	Targets    []string `json:"targets"`
 	Workspace  string   `json:"workspace"`
 	// From and To are RFC 3339, or YYYY-MM-DD taken as midnight in
 	// TimeZone; "" is open.
@@ -41,6 +42,7 @@ func (ft FilterText) Parse() (Filter, *time.Location, error) {
 		Actions:    nonEmpty(ft.Actions),
 		Status:     foldStatus(strings.TrimSpace(ft.Status)),
 		Users:      nonEmpty(ft.Users),
+		Targets:    nonEmpty(ft.Targets),
 		Workspace:  strings.TrimSpace(ft.Workspace),
 	}
 	if f.From, err = ParseTime("from", ft.From, loc); err != nil {

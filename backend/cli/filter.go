@@ -10,7 +10,7 @@ import (
 // filterArgs are the FILTERS of shared/cli.md, the same in query and export.
 type filterArgs struct {
 	search, scope, status, workspace, from, to, tz string
-	categories, actions, users                     multi
+	categories, actions, users, targets            multi
 }
 
 func addFilterFlags(fs *flag.FlagSet) *filterArgs {
@@ -21,6 +21,7 @@ func addFilterFlags(fs *flag.FlagSet) *filterArgs {
 	fs.Var(&a.actions, "action", "action (repeatable: any of)")
 	fs.StringVar(&a.status, "status", "", "SUCCESS, FAILED, or another status the cache holds")
 	fs.Var(&a.users, "user", "user email (repeatable: any of)")
+	fs.Var(&a.targets, "target", "target, the whole of it as the table shows it (repeatable: any of)")
 	fs.StringVar(&a.workspace, "workspace", "", "workspace id")
 	fs.StringVar(&a.from, "from", "", "from this time, inclusive (RFC 3339 or YYYY-MM-DD)")
 	fs.StringVar(&a.to, "to", "", "to this time, exclusive (RFC 3339 or YYYY-MM-DD)")
@@ -38,6 +39,7 @@ func (a *filterArgs) filter() (audit.Filter, *time.Location, error) {
 		Actions:    a.actions,
 		Status:     a.status,
 		Users:      a.users,
+		Targets:    a.targets,
 		Workspace:  a.workspace,
 		From:       a.from,
 		To:         a.to,

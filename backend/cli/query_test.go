@@ -76,6 +76,45 @@ func TestQueryJSONMatchesThePlatform(t *testing.T) {
 	}
 }
 
+// --target (repeatable) finds the events whose target is one of those
+// given, whole: the count a plain scan of query --json gives, and not the
+// events whose target or description only holds it.
+func TestQueryTarget(t *testing.T) {
+	data, all := syncedData(t, 3000)
+	count := map[string]int{}
+	for _, e := range all {
+		count[e.Target]++
+	}
+	// Two targets of several events each; a third name that is only part of one.
+	var picked []string
+	for v, n := range count {
+		if v != "" && n >= 3 && len(picked) < 2 {
+			picked = append(picked, v)
+		}
+	}
+	if len(picked) < 2 {
+		t.Fatal("the test data has no two targets of 3 events")
+	}
+	code, out, errOut := runArgs("query", "--data", data, "--target", picked[0], "--target", picked[1], "--json")
+	if code != ExitOK {
+		t.Fatalf("query: exit %d, %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if want := count[picked[0]] + count[picked[1]]; len(lines) != want {
+		t.Fatalf("--target %q --target %q printed %d events, the platform has %d", picked[0], picked[1], len(lines), want)
+	}
+	for _, line := range lines {
+		var got struct{ Target string }
+		if err := json.Unmarshal([]byte(line), &got); err != nil || (got.Target != picked[0] && got.Target != picked[1]) {
+			t.Fatalf("an event of another target: %s", line)
+		}
+	}
+	part := picked[0][:len(picked[0])-1]
+	if code, out, _ := runArgs("query", "--data", data, "--target", part, "--json"); code != ExitOK || strings.Count(out, "\n") != count[part] {
+		t.Errorf("--target %q (part of %q) printed %d events, want its own %d", part, picked[0], strings.Count(out, "\n"), count[part])
+	}
+}
+
 func TestQueryTableAndLimit(t *testing.T) {
 	data, all := syncedData(t, 1000)
 	code, out, errOut := runArgs("query", "--data", data, "--limit", "5")

@@ -233,6 +233,9 @@ func (g *filterGen) filter() (audit.Filter, bool) {
 	if r.IntN(5) == 0 {
 		f.Users = g.pick(3, func(e audit.Event) string { return e.User }, "nobody@example.com")
 	}
+	if r.IntN(6) == 0 {
+		f.Targets = g.pick(2, func(e audit.Event) string { return e.Target }, "no-such-target")
+	}
 	if r.IntN(5) == 0 {
 		if e := g.event(); e.Workspace != nil && r.IntN(4) > 0 {
 			f.Workspace = e.Workspace.ID

@@ -12,7 +12,8 @@ import (
 // matcher is a filter compiled to the index's codes. A nil set means any.
 type matcher struct {
 	scope, cat, act, status, user, ws []bool
-	filtered                          bool // some set is not nil
+	targets                           map[string]bool // nil: any target
+	filtered                          bool            // some set is not nil
 
 	searching                         bool
 	fd, fx                            finder // caseless in text, exact in exc
@@ -41,7 +42,14 @@ func (ix *Index) newMatcher(f audit.Filter) *matcher {
 	if f.Workspace != "" {
 		m.ws = ix.wsD.withID(f.Workspace)
 	}
-	m.filtered = m.scope != nil || m.cat != nil || m.act != nil || m.status != nil || m.user != nil || m.ws != nil
+	if len(f.Targets) > 0 {
+		m.targets = make(map[string]bool, len(f.Targets))
+		for _, t := range f.Targets {
+			m.targets[t] = true
+		}
+	}
+	m.filtered = m.scope != nil || m.cat != nil || m.act != nil || m.status != nil || m.user != nil || m.ws != nil ||
+		m.targets != nil
 	if strings.TrimSpace(f.Search) == "" {
 		return m
 	}
@@ -66,7 +74,8 @@ func in(set []bool, c uint32) bool { return set == nil || set[c] }
 
 // others tests every field filter but scope, categories and the search.
 func (m *matcher) others(ix *Index, i int) bool {
-	return in(m.status, ix.status[i]) && in(m.act, ix.act[i]) && in(m.user, ix.user[i]) && in(m.ws, ix.ws[i])
+	return in(m.status, ix.status[i]) && in(m.act, ix.act[i]) && in(m.user, ix.user[i]) && in(m.ws, ix.ws[i]) &&
+		(m.targets == nil || m.targets[string(ix.shown(i, 1))])
 }
 
 // share bounds the share of all rows that pass the field filters (scope

@@ -33,6 +33,9 @@ func refMatch(f audit.Filter, e audit.Event) bool {
 	if len(f.Users) > 0 && !slices.Contains(f.Users, e.User) {
 		return false
 	}
+	if len(f.Targets) > 0 && !slices.Contains(f.Targets, e.Target) {
+		return false
+	}
 	if f.Workspace != "" && (e.Workspace == nil || e.Workspace.ID != f.Workspace) {
 		return false
 	}

@@ -148,11 +148,16 @@ describe('filters', () => {
 
   it('a click on a cell value filters by it', async () => {
     await renderTable(App);
+    filter.search = 'notebook';
     const cells = within(dataRows()[3]).getAllByRole('gridcell');
     await fireEvent.click(cells[1].querySelector('[data-filter]')!);
     await fireEvent.click(cells[5].querySelector('[data-filter]')!);
     expect(filter.users).toEqual(['user3@acme.example']);
-    expect(filter.search).toBe('notebook-3');
+    // A target is a filter of its own, beside the search, which stays.
+    expect(filter.targets).toEqual(['notebook-3']);
+    expect(filter.search).toBe('notebook');
+    expect(screen.getByRole('button', { name: 'Remove filter Target: notebook-3' })).toBeInTheDocument();
+    await waitFor(() => expect(lastFilter()?.targets).toEqual(['notebook-3']));
     // Elsewhere in a cell, a click selects the row and filters by nothing.
     await fireEvent.click(cells[0]);
     expect(filter.users).toEqual(['user3@acme.example']);

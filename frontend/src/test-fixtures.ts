@@ -106,6 +106,7 @@ export const filterText = (over: Partial<FilterText> = {}): FilterText => ({
   actions: [],
   status: '',
   users: [],
+  targets: [],
   workspace: '',
   from: '',
   to: '',

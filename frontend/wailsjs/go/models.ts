@@ -224,6 +224,7 @@ export namespace audit {
 	    actions: string[];
 	    status: string;
 	    users: string[];
+	    targets: string[];
 	    workspace: string;
 	    from: string;
 	    to: string;

@@ -1,7 +1,7 @@
 import type { audit } from '../api';
 import { formatInstant, presetFrom, presets, type Preset } from '../timerange';
 
-/** FilterKey names a single-valued filter; a user or action chip's key is "user:" or "action:" and the value. */
+/** FilterKey names a single-valued filter; a user, action or target chip's key is "user:", "action:" or "target:" and the value. */
 export type FilterKey = 'search' | 'scope' | 'category' | 'status' | 'time';
 
 /** Chip is one active filter as the filter bar shows it. */
@@ -23,6 +23,8 @@ export class FilterState {
   status = $state<audit.Status | ''>('');
   users = $state<string[]>([]);
   actions = $state<string[]>([]);
+  /** Targets, each the whole of one: a click on a target in the table adds it. */
+  targets = $state<string[]>([]);
   preset = $state<Preset>('all');
   from = $state('');
   to = $state('');
@@ -40,6 +42,7 @@ export class FilterState {
     if (this.status !== '') out.push({ key: 'status', label: `Status: ${this.status}` });
     for (const u of this.users) out.push({ key: `user:${u}`, label: `User: ${u}` });
     for (const a of this.actions) out.push({ key: `action:${a}`, label: `Action: ${a}` });
+    for (const t of this.targets) out.push({ key: `target:${t}`, label: `Target: ${t}` });
     const time = this.timeLabel;
     if (time !== '') out.push({ key: 'time', label: `Time: ${time}` });
     return out;
@@ -77,13 +80,17 @@ export class FilterState {
     if (a !== '' && !this.actions.includes(a)) this.actions = [...this.actions, a];
   }
 
-  /** filterBy serves a click on a cell's value: user and action add to their lists, a target is searched. */
+  addTarget(t: string): void {
+    if (t !== '' && !this.targets.includes(t)) this.targets = [...this.targets, t];
+  }
+
+  /** filterBy serves a click on a cell's value: user, action and target add to their lists, beside the search. */
   filterBy(key: string, value: string): void {
     if (value === '') return;
     if (key === 'user') this.addUser(value);
     else if (key === 'action') this.addAction(value);
     else if (key === 'status') this.status = value as audit.Status;
-    else if (key === 'target') this.search = value;
+    else if (key === 'target') this.addTarget(value);
   }
 
   /** setPreset starts a preset at now; custom keeps the range there is, for the two inputs to change. */
@@ -108,6 +115,7 @@ export class FilterState {
     else if (key === 'time') this.setRange('', '');
     else if (key.startsWith('user:')) this.users = this.users.filter((u) => `user:${u}` !== key);
     else if (key.startsWith('action:')) this.actions = this.actions.filter((a) => `action:${a}` !== key);
+    else if (key.startsWith('target:')) this.targets = this.targets.filter((t) => `target:${t}` !== key);
     else this.search = '';
   }
 
@@ -119,6 +127,7 @@ export class FilterState {
     this.status = '';
     this.users = [];
     this.actions = [];
+    this.targets = [];
     this.setRange('', '');
   }
 }

@@ -108,13 +108,27 @@ describe('FilterState', () => {
     expect(f.chips[0].label).toBe('Time: 2026-03-01 09:00 – 2026-03-02 09:00');
   });
 
-  it('filters by a cell: user and action add, status sets, target searches', () => {
+  it('filters by a cell: user, action and target add, status sets, the search stays', () => {
+    f.search = 'notebook';
     f.filterBy('user', 'alice');
     f.filterBy('action', 'Stop');
     f.filterBy('status', 'FAILED');
     f.filterBy('target', 'nb-1');
+    f.filterBy('target', 'nb-1');
     f.filterBy('user', '');
-    expect([f.users, f.actions, f.status, f.search]).toEqual([['alice'], ['Stop'], 'FAILED', 'nb-1']);
+    expect([f.users, f.actions, f.status, f.targets, f.search]).toEqual([
+      ['alice'],
+      ['Stop'],
+      'FAILED',
+      ['nb-1'],
+      'notebook',
+    ]);
+    expect(f.chips.map((c) => c.label)).toContain('Target: nb-1');
+    f.remove('target:nb-1');
+    expect(f.targets).toEqual([]);
+    f.addTarget('nb-2');
+    f.clear();
+    expect(f.targets).toEqual([]);
   });
 
   it('Clear all clears users, actions and the time range too', () => {

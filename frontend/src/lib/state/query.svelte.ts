@@ -44,6 +44,7 @@ export function queryRequest(f: FilterState, sort: Sort, timeZone = ''): api.Que
       actions: [...f.actions],
       status: f.status,
       users: [...f.users],
+      targets: [...f.targets],
       workspace: '',
       from: f.from,
       to: f.to,

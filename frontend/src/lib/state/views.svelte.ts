@@ -18,6 +18,7 @@ export function applyFilter(f: FilterState, v: api.FilterText): void {
   f.status = (v.status ?? '') as api.audit.Status | '';
   f.users = [...(v.users ?? [])];
   f.actions = [...(v.actions ?? [])];
+  f.targets = [...(v.targets ?? [])];
   f.setRange(v.from ?? '', v.to ?? '');
 }
 
