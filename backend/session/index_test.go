@@ -59,6 +59,46 @@ func (c *testClock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// movingPlatform serves a simulator of events over 48 hours whose history
+// ends at the clock's time; move advances the clock and makes the platform
+// anew (a simulator's history ends where its clock stood when it was made)
+// and returns it.
+type movingPlatform struct {
+	t       *testing.T
+	clock   *testClock
+	srv     *httptest.Server
+	events  int
+	seed    int64
+	current atomic.Pointer[simulator.Server]
+}
+
+func newMovingPlatform(t *testing.T, events int, seed int64) *movingPlatform {
+	t.Helper()
+	p := &movingPlatform{t: t, clock: &testClock{now: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}, events: events, seed: seed}
+	p.current.Store(p.make())
+	p.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.current.Load().Handler().ServeHTTP(w, r)
+	}))
+	t.Cleanup(p.srv.Close)
+	return p
+}
+
+func (p *movingPlatform) make() *simulator.Server {
+	sim, err := simulator.New(simulator.Config{Events: p.events, Span: 48 * time.Hour, Seed: p.seed, Clock: p.clock.Now})
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	return sim
+}
+
+func (p *movingPlatform) sim() *simulator.Server { return p.current.Load() }
+
+func (p *movingPlatform) move(d time.Duration) *simulator.Server {
+	p.clock.Advance(d)
+	p.current.Store(p.make())
+	return p.sim()
+}
+
 func count(t *testing.T, m *Desk, p settings.Profile) int {
 	t.Helper()
 	ix, err := m.Open(p).Index(context.Background())
@@ -73,23 +113,9 @@ func count(t *testing.T, m *Desk, p settings.Profile) int {
 }
 
 func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
-	c := &testClock{now: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
-	// The platform as it is now; later, the same platform two hours on (a
-	// simulator's history ends where its clock stood when it was made).
-	newSim := func() *simulator.Server {
-		sim, err := simulator.New(simulator.Config{Events: 20000, Span: 48 * time.Hour, Seed: 4, Clock: c.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return sim
-	}
-	var current atomic.Pointer[simulator.Server]
-	current.Store(newSim())
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		current.Load().Handler().ServeHTTP(w, r)
-	}))
-	defer srv.Close()
-	sim := current.Load()
+	// The platform as it is now; later, the same platform two hours on.
+	platform := newMovingPlatform(t, 20000, 4)
+	c, srv, sim := platform.clock, platform.srv, platform.sim()
 	st, err := settings.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -139,9 +165,7 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 	for _, e := range sim.Visible(sim.Tokens().Owner, c.Now()) {
 		seen[e.ID] = true
 	}
-	c.Advance(2 * time.Hour)
-	sim = newSim()
-	current.Store(sim)
+	sim = platform.move(2 * time.Hour)
 	res2, err := m2.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})
 	if err != nil {
 		t.Fatal(err)
@@ -176,9 +200,7 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 	if err := os.WriteFile(path, b, settings.FileMode); err != nil {
 		t.Fatal(err)
 	}
-	c.Advance(time.Hour)
-	sim = newSim()
-	current.Store(sim)
+	sim = platform.move(time.Hour)
 	m2 = NewDesk(st, slog.New(slog.NewTextHandler(&logged, nil)))
 	m2.now = c.Now
 	res3, err := m2.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})

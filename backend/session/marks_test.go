@@ -4,36 +4,20 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/ingest"
 	"github.com/auditdesk/auditdesk/backend/settings"
-	"github.com/auditdesk/auditdesk/backend/simulator"
 )
 
 // The events a sync brought are marked new, all of them and only them,
 // even when the window queried (and so installed a snapshot of part of the
 // sync) on the way; a first sync marks none, every event being new.
 func TestASyncMarksWhatItBroughtWhateverWasQueriedOnTheWay(t *testing.T) {
-	c := &testClock{now: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
-	newSim := func() *simulator.Server {
-		sim, err := simulator.New(simulator.Config{Events: 8000, Span: 48 * time.Hour, Seed: 9, Clock: c.Now})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return sim
-	}
-	var current atomic.Pointer[simulator.Server]
-	current.Store(newSim())
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		current.Load().Handler().ServeHTTP(w, r)
-	}))
-	defer srv.Close()
+	platform := newMovingPlatform(t, 8000, 9)
+	c, srv := platform.clock, platform.srv
 	st, err := settings.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +25,7 @@ func TestASyncMarksWhatItBroughtWhateverWasQueriedOnTheWay(t *testing.T) {
 	d := NewDesk(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	d.now = c.Now
 	defer func() { _ = d.Close() }()
-	token := current.Load().Tokens().Owner
+	token := platform.sim().Tokens().Owner
 
 	// sync syncs, querying the profile (as the window does when the index
 	// grows) once it has added 100 events.
@@ -71,18 +55,15 @@ func TestASyncMarksWhatItBroughtWhateverWasQueriedOnTheWay(t *testing.T) {
 		t.Errorf("a first sync of %d events marked %d of them new", first.Cache.Events, len(marks))
 	}
 	seen := map[string]bool{}
-	for _, e := range current.Load().Visible(token, c.Now()) {
+	for _, e := range platform.sim().Visible(token, c.Now()) {
 		seen[e.ID] = true
 	}
 
 	// Two hours on, the platform has more events: those are marked, all of them.
-	c.mu.Lock()
-	c.now = c.now.Add(2 * time.Hour)
-	c.mu.Unlock()
-	current.Store(newSim())
+	platform.move(2 * time.Hour)
 	second, pr := sync()
 	want := map[string]bool{}
-	for _, e := range current.Load().Visible(token, c.Now()) {
+	for _, e := range platform.sim().Visible(token, c.Now()) {
 		if !seen[e.ID] {
 			want[e.ID] = true
 		}
