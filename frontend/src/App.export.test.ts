@@ -83,6 +83,29 @@ describe('export', () => {
     expect(api.showFile).toHaveBeenCalledWith('/home/owner/Documents/failed.csv');
   });
 
+  it('says before an export that a view of no events would give a file of the header only', async () => {
+    fakeCache({
+      status: { ...emptyStatus, profile: demo, events: 20000 },
+      query: (req) => queryResult({ id: 1, total: req.filter.status ? 0 : 20000, events: 20000 }),
+    });
+    render(App);
+    await screen.findByText(/20,000 events · last synced/);
+    await fireEvent.click(within(screen.getByRole('toolbar')).getByRole('button', { name: 'Export' }));
+    let dialog = screen.getByRole('dialog', { name: 'Export the current view' });
+    expect(within(dialog).queryByRole('note')).toBeNull();
+    expect(within(dialog).getByRole('button', { name: 'Export…' })).toBeInTheDocument();
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Status' }), {
+      target: { value: audit.Status.FAILED },
+    });
+    await screen.findByText('0 matching of 20,000 events');
+    await fireEvent.click(within(screen.getByRole('toolbar')).getByRole('button', { name: 'Export' }));
+    dialog = screen.getByRole('dialog', { name: 'Export the current view' });
+    expect(within(dialog).getByRole('note')).toHaveTextContent('the file would hold only the header row');
+    expect(within(dialog).getByRole('button', { name: 'Export the header only…' })).toBeInTheDocument();
+  });
+
   it('shows the strip while it runs; Esc cancels it, quietly', async () => {
     let reject!: (e: unknown) => void;
     vi.mocked(api.exportView).mockReturnValue(new Promise((_, r) => (reject = r)));
