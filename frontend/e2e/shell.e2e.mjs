@@ -40,6 +40,19 @@ test('the shell renders: toolbar, filter bar, table, status bar', async () => {
     want,
   );
   assert.ok(await page.getByText('No events yet').isVisible());
+  // A header reached by the keyboard shows the focus ring, inside its cell (which clips what is outside).
+  const sort = page.getByRole('columnheader', { name: 'User' }).getByRole('button');
+  await sort.focus();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  const ring = await sort.evaluate((b) => {
+    const s = getComputedStyle(b);
+    return { focused: document.activeElement === b, style: s.outlineStyle, offset: parseFloat(s.outlineOffset) };
+  });
+  assert.ok(
+    ring.focused && ring.style === 'solid' && ring.offset < 0,
+    `the header's focus ring: ${JSON.stringify(ring)}`,
+  );
   // The table takes the free height; the status bar sits at the window's foot.
   const foot = await page.getByRole('status', { name: 'Cache status' }).boundingBox();
   assert.equal(Math.round(foot.y + foot.height), page.viewportSize().height);
