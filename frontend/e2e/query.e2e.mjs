@@ -191,6 +191,30 @@ test('clicking the User header sorts by user, again the other way', async () => 
   assert.ok(bytewise(users(desc)[0], users(asc)[0]) > 0, 'the two ends differ');
 });
 
+test('at 1024x700 the Timestamp column stays in view when the table scrolls right', async () => {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: 1024, height: 700 });
+  try {
+    await page.evaluate(() => (document.querySelector('.table-area').scrollLeft = 10000));
+    await until('scrolled right', async () =>
+      page.evaluate(() => document.querySelector('.table-area').scrollLeft > 200),
+    );
+    const area = await page.locator('.table-area').boundingBox();
+    const head = await page.getByRole('columnheader', { name: 'Timestamp (UTC)' }).boundingBox();
+    const cell = await page.locator('[role=grid] .rows [role=row] [role=gridcell]').first().boundingBox();
+    for (const [what, box] of [
+      ['header', head],
+      ['cell', cell],
+    ]) {
+      assert.ok(Math.abs(box.x - area.x) < 2, `the Timestamp ${what} at x=${box.x}, the table at ${area.x}`);
+    }
+    await page.screenshot({ path: `${artifacts}/scrolled-right.png` });
+  } finally {
+    await page.evaluate(() => (document.querySelector('.table-area').scrollLeft = 0));
+    await page.setViewportSize(before);
+  }
+});
+
 test('no unexpected page errors', () => {
   assert.deepEqual(pageErrors, []);
 });
