@@ -30,6 +30,12 @@ type Filter struct {
 	To   time.Time `json:"to,omitzero"`
 }
 
+// IsZero says whether f filters nothing: every event matches.
+func (f Filter) IsZero() bool {
+	return f.Search == "" && f.Scope == "" && len(f.Categories) == 0 && len(f.Actions) == 0 && f.Status == "" &&
+		len(f.Users) == 0 && len(f.Targets) == 0 && f.Workspace == "" && f.From.IsZero() && f.To.IsZero()
+}
+
 // ErrBadFilter is wrapped by every filter and sort validation error.
 var ErrBadFilter = errors.New("bad filter")
 

@@ -83,8 +83,7 @@ func (ix *Index) ValuesIn(f audit.Filter, field ValueField, substring string, li
 	case ValueCategories:
 		f.Categories = nil
 	}
-	if f.Search == "" && f.Scope == "" && len(f.Categories) == 0 && len(f.Actions) == 0 && f.Status == "" &&
-		len(f.Users) == 0 && len(f.Targets) == 0 && f.Workspace == "" && f.From.IsZero() && f.To.IsZero() {
+	if f.IsZero() {
 		return ix.Values(field, substring, limit), nil
 	}
 	res, err := ix.Query(f, audit.DefaultSort, Options{})

@@ -17,14 +17,7 @@ import (
 // rows are refused (ErrQueryGone, so the window queries again), and the
 // next query rebuilds the index from the cache and gives the same rows.
 func TestADamagedBlockUnderTheWindowIsRebuilt(t *testing.T) {
-	sim, srv, st, m := simulated(t, simulator.Config{Events: 4000, Seed: 6})
-	res, err := m.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Close(); err != nil {
-		t.Fatal(err)
-	}
+	res, st, m := syncedClosed(t, simulator.Config{Events: 4000, Seed: 6})
 	// A new process: the index it holds is the saved file, mapped.
 	w := NewDesk(st, m.log)
 	defer func() { _ = w.Close() }()
@@ -86,14 +79,7 @@ func TestADamagedBlockUnderTheWindowIsRebuilt(t *testing.T) {
 // reads it without opening the cache; when the state is dirty, or another
 // count, it opens the cache to check.
 func TestAReaderTrustsACleanState(t *testing.T) {
-	sim, srv, st, m := simulated(t, simulator.Config{Events: 2000, Seed: 8})
-	res, err := m.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Close(); err != nil {
-		t.Fatal(err)
-	}
+	res, st, m := syncedClosed(t, simulator.Config{Events: 2000, Seed: 8})
 	// read is a one-shot reader: the events it reads, and whether it
 	// opened the cache.
 	read := func() (int, bool) {

@@ -251,14 +251,7 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 // windows') build the index once, and each gets all of the cache's events:
 // two builds at once could leave the older, smaller one held and saved.
 func TestConcurrentIndexCallsBuildOnce(t *testing.T) {
-	sim, srv, st, m := simulated(t, simulator.Config{Events: 20000, Seed: 5})
-	res, err := m.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Close(); err != nil {
-		t.Fatal(err)
-	}
+	res, st, m := syncedClosed(t, simulator.Config{Events: 20000, Seed: 5})
 	if err := os.Remove(m.Open(res.Profile).indexPath()); err != nil {
 		t.Fatal(err)
 	}
@@ -391,14 +384,7 @@ func TestAFirstSyncGrowsItsIndexFromItsPages(t *testing.T) {
 // open and the saved index held, so that the first status and query wait
 // for neither.
 func TestWarmOpensTheCacheAndHoldsTheIndex(t *testing.T) {
-	sim, srv, st, m := simulated(t, simulator.Config{Events: 3000, Seed: 6})
-	res, err := m.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Close(); err != nil {
-		t.Fatal(err)
-	}
+	res, st, _ := syncedClosed(t, simulator.Config{Events: 3000, Seed: 6})
 	m2 := NewDesk(st, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	defer func() { _ = m2.Close() }()
 	pr := m2.Open(res.Profile)

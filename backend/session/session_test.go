@@ -32,6 +32,21 @@ func simulated(t *testing.T, cfg simulator.Config) (*simulator.Server, *httptest
 	return sim, srv, st, m
 }
 
+// syncedClosed syncs a simulator over cfg into a new data dir and closes
+// the desk, as a process that synced and ended leaves them.
+func syncedClosed(t *testing.T, cfg simulator.Config) (SyncResult, *settings.Store, *Desk) {
+	t.Helper()
+	sim, srv, st, m := simulated(t, cfg)
+	res, err := m.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return res, st, m
+}
+
 func TestConcurrentSyncsOfOneProfileJoin(t *testing.T) {
 	sim, srv, _, m := simulated(t, simulator.Config{Events: 3000, Seed: 2, Faults: simulator.Faults{Slow: 5 * time.Millisecond}})
 
