@@ -70,18 +70,24 @@ timed() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
 
-# The server, on a free loopback port.
-say "starting the simulator: $N events, --rich"
-"$BIN" simulate --addr 127.0.0.1:0 --events "$N" --seed 7 --rich >"$W/sim.out" 2>&1 &
-SIM_PID=$!
-for _ in $(seq 1 300); do
-  grep -q '^owner token' "$W/sim.out" 2>/dev/null && break
-  sleep 0.1
-done
-API=$(sed -n 's/^serving the Audit Log API at \([^ ]*\) .*/\1/p' "$W/sim.out")
-AUDITDESK_TOKEN=$(awk '/^owner token/ {print $3}' "$W/sim.out")
-export AUDITDESK_TOKEN
-[ -n "$AUDITDESK_TOKEN" ] || { say "the simulator did not start:"; cat "$W/sim.out" >&2; exit 1; }
+# The server, on a free loopback port, its history ending a day ago: the
+# incremental sync then reads the day since from the same server started
+# again at the same address with the history up to now (the same events,
+# and those of the day: about 2,700 at 1M).
+start_sim() { # ADDR [--now T]
+  "$BIN" simulate --addr "$@" --events "$N" --seed 7 --rich >"$W/sim.out" 2>&1 &
+  SIM_PID=$!
+  for _ in $(seq 1 300); do
+    grep -q '^owner token' "$W/sim.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  API=$(sed -n 's/^serving the Audit Log API at \([^ ]*\) .*/\1/p' "$W/sim.out")
+  AUDITDESK_TOKEN=$(awk '/^owner token/ {print $3}' "$W/sim.out")
+  export AUDITDESK_TOKEN
+  [ -n "$AUDITDESK_TOKEN" ] || { say "the simulator did not start:"; cat "$W/sim.out" >&2; exit 1; }
+}
+say "starting the simulator: $N events, --rich, up to a day ago"
+start_sim 127.0.0.1:0 --now "$(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)"
 go build -o "$W/pagereader" ./.ci/pagereader
 go build -tags desktop,production,webkit2_41 -trimpath -ldflags "-s -w" -o "$W/emptywindow" ./.ci/emptywindow
 
@@ -92,8 +98,13 @@ bytes_each=$(sed -n 's/.*(\([0-9]*\) an event).*/\1/p' "$W/pagereader.out")
 timed first_sync 'rm -rf "$W/data$run"' '"$BIN" sync --api "$API" --data "$W/data$run"'
 sync_s=$SECS sync_mb=$MB
 D=$W/data$RUNS
-timed incremental_sync ':' '"$BIN" sync --api "$API" --data "$D"'
+kill "$SIM_PID"
+wait "$SIM_PID" 2>/dev/null || true
+say "starting the simulator again at ${API#http://}, up to now"
+start_sim "${API#http://}"
+timed incremental_sync 'rm -rf "$W/inc"; cp -a "$D" "$W/inc"' '"$BIN" sync --api "$API" --data "$W/inc"'
 inc_s=$SECS inc_mb=$MB
+inc_n=$(sed -n 's/.*: \([0-9,]*\) new events.*/\1/p' "$W/incremental_sync.out" | tr -d ,)
 
 # The peers' copies of the same events: JSON Lines and a sqlite3 database.
 say "writing the peers' copies"
@@ -197,6 +208,8 @@ figure first_sync_peak_mb "$sync_mb" MB
 figure pagereader_rate "$(rate "$events" "$read_s")" events/s
 figure first_sync_vs_reader "$(ratio "$read_s" "$sync_s")" x
 figure incremental_sync_s "$inc_s" s
+figure incremental_sync_events "${inc_n:-0}" events
+figure incremental_sync_peak_mb "$inc_mb" MB
 figure search_s "$search_s" s
 figure search_peak_mb "$search_mb" MB
 figure search_sqlite_over_auditdesk "$(ratio "$sqlite_search_s" "$search_s")" x
@@ -220,7 +233,7 @@ AuditDesk as a user runs it: $events events of $bytes_each bytes of JSON, whole 
 | work | AuditDesk | beside it | peer time / AuditDesk time |
 |---|---|---|---|
 | first sync, start to exit | $sync_s s, $sync_mb MB ($(rate "$events" "$sync_s") ev/s) | plain page reader $read_s s ($(rate "$events" "$read_s") ev/s) | $(ratio "$read_s" "$sync_s") |
-| incremental sync | $inc_s s, $inc_mb MB | | |
+| incremental sync, a day later (${inc_n:-0} new) | $inc_s s, $inc_mb MB | | |
 | query --search $SEARCH ($search_n rows) | $search_s s, $search_mb MB | sqlite3 LIKE $sqlite_search_s s; grep -i -F $grep_search_s s | $(ratio "$sqlite_search_s" "$search_s"); $(ratio "$grep_search_s" "$search_s") |
 | query --status FAILED --scope Service ($filter_n rows) | $filter_s s, $filter_mb MB | sqlite3 indexed $sqlite_filter_s s; grep $grep_filter_s s | $(ratio "$sqlite_filter_s" "$filter_s"); $(ratio "$grep_filter_s" "$filter_s") |
 | export, CSV of every row | $csv_s s, $csv_mb MB | sqlite3 -csv $sqlite_csv_s s | $(ratio "$sqlite_csv_s" "$csv_s") |

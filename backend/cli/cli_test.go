@@ -115,3 +115,15 @@ func TestWindowFlags(t *testing.T) {
 		t.Error("IsSubcommand misjudges")
 	}
 }
+
+func TestSimulateNow(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if code, _, errOut := runCtx(ctx, "simulate", "--addr", "127.0.0.1:0", "--events", "10", "--now", "2026-11-30T09:00:00Z"); code != ExitOK {
+		t.Errorf("--now RFC 3339: code %d, %q", code, errOut)
+	}
+	code, _, errOut := runCtx(ctx, "simulate", "--addr", "127.0.0.1:0", "--now", "yesterday")
+	if first, _, _ := strings.Cut(errOut, "\n"); code != ExitUsage || !strings.Contains(first, `--now "yesterday"`) {
+		t.Errorf("--now yesterday: code %d, %q; want a usage error that names --now first", code, errOut)
+	}
+}

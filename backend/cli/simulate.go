@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"time"
 
 	"github.com/auditdesk/auditdesk/backend/simulator"
 )
@@ -14,11 +15,19 @@ func simulateCommand(fs *flag.FlagSet) func(context.Context, Env, []string) erro
 	seed := fs.Int64("seed", simulator.DefaultSeed, "random seed: the same seed serves the same events")
 	faults := fs.Bool("faults", false, "switch on every fault the API allows (429, 5xx, drops, duplicates, late events, expired cursors)")
 	rich := fs.Bool("rich", false, "give every event a details object, as large as a real platform's events (about 490 bytes of JSON each)")
+	now := fs.String("now", "", "RFC 3339 time the history ends at (default: the current time); a later one serves the same events and those since")
 	return func(ctx context.Context, env Env, args []string) error {
 		if len(args) > 0 {
 			return errUsage{fmt.Sprintf("unexpected argument %q", args[0])}
 		}
 		cfg := simulator.Config{Events: *events, Seed: *seed, Rich: *rich}
+		if *now != "" {
+			at, err := time.Parse(time.RFC3339, *now)
+			if err != nil {
+				return errUsage{fmt.Sprintf("--now %q: give an RFC 3339 time such as 2026-12-01T09:00:00Z", *now)}
+			}
+			cfg.Clock = func() time.Time { return at }
+		}
 		if *faults {
 			cfg.Faults = simulator.AllFaults()
 		}

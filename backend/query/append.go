@@ -288,7 +288,31 @@ func (ix *Index) plan(events []audit.Event) (*appendPlan, error) {
 		return cmp.Or(cmp.Compare(a.Time.UnixNano(), b.Time.UnixNano()), strings.Compare(a.ID, b.ID))
 	})
 
-	// The new rows, coded into copies of ix's dictionaries.
+	b, err := ix.newRows(add)
+	if err != nil {
+		return nil, err
+	}
+	nw := b.ix
+
+	// pos[j]: the old row new row j goes before.
+	pos := make([]int, len(add))
+	lo := 0
+	for j, e := range add {
+		t := nw.ts[j]
+		r, _ := slices.BinarySearch(ix.ts[lo:], t)
+		r += lo
+		for r < ix.n && ix.ts[r] == t && string(ix.id(r)) < e.ID {
+			r++
+		}
+		pos[j], lo = r, r
+	}
+	return &appendPlan{nw: nw, pos: pos, add: add, rest: b.rest, restAt: b.restAt}, nil
+}
+
+// newRows is the new rows of add, in its order, coded into copies of ix's
+// dictionaries (which hold the counts of old and new rows); their rests
+// uncompressed.
+func (ix *Index) newRows(add []*audit.Event) (*builder, error) {
 	b := &builder{fo: newFolder(), sorted: true, restAt: []uint64{0}, ix: &Index{
 		scopeD: ix.scopeD.clone(), catD: ix.catD.clone(), actD: ix.actD.clone(),
 		statusD: ix.statusD.clone(), userD: ix.userD.clone(), wsD: ix.wsD.clone(),
@@ -306,20 +330,7 @@ func (ix *Index) plan(events []audit.Event) (*appendPlan, error) {
 	nw.userD.extend(&b.fo, true)
 	nw.statusD.extend(&b.fo, false)
 	nw.wsD.finish()
-
-	// pos[j]: the old row new row j goes before.
-	pos := make([]int, len(add))
-	lo := 0
-	for j, e := range add {
-		t := nw.ts[j]
-		r, _ := slices.BinarySearch(ix.ts[lo:], t)
-		r += lo
-		for r < ix.n && ix.ts[r] == t && string(ix.id(r)) < e.ID {
-			r++
-		}
-		pos[j], lo = r, r
-	}
-	return &appendPlan{nw: nw, pos: pos, add: add, rest: b.rest, restAt: b.restAt}, nil
+	return b, nil
 }
 
 // mergeRowsTo writes old's rows (size bytes each) with new row j inserted

@@ -67,11 +67,15 @@
 // time at any size and processes share the pages through the page cache.
 // Each block is checked the first time a query reads it (verify.go); a
 // block that does not match marks the index damaged (Err, ErrIndexDamaged)
-// and what was read from it is never returned. Append (append.go) returns
-// a new snapshot, in memory, with a sync's events in their (timestamp, id)
-// places, folding only the new text; AppendTo writes the same as a file,
-// streaming the old columns through, and Spill (spill.go) builds a first
-// sync's file from column files that grow page by page.
+// and what was read from it is never returned. AppendInPlace (tail.go)
+// appends a sync's events newer than every row to the file in place, in
+// the room each section has after it, then names them in a new header: the
+// cost is the new events, whatever the file holds. Append (append.go)
+// returns a new snapshot, in memory, with any events in their (timestamp,
+// id) places, folding only the new text; AppendTo writes the same as a new
+// file, streaming the old columns through (late events, or a file out of
+// room), and Spill (spill.go) builds a first sync's file from column files
+// that grow page by page.
 //
 // Rows are read through the mapping, or, for a sparse result whose rows
 // lie far apart, from the file with pread (Result.Rows, Ready), so that
@@ -81,8 +85,8 @@
 //
 // The session package saves the index beside the cache (index.bin), maps
 // it when a profile opens (rebuilding on ErrIndexFormat, on a damaged
-// block, or when it is behind the cache), appends each sync's events into
-// a new file (AppendTo) and maps it. The window holds a few Results by id
+// block, or when it is behind the cache), appends each sync's events to
+// it (in place, else into a new file) and maps it again. The window holds a few Results by id
 // and reads their rows by window, so a sync that installs a new snapshot
 // never changes the rows of a query made before.
 //

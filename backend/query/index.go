@@ -157,7 +157,7 @@ func (rd *rowReader) text(i int) ([]byte, bool) {
 		return nil, false
 	}
 	base := ix.file.spans[secText][0]
-	return ix.file.read(base+ix.textStart[i], base+ix.textStart[i+1], &rd.tbuf)
+	return ix.file.read(secText, base+ix.textStart[i], base+ix.textStart[i+1], &rd.tbuf)
 }
 
 // event is row i as an audit.Event; an empty one when the file's blocks

@@ -126,7 +126,22 @@ func (ix *Index) Has(id string) bool { return ix.ids().row(ix, id) >= 0 }
 // (sorted by hash) without comparing ids: a new id whose 32-bit hash equals
 // an old one's (about 1 in 4,000 at a million events) goes unmarked, which
 // a marker may; 31 ms at 1M against 280 ms for a lookup per row.
+//
+// Where ix was appended to in place from old (extends), the new rows are
+// the last ones, read without hashing any id.
 func (ix *Index) AddedTo(old *Index) []string {
+	if ix.extends(old) {
+		rd := ix.newReader(false)
+		out := make([]string, 0, ix.n-old.n)
+		for r := old.n; r < ix.n; r++ {
+			id := rd.id(r)
+			if id == nil {
+				break // a damaged block: Err says so
+			}
+			out = append(out, string(id))
+		}
+		return out
+	}
 	nk, ok := ix.ids().keys, old.ids().keys
 	rows := []int{}
 	j := 0

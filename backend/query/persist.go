@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"slices"
 	"unsafe"
 
 	"golang.org/x/text/cases"
@@ -23,17 +24,33 @@ import (
 // read (verify.go), so a search reads only the columns it needs and a
 // damaged file is refused where it is damaged, never trusted.
 //
-//	header  64 B   magic "ADXQIDX\n" | version u32 | block shift u32 |
-//	               n u64 | meta length u64 | data offset u64 |
-//	               data length u64 | CRC-32C of meta u32 | 0 u32 |
-//	               0 u32 | CRC-32C of bytes 0-59 u32
-//	meta           the Unicode versions of norm and cases (u32 length +
-//	               bytes each) | section table: offset u64, length u64 per
-//	               section, relative to the data | byte frequencies 256 x
-//	               u32, sample length u64 | dictionaries | their counts |
-//	               one CRC-32C u32 per block of the data
-//	padding        zeros up to the data offset (a multiple of 4 KiB)
-//	data           the sections, each 64-byte aligned, in this order:
+// Each section has room after its end (a quarter of its rows or more, a
+// hole in the file that takes no disk until written), and the file two
+// header slots and two meta slots, so that a sync's events newer than
+// every row are appended in place (AppendInPlace, tail.go): the new bytes
+// go after the sections' ends, where no reader of the file reads, the new
+// meta into the slot not in use, then the header that names it into the
+// other header slot. A process killed at any point leaves the last header
+// written whole, and what it names; a reader that mapped the file before
+// keeps reading what its header said.
+//
+//	block 0    two header slots of 128 B, at 0 and at 2048 (zeros between):
+//	           magic "ADXQIDX\n" | version u32 | block shift u32 | seq u64 |
+//	           n u64 | data offset u64 | data length u64 | meta slots'
+//	           offset u64 | a meta slot's capacity u64 | meta length u64 |
+//	           CRC-32C of the meta u32 | zeros | CRC-32C of bytes 0-123 u32.
+//	           The valid slot with the higher seq is the file's; slot and
+//	           meta slot are seq's parity.
+//	data       at 4 KiB: the sections, each at a 4 KiB boundary with its
+//	           room after it, in the order below
+//	meta       two slots of a capacity each, after the data: the Unicode
+//	           versions of norm and cases (u32 length + bytes each) |
+//	           section table: offset u64, length u64 per section, relative
+//	           to the data (a section's room ends where the next begins) |
+//	           byte frequencies 256 x u32, sample length u64 |
+//	           dictionaries | their counts | one CRC-32C u32 per block of
+//	           the data, of the block's bytes up to its section's length
+//	           (so that bytes appended after it leave it as it was)
 //
 //	section       bytes/event  holds
 //	ts                      8  UnixNano, ascending
@@ -58,8 +75,8 @@ import (
 // the exc of the rows in it; reading rows their text and their groups of
 // rest. At 1M events of 490 B of JSON (half of them Japanese or
 // Vietnamese): text 75 B an event, exc 6 B (10% of rows), rest 65 B
-// (142 B before compression), the file 190 B; version 2 kept every field
-// whole and the folded text beside it, 360 B.
+// (142 B before compression), 190 B an event written; version 2 kept
+// every field whole and the folded text beside it, 360 B.
 //
 // The dictionaries list each one's values (scope, category, action, status,
 // user: uvarint count, then uvarint length + bytes each; workspace: the
@@ -82,12 +99,12 @@ var ErrIndexDamaged = fmt.Errorf("%w: a block does not match its checksum", ErrI
 
 const (
 	indexMagic   = "ADXQIDX\n"
-	indexVersion = 3
-	headerLen    = 64
-	blockShift   = 12 // 4 KiB blocks, a page: a row read checks about one
+	indexVersion = 4
+	headerLen    = 128  // a header slot
+	headerSlot1  = 2048 // the second slot's offset, in another sector
+	blockShift   = 12   // 4 KiB blocks, a page: a row read checks about one
 	blockSize    = 1 << blockShift
-	dataAlign    = 4096 // the data's offset in the file
-	sectionAlign = 64
+	dataAlign    = blockSize // the data's and every section's offset
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -162,40 +179,49 @@ func view[T any](b []byte) []T {
 
 func align(n, to uint64) uint64 { return (n + to - 1) / to * to }
 
-// layout places sections of the given lengths: their offsets in the data
-// and its length.
-func layout(lens *[nSections]uint64) (off [nSections]uint64, dataLen uint64) {
+// Room: a file written whole gives each section room after it for a
+// quarter more rows (roomRows at least), in proportion to its bytes a row
+// for the sections that are not one entry a row (roomFloor at least).
+const (
+	roomRows  = 1024
+	roomFloor = 16 << 10
+)
+
+// fileLayout is where a file's parts lie.
+type fileLayout struct {
+	off     [nSections]uint64 // the sections' offsets in the data
+	dataLen uint64
+	metaCap uint64 // a meta slot's capacity
+}
+
+func (l *fileLayout) metaOff() uint64 { return dataAlign + l.dataLen }
+func (l *fileLayout) size() uint64    { return l.metaOff() + 2*l.metaCap }
+
+// planFile lays out a file of ix's dictionaries (with their counts) and
+// sections of the given lengths, with room after each; the meta's length
+// is known then, the block sums aside.
+func planFile(ix *Index, lens *[nSections]uint64) (fileLayout, int) {
+	more := uint64(max(ix.n/4, roomRows))
+	rows := uint64(max(ix.n, 1))
+	var l fileLayout
 	for k, n := range lens {
-		dataLen = align(dataLen, sectionAlign)
-		off[k] = dataLen
-		dataLen += n
+		c := n + more*uint64(rowWidth[k])
+		switch {
+		case k == secTextStart:
+			c = n + more*8
+		case rowWidth[k] == 0:
+			c = n + max(n*more/rows, roomFloor)
+		}
+		l.off[k] = l.dataLen
+		l.dataLen += align(c, blockSize)
 	}
-	return off, dataLen
+	metaLen := len(ix.appendMeta(nil, &l.off, lens, make([]uint32, l.dataLen>>blockShift)))
+	l.metaCap = align(uint64(2*metaLen), blockSize)
+	return l, metaLen
 }
 
-// emitData gives the data region, padding included, to fn in pieces.
-func emitData(secs *[nSections][]byte, off *[nSections]uint64, fn func([]byte) error) error {
-	var zeros [sectionAlign]byte
-	at := uint64(0)
-	for k, s := range secs {
-		if pad := off[k] - at; pad > 0 {
-			if err := fn(zeros[:pad]); err != nil {
-				return err
-			}
-		}
-		for len(s) > 0 {
-			m := min(len(s), 1<<20)
-			if err := fn(s[:m]); err != nil {
-				return err
-			}
-			s = s[m:]
-		}
-		at = off[k] + uint64(len(secs[k]))
-	}
-	return nil
-}
-
-// blockSums is one CRC-32C per block of what it is given.
+// blockSums is one CRC-32C per block of the data: of the bytes written
+// from its start, which end at its section's end (to).
 type blockSums struct {
 	sums []uint32
 	crc  uint32
@@ -215,16 +241,121 @@ func (b *blockSums) write(p []byte) error {
 	return nil
 }
 
-func (b *blockSums) done() []uint32 {
+// to ends a section: its last block's sum, then 0 for each block up to
+// block (its room), where the next section starts.
+func (b *blockSums) to(block uint64) []uint32 {
 	if b.fill > 0 {
 		b.sums, b.crc, b.fill = append(b.sums, b.crc), 0, 0
+	}
+	for uint64(len(b.sums)) < block {
+		b.sums = append(b.sums, 0)
 	}
 	return b.sums
 }
 
-// WriteTo writes the index in its persisted form (see OpenFile) and returns
-// the bytes written. It may run while the index is queried. A mapped index
-// whose blocks do not match their checksums is not written.
+// fileHead is a header slot (see the layout above).
+type fileHead struct {
+	seq, n           uint64
+	dataOff, dataLen uint64
+	metaOff, metaCap uint64 // the meta slots: at metaOff and metaOff+metaCap
+	metaLen          uint64
+	metaSum          uint32
+}
+
+// at is the header slot's offset in the file, metaAt its meta's.
+func (h *fileHead) at() int          { return int(h.seq&1) * headerSlot1 }
+func (h *fileHead) metaAt() uint64   { return h.metaOff + (h.seq&1)*h.metaCap }
+func (h *fileHead) fileSize() uint64 { return h.metaOff + 2*h.metaCap }
+
+func (h *fileHead) encode() []byte {
+	le := binary.LittleEndian
+	b := make([]byte, headerLen)
+	copy(b, indexMagic)
+	le.PutUint32(b[8:], indexVersion)
+	le.PutUint32(b[12:], blockShift)
+	for i, v := range []uint64{h.seq, h.n, h.dataOff, h.dataLen, h.metaOff, h.metaCap, h.metaLen} {
+		le.PutUint64(b[16+8*i:], v)
+	}
+	le.PutUint32(b[72:], h.metaSum)
+	le.PutUint32(b[124:], crc32.Checksum(b[:124], castagnoli))
+	return b
+}
+
+func decodeHead(b []byte) (fileHead, error) {
+	le := binary.LittleEndian
+	var h fileHead
+	if string(b[:len(indexMagic)]) != indexMagic {
+		return h, formatErr("not an index file")
+	}
+	if v := le.Uint32(b[8:]); v != indexVersion {
+		return h, formatErr("format version %d, want %d", v, indexVersion)
+	}
+	if le.Uint32(b[124:]) != crc32.Checksum(b[:124], castagnoli) {
+		return h, formatErr("header checksum mismatch")
+	}
+	if le.Uint32(b[12:]) != blockShift || !allZero(b[76:124]) {
+		return h, formatErr("unknown block size or flags")
+	}
+	v := make([]uint64, 7)
+	for i := range v {
+		v[i] = le.Uint64(b[16+8*i:])
+	}
+	h = fileHead{seq: v[0], n: v[1], dataOff: v[2], dataLen: v[3], metaOff: v[4], metaCap: v[5], metaLen: v[6], metaSum: le.Uint32(b[72:])}
+	return h, nil
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// currentHead is the file's current header: the valid slot with the higher seq.
+func currentHead(b []byte) (fileHead, error) {
+	var best fileHead
+	var first error
+	found := false
+	for slot, at := range []int{0, headerSlot1} {
+		h, err := decodeHead(b[at : at+headerLen])
+		if err == nil && int(h.seq&1) != slot {
+			err = formatErr("header slot %d holds seq %d", slot, h.seq)
+		}
+		if err != nil {
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		if !found || h.seq > best.seq {
+			best, found = h, true
+		}
+	}
+	if !found {
+		return best, first
+	}
+	return best, nil
+}
+
+// zeros writes n zero bytes with write.
+func zeros(write func([]byte) error, n uint64) error {
+	var z [64 << 10]byte
+	for n > 0 {
+		m := min(n, uint64(len(z)))
+		if err := write(z[:m]); err != nil {
+			return err
+		}
+		n -= m
+	}
+	return nil
+}
+
+// WriteTo writes the index in its persisted form (see OpenFile), its
+// sections' room as zeros, and returns the bytes written. It may run while
+// the index is queried. A mapped index whose blocks do not match their
+// checksums is not written.
 func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	if !littleEndian {
 		return 0, errors.New("query: write index: not on a big-endian machine")
@@ -237,31 +368,53 @@ func (ix *Index) WriteTo(w io.Writer) (int64, error) {
 	for k, b := range secs {
 		lens[k] = uint64(len(b))
 	}
-	off, dataLen := layout(&lens)
+	lay, _ := planFile(ix, &lens)
 	var bs blockSums
-	_ = emitData(&secs, &off, bs.write)
-	meta := ix.appendMeta(nil, &off, &lens, bs.done())
-	dataOff := align(headerLen+uint64(len(meta)), dataAlign)
-	hdr := header(ix.n, meta, dataOff, dataLen)
+	for k, b := range secs {
+		bs.to(lay.off[k] >> blockShift)
+		_ = bs.write(b)
+	}
+	meta := ix.appendMeta(nil, &lay.off, &lens, bs.to(lay.dataLen>>blockShift))
+	hdr := firstHead(ix.n, &lay, meta)
 
 	cw := &countWriter{w: w}
 	err := cw.write(hdr)
+	at := uint64(0)
+	for k, b := range secs {
+		if err == nil {
+			err = zeros(cw.write, lay.off[k]-at)
+		}
+		if err == nil {
+			err = cw.write(b)
+		}
+		at = lay.off[k] + lens[k]
+	}
+	if err == nil {
+		err = zeros(cw.write, lay.dataLen-at)
+	}
 	if err == nil {
 		err = cw.write(meta)
 	}
 	if err == nil {
-		err = cw.write(make([]byte, dataOff-headerLen-uint64(len(meta))))
+		err = zeros(cw.write, 2*lay.metaCap-uint64(len(meta)))
 	}
-	if err == nil {
-		err = emitData(&secs, &off, cw.write)
-	}
-	if err == nil && uint64(cw.n) != dataOff+dataLen {
-		err = fmt.Errorf("wrote %d bytes, expected %d", cw.n, dataOff+dataLen)
+	if err == nil && uint64(cw.n) != lay.size() {
+		err = fmt.Errorf("wrote %d bytes, expected %d", cw.n, lay.size())
 	}
 	if err != nil {
 		return cw.n, fmt.Errorf("query: write index: %w", err)
 	}
 	return cw.n, nil
+}
+
+// firstHead is block 0 of a file written whole: seq 0 in the first slot,
+// the second empty.
+func firstHead(n int, lay *fileLayout, meta []byte) []byte {
+	h := fileHead{
+		n: uint64(n), dataOff: dataAlign, dataLen: lay.dataLen, metaOff: lay.metaOff(), metaCap: lay.metaCap,
+		metaLen: uint64(len(meta)), metaSum: crc32.Checksum(meta, castagnoli),
+	}
+	return append(h.encode(), make([]byte, dataAlign-headerLen)...)
 }
 
 type countWriter struct {
@@ -376,7 +529,7 @@ func OpenFile(path string) (*Index, error) {
 	}
 	if release != nil {
 		keep = true
-		ix.file.f, ix.file.off = f, int64(len(data)-len(ix.file.data))
+		ix.file.f, ix.file.off = f, int64(ix.file.head.dataOff)
 		ix.hold(func() {
 			release()
 			_ = f.Close()
@@ -409,49 +562,52 @@ func formatErr(format string, args ...any) error {
 }
 
 // parseIndex checks the header and the meta section of a whole file in b
-// and returns the Index over b's columns, which it does not copy.
+// and returns the Index over b's columns, which it does not copy. b may be
+// a mapping of a file being appended to: the meta is copied before it is
+// checked, and one that changed meanwhile is read again from the header
+// then current.
 func parseIndex(b []byte) (*Index, error) {
 	if !littleEndian {
 		return nil, formatErr("a big-endian machine rebuilds its index")
 	}
-	if len(b) < headerLen {
+	if len(b) < dataAlign {
 		return nil, formatErr("a file of %d bytes", len(b))
 	}
-	le := binary.LittleEndian
-	hdr := b[:headerLen]
-	if string(hdr[:len(indexMagic)]) != indexMagic {
-		return nil, formatErr("not an index file")
-	}
-	if v := le.Uint32(hdr[8:]); v != indexVersion {
-		return nil, formatErr("format version %d, want %d", v, indexVersion)
-	}
-	if le.Uint32(hdr[60:]) != crc32.Checksum(hdr[:60], castagnoli) {
-		return nil, formatErr("header checksum mismatch")
-	}
-	if le.Uint32(hdr[12:]) != blockShift || le.Uint32(hdr[52:]) != 0 || le.Uint32(hdr[56:]) != 0 {
-		return nil, formatErr("unknown block size or flags")
-	}
-	n64, metaLen, dataOff, dataLen := le.Uint64(hdr[16:]), le.Uint64(hdr[24:]), le.Uint64(hdr[32:]), le.Uint64(hdr[40:])
-	size := uint64(len(b))
-	if metaLen > size || dataOff > size || dataLen > size || dataOff%dataAlign != 0 ||
-		dataOff < headerLen+metaLen || dataOff+dataLen != size || n64 > 1<<32-1 {
-		return nil, formatErr("file of %d bytes, header says meta %d, data %d at %d", size, metaLen, dataLen, dataOff)
-	}
-	meta := b[headerLen : headerLen+metaLen]
-	if le.Uint32(hdr[48:]) != crc32.Checksum(meta, castagnoli) {
-		return nil, formatErr("meta checksum mismatch")
-	}
-	for _, c := range b[headerLen+metaLen : dataOff] {
-		if c != 0 {
-			return nil, formatErr("padding before the data")
+	for attempt := 0; ; attempt++ {
+		h, err := currentHead(b)
+		if err != nil {
+			return nil, err
 		}
+		ix, err := parseAt(b, &h)
+		if errors.Is(err, errMetaSum) && attempt < 3 {
+			if now, herr := currentHead(b); herr == nil && now.seq != h.seq {
+				continue // appended to meanwhile
+			}
+		}
+		return ix, err
 	}
-	data := b[dataOff:]
-	n := int(n64)
+}
+
+var errMetaSum = formatErr("meta checksum mismatch")
+
+// parseAt is parseIndex of the file whose header is h.
+func parseAt(b []byte, h *fileHead) (*Index, error) {
+	size := uint64(len(b))
+	if h.dataOff != dataAlign || h.dataLen%blockSize != 0 || h.dataLen > size || h.metaOff != h.dataOff+h.dataLen ||
+		h.metaCap > size || h.fileSize() != size || h.metaLen > h.metaCap || h.n > 1<<32-1 {
+		return nil, formatErr("file of %d bytes, header says data %d at %d, meta slots of %d at %d", size, h.dataLen, h.dataOff, h.metaCap, h.metaOff)
+	}
+	meta := slices.Clone(b[h.metaAt() : h.metaAt()+h.metaLen])
+	if h.metaSum != crc32.Checksum(meta, castagnoli) {
+		return nil, errMetaSum
+	}
+	data := b[h.dataOff : h.dataOff+h.dataLen]
+	n := int(h.n)
 	ix := &Index{n: n}
 	if err := ix.readMeta(meta, data, n); err != nil {
 		return nil, err
 	}
+	ix.file.head = *h
 	return ix, nil
 }
 
@@ -473,6 +629,7 @@ func (ix *Index) readMeta(meta, data []byte, n int) error {
 	}
 	var secs [nSections][]byte
 	var spans [nSections][2]uint64
+	var offs [nSections + 1]uint64
 	end := uint64(0)
 	for k := range nSections {
 		off, length := le.Uint64(s.fixed(8)), le.Uint64(s.fixed(8))
@@ -484,15 +641,13 @@ func (ix *Index) readMeta(meta, data []byte, n int) error {
 			g := max(length/8, 1)
 			want[secRestStart], want[secRestRow] = 8*g, 4*g
 		}
-		if s.bad || off%sectionAlign != 0 || off < end || length > uint64(len(data)) || off > uint64(len(data))-length ||
+		if s.bad || off%blockSize != 0 || off < end || length > uint64(len(data)) || off > uint64(len(data))-length ||
 			k < secText && length != want[k] {
 			return formatErr("section %d at %d of %d bytes", k, off, length)
 		}
-		secs[k], spans[k], end = data[off:off+length], [2]uint64{off, off + length}, off+length
+		secs[k], spans[k], end, offs[k] = data[off:off+length], [2]uint64{off, off + length}, off+length, off
 	}
-	if end != uint64(len(data)) {
-		return formatErr("%d bytes of data after the last section", uint64(len(data))-end)
-	}
+	offs[nSections] = uint64(len(data))
 	ix.freq = new([256]uint32)
 	for c := range ix.freq {
 		ix.freq[c] = le.Uint32(s.fixed(4))
@@ -504,7 +659,7 @@ func (ix *Index) readMeta(meta, data []byte, n int) error {
 	if err := ix.readDicts(s); err != nil {
 		return err
 	}
-	blocks := (len(data) + blockSize - 1) / blockSize
+	blocks := len(data) / blockSize
 	sums := s.fixed(4 * blocks)
 	if s.bad || len(s.b) != 0 {
 		return formatErr("block checksums")
@@ -523,9 +678,12 @@ func (ix *Index) readMeta(meta, data []byte, n int) error {
 		sumv[i] = le.Uint32(sums[4*i:])
 	}
 	ix.file = newChecked(data, sumv, spans)
+	for k := range nSections {
+		ix.file.room[k] = offs[k+1] - spans[k][1]
+	}
 	// What an open reads: the first and last times (Oldest, Newest), and
 	// the first offsets of the arenas.
-	if n > 0 && (!ix.file.check(spans[secTS][0], spans[secTS][0]+8) || !ix.file.check(spans[secTS][1]-8, spans[secTS][1])) {
+	if n > 0 && (!ix.file.check(secTS, spans[secTS][0], spans[secTS][0]+8) || !ix.file.check(secTS, spans[secTS][1]-8, spans[secTS][1])) {
 		return formatErr("time column checksum mismatch")
 	}
 	return nil

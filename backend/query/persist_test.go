@@ -279,7 +279,7 @@ func TestOpenFileDamage(t *testing.T) {
 // reseal recomputes the header's checksum, so that a test reaches the
 // checks behind it.
 func reseal(b []byte) []byte {
-	binary.LittleEndian.PutUint32(b[60:], crc32.Checksum(b[:60], castagnoli))
+	binary.LittleEndian.PutUint32(b[124:], crc32.Checksum(b[:124], castagnoli))
 	return b
 }
 
@@ -311,34 +311,60 @@ func TestReadIndexRejects(t *testing.T) {
 	add64 := func(off int, d uint64) []byte {
 		return reseal(patch(off, func(b []byte) { le.PutUint64(b, le.Uint64(b)+d) }))
 	}
+	metaOff, metaLen := int(le.Uint64(good[48:])), int(le.Uint64(good[64:]))
 	mustReject("magic", patch(0, func(b []byte) { b[0] ^= 1 }))
 	mustReject("header checksum", patch(20, func(b []byte) { b[0] ^= 1 }))
 	mustReject("version 1", reseal(patch(8, func(b []byte) { le.PutUint32(b, 1) })))
-	mustReject("version 3", reseal(patch(8, func(b []byte) { le.PutUint32(b, indexVersion+1) })))
+	mustReject("version 5", reseal(patch(8, func(b []byte) { le.PutUint32(b, indexVersion+1) })))
 	mustReject("block size", reseal(patch(12, func(b []byte) { le.PutUint32(b, 16) })))
-	mustReject("flags", reseal(patch(52, func(b []byte) { b[0] = 1 })))
-	mustReject("one more event", add64(16, 1))
-	mustReject("one event less", add64(16, ^uint64(0)))
-	mustReject("meta length +1", add64(24, 1))
-	mustReject("meta length -1", add64(24, ^uint64(0)))
+	mustReject("flags", reseal(patch(80, func(b []byte) { b[0] = 1 })))
+	mustReject("an odd seq in the first slot", add64(16, 1))
+	mustReject("one more event", add64(24, 1))
+	mustReject("one event less", add64(24, ^uint64(0)))
 	mustReject("data offset", add64(32, dataAlign))
 	mustReject("data length", add64(40, 1))
 	mustReject("huge data", reseal(patch(40, func(b []byte) { le.PutUint64(b, 1<<62) })))
-	mustReject("meta checksum", patch(headerLen+3, func(b []byte) { b[0] ^= 0x80 }))
-	mustReject("padding", patch(dataOff-1, func(b []byte) { b[0] = 1 }))
+	mustReject("meta offset", add64(48, dataAlign))
+	mustReject("meta capacity", add64(56, dataAlign))
+	mustReject("meta length +1", add64(64, 1))
+	mustReject("meta length -1", add64(64, ^uint64(0)))
+	mustReject("meta checksum", patch(metaOff+3, func(b []byte) { b[0] ^= 0x80 }))
 	mustReject("trailing byte", append(slices.Clone(good), 0))
 
+	// What the file's header names: its slot, its meta and its sections up
+	// to their lengths; the rest (the other slots, the sections' room)
+	// holds nothing read.
+	named := [][2]int{{0, headerLen}, {metaOff, metaOff + metaLen}}
+	parsed, err := ReadIndex(bytes.NewReader(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sp := range parsed.file.spans {
+		named = append(named, [2]int{dataOff + int(sp[0]), dataOff + int(sp[1])})
+	}
 	r := rand.New(rand.NewPCG(testSeed(t), 9))
-	for range 300 {
+	flipped := 0
+	for flipped < 300 {
 		k := r.IntN(len(good))
 		mustReject("truncated", good[:k])
-		// A bit flipped anywhere is refused when the file is read, or by
-		// the first read of its block.
+		// A bit flipped anywhere named is refused when the file is read,
+		// or by the first read of its block; one elsewhere changes nothing.
 		off, bit := r.IntN(len(good)), byte(1)<<r.IntN(8)
+		inNamed := false
+		for _, sp := range named {
+			inNamed = inNamed || off >= sp[0] && off < sp[1]
+		}
 		got, err := ReadIndex(bytes.NewReader(patch(off, func(b []byte) { b[0] ^= bit })))
+		if !inNamed {
+			if err != nil || got.Verify() != nil || got.Len() != ix.Len() {
+				t.Fatalf("bit flip at %d, outside what the header names: %v", off, err)
+			}
+			continue
+		}
+		flipped++
 		if err == nil {
 			if off < dataOff {
-				t.Fatalf("bit flip at %d, before the data at %d: read", off, dataOff)
+				t.Fatalf("bit flip at %d, in the header: read", off)
 			}
 			err = got.Verify()
 		}

@@ -266,7 +266,7 @@ func (ix *Index) loadGroup(g int, gr *group, apart bool, buf *[]byte) bool {
 	if apart && ix.file != nil && ix.file.f != nil {
 		base := ix.file.spans[secRest][0]
 		rowsReadApart.Add(1)
-		b, ok := ix.file.read(base+lo, base+hi, buf)
+		b, ok := ix.file.read(secRest, base+lo, base+hi, buf)
 		if !ok {
 			return false
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"os"
 	"path/filepath"
@@ -211,22 +210,17 @@ func (s *Spill) Finish(out *os.File) error {
 // gives n, the dictionaries with their counts, and the byte frequencies
 // (which emit may set as it writes the text: the meta is made last). The
 // sections' places, and so the meta's size, block sums included, are
-// known before a byte is written: the data goes first, at its offset,
-// summing its blocks, then the header and the meta in front. Nothing is
-// held but a buffer.
+// known before a byte is written: the data goes first, each section at
+// its offset (the room after it a hole, which takes no disk), summing its
+// blocks, then the meta and the header. Nothing is held but a buffer.
 func writeStreamed(out *os.File, ix *Index, lens *[nSections]uint64, emit func(k int, w io.Writer) error) error {
-	off, dataLen := layout(lens)
-	blocks := (dataLen + blockSize - 1) / blockSize
-	metaLen := uint64(len(ix.appendMeta(nil, &off, lens, make([]uint32, blocks))))
-	dataOff := align(headerLen+metaLen, dataAlign)
-
-	sw := &sectionWriter{out: out, at: dataOff, buf: make([]byte, 0, 1<<20)}
-	var zeros [sectionAlign]byte
+	lay, metaLen := planFile(ix, lens)
+	sw := &sectionWriter{out: out, buf: make([]byte, 0, 1<<20)}
 	for k := range nSections {
-		if pad := dataOff + off[k] - sw.at - uint64(len(sw.buf)); pad > 0 {
-			_, _ = sw.Write(zeros[:pad])
+		if err := sw.seek(lay.off[k]); err != nil {
+			return err
 		}
-		start := sw.at + uint64(len(sw.buf))
+		start := sw.at
 		if err := emit(k, sw); err != nil {
 			return err
 		}
@@ -240,21 +234,25 @@ func writeStreamed(out *os.File, ix *Index, lens *[nSections]uint64, emit func(k
 	if err := sw.flush(); err != nil {
 		return err
 	}
-	meta := ix.appendMeta(nil, &off, lens, sw.sums.done())
-	if uint64(len(meta)) != metaLen {
+	meta := ix.appendMeta(nil, &lay.off, lens, sw.sums.to(lay.dataLen>>blockShift))
+	if len(meta) != metaLen {
 		return fmt.Errorf("meta of %d bytes, %d planned", len(meta), metaLen)
 	}
-	head := append(header(ix.n, meta, dataOff, dataLen), meta...)
-	head = append(head, make([]byte, dataOff-uint64(len(head)))...)
-	_, err := out.WriteAt(head, 0)
+	if _, err := out.WriteAt(meta, int64(lay.metaOff())); err != nil {
+		return err
+	}
+	if err := out.Truncate(int64(lay.size())); err != nil {
+		return err
+	}
+	_, err := out.WriteAt(firstHead(ix.n, &lay, meta), 0)
 	return err
 }
 
-// sectionWriter writes the data of an index file at its offset in out,
-// in order, summing its blocks.
+// sectionWriter writes the data of an index file in out, in order,
+// summing its blocks; at is the offset in the data where buf goes.
 type sectionWriter struct {
 	out  *os.File
-	at   uint64 // where buf goes
+	at   uint64
 	buf  []byte
 	sums blockSums
 	err  error
@@ -278,10 +276,20 @@ func (w *sectionWriter) flush() error {
 		return w.err
 	}
 	_ = w.sums.write(w.buf)
-	_, err := w.out.WriteAt(w.buf, int64(w.at))
+	_, err := w.out.WriteAt(w.buf, int64(dataAlign+w.at))
 	w.at += uint64(len(w.buf))
 	w.buf = w.buf[:0]
 	return err
+}
+
+// seek ends a section and starts the next at off, leaving a hole between.
+func (w *sectionWriter) seek(off uint64) error {
+	if err := w.flush(); err != nil {
+		return err
+	}
+	w.sums.to(off >> blockShift)
+	w.at = off
+	return w.err
 }
 
 // Close removes the folder and what is in it; Finish calls it.
@@ -292,20 +300,4 @@ func (s *Spill) Close() {
 		}
 	}
 	_ = os.RemoveAll(s.dir)
-}
-
-// header is the file's first 64 bytes (see persist.go).
-func header(n int, meta []byte, dataOff, dataLen uint64) []byte {
-	le := binary.LittleEndian
-	hdr := make([]byte, headerLen)
-	copy(hdr, indexMagic)
-	le.PutUint32(hdr[8:], indexVersion)
-	le.PutUint32(hdr[12:], blockShift)
-	le.PutUint64(hdr[16:], uint64(n))
-	le.PutUint64(hdr[24:], uint64(len(meta)))
-	le.PutUint64(hdr[32:], dataOff)
-	le.PutUint64(hdr[40:], dataLen)
-	le.PutUint32(hdr[48:], crc32.Checksum(meta, castagnoli))
-	le.PutUint32(hdr[60:], crc32.Checksum(hdr[:60], castagnoli))
-	return hdr
 }

@@ -23,6 +23,8 @@ type checked struct {
 	sums  []uint32        // per block
 	done  []atomic.Uint32 // a bit per block checked and good
 	spans [nSections][2]uint64
+	room  [nSections]uint64      // bytes after each section's end, up to the next
+	head  fileHead               // the header read
 	whole [nSections]atomic.Bool // the section was checked whole
 	bad   atomic.Bool
 }
@@ -31,14 +33,16 @@ func newChecked(data []byte, sums []uint32, spans [nSections][2]uint64) *checked
 	return &checked{data: data, sums: sums, done: make([]atomic.Uint32, (len(sums)+31)/32), spans: spans}
 }
 
-// check checks the blocks holding data[lo:hi] and says whether they are
-// good.
-func (c *checked) check(lo, hi uint64) bool {
+// check checks the blocks holding data[lo:hi], in section k, and says
+// whether they are good. A block's sum is of its bytes up to the
+// section's end.
+func (c *checked) check(k int, lo, hi uint64) bool {
 	if hi <= lo {
 		return !c.bad.Load()
 	}
+	end := c.spans[k][1]
 	for b := lo >> blockShift; b <= (hi-1)>>blockShift; b++ {
-		if !c.block(b, c.data[b<<blockShift:min((b+1)<<blockShift, uint64(len(c.data)))]) {
+		if !c.block(b, c.data[b<<blockShift:min((b+1)<<blockShift, end)]) {
 			return false
 		}
 	}
@@ -61,16 +65,16 @@ func (c *checked) block(b uint64, seg []byte) bool {
 	return true
 }
 
-// read returns data[lo:hi] read from the file, not the mapping, into buf
+// read returns data[lo:hi], in section k, read from the file, not the mapping, into buf
 // (grown as needed), its blocks checked (those not checked before); false
 // when one does not match or the read fails (Err). Rows read so, one here
 // and one there across the file, leave no pages mapped behind them: a
 // mapped read of a scattered row brings its neighbours in as well (the
 // kernel's fault-around, 64 KiB), and a query's result of 10,000 rows
 // held the whole rest of the rows so.
-func (c *checked) read(lo, hi uint64, buf *[]byte) ([]byte, bool) {
+func (c *checked) read(k int, lo, hi uint64, buf *[]byte) ([]byte, bool) {
 	blo := lo &^ (blockSize - 1)
-	bhi := min(align(hi, blockSize), uint64(len(c.data)))
+	bhi := min(align(hi, blockSize), c.spans[k][1])
 	n := int(bhi - blo)
 	if cap(*buf) < n {
 		*buf = make([]byte, n, max(n, 16<<10))
@@ -89,21 +93,21 @@ func (c *checked) read(lo, hi uint64, buf *[]byte) ([]byte, bool) {
 }
 
 // checkWide is check over a large span, split over the cores.
-func (c *checked) checkWide(lo, hi uint64) bool {
+func (c *checked) checkWide(k int, lo, hi uint64) bool {
 	const part = 8 << 20
 	parts := min(uint64(runtime.GOMAXPROCS(0)), (hi-lo)/part)
 	if parts < 2 {
-		return c.check(lo, hi)
+		return c.check(k, lo, hi)
 	}
 	var wg sync.WaitGroup
 	ok := make([]bool, parts)
 	step := (hi - lo) / parts
-	for k := range parts {
-		a, b := lo+k*step, lo+(k+1)*step
-		if k == parts-1 {
+	for i := range parts {
+		a, b := lo+i*step, lo+(i+1)*step
+		if i == parts-1 {
 			b = hi
 		}
-		wg.Go(func() { ok[k] = c.check(a, b) })
+		wg.Go(func() { ok[i] = c.check(k, a, b) })
 	}
 	wg.Wait()
 	for _, v := range ok {
@@ -120,7 +124,7 @@ func (c *checked) sections(secs []int) bool {
 		if c.whole[k].Load() {
 			continue
 		}
-		if !c.checkWide(c.spans[k][0], c.spans[k][1]) {
+		if !c.checkWide(k, c.spans[k][0], c.spans[k][1]) {
 			return false
 		}
 		c.whole[k].Store(true)
@@ -143,7 +147,7 @@ func (ix *Index) needBytes(k int, lo, hi uint64) bool {
 		return !ix.file.bad.Load()
 	}
 	base := ix.file.spans[k][0]
-	return ix.file.checkWide(base+lo, base+hi)
+	return ix.file.checkWide(k, base+lo, base+hi)
 }
 
 // Warm checks (and so brings into memory) the columns every query reads,

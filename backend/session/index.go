@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
@@ -33,12 +34,14 @@ const catchUp = 24 * time.Hour
 // first's index and only catches it up. The index becomes the window's
 // snapshot (Install).
 func (pr *Profile) Index(ctx context.Context) (*query.Index, error) {
-	ix, _, err := pr.index(ctx)
+	ix, _, err := pr.index(ctx, nil)
 	return ix, err
 }
 
-// index is Index, and how many events it added to the snapshot held.
-func (pr *Profile) index(ctx context.Context) (*query.Index, int, error) {
+// index is Index, and how many events it added to the snapshot held. A
+// sync gives what it added (else nil), which a catch-up takes in instead
+// of reading the cache back when the index held the rest.
+func (pr *Profile) index(ctx context.Context, adds *collecting) (*query.Index, int, error) {
 	pr.building.Lock()
 	defer pr.building.Unlock()
 	p := pr.Info()
@@ -61,7 +64,7 @@ func (pr *Profile) index(ctx context.Context) (*query.Index, int, error) {
 		return int64(ix.Len()) == stats.Events && ix.Newest().Equal(stats.Newest)
 	}
 	if ix != nil && !current(ix) {
-		caught, saved, err := pr.catchUp(ctx, ix, cache)
+		caught, saved, err := pr.catchUp(ctx, ix, cache, adds.tail(ix, stats))
 		switch {
 		case errors.Is(err, query.ErrIndexFormat):
 			pr.log.Warn("the saved query index is damaged; rebuilding it from the cache", "profile", p.Name, "err", err)
@@ -240,6 +243,42 @@ func (pr *Profile) grown(g *growing, stats store.Stats) (*query.Index, int) {
 	return pr.keep(ix, ix)
 }
 
+// collecting is the sink of a sync into a cache that holds events already:
+// the cache, and a copy of the events each page adds (up to collectMax),
+// so that the index takes them in without reading the cache back: that
+// read checks each event against the hash chain, which it reads whole,
+// and the chain of a million events is most of a second.
+type collecting struct {
+	*store.Store
+	added []audit.Event
+	over  bool // more than collectMax, or a page that failed: read back
+}
+
+const collectMax = 100_000
+
+func (c *collecting) CommitHashed(events []audit.Event, hashes [][32]byte, cp store.Checkpoint) (store.PageStats, error) {
+	st, err := c.Store.CommitHashed(events, hashes, cp)
+	switch {
+	case c.over:
+	case err != nil || len(c.added)+len(st.Added) > collectMax:
+		c.over, c.added = true, nil
+	default:
+		for _, i := range st.Added {
+			c.added = append(c.added, events[i]) // its strings and details are its own (auditapi)
+		}
+	}
+	return st, err
+}
+
+// tail is what the sync added when ix held every other event of the cache
+// (stats): the batch a catch-up appends. Else nil, and it reads the cache.
+func (c *collecting) tail(ix *query.Index, stats store.Stats) []audit.Event {
+	if c == nil || c.over || int64(ix.Len()+len(c.added)) != stats.Events {
+		return nil
+	}
+	return c.added
+}
+
 // ReadIndex is Index for readers such as auditdesk query: when another
 // AuditDesk holds the cache (the window is open), it reads the index that
 // process saved after its last sync instead of failing, and says so with
@@ -317,35 +356,60 @@ func (pr *Profile) ReadQuery(ctx context.Context, f audit.Filter, s audit.Sort, 
 }
 
 func scanAll(ctx context.Context, cache *store.Store, from time.Time) func(func(audit.Event) error) error {
-	return func(fn func(audit.Event) error) error { return cache.Scan(ctx, from, time.Time{}, fn) }
+	return func(fn func(audit.Event) error) error {
+		cacheScans.Add(1)
+		return cache.Scan(ctx, from, time.Time{}, fn)
+	}
 }
 
-// catchUp appends to ix what the cache gained since ix was made, into a
-// new index file beside the cache (query.AppendTo: ix's columns streamed
-// through, never copied into memory), and maps it; saved says it did.
+// cacheScans counts the cache's reads for the index, for tests.
+var cacheScans atomic.Int64
+
+// catchUp appends to ix what the cache gained since ix was made, in place
+// when ix maps the saved file and the events are newer than its newest
+// (query.AppendInPlace: the cost is the new events), else into a new index
+// file beside the cache (query.AppendTo: ix's columns streamed through,
+// never copied into memory), and maps it; saved says it did.
 // Where the file cannot be staged it appends in memory, and the caller
 // saves. With nothing new it returns ix.
-func (pr *Profile) catchUp(ctx context.Context, ix *query.Index, cache *store.Store) (caught *query.Index, saved bool, err error) {
-	var from time.Time
-	if n := ix.Newest(); !n.IsZero() {
-		from = n.Add(-catchUp)
-	}
-	var batch []audit.Event
-	if err := scanAll(ctx, cache, from)(func(e audit.Event) error {
-		batch = append(batch, e)
-		return nil
-	}); err != nil {
-		return nil, false, err
+func (pr *Profile) catchUp(ctx context.Context, ix *query.Index, cache *store.Store, batch []audit.Event) (caught *query.Index, saved bool, err error) {
+	if batch == nil {
+		var from time.Time
+		if n := ix.Newest(); !n.IsZero() {
+			from = n.Add(-catchUp)
+		}
+		if err := scanAll(ctx, cache, from)(func(e audit.Event) error {
+			batch = append(batch, e)
+			return nil
+		}); err != nil {
+			return nil, false, err
+		}
 	}
 	inMemory := func() (*query.Index, bool, error) {
 		caught, err := ix.Append(batch)
 		return caught, false, err
 	}
+	// Newer events than the newest row go in place, at the ends of the
+	// file's columns; else a new file.
+	added, err := ix.AppendInPlace(batch, pr.indexPath())
+	switch {
+	case err == nil && added == 0:
+		return ix, false, nil
+	case err == nil:
+		if mapped := pr.loadIndex(); mapped != nil && mapped.Len() == ix.Len()+added {
+			return mapped, true, nil
+		}
+		return inMemory()
+	case errors.Is(err, query.ErrIndexFormat):
+		return nil, false, err
+	case !errors.Is(err, query.ErrNotInPlace):
+		pr.log.Warn("append to the query index in place; writing a new one", "profile", pr.Info().Name, "err", err)
+	}
 	st, err := pr.stageIndex()
 	if err != nil {
 		return inMemory()
 	}
-	added, err := ix.AppendTo(batch, st.File)
+	added, err = ix.AppendTo(batch, st.File)
 	if err == nil && added > 0 {
 		err = st.Commit()
 	}

@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"io/fs"
@@ -166,6 +167,11 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 		seen[e.ID] = true
 	}
 	sim = platform.move(2 * time.Hour)
+	fileBefore, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scans := cacheScans.Load()
 	res2, err := m2.Sync(context.Background(), SyncRequest{APIURL: srv.URL, Token: sim.Tokens().Owner})
 	if err != nil {
 		t.Fatal(err)
@@ -182,13 +188,22 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 	if strings.Contains(logged.String(), "building the query index") {
 		t.Error("the index was rebuilt from the cache; want it loaded, then caught up by Append")
 	}
-	// The caught-up index went to the file as it was made (AppendTo).
+	// The caught-up index went to the file as it was made, in place: the
+	// same file, its new rows after the old (AppendInPlace).
 	if onDisk, err := query.OpenFile(path); err != nil || int64(onDisk.Len()) != res2.Cache.Events || onDisk.Verify() != nil {
 		t.Fatalf("the saved index after catch-up: %v, %v", onDisk, err)
 	}
+	if n := cacheScans.Load() - scans; n != 0 {
+		t.Errorf("the catch-up read the cache back %d times; want the sync's own new events appended", n)
+	}
+	if fileAfter, err := os.Stat(path); err != nil || !os.SameFile(fileBefore, fileAfter) {
+		t.Errorf("the catch-up wrote a new index file (%v); want the new rows appended in place", err)
+	}
 
-	// A saved index damaged in its rows while it waits for a catch-up is
-	// rebuilt, never appended to.
+	// A saved index damaged in its rows while it waits for a catch-up (in
+	// its time column, which the append reads as every query does) is
+	// rebuilt, never appended to. (A damaged block the append does not
+	// read keeps its checksum, and is met by the query that reads it.)
 	if err := m2.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +211,8 @@ func TestIndexIsSavedLoadedAndCaughtUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b[len(b)/2] ^= 0x40
+	le := binary.LittleEndian
+	b[le.Uint64(b[32:])+8*(le.Uint64(b[24:])/2)] ^= 0x40 // data offset, events: persist.go's header
 	if err := os.WriteFile(path, b, settings.FileMode); err != nil {
 		t.Fatal(err)
 	}

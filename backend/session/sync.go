@@ -156,6 +156,11 @@ func (pr *Profile) sync(ctx context.Context, client *auditapi.Client, p settings
 		// What a first sync killed on its way left, if it did.
 		_ = os.RemoveAll(spill)
 	}
+	var adds *collecting
+	if err == nil && before.Events > 0 {
+		adds = &collecting{Store: cache}
+		to = adds
+	}
 	s := ingest.New(to, ingest.Options{OnProgress: req.OnProgress, PageSize: req.PageSize, Now: pr.now})
 	sink.Store(s)
 	pr.log.Info("sync started", "profile", p.Name, "api", p.APIURL, "role", p.Role)
@@ -188,7 +193,7 @@ func (pr *Profile) sync(ctx context.Context, client *auditapi.Client, p settings
 	}
 	res := SyncResult{Profile: p, Run: run, Cache: stats}
 	if res.Index, res.Added = pr.grown(grow, stats); res.Index == nil {
-		res.Index, res.Added, res.IndexErr = pr.index(context.WithoutCancel(ctx))
+		res.Index, res.Added, res.IndexErr = pr.index(context.WithoutCancel(ctx), adds)
 	}
 	if res.IndexErr != nil {
 		pr.log.Warn("update the query index after a sync", "profile", p.Name, "err", res.IndexErr)
