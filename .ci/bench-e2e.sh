@@ -16,8 +16,8 @@
 #     grep -i -F over them as JSON Lines (what `auditdesk query --json`
 #     prints), each writing its rows to a file as AuditDesk does;
 #   - the window: .ci/emptywindow, a Wails window with a page of one line
-#     that calls Go once: what any window of Wails and WebKitGTK costs here
-#     before it shows anything. The window's time to first rows is its
+#     that, once the window is shown, paints a frame and calls Go: what any
+#     window of Wails and WebKitGTK costs here before it shows anything. The window's time to first rows is its
 #     "first rows" log line (the page saying it has painted them) against
 #     the moment it was started; both on one Xvfb server started before,
 #     their runs taken in turns.

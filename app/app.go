@@ -58,8 +58,9 @@ type core struct {
 	exports progress.Job[ExportProgress]
 	// rowsShown: the window has painted its first rows (logged once).
 	rowsShown atomic.Bool
-	// warmed is the index whose search was last warmed (WarmSearch).
-	warmed atomic.Pointer[query.Index]
+	// warmed is the index whose search was last warmed (WarmSearch);
+	// toWarm one waiting for the window's first rows to be painted.
+	warmed, toWarm atomic.Pointer[query.Index]
 }
 
 // New returns the App over a data dir's store.

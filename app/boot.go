@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"runtime"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
 )
 
 // BootPath is the script index.html loads before the app's module: what
@@ -12,12 +14,32 @@ import (
 const BootPath = "/boot.js"
 
 // Boot is the page's start: the display settings as Preferences.Get
-// gives them (the zone of the first query, the theme of the first paint).
+// gives them (the zone of the first query, the theme of the first paint),
+// the status, and the answer to the first query the page makes, so that
+// its first paint has its rows.
 type Boot struct {
 	Preferences Display `json:"preferences"`
 	// OS is GOOS: the page picks its fonts by it.
 	OS string `json:"os"`
+	// Status is as Profiles.Status gives it; nil when it failed (the page
+	// asks again and shows why).
+	Status *Status `json:"status"`
+	// First is the answer to the page's first query: the whole view,
+	// newest first, in the saved zone, with its first BootRows rows; nil
+	// without a profile or when the query failed (the page runs it).
+	First *BootQuery `json:"first"`
 }
+
+// BootQuery is a query the boot script answers: what it asked, and the
+// answer, as Query.Run gives it.
+type BootQuery struct {
+	Request QueryRequest `json:"request"`
+	Result  QueryResult  `json:"result"`
+}
+
+// BootRows is how many rows the first answer brings: the table's block
+// (frontend/src/lib/grid/viewport.ts BLOCK_SIZE).
+const BootRows = 200
 
 // BootScript is BootPath's body: it sets window.auditdeskBoot. The JSON
 // is Go's, which escapes <, > and & and the line separators, so no text
@@ -27,7 +49,19 @@ func (a *App) BootScript() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(Boot{Preferences: d, OS: runtime.GOOS})
+	boot := Boot{Preferences: d, OS: runtime.GOOS}
+	if st, err := a.status(); err == nil {
+		boot.Status = &st
+		if st.Profile != nil {
+			req := QueryRequest{
+				Filter: audit.FilterText{TimeZone: d.TimeZone}, Sort: audit.SortTimestamp, Desc: true, FirstRows: BootRows,
+			}
+			if res, err := a.Query.Run(req); err == nil {
+				boot.First = &BootQuery{Request: req, Result: res}
+			}
+		}
+	}
+	b, err := json.Marshal(boot)
 	if err != nil {
 		return nil, err
 	}

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/settings"
 )
 
@@ -49,6 +51,63 @@ func TestBootScriptCarriesTheSavedSettings(t *testing.T) {
 	a.BootHandler().ServeHTTP(rec, httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/other.js", nil))
 	if rec.Code != http.StatusNotFound {
 		t.Errorf("GET /other.js: %d, want 404", rec.Code)
+	}
+}
+
+// bootOf is the value /boot.js sets window.auditdeskBoot to.
+func bootOf(t *testing.T, a *App) Boot {
+	t.Helper()
+	body, err := a.BootScript()
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := strings.CutPrefix(string(body), "window.auditdeskBoot = ")
+	js, _ = strings.CutSuffix(js, ";\n")
+	var boot Boot
+	if err := json.Unmarshal([]byte(js), &boot); err != nil {
+		t.Fatalf("boot script's value: %v\n%s", err, body)
+	}
+	return boot
+}
+
+// The boot script carries the status and the answer to the window's first
+// query (the whole view, newest first, in the saved zone, its first block
+// of rows), the very answer Query.Run gives, so that the first paint has
+// its rows; without a profile, the status that asks for the demo and no
+// answer.
+func TestBootScriptAnswersTheFirstQuery(t *testing.T) {
+	a, _ := demoApp(t, DemoOptions{Events: 1500})
+	boot := bootOf(t, a)
+	if boot.Status == nil || boot.Status.Profile != nil || !boot.Status.AutoDemo || boot.First != nil {
+		t.Fatalf("without a profile: status %+v, first %+v; want the demo asked for, no answer", boot.Status, boot.First)
+	}
+	if _, err := a.Preferences.Set(Display{TimeZone: "Asia/Tokyo", Theme: ThemeSystem, Density: DensityComfortable}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Sync.OpenDemo(); err != nil {
+		t.Fatal(err)
+	}
+	boot = bootOf(t, a)
+	if boot.Status == nil || boot.Status.Profile == nil || boot.Status.Events != 1500 {
+		t.Fatalf("status %+v; want the demo's profile and its events", boot.Status)
+	}
+	f := boot.First
+	if f == nil {
+		t.Fatal("no first answer with a profile")
+	}
+	if f.Request.Filter.TimeZone != "Asia/Tokyo" || f.Request.Sort != audit.SortTimestamp || !f.Request.Desc || f.Request.FirstRows != BootRows {
+		t.Errorf("first request %+v; want the whole view newest first in the saved zone", f.Request)
+	}
+	want, err := a.Query.Run(f.Request)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Result.Total != 1500 || len(f.Result.Rows) != BootRows || !reflect.DeepEqual(f.Result.Rows, want.Rows) {
+		t.Errorf("first answer: %d of %d rows; want the %d Query.Run gives", len(f.Result.Rows), f.Result.Total, len(want.Rows))
+	}
+	// The answer is held: the table reads on from it.
+	if more, err := a.Query.Rows(f.Result.ID, BootRows, 50); err != nil || len(more.Rows) != 50 {
+		t.Errorf("Rows after the first answer: %d, %v", len(more.Rows), err)
 	}
 }
 

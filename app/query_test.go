@@ -365,6 +365,41 @@ func TestFirstRowsAreLoggedOnce(t *testing.T) {
 	}
 }
 
+// The search is warmed (the text checked, the letter masks made) once the
+// window has painted its first rows, not while it draws them: the warm
+// would take a core from the web view.
+func TestSearchIsWarmedOnceTheFirstRowsArePainted(t *testing.T) {
+	a, _ := demoApp(t, DemoOptions{Events: 1500})
+	if _, err := a.Sync.OpenDemo(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Query.Run(QueryRequest{FirstRows: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := a.current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := pr.Held(res.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := held.Index()
+	time.Sleep(50 * time.Millisecond) // a warm started now would be done
+	if ix.SearchWarm() {
+		t.Fatal("the search was warmed before the window painted its first rows")
+	}
+	a.Query.Shown(res.ID, len(res.Rows))
+	for range 500 {
+		if ix.SearchWarm() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("the search was not warmed after the window painted its first rows")
+}
+
 // A query can bring its first rows, so the table shows them without a
 // second call: the same rows Rows gives, as many as asked.
 func TestRunBringsItsFirstRows(t *testing.T) {

@@ -161,6 +161,9 @@ func (ix *Index) Warm() { ix.need(rowCols...) }
 // at once, or wait for the first.
 func (ix *Index) WarmSearch() { ix.makeLetters() }
 
+// SearchWarm says whether WarmSearch has made the letter masks.
+func (ix *Index) SearchWarm() bool { return ix.letters.m.Load() != nil }
+
 // Err is ErrIndexDamaged once a block read from the index's file did not
 // match its checksum; results read since may be incomplete and must not be
 // shown. It is nil for an index built in memory.

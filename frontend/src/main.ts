@@ -4,6 +4,7 @@ import App from './App.svelte';
 
 import { boot } from './lib/boot';
 import { prefs } from './lib/state/prefs.svelte';
+import { query } from './lib/state/query.svelte';
 import { session } from './lib/state/status.svelte';
 
 // The settings and the status are asked for now, while the window mounts:
@@ -15,6 +16,10 @@ void session.load();
 // The fonts by the OS (app.css), before the first layout asks for them.
 const os = boot().os;
 if (os) document.documentElement.dataset.os = os;
+
+// The queries start now: the boot script's answer (Go's, to the first
+// query) is installed before the mount, whose first render has its rows.
+query.start();
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');

@@ -1,5 +1,6 @@
 import { untrack } from 'svelte';
 import * as api from '../api';
+import { boot as appBoot, type BootQuery } from '../boot';
 import { BlockCache } from '../grid/blocks';
 import { BLOCK_SIZE, type RowRange } from '../grid/viewport';
 import { errors as appErrors, type ErrorState } from './errors.svelte';
@@ -122,9 +123,14 @@ export class QueryState {
     });
   }
 
-  /** start queries whenever what is asked changes, and again when the index grows. */
-  start(): void {
+  /**
+   * start queries whenever what is asked changes, and again when the index
+   * grows; the first answer is the boot script's when it answers what is
+   * asked now.
+   */
+  start(first: BootQuery | null = appBoot().first ?? null): void {
     if (this.stopEffects) return;
+    if (first !== null) this.adopt(first);
     this.unlisten = api.onIndexUpdated(() => this.rerun());
     let wasActive = untrack(() => this.sync.active);
     this.stopEffects = $effect.root(() => {
@@ -142,6 +148,39 @@ export class QueryState {
         wasActive = active;
       });
     });
+  }
+
+  /**
+   * adopt installs an answer Go gave before the page ran (the boot script)
+   * as the answer to what is asked now, when it is that: the same profile,
+   * an empty filter in the same zone, the same sort, its first block whole.
+   * Else the first query goes out as usual.
+   */
+  private adopt(first: BootQuery): void {
+    const profile = this.profile;
+    const req = this.request;
+    const f = req.filter;
+    const empty =
+      f.search === '' &&
+      f.scope === '' &&
+      f.status === '' &&
+      f.workspace === '' &&
+      f.from === '' &&
+      f.to === '' &&
+      f.categories.length + f.actions.length + f.users.length + f.targets.length === 0;
+    const res = first.result;
+    if (
+      profile === null ||
+      !empty ||
+      f.timeZone !== first.request.filter.timeZone ||
+      req.sort !== first.request.sort ||
+      req.desc !== first.request.desc ||
+      res.rows.length !== Math.min(BLOCK_SIZE, res.total)
+    )
+      return;
+    const key = JSON.stringify([profile, req]);
+    this.sentKey = key;
+    this.install(res, req, key);
   }
 
   stop(): void {

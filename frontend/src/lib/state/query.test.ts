@@ -301,3 +301,57 @@ describe('QueryState', () => {
     expect(errors.current).toBeNull();
   });
 });
+
+describe("the boot script's answer", () => {
+  /** first is Go's answer to the first query, as /boot.js carries it. */
+  const first = (over: Partial<api.QueryRequest> = {}) => ({
+    request: {
+      filter: filterText({ timeZone: q.viewFilter.timeZone }),
+      sort: audit.SortField.Timestamp,
+      desc: true,
+      firstRows: 200,
+      ...over,
+    },
+    result: queryResult({ id: 77, total: 1000, events: 5000, rows: rowsFor(77, 0, 200).rows }),
+  });
+
+  it('is the first answer, with its rows, and no query goes out', async () => {
+    q.start(first());
+    expect(q.result?.id).toBe(77);
+    expect(q.row(0)).toEqual(rowsFor(77, 0, 1).rows[0]);
+    flushSync();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent()).toEqual([]);
+    // What is asked next goes out as usual.
+    filter.status = audit.Status.FAILED;
+    flushSync();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sent()).toHaveLength(1);
+    expect(sent()[0].filter.status).toBe('FAILED');
+  });
+
+  it('is not taken for a view that asks otherwise: the first query goes out', async () => {
+    const cases: [string, () => void, ReturnType<typeof first>][] = [
+      ['another zone', () => {}, first({ filter: filterText({ timeZone: 'Pacific/Kiritimati' }) })],
+      ['another sort', () => {}, first({ desc: false })],
+      ['a filter', () => filter.setScope(audit.Scope.Billing), first()],
+      [
+        'a short first block',
+        () => {},
+        { ...first(), result: queryResult({ id: 77, total: 1000, rows: rowsFor(77, 0, 10).rows }) },
+      ],
+    ];
+    for (const [what, prepare, boot] of cases) {
+      q.stop();
+      vi.mocked(api.query).mockClear();
+      filter = new FilterState();
+      q = new QueryState(filter, session, sync, errors);
+      prepare();
+      q.start(boot);
+      flushSync();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sent(), what).toHaveLength(1);
+      expect(q.result?.id, what).not.toBe(77);
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import * as api from '../api';
+import { boot } from '../boot';
 import { errors, type ErrorState } from './errors.svelte';
 import { joined } from './joined';
 
@@ -8,7 +9,8 @@ import { joined } from './joined';
  * the banner.
  */
 export class SessionState {
-  status = $state.raw<api.Status | null>(null);
+  /** The boot script's until the first Status() answers: the first paint needs no call. */
+  status = $state.raw<api.Status | null>(boot().status ?? null);
   /** statusFailed is true when Status() rejected, so the UI stops saying "loading". */
   statusFailed = $state(false);
   scopes = $state.raw<api.ScopeCategories[]>([]);
