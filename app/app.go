@@ -10,6 +10,7 @@ import (
 	"context"
 	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"github.com/auditdesk/auditdesk/backend/credentials"
 	"github.com/auditdesk/auditdesk/backend/progress"
@@ -69,7 +70,7 @@ func New(version string, store *settings.Store, log *slog.Logger, opts Options) 
 		version: version,
 		store:   store,
 		log:     log,
-		desk:    session.NewDesk(store, log),
+		desk:    newDesk(store, log),
 		tokens:  credentials.NewTokens(),
 		demo:    session.NewDemo(opts.Demo),
 		emit:    discard{},
@@ -78,6 +79,22 @@ func New(version string, store *settings.Store, log *slog.Logger, opts Options) 
 		core: c, Query: &Query{c}, Sync: &Sync{c}, Profiles: &Profiles{c},
 		Export: &Export{c}, Preferences: &Preferences{c},
 	}
+}
+
+// cacheIdle is how long the window keeps a profile's cache open unused: a
+// burst of calls (a sync's end, its status) finds it open, and an
+// `auditdesk export` run meanwhile by a scheduler finds it free. The
+// window waits cacheWait for a cache such a command holds.
+const (
+	cacheIdle = 3 * time.Second
+	cacheWait = 5 * time.Second
+)
+
+func newDesk(store *settings.Store, log *slog.Logger) *session.Desk {
+	d := session.NewDesk(store, log)
+	d.CloseIdle(cacheIdle)
+	d.WaitForCache(cacheWait, nil)
+	return d
 }
 
 // Bound is what main gives Wails to bind: the services.

@@ -39,12 +39,12 @@ func exportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		if os.Getenv("GOMEMLIMIT") == "" {
 			defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.ExportMemoryLimit))
 		}
-		desk, pr, err := openProfile(*data, *profile)
+		live := newLiveLine(env.liveErr())
+		desk, pr, err := openProfile(*data, *profile, waitForCache(live))
 		if err != nil {
 			return err
 		}
 		defer func() { _ = desk.Close() }() // read only
-		live := newLiveLine(env.liveErr())
 		m, err := pr.Export(ctx, session.ExportRequest{
 			Path: *out, Format: fm, Filter: f, Sort: s, Location: loc, BOM: *bom, KeepFormulas: *keep,
 			AppVersion: env.Version,

@@ -4,12 +4,16 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/auditdesk/auditdesk/backend/export"
+	"github.com/auditdesk/auditdesk/backend/session"
 	"github.com/auditdesk/auditdesk/backend/settings"
 )
 
@@ -103,5 +107,61 @@ func TestExportErrors(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 		t.Errorf("failed exports left %v", ents)
+	}
+}
+
+// A scheduled export run while the window is open writes the same evidence
+// as with the window closed: the window, idle, releases the cache, and the
+// export reads the chain and the coverage whole. While the window uses
+// the cache past the export's wait (a long sync), no export is written,
+// rather than one whose rows nothing checked.
+func TestExportBesideTheWindow(t *testing.T) {
+	data, all := syncedData(t, 1500)
+	st, p := onlyProfile(t, data)
+	window := session.NewDesk(st, slog.New(slog.DiscardHandler))
+	window.CloseIdle(100 * time.Millisecond)
+	if _, err := window.Open(p).Status(); err != nil { // opens the cache, as the window does
+		t.Fatal(err)
+	}
+	defer func() { _ = window.Close() }()
+
+	out := filepath.Join(t.TempDir(), "scheduled.csv")
+	code, stdout, errOut := runArgs("export", "--data", data, "--out", out)
+	if code != ExitOK {
+		t.Fatalf("export beside the idle window: exit %d, %q, %q", code, stdout, errOut)
+	}
+	m, err := export.ReadManifest(out + export.ManifestSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Rows != len(all) || len(m.ChainHead) != 64 || m.ChainRecords == 0 || len(m.Covered) == 0 {
+		t.Errorf("manifest beside the window: rows %d, chain head %q, records %d, covered %v; want every row and the chain's facts", m.Rows, m.ChainHead, m.ChainRecords, m.Covered)
+	}
+	code, stdout, errOut = runArgs("verify-export", out)
+	if code != ExitOK || strings.Contains(stdout+errOut, "not recorded") {
+		t.Errorf("verify-export: exit %d, %q, %q", code, stdout, errOut)
+	}
+
+	// Another AuditDesk using the cache all along (a desk that never
+	// closes it idle).
+	if err := window.Close(); err != nil {
+		t.Fatal(err)
+	}
+	holder := session.NewDesk(st, slog.New(slog.DiscardHandler))
+	if _, err := holder.Open(p).Status(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = holder.Close() }()
+	defer func(w time.Duration) { cacheWait = w }(cacheWait)
+	cacheWait = 300 * time.Millisecond
+	refused := filepath.Join(t.TempDir(), "refused.csv")
+	code, stdout, errOut = runArgs("export", "--data", data, "--out", refused)
+	if code != ExitError || stdout != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "no export was written") {
+		t.Errorf("export with the cache held: exit %d, %q, %q; want one line saying no export was written", code, stdout, errOut)
+	}
+	for _, f := range []string{refused, refused + export.ManifestSuffix} {
+		if _, err := os.Stat(f); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s: %v; want no file", f, err)
+		}
 	}
 }

@@ -115,17 +115,36 @@ func openData(flagValue string) (*settings.Store, error) {
 
 // openProfile opens the data dir and the profile (--profile, else the
 // most recently synced) for a reading command; the caller closes desk.
-func openProfile(data, profile string) (*session.Desk, *session.Profile, error) {
+func openProfile(data, profile string, opts ...func(*session.Desk)) (*session.Desk, *session.Profile, error) {
 	st, err := openData(data)
 	if err != nil {
 		return nil, nil, err
 	}
 	desk := session.NewReadingDesk(st, slog.New(slog.DiscardHandler))
+	for _, o := range opts {
+		o(desk)
+	}
 	pr, err := desk.Find(profile)
 	if err != nil {
 		return nil, nil, err
 	}
 	return desk, pr, nil
+}
+
+// cacheWait is how long export and verify wait for a cache another
+// AuditDesk holds (the window during a sync or a verify; idle, it holds
+// none) before they fail: they read the cache whole, the chain included,
+// and never settle for less.
+var cacheWait = 30 * time.Second
+
+// waitForCache has the desk wait for the cache (cacheWait), saying so on
+// live's line (a terminal's only).
+func waitForCache(live *liveLine) func(*session.Desk) {
+	return func(d *session.Desk) {
+		d.WaitForCache(cacheWait, func() {
+			live.show("waiting for the AuditDesk that holds this profile's cache (a sync or a verify) to finish")
+		})
+	}
 }
 
 // liveLine shows a job's progress on one terminal line, at most ten times

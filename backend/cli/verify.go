@@ -23,12 +23,14 @@ func verifyCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		if len(args) > 0 {
 			return errUsage{fmt.Sprintf("unexpected argument %q", args[0])}
 		}
-		desk, pr, err := openProfile(*data, *profile)
+		live := newLiveLine(env.liveErr())
+		desk, pr, err := openProfile(*data, *profile, waitForCache(live))
 		if err != nil {
 			return err
 		}
 		defer func() { _ = desk.Close() }()
 		v, err := pr.Verify(ctx)
+		live.end()
 		if err != nil {
 			return err
 		}

@@ -22,6 +22,12 @@ type Desk struct {
 	now      func() time.Time
 	// cacheOpts are how its profiles' caches open (NewReadingDesk).
 	cacheOpts []store.Option
+	// idleClose is how long a profile's cache stays open unused (0:
+	// until Close); see CloseIdle.
+	idleClose time.Duration
+	// lockWait and onLockWait: see WaitForCache.
+	lockWait   time.Duration
+	onLockWait func()
 
 	mu      sync.Mutex
 	open    map[string]*Profile // by profile key
@@ -41,6 +47,20 @@ func NewReadingDesk(st *settings.Store, log *slog.Logger) *Desk {
 	return d
 }
 
+// CloseIdle has each profile's cache closed once it has not been used for
+// after: a window that waits idle then holds no cache, and another
+// AuditDesk (`auditdesk export` run by a scheduler, a verify) opens it and
+// reads it whole, the chain included, as it would with the window closed.
+// Set before the first profile opens.
+func (d *Desk) CloseIdle(after time.Duration) { d.idleClose = after }
+
+// WaitForCache has a cache another process holds waited for, up to wait,
+// before its use fails with ErrLocked; onWait (if set) is called once
+// when a wait begins, to say so. Set before the first profile opens.
+func (d *Desk) WaitForCache(wait time.Duration, onWait func()) {
+	d.lockWait, d.onLockWait = wait, onWait
+}
+
 // Settings is the data dir the desk works in.
 func (d *Desk) Settings() *settings.Store { return d.settings }
 
@@ -57,7 +77,7 @@ func (d *Desk) openLocked(p settings.Profile) *Profile {
 		return pr
 	}
 	pr := newProfile(d.settings, d.log, d.now, p)
-	pr.cacheOpts = d.cacheOpts
+	pr.cacheOpts, pr.idleClose, pr.lockWait, pr.onLockWait = d.cacheOpts, d.idleClose, d.lockWait, d.onLockWait
 	d.open[p.Key()] = pr
 	return pr
 }

@@ -56,25 +56,29 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 	if req.OnQuery != nil {
 		req.OnQuery(res.Total)
 	}
-	// The chain and the coverage of the range, unless another AuditDesk
-	// holds the cache: every row is checked against the hash its sync
-	// recorded, in the chain whose head the manifest names. The chain is
-	// read while the first rows are (checkedRows).
-	var src export.Source = res
-	var later func(*export.Facts) error
+	// The chain and the coverage of the range: every row is checked
+	// against the hash its sync recorded, in the chain whose head the
+	// manifest names. The chain is read while the first rows are
+	// (checkedRows). Without the cache (another AuditDesk holds it past
+	// the desk's wait, or it is damaged) no export is written: it would be
+	// evidence whose rows nothing checked and whose manifest names no
+	// chain.
 	rng := exportRange(req.Filter, ix)
-	var checked *checkedRows
-	if cache, err := pr.open(); err == nil {
-		checked = newCheckedRows(res)
-		go checked.readChain(ctx, cache, rng)
-		// The cache stays open until the chain is read; its error is the
-		// export's, read below.
-		defer func() { _ = checked.chainRead() }()
-		src, later = checked, checked.facts
+	cache, done, err := pr.use()
+	if err != nil {
+		return export.Manifest{}, fmt.Errorf("the rows cannot be checked against the cache's hash chain, so no export was written: %w", err)
 	}
+	checked := newCheckedRows(res)
+	go checked.readChain(ctx, cache, rng)
+	// The cache stays open until the chain is read; its error is the
+	// export's, read below.
+	defer func() {
+		_ = checked.chainRead()
+		done()
+	}()
 	man, err := export.Write(ctx, export.Request{
-		Path: req.Path, Format: format, Source: src, Total: res.Total, Location: loc,
-		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: pr.now, Later: later,
+		Path: req.Path, Format: format, Source: checked, Total: res.Total, Location: loc,
+		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: pr.now, Later: checked.facts,
 		Facts: export.Facts{
 			Filter: req.Filter, Sort: req.Sort,
 			Profile:    export.Profile{APIURL: p.APIURL, Organization: p.Organization, User: p.User, Role: p.Role},
@@ -82,15 +86,13 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 			ChainHead: store.Head{}.String(), Range: &rng,
 		},
 	})
-	if checked != nil {
-		// Write stopped at the row, or at the chain, and removed what it
-		// had written.
-		if err := checked.chainRead(); err != nil {
-			return export.Manifest{}, err
-		}
-		if checked.err != nil {
-			return export.Manifest{}, checked.err
-		}
+	// Write stopped at the row, or at the chain, and removed what it had
+	// written.
+	if err := checked.chainRead(); err != nil {
+		return export.Manifest{}, err
+	}
+	if checked.err != nil {
+		return export.Manifest{}, checked.err
 	}
 	if err != nil {
 		return man, err

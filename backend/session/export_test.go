@@ -43,10 +43,11 @@ func TestExportRefusesRowsTheChainDoesNotRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := res.Profile
-	cache, err := m.Open(p).open()
+	cache, done, err := m.Open(p).use()
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer done()
 	var evs []audit.Event
 	if err := cache.Scan(context.Background(), time.Time{}, time.Time{}, func(e audit.Event) error {
 		evs = append(evs, e)

@@ -45,10 +45,11 @@ func (pr *Profile) index(ctx context.Context, adds *collecting) (*query.Index, i
 	pr.building.Lock()
 	defer pr.building.Unlock()
 	p := pr.Info()
-	cache, err := pr.open()
+	cache, done, err := pr.use()
 	if err != nil {
 		return nil, 0, err
 	}
+	defer done()
 	stats, err := cache.Stats()
 	if err != nil {
 		return nil, 0, err

@@ -346,10 +346,11 @@ func TestAFirstSyncGrowsItsIndexFromItsPages(t *testing.T) {
 			if tc.cancel && (res.Cache.Events == 0 || res.Cache.Events >= 6000) {
 				t.Fatalf("the cancelled sync cached %d events: the test shows nothing", res.Cache.Events)
 			}
-			cache, err := d.Open(res.Profile).open()
+			cache, done, err := d.Open(res.Profile).use()
 			if err != nil {
 				t.Fatal(err)
 			}
+			defer done()
 			built, err := query.Build(context.Background(), scanAll(context.Background(), cache, time.Time{}))
 			if err != nil {
 				t.Fatal(err)

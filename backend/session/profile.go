@@ -29,10 +29,24 @@ type Profile struct {
 
 	mu        sync.Mutex
 	info      settings.Profile
-	cache     *store.Store
 	cacheOpts []store.Option // how the cache opens (Desk's)
 	held      held
 	run       *running
+
+	// The cache, open while in use (use): its lock keeps every other
+	// process out, so a window that waits idle closes it after idleClose
+	// (0: never, a command that ends soon), and a scheduled export or a
+	// verify meanwhile reads it whole (the chain, the coverage) as it would
+	// with the window closed.
+	cacheMu   sync.Mutex
+	cache     *store.Store
+	uses      int
+	idle      *time.Timer
+	idleClose time.Duration
+	// lockWait is how long use waits for a cache another process holds;
+	// onLockWait is told when it starts to.
+	lockWait   time.Duration
+	onLockWait func()
 }
 
 // The store's types and errors that the front ends meet, so that neither
@@ -71,26 +85,82 @@ func (pr *Profile) setInfo(p settings.Profile) {
 	pr.mu.Unlock()
 }
 
-// open returns the profile's cache, opening it the first time.
-func (pr *Profile) open() (*store.Store, error) {
-	pr.mu.Lock()
-	defer pr.mu.Unlock()
-	if pr.cache != nil {
-		return pr.cache, nil
+// use returns the profile's cache for one use, opening it unless it is
+// open, and done, which ends the use (once; later calls do nothing). The
+// cache is closed once no use has been made of it for idleClose.
+func (pr *Profile) use() (cache *store.Store, done func(), err error) {
+	pr.cacheMu.Lock()
+	defer pr.cacheMu.Unlock()
+	if pr.cache == nil {
+		c, err := pr.openWaiting()
+		if err != nil {
+			return nil, nil, err
+		}
+		pr.cache = c
 	}
-	c, err := store.Open(pr.st.CacheDir(pr.info), pr.cacheOpts...)
-	if err != nil {
-		return nil, err
+	if pr.idle != nil {
+		pr.idle.Stop()
+		pr.idle = nil
 	}
-	pr.cache = c
-	return c, nil
+	pr.uses++
+	var once sync.Once
+	return pr.cache, func() { once.Do(pr.release) }, nil
+}
+
+// lockPoll is how often openWaiting tries a cache another process holds.
+const lockPoll = 100 * time.Millisecond
+
+// openWaiting opens the cache, waiting up to lockWait while another
+// process holds it.
+func (pr *Profile) openWaiting() (*store.Store, error) {
+	deadline := time.Now().Add(pr.lockWait)
+	told := false
+	for {
+		c, err := store.Open(pr.st.CacheDir(pr.Info()), pr.cacheOpts...)
+		if !errors.Is(err, store.ErrLocked) || time.Now().Add(lockPoll).After(deadline) {
+			return c, err
+		}
+		if !told && pr.onLockWait != nil {
+			told = true
+			pr.onLockWait()
+		}
+		time.Sleep(lockPoll)
+	}
+}
+
+// release ends a use: the last one starts the idle timer.
+func (pr *Profile) release() {
+	pr.cacheMu.Lock()
+	defer pr.cacheMu.Unlock()
+	if pr.uses--; pr.uses > 0 || pr.cache == nil || pr.idleClose <= 0 {
+		return
+	}
+	c := pr.cache
+	pr.idle = time.AfterFunc(pr.idleClose, func() { pr.closeIdle(c) })
+}
+
+// closeIdle closes c, the cache, unless it was taken for a use since.
+func (pr *Profile) closeIdle(c *store.Store) {
+	pr.cacheMu.Lock()
+	defer pr.cacheMu.Unlock()
+	if pr.cache != c || pr.uses > 0 {
+		return
+	}
+	pr.cache, pr.idle = nil, nil
+	if err := c.Close(); err != nil {
+		pr.log.Warn("close the idle cache", "profile", pr.Info().Name, "err", err)
+	}
 }
 
 // close closes the cache; a sync still running is the caller's to cancel
 // first.
 func (pr *Profile) close() error {
-	pr.mu.Lock()
-	defer pr.mu.Unlock()
+	pr.cacheMu.Lock()
+	defer pr.cacheMu.Unlock()
+	if pr.idle != nil {
+		pr.idle.Stop()
+		pr.idle = nil
+	}
 	if pr.cache == nil {
 		return nil
 	}
@@ -115,10 +185,11 @@ type Status struct {
 // Status reads the profile's figures.
 func (pr *Profile) Status() (Status, error) {
 	st := Status{Profile: pr.Info()}
-	cache, err := pr.open()
+	cache, done, err := pr.use()
 	if err != nil {
 		return st, err
 	}
+	defer done()
 	stats, err := cache.Stats()
 	if err != nil {
 		return st, err
@@ -141,10 +212,11 @@ type Verification struct {
 // Verify recomputes every event's hash and the chain, and reads the
 // coverage and its gaps.
 func (pr *Profile) Verify(ctx context.Context) (Verification, error) {
-	cache, err := pr.open()
+	cache, done, err := pr.use()
 	if err != nil {
 		return Verification{}, err
 	}
+	defer done()
 	rep, err := cache.Verify(ctx)
 	if err != nil {
 		return Verification{}, err
@@ -179,9 +251,11 @@ func altered(err error) error {
 // query reads, its columns checked (query.Index.Warm), so that neither
 // waits on the disk or on a checksum. Failures are left to those calls.
 func (pr *Profile) Warm(ctx context.Context) {
-	if _, err := pr.open(); err != nil {
+	_, done, err := pr.use()
+	if err != nil {
 		return
 	}
+	defer done()
 	ix, err := pr.snapshot(ctx)
 	if err != nil {
 		return

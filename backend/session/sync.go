@@ -136,10 +136,11 @@ func (pr *Profile) sync(ctx context.Context, client *auditapi.Client, p settings
 	if req.OnStart != nil {
 		req.OnStart(p)
 	}
-	cache, err := pr.open()
+	cache, done, err := pr.use()
 	if err != nil {
 		return SyncResult{Profile: p}, err
 	}
+	defer done()
 	// A first sync builds its index from the pages it commits.
 	var to ingest.Sink = cache
 	var grow *growing
