@@ -111,13 +111,12 @@ func (j *job) aboutFacts() [][2]string {
 	if id := f.Profile.Organization.ID; id != "" && id != org {
 		org = strings.TrimSpace(org + " (" + id + ")")
 	}
-	filter, _ := json.Marshal(f.Filter)
 	return [][2]string{
 		{"Exported by", "AuditDesk " + f.AppVersion},
 		{"Exported at", t(j.now)},
 		{"Rows", fmt.Sprint(j.req.Total)},
-		{"Filter", string(filter)},
-		{"Sort", f.Sort.String()},
+		{"Filter", describeFilter(f.Filter, j.loc)},
+		{"Sort", describeSort(f.Sort)},
 		{"Time zone", ZoneName(j.loc)},
 		{"API URL", f.Profile.APIURL},
 		{"Organization", org},

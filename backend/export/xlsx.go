@@ -35,8 +35,17 @@ func sheetName(i int) string {
 	return fmt.Sprintf("%s (%d)", eventsSheet, i+1)
 }
 
-// colWidths are the columns' widths in characters.
-var colWidths = []float64{23, 28, 13, 16, 22, 28, 10, 60, 18, 38}
+// colWidths are the columns' widths in characters: User fits an email of
+// a platform's length, Description wraps.
+var colWidths = []float64{23, 34, 13, 16, 22, 26, 10, 50, 20, 31}
+
+// The body's font, named in every style: a style's font without a name
+// renders in the spreadsheet's default, a serif in LibreOffice, beside
+// the Calibri of the cells.
+const (
+	fontFamily = "Calibri"
+	fontSize   = 11
+)
 
 // The console's status colours.
 const (
@@ -44,28 +53,40 @@ const (
 	failedColour  = "CF222E"
 )
 
+// xlsxStyles are the cells' styles; every data cell is top-aligned, so
+// that a row taller for its Description reads along its first line.
 type xlsxStyles struct {
-	header, timestamp, success, failed int
+	header, timestamp, success, failed, wrap, top int
 }
 
 func newStyles(f *excelize.File) (xlsxStyles, error) {
 	var s xlsxStyles
 	var err error
 	if s.header, err = f.NewStyle(&excelize.Style{
-		Font:   &excelize.Font{Bold: true},
+		Font:   &excelize.Font{Bold: true, Family: fontFamily, Size: fontSize},
 		Fill:   excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8ECF0"}},
 		Border: []excelize.Border{{Type: "bottom", Color: "9AA4AF", Style: 1}},
 	}); err != nil {
 		return s, err
 	}
+	top := &excelize.Alignment{Vertical: "top"}
 	format := "yyyy-mm-dd hh:mm:ss"
-	if s.timestamp, err = f.NewStyle(&excelize.Style{CustomNumFmt: &format}); err != nil {
+	// A date reads left-aligned, as the text beside it.
+	if s.timestamp, err = f.NewStyle(&excelize.Style{CustomNumFmt: &format, Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top"}}); err != nil {
 		return s, err
 	}
-	if s.success, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: successColour, Bold: true}}); err != nil {
+	if s.success, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: successColour, Bold: true, Family: fontFamily, Size: fontSize}, Alignment: top}); err != nil {
 		return s, err
 	}
-	s.failed, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: failedColour, Bold: true}})
+	if s.failed, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: failedColour, Bold: true, Family: fontFamily, Size: fontSize}, Alignment: top}); err != nil {
+		return s, err
+	}
+	if s.top, err = f.NewStyle(&excelize.Style{Alignment: top}); err != nil {
+		return s, err
+	}
+	// Description: wrapped, so that a printed row shows it whole in its
+	// column's width.
+	s.wrap, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	return s, err
 }
 
@@ -208,8 +229,17 @@ func addEventsSheet(f *excelize.File, j *job, st xlsxStyles, i, rows int) (strin
 			return "", err
 		}
 	}
+	// Printed, it is a report: fitted to the page's width (sheetPr, which
+	// the stream writer writes first), landscape, the header row on every
+	// page, page numbers in the footer (written at Flush).
+	if err := f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: boolPtr(true)}); err != nil {
+		return "", err
+	}
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
+		return "", err
+	}
+	if err := printAsReport(f, name, "landscape", true); err != nil {
 		return "", err
 	}
 	for c, w := range colWidths {
@@ -283,18 +313,28 @@ func (x xlsxRows) window(off int, evs []audit.Event) *xlsxWindow {
 	return w
 }
 
-// statusColumn is the Status cell's place in a row's text cells.
-const statusColumn = 5
+// statusColumn and descColumn are the Status and Description cells'
+// places in a row's text cells.
+const (
+	statusColumn = 5
+	descColumn   = 6
+)
 
 // appendRow appends row r of a sheet, e's, with its text cells made
 // XML-safe, byte for byte as excelize's StreamWriter.SetRow writes it
-// from a date cell and the cells as strings (the status as a styled Cell):
+// from a date cell and the cells as strings (the status and the
+// description as styled Cells):
 // a date serial, then inline strings, each escaped as trimCellValue does.
 func (x xlsxRows) appendRow(b []byte, r int, e *audit.Event, cells *[9]string) []byte {
 	var rb [20]byte
 	rn := strconv.AppendInt(rb[:0], int64(r), 10)
 	b = append(b, `<row r="`...)
 	b = append(b, rn...)
+	if h := descHeight(cells[descColumn]); h > 0 {
+		b = append(b, `" ht="`...)
+		b = strconv.AppendFloat(b, h, 'f', -1, 64)
+		b = append(b, `" customHeight="1`...)
+	}
 	b = append(b, `"><c r="A`...)
 	b = append(b, rn...)
 	b = append(b, `" s="`...)
@@ -306,13 +346,15 @@ func (x xlsxRows) appendRow(b []byte, r int, e *audit.Event, cells *[9]string) [
 		b = append(b, `<c r="`...)
 		b = append(b, byte('B'+k))
 		b = append(b, rn...)
-		if k == statusColumn {
-			switch e.Status {
-			case audit.StatusSuccess:
-				b = appendStyle(b, x.styles.success)
-			case audit.StatusFailed:
-				b = appendStyle(b, x.styles.failed)
-			}
+		switch {
+		case k == statusColumn && e.Status == audit.StatusSuccess:
+			b = appendStyle(b, x.styles.success)
+		case k == statusColumn && e.Status == audit.StatusFailed:
+			b = appendStyle(b, x.styles.failed)
+		case k == descColumn:
+			b = appendStyle(b, x.styles.wrap)
+		default:
+			b = appendStyle(b, x.styles.top)
 		}
 		b = append(b, `" t="inlineStr"><is><t`...)
 		if v != "" && (xmlSpace[v[0]] || xmlSpace[v[len(v)-1]]) {
@@ -323,6 +365,47 @@ func (x xlsxRows) appendRow(b []byte, r int, e *audit.Event, cells *[9]string) [
 		b = append(b, `</t></is></c>`...)
 	}
 	return append(b, `</row>`...)
+}
+
+// lineHeight is a line's height in points at fontSize; descLineWidth is
+// how many narrow characters a line of the Description's column holds
+// (prose in Calibri is narrower than the digit its width counts in), a
+// wide one (CJK, full-width) taking two; maxDescLines bounds a row.
+const (
+	lineHeight    = 15
+	descLineWidth = 55
+	maxDescLines  = 8
+)
+
+// descHeight is the height of a row whose Description, wrapped, takes more
+// than one line (0 for one line: the sheet's default). Spreadsheets do not
+// fit a row to its wrapped text on opening; without it, printed, the lines
+// would run over the rows below.
+func descHeight(desc string) float64 { return wrappedHeight(desc, descLineWidth, maxDescLines) }
+
+// wrappedHeight is the height of a row whose text, wrapped at lineWidth
+// narrow characters, takes more than one line, at most maxLines; 0 for one.
+func wrappedHeight(text string, lineWidth, maxLines int) float64 {
+	width := 0
+	for _, r := range text {
+		width++
+		if wideRune(r) {
+			width++
+		}
+	}
+	lines := min((width+lineWidth-1)/lineWidth, maxLines)
+	if lines <= 1 {
+		return 0
+	}
+	return float64(lines * lineHeight)
+}
+
+// wideRune says whether r takes two columns: the CJK, Hangul and
+// full-width blocks.
+func wideRune(r rune) bool {
+	return r >= 0x1100 && (r <= 0x115F || r >= 0x2E80 && r <= 0xA4CF || r >= 0xAC00 && r <= 0xD7A3 ||
+		r >= 0xF900 && r <= 0xFAFF || r >= 0xFE30 && r <= 0xFE4F || r >= 0xFF00 && r <= 0xFF60 || r >= 0xFFE0 && r <= 0xFFE6 ||
+		r >= 0x20000 && r <= 0x3FFFD)
 }
 
 func appendStyle(b []byte, style int) []byte {
@@ -438,13 +521,52 @@ func boolPtr(b bool) *bool { return &b }
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// printAsReport sets a sheet's page: A4 in orientation, one page wide
+// (as many long as it takes; the sheet's fitToPage must be set too),
+// narrow margins, its first row repeated on every page when titles, and a
+// footer with the sheet, the page and the pages.
+func printAsReport(f *excelize.File, sheet, orientation string, titles bool) error {
+	a4, wide, long := 9, 1, 0
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &orientation, FitToWidth: &wide, FitToHeight: &long}); err != nil {
+		return err
+	}
+	side, edge, band := 0.4, 0.5, 0.3
+	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &side, Right: &side, Top: &edge, Bottom: &edge, Header: &band, Footer: &band}); err != nil {
+		return err
+	}
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&L&A&CPage &P of &N&R&F"}); err != nil {
+		return err
+	}
+	if !titles {
+		return nil
+	}
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet})
+}
+
+// aboutLineWidth is how many narrow characters a line of the About
+// sheet's values holds (its column is 90 wide).
+const aboutLineWidth = 95
+
 // writeAbout adds the "About" sheet: the manifest's facts but the file's
-// own hash, which the file cannot hold.
+// own hash, which the file cannot hold, in words, each fact's name in
+// bold, the values wrapped.
 func writeAbout(f *excelize.File, j *job) error {
 	if _, err := f.NewSheet(aboutSheet); err != nil {
 		return err
 	}
-	for i, kv := range j.aboutFacts() {
+	label, err := f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Family: fontFamily, Size: fontSize},
+		Alignment: &excelize.Alignment{Vertical: "top"},
+	})
+	if err != nil {
+		return err
+	}
+	value, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	facts := j.aboutFacts()
+	for i, kv := range facts {
 		r := i + 1
 		if err := f.SetCellStr(aboutSheet, "A"+itoa(r), kv[0]); err != nil {
 			return err
@@ -452,11 +574,29 @@ func writeAbout(f *excelize.File, j *job) error {
 		if err := f.SetCellStr(aboutSheet, "B"+itoa(r), kv[1]); err != nil {
 			return err
 		}
+		if h := wrappedHeight(kv[1], aboutLineWidth, 40); h > 0 {
+			if err := f.SetRowHeight(aboutSheet, r, h); err != nil {
+				return err
+			}
+		}
+	}
+	last := itoa(len(facts))
+	if err := f.SetCellStyle(aboutSheet, "A1", "A"+last, label); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(aboutSheet, "B1", "B"+last, value); err != nil {
+		return err
 	}
 	if err := f.SetColWidth(aboutSheet, "A", "A", 26); err != nil {
 		return err
 	}
-	return f.SetColWidth(aboutSheet, "B", "B", 90)
+	if err := f.SetColWidth(aboutSheet, "B", "B", 90); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(aboutSheet, &excelize.SheetPropsOptions{FitToPage: boolPtr(true)}); err != nil {
+		return err
+	}
+	return printAsReport(f, aboutSheet, "portrait", false)
 }
 
 // maxCellUnits is Excel's cell limit, in UTF-16 units; excelize would cut a

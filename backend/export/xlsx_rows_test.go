@@ -64,7 +64,7 @@ func TestXLSXRowsAreExcelizes(t *testing.T) {
 		}
 		row := []any{excelize.Cell{StyleID: st.timestamp, Value: excelSerial(e.Time, tokyo)}}
 		for _, c := range cells {
-			row = append(row, c)
+			row = append(row, excelize.Cell{StyleID: st.top, Value: c})
 		}
 		switch e.Status {
 		case audit.StatusSuccess:
@@ -72,7 +72,8 @@ func TestXLSXRowsAreExcelizes(t *testing.T) {
 		case audit.StatusFailed:
 			row[6] = excelize.Cell{StyleID: st.failed, Value: cells[5]}
 		}
-		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), row); err != nil {
+		row[7] = excelize.Cell{StyleID: st.wrap, Value: cells[6]}
+		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), row, excelize.RowOpts{Height: descHeight(cells[6])}); err != nil {
 			t.Fatal(err)
 		}
 		ours = x.appendRow(ours, i+2, &e, &cells)

@@ -56,7 +56,7 @@ func TestXLSXSplitsPastTheSheetLimit(t *testing.T) {
 		{"xl/worksheets/sheet2.xml", 2, "J2", "e1048575"},
 	} {
 		rows, last := scanRows(t, path, c.part)
-		if rows != c.rows || !strings.Contains(last, `<c r="`+c.lastRef+`" t="inlineStr"><is><t>`+c.lastID+`</t>`) {
+		if rows != c.rows || !strings.Contains(last, `<c r="`+c.lastRef+`" s="`) || !strings.Contains(last, `" t="inlineStr"><is><t>`+c.lastID+`</t>`) {
 			t.Errorf("%s: %d rows, last %.300q; want %d rows (header included) ending with %s", c.part, rows, last, c.rows, c.lastID)
 		}
 	}

@@ -185,3 +185,133 @@ func TestXLSXReadsBackToTheRows(t *testing.T) {
 		t.Errorf("About sheet %v", about)
 	}
 }
+
+// An XLSX prints as a report: the events landscape on A4, one page wide,
+// the header row on every page, page numbers in the footer, every font
+// named (LibreOffice draws an unnamed one in a serif), the User column
+// wide enough for an email, the Description wrapped; the About sheet says
+// the filter and the sort in words, not as JSON.
+func TestXLSXPrintsAsAReport(t *testing.T) {
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 11, 1, 0, 0, 0, 0, tokyo)
+	flt := audit.Filter{Status: audit.StatusFailed, Users: []string{"a@example.com", "b@example.com"}, From: from}
+	res := result(t, buildIndex(t, hostileEvents()), audit.Filter{}, audit.Sort{})
+	path := filepath.Join(t.TempDir(), "report.xlsx")
+	req := request(path, res, tokyo)
+	req.Facts.Filter = flt
+	if _, err := Write(context.Background(), req); err != nil {
+		t.Fatal(err)
+	}
+	f, sheets := readXLSX(t, path)
+
+	lay, err := f.GetPageLayout(eventsSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lay.Orientation == nil || *lay.Orientation != "landscape" || lay.Size == nil || *lay.Size != 9 ||
+		lay.FitToWidth == nil || *lay.FitToWidth != 1 || lay.FitToHeight == nil || *lay.FitToHeight != 0 {
+		t.Errorf("page layout %+v; want A4 landscape, one page wide", lay)
+	}
+	if props, err := f.GetSheetProps(eventsSheet); err != nil || props.FitToPage == nil || !*props.FitToPage {
+		t.Errorf("sheet props %+v, %v; want fit to page", props, err)
+	}
+	titles := false
+	for _, d := range f.GetDefinedName() {
+		titles = titles || d.Name == "_xlnm.Print_Titles" && d.Scope == eventsSheet && d.RefersTo == "'"+eventsSheet+"'!$1:$1"
+	}
+	if !titles {
+		t.Errorf("defined names %+v; want the header row as the print titles", f.GetDefinedName())
+	}
+	if hf, err := f.GetHeaderFooter(eventsSheet); err != nil || !strings.Contains(hf.OddFooter, "&P") || !strings.Contains(hf.OddFooter, "&N") {
+		t.Errorf("footer %+v, %v; want the page of the pages", hf, err)
+	}
+	// Every font named: the header, a status cell.
+	for _, cell := range []string{"A1", "G2"} {
+		id, err := f.GetCellStyle(eventsSheet, cell)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := f.GetStyle(id)
+		if err != nil || st.Font == nil || st.Font.Family != fontFamily {
+			t.Errorf("%s: style %+v, %v; want its font named %s", cell, st, err, fontFamily)
+		}
+	}
+	if id, err := f.GetCellStyle(eventsSheet, "H2"); err != nil {
+		t.Fatal(err)
+	} else if st, err := f.GetStyle(id); err != nil || st.Alignment == nil || !st.Alignment.WrapText {
+		t.Errorf("Description: style %+v, %v; want wrapped", st, err)
+	}
+	if w, err := f.GetColWidth(eventsSheet, "B"); err != nil || w < 32 {
+		t.Errorf("User column %v characters wide, %v; want an email's width", w, err)
+	}
+
+	about := map[string]string{}
+	for _, r := range sheets[aboutSheet] {
+		if len(r) == 2 {
+			about[r[0]] = r[1]
+		}
+	}
+	wantFilter := `status is "FAILED"; user is "a@example.com" or "b@example.com"; time from 2026-11-01 00:00:00 (Asia/Tokyo) on`
+	if about["Filter"] != wantFilter {
+		t.Errorf("About: Filter %q, want %q", about["Filter"], wantFilter)
+	}
+	if s := about["Sort"]; !strings.HasPrefix(s, "Timestamp, newest first") {
+		t.Errorf("About: Sort %q, want it in words", s)
+	}
+	if lay, err := f.GetPageLayout(aboutSheet); err != nil || lay.FitToWidth == nil || *lay.FitToWidth != 1 {
+		t.Errorf("About page layout %+v, %v; want one page wide", lay, err)
+	}
+	if props, err := f.GetSheetProps(aboutSheet); err != nil || props.FitToPage == nil || !*props.FitToPage {
+		t.Errorf("About sheet props %+v, %v; want fit to page", props, err)
+	}
+}
+
+func TestDescribeFilter(t *testing.T) {
+	utc := time.UTC
+	t0 := time.Date(2026, 12, 1, 9, 30, 0, 0, utc)
+	for _, tc := range []struct {
+		f    audit.Filter
+		want string
+	}{
+		{audit.Filter{}, "none: every event in the cache"},
+		{audit.Filter{Search: `say "hi"`}, `user, scope, category, action, target or description contains "say \"hi\"" (any case)`},
+		{audit.Filter{Scope: audit.ScopeService, Categories: []string{"AI Notebook", "GPU Container"}}, `scope is "Service"; category is "AI Notebook" or "GPU Container"`},
+		{audit.Filter{Actions: []string{"Delete"}, Targets: []string{"nb-1"}, Workspace: "ws_9"}, `action is "Delete"; target is "nb-1"; workspace id is "ws_9"`},
+		{audit.Filter{From: t0, To: t0.Add(24 * time.Hour)}, "time from 2026-12-01 09:30:00 up to 2026-12-02 09:30:00 (UTC)"},
+		{audit.Filter{To: t0}, "time before 2026-12-01 09:30:00 (UTC)"},
+	} {
+		if got := describeFilter(tc.f, utc); got != tc.want {
+			t.Errorf("describeFilter(%+v) = %q, want %q", tc.f, got, tc.want)
+		}
+	}
+	for s, want := range map[audit.Sort]string{
+		{Field: audit.SortTimestamp}:              "Timestamp, oldest first",
+		{Field: audit.SortUser, Desc: true}:       "User, Z to A",
+		{Field: audit.SortWorkspace, Desc: false}: "Workspace, A to Z",
+	} {
+		if got := describeSort(s); !strings.HasPrefix(got, want) {
+			t.Errorf("describeSort(%v) = %q, want %q…", s, got, want)
+		}
+	}
+}
+
+// A row's height fits its Description wrapped in the column: a line for
+// every 55 narrow characters, a CJK one counting two, at most eight.
+func TestDescHeight(t *testing.T) {
+	for desc, want := range map[string]float64{
+		"":                            0,
+		strings.Repeat("a", 55):       0,
+		strings.Repeat("a", 56):       30,
+		strings.Repeat("a", 120):      45,
+		strings.Repeat("データ", 20):     45, // 60 wide characters: 120 columns
+		strings.Repeat("Đã tạo ", 10): 30, // Vietnamese letters are narrow
+		strings.Repeat("x", 5000):     120,
+	} {
+		if got := descHeight(desc); got != want {
+			t.Errorf("descHeight(%d runes of %q) = %v, want %v", len([]rune(desc)), desc[:min(len(desc), 12)], got, want)
+		}
+	}
+}
