@@ -35,9 +35,28 @@ func sheetName(i int) string {
 	return fmt.Sprintf("%s (%d)", eventsSheet, i+1)
 }
 
-// colWidths are the columns' widths in characters: User fits an email of
-// a platform's length, Description wraps.
-var colWidths = []float64{23, 34, 13, 16, 22, 26, 10, 50, 20, 31}
+// colWidths are the columns' widths in characters at most (Timestamp,
+// Status and the wrapped Description: exactly); each is as wide as its
+// longest value in the export (and its header) up to that.
+var colWidths = []float64{23, 40, 16, 22, 28, 32, 10, 50, 28, 32}
+
+// fixedWidth are the columns whose width does not follow the data.
+var fixedWidth = [10]bool{0: true, 6: true, 7: true}
+
+// widths are the columns' widths for an export whose longest cells, in
+// bytes, are longest (the timestamp's first): the header's at least, the
+// cap at most. A cell's bytes stand for its width: a CJK character's three
+// are a little over its two columns, which the caps bound.
+func widths(loc *time.Location, longest *[10]int) []float64 {
+	out := make([]float64, len(colWidths))
+	for k, h := range header(loc) {
+		out[k] = colWidths[k]
+		if !fixedWidth[k] {
+			out[k] = min(colWidths[k], float64(max(longest[k], len(h)+3)+1))
+		}
+	}
+	return out
+}
 
 // The body's font, named in every style: a style's font without a name
 // renders in the spreadsheet's default, a serif in LibreOffice, beside
@@ -134,6 +153,7 @@ type xlsxWindow struct {
 	parts   []sheetPart // one, or two where a sheet ends inside the window
 	tree    merkle      // the rows' leaves
 	altered int
+	longest [10]int // each column's longest cell, in bytes
 }
 
 // sheetPart is a window's rows in one sheet, deflated.
@@ -160,8 +180,9 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 	}
 	sheets := max(1, (j.req.Total+SheetRows-1)/SheetRows)
 	paths := make([]string, sheets)
+	writers := make([]*excelize.StreamWriter, sheets)
 	for i := range paths {
-		if paths[i], err = addEventsSheet(f, j, st, i, min(SheetRows, j.req.Total-i*SheetRows)); err != nil {
+		if writers[i], paths[i], err = startEventsSheet(f, i); err != nil {
 			return err
 		}
 	}
@@ -176,10 +197,14 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 	}()
 	spans := make([]sheetSpan, sheets)
 	var spooled int64
+	var longest [10]int
 	rows := xlsxRows{styles: st, loc: j.loc}
 	err = eachWindow(j, rows.window, func(w *xlsxWindow) error {
 		j.tree.append(&w.tree)
 		j.altered += w.altered
+		for k, n := range w.longest {
+			longest[k] = max(longest[k], n)
+		}
 		for _, p := range w.parts {
 			s := &spans[p.sheet]
 			if s.comp == 0 {
@@ -198,6 +223,12 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 	})
 	if err != nil {
 		return err
+	}
+	cols, root := widths(j.loc, &longest), j.tree.root()
+	for i, sw := range writers {
+		if err := finishEventsSheet(f, sw, j, st, i, min(SheetRows, j.req.Total-i*SheetRows), cols, root); err != nil {
+			return err
+		}
 	}
 	if err := writeAbout(f, j); err != nil {
 		return err
@@ -220,35 +251,47 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 	return nil
 }
 
-// addEventsSheet adds events sheet i, for rows rows, with its header, and
-// returns its XML's name in the zip.
-func addEventsSheet(f *excelize.File, j *job, st xlsxStyles, i, rows int) (string, error) {
+// startEventsSheet adds events sheet i and starts its writer; it returns
+// the writer and the sheet's XML's name in the zip.
+func startEventsSheet(f *excelize.File, i int) (*excelize.StreamWriter, string, error) {
 	name := sheetName(i)
 	if i > 0 {
 		if _, err := f.NewSheet(name); err != nil {
-			return "", err
+			return nil, "", err
 		}
 	}
 	// Printed, it is a report: fitted to the page's width (sheetPr, which
-	// the stream writer writes first), landscape, the header row on every
-	// page, page numbers in the footer (written at Flush).
+	// the stream writer writes first; the page is set at the end).
 	if err := f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: boolPtr(true)}); err != nil {
-		return "", err
+		return nil, "", err
 	}
 	sw, err := f.NewStreamWriter(name)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
-	if err := printAsReport(f, name, "landscape", true); err != nil {
-		return "", err
+	return sw, "xl/worksheets/sheet" + strconv.Itoa(sw.SheetID) + ".xml", nil
+}
+
+// finishEventsSheet writes events sheet i's columns (of the widths given),
+// header and page, once its rows (rows of them, put into its XML as the
+// zip is written) are made: landscape, the header row on every page, and
+// in the footer the page, the pages and the rows' Merkle root, which
+// auditdesk verify-export checks (the file's own SHA-256 cannot be in it:
+// it is in the manifest).
+func finishEventsSheet(f *excelize.File, sw *excelize.StreamWriter, j *job, st xlsxStyles, i, rows int, cols []float64, root string) error {
+	if len(root) > 16 {
+		root = root[:16] + "…"
 	}
-	for c, w := range colWidths {
+	if err := printAsReport(f, sheetName(i), "landscape", true, "Rows' Merkle root "+root); err != nil {
+		return err
+	}
+	for c, w := range cols {
 		if err := sw.SetColWidth(c+1, c+1, w); err != nil {
-			return "", err
+			return err
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return "", err
+		return err
 	}
 	head := header(j.loc)
 	headRow := make([]any, len(head))
@@ -256,17 +299,17 @@ func addEventsSheet(f *excelize.File, j *job, st xlsxStyles, i, rows int) (strin
 		headRow[k] = excelize.Cell{StyleID: st.header, Value: h}
 	}
 	if err := sw.SetRow("A1", headRow, excelize.RowOpts{Height: 18}); err != nil {
-		return "", err
+		return err
 	}
 	if rows > 0 {
 		// A table over the rows gives the header its filter buttons.
 		last, _ := excelize.CoordinatesToCellName(len(head), rows+1)
 		if err := sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: fmt.Sprintf("Events%d", i+1), StyleName: "TableStyleLight1", ShowRowStripes: boolPtr(false)}); err != nil {
-			return "", err
+			return err
 		}
 	}
 	j.sheets++
-	return "xl/worksheets/sheet" + strconv.Itoa(sw.SheetID) + ".xml", sw.Flush()
+	return sw.Flush()
 }
 
 // xlsxRows makes windows of rows as an XLSX holds them.
@@ -307,6 +350,9 @@ func (x xlsxRows) window(off int, evs []audit.Event) *xlsxWindow {
 			leaf[k+1] = cells[k]
 		}
 		w.tree.addRow(leaf[:])
+		for k, v := range cells {
+			w.longest[k+1] = max(w.longest[k+1], len(v))
+		}
 		xml = x.appendRow(xml, (off+i)%SheetRows+2, e, &cells)
 	}
 	end()
@@ -524,8 +570,9 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // printAsReport sets a sheet's page: A4 in orientation, one page wide
 // (as many long as it takes; the sheet's fitToPage must be set too),
 // narrow margins, its first row repeated on every page when titles, and a
-// footer with the sheet, the page and the pages.
-func printAsReport(f *excelize.File, sheet, orientation string, titles bool) error {
+// footer with the sheet, the page and the pages, and right on the right
+// (text, or a field such as &F, the file's name).
+func printAsReport(f *excelize.File, sheet, orientation string, titles bool, right string) error {
 	a4, wide, long := 9, 1, 0
 	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &orientation, FitToWidth: &wide, FitToHeight: &long}); err != nil {
 		return err
@@ -534,7 +581,7 @@ func printAsReport(f *excelize.File, sheet, orientation string, titles bool) err
 	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &side, Right: &side, Top: &edge, Bottom: &edge, Header: &band, Footer: &band}); err != nil {
 		return err
 	}
-	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&L&A&CPage &P of &N&R&F"}); err != nil {
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&L&A&CPage &P of &N&R" + right}); err != nil {
 		return err
 	}
 	if !titles {
@@ -596,7 +643,7 @@ func writeAbout(f *excelize.File, j *job) error {
 	if err := f.SetSheetProps(aboutSheet, &excelize.SheetPropsOptions{FitToPage: boolPtr(true)}); err != nil {
 		return err
 	}
-	return printAsReport(f, aboutSheet, "portrait", false)
+	return printAsReport(f, aboutSheet, "portrait", false, "&F")
 }
 
 // maxCellUnits is Excel's cell limit, in UTF-16 units; excelize would cut a

@@ -202,7 +202,8 @@ func TestXLSXPrintsAsAReport(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "report.xlsx")
 	req := request(path, res, tokyo)
 	req.Facts.Filter = flt
-	if _, err := Write(context.Background(), req); err != nil {
+	m, err := Write(context.Background(), req)
+	if err != nil {
 		t.Fatal(err)
 	}
 	f, sheets := readXLSX(t, path)
@@ -225,8 +226,9 @@ func TestXLSXPrintsAsAReport(t *testing.T) {
 	if !titles {
 		t.Errorf("defined names %+v; want the header row as the print titles", f.GetDefinedName())
 	}
-	if hf, err := f.GetHeaderFooter(eventsSheet); err != nil || !strings.Contains(hf.OddFooter, "&P") || !strings.Contains(hf.OddFooter, "&N") {
-		t.Errorf("footer %+v, %v; want the page of the pages", hf, err)
+	if hf, err := f.GetHeaderFooter(eventsSheet); err != nil || !strings.Contains(hf.OddFooter, "&P") || !strings.Contains(hf.OddFooter, "&N") ||
+		!strings.Contains(hf.OddFooter, "Merkle root "+m.MerkleRoot[:16]) {
+		t.Errorf("footer %+v, %v; want the page of the pages and the rows' Merkle root (%s)", hf, err, m.MerkleRoot)
 	}
 	// Every font named: the header, a status cell.
 	for _, cell := range []string{"A1", "G2"} {
@@ -244,8 +246,17 @@ func TestXLSXPrintsAsAReport(t *testing.T) {
 	} else if st, err := f.GetStyle(id); err != nil || st.Alignment == nil || !st.Alignment.WrapText {
 		t.Errorf("Description: style %+v, %v; want wrapped", st, err)
 	}
-	if w, err := f.GetColWidth(eventsSheet, "B"); err != nil || w < 32 {
-		t.Errorf("User column %v characters wide, %v; want an email's width", w, err)
+	// Widths from the data: User as its longest email, capped; Scope as
+	// its header, its values being shorter.
+	longestUser := 0
+	for _, r := range sheets[eventsSheet][1:] {
+		longestUser = max(longestUser, len(r[1]))
+	}
+	if w, err := f.GetColWidth(eventsSheet, "B"); err != nil || w < float64(min(longestUser, 40)) || w > 40 {
+		t.Errorf("User column %v characters wide, %v; want its longest value's %d, at most 40", w, err, longestUser)
+	}
+	if w, err := f.GetColWidth(eventsSheet, "C"); err != nil || w != float64(len("Scope")+4) {
+		t.Errorf("Scope column %v characters wide, %v; want its header's", w, err)
 	}
 
 	about := map[string]string{}
