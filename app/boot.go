@@ -24,9 +24,11 @@ type Boot struct {
 	// Status is as Profiles.Status gives it; nil when it failed (the page
 	// asks again and shows why).
 	Status *Status `json:"status"`
-	// First is the answer to the page's first query: the whole view,
-	// newest first, in the saved zone, with its first BootRows rows; nil
-	// without a profile or when the query failed (the page runs it).
+	// First is the answer to the page's first query: the view the window
+	// showed last (Display.Last, when restored and its time range is not
+	// relative to now), else the whole view newest first, in the saved
+	// zone, with its first BootRows rows; nil without a profile, for a
+	// relative range, or when the query failed (the page runs it).
 	First *BootQuery `json:"first"`
 }
 
@@ -41,6 +43,27 @@ type BootQuery struct {
 // (frontend/src/lib/grid/viewport.ts BLOCK_SIZE).
 const BootRows = 200
 
+// firstRequest is the page's first query for the display settings d: the
+// last view when d restores it, else the whole view newest first; false
+// when the last view's time range is relative to now (the page takes it
+// from its own now).
+func firstRequest(d Display) (QueryRequest, bool) {
+	req := QueryRequest{Filter: audit.FilterText{TimeZone: d.TimeZone}, Sort: audit.SortTimestamp, Desc: true, FirstRows: BootRows}
+	if !d.RestoreLast || d.Last == nil {
+		return req, true
+	}
+	l := d.Last
+	if l.Preset != "" && l.Preset != "all" && l.Preset != "custom" {
+		return req, false
+	}
+	req.Filter = l.Filter
+	req.Filter.TimeZone = d.TimeZone
+	if l.Sort != "" {
+		req.Sort, req.Desc = l.Sort, l.Desc
+	}
+	return req, true
+}
+
 // BootScript is BootPath's body: it sets window.auditdeskBoot. The JSON
 // is Go's, which escapes <, > and & and the line separators, so no text
 // in it can end the script.
@@ -52,10 +75,7 @@ func (a *App) BootScript() ([]byte, error) {
 	boot := Boot{Preferences: d, OS: runtime.GOOS}
 	if st, err := a.status(); err == nil {
 		boot.Status = &st
-		if st.Profile != nil {
-			req := QueryRequest{
-				Filter: audit.FilterText{TimeZone: d.TimeZone}, Sort: audit.SortTimestamp, Desc: true, FirstRows: BootRows,
-			}
+		if req, ok := firstRequest(d); ok && st.Profile != nil {
 			if res, err := a.Query.Run(req); err == nil {
 				boot.First = &BootQuery{Request: req, Result: res}
 			}

@@ -122,3 +122,66 @@ func TestBackgroundFollowsTheTheme(t *testing.T) {
 		}
 	}
 }
+
+// The window opens on the view it showed last: SetLast keeps it, Get
+// gives it back, the boot script answers its query (unless its time range
+// is relative to now, which the page takes from its own now), and with
+// RestoreLast off nothing is kept.
+func TestTheLastViewComesBack(t *testing.T) {
+	a, _ := demoApp(t, DemoOptions{Events: 1500})
+	if _, err := a.Sync.OpenDemo(); err != nil {
+		t.Fatal(err)
+	}
+	last := settings.LastView{
+		Filter: audit.FilterText{Status: string(audit.StatusFailed), Scope: string(audit.ScopeBilling)},
+		Sort:   audit.SortUser, View: "Failed billing",
+	}
+	if err := a.Preferences.SetLast(last); err != nil {
+		t.Fatal(err)
+	}
+	d, err := a.Preferences.Get()
+	if err != nil || !d.RestoreLast || d.Last == nil || d.Last.View != "Failed billing" || d.Last.Sort != audit.SortUser {
+		t.Fatalf("Get after SetLast: %+v, %v", d, err)
+	}
+	f := bootOf(t, a).First
+	if f == nil || f.Request.Filter.Status != "FAILED" || f.Request.Filter.Scope != "Billing" || f.Request.Sort != audit.SortUser || f.Request.Desc {
+		t.Fatalf("first request %+v; want the last view's", f)
+	}
+	want, err := a.Query.Run(f.Request)
+	if err != nil || want.Total == 0 || f.Result.Total != want.Total {
+		t.Fatalf("first answer: %d rows, want %d (%v)", f.Result.Total, want.Total, err)
+	}
+
+	// A relative range is the page's to take from its now.
+	last.Preset = "7d"
+	if err := a.Preferences.SetLast(last); err != nil {
+		t.Fatal(err)
+	}
+	if b := bootOf(t, a); b.First != nil || b.Preferences.Last == nil || b.Preferences.Last.Preset != "7d" {
+		t.Errorf("a relative range: first %+v, last %+v; want no answer, the preset kept", b.First, b.Preferences.Last)
+	}
+
+	// Bad values are refused, naming them.
+	for _, bad := range []settings.LastView{
+		{Sort: "colour"}, {Preset: "yesterday"}, {Filter: audit.FilterText{From: "soon"}},
+	} {
+		if err := a.Preferences.SetLast(bad); err == nil || ToUIError(err).Code != CodeInvalidInput {
+			t.Errorf("SetLast(%+v) = %v; want invalid input", bad, err)
+		}
+	}
+
+	// Turned off: forgotten, and not kept again.
+	d.RestoreLast = false
+	if _, err := a.Preferences.Set(d); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Preferences.SetLast(last); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := a.Preferences.Get(); d.RestoreLast || d.Last != nil {
+		t.Errorf("restore off: %+v; want nothing kept", d)
+	}
+	if f := bootOf(t, a).First; f == nil || f.Request.Filter.Status != "" || f.Request.Sort != audit.SortTimestamp {
+		t.Errorf("restore off: first request %+v; want the whole view", f)
+	}
+}

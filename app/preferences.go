@@ -20,7 +20,14 @@ type Display struct {
 	Theme    Theme             `json:"theme"`
 	Density  Density           `json:"density"`
 	Columns  []settings.Column `json:"columns"`
+	// RestoreLast: the window opens on the filter and sort it showed last
+	// (Last, which SetLast saves; Set does not change it).
+	RestoreLast bool               `json:"restoreLast"`
+	Last        *settings.LastView `json:"last"`
 }
+
+// timePresets are the relative time ranges a LastView may name.
+var timePresets = []string{"", "all", "custom", "24h", "7d", "30d", "12m", "month", "quarter", "year"}
 
 // Theme is the window's colours: the system's, light or dark.
 type Theme string
@@ -45,7 +52,10 @@ var (
 // Get returns the saved display settings, defaults filled in.
 func (x *Preferences) Get() (Display, error) {
 	p := x.store.Prefs()
-	out := Display{TimeZone: p.TimeZone, Theme: Theme(p.Theme), Density: Density(p.Density), Columns: p.Columns}
+	out := Display{
+		TimeZone: p.TimeZone, Theme: Theme(p.Theme), Density: Density(p.Density), Columns: p.Columns,
+		RestoreLast: !p.ForgetLast, Last: p.Last,
+	}
 	if out.TimeZone == "" {
 		out.TimeZone = "UTC"
 	}
@@ -79,10 +89,33 @@ func (x *Preferences) Set(p Display) (Display, error) {
 	}
 	if err := x.store.Update(func(s *settings.Prefs) {
 		s.TimeZone, s.Theme, s.Density, s.Columns = p.TimeZone, string(p.Theme), string(p.Density), cols
+		if s.ForgetLast = !p.RestoreLast; s.ForgetLast {
+			s.Last = nil
+		}
 	}); err != nil {
 		return Display{}, err
 	}
 	return x.Get()
+}
+
+// SetLast saves the filter and sort the window shows now, for its next
+// launch (nothing when RestoreLast is off). A bad filter, sort or preset
+// is an invalid_input error naming it, and nothing is saved.
+func (x *Preferences) SetLast(v settings.LastView) error {
+	if _, _, err := v.Filter.Parse(); err != nil {
+		return Invalid(err.Error())
+	}
+	if v.Sort != "" && !slices.Contains(audit.SortFields, v.Sort) {
+		return Invalid(fmt.Sprintf("sort: %q is not a column", v.Sort))
+	}
+	if !slices.Contains(timePresets, v.Preset) {
+		return Invalid(fmt.Sprintf("preset: %q is not a time range", v.Preset))
+	}
+	return x.store.Update(func(s *settings.Prefs) {
+		if !s.ForgetLast {
+			s.Last = &v
+		}
+	})
 }
 
 // columnKeys are the table's columns, as the UI names them.

@@ -77,6 +77,22 @@ type Prefs struct {
 	Columns []Column `json:"columns,omitempty"`
 	// Views are the auditor's saved views.
 	Views []View `json:"views,omitempty"`
+	// Last is the view the window showed last, restored at its next
+	// launch unless ForgetLast.
+	Last       *LastView `json:"last,omitempty"`
+	ForgetLast bool      `json:"forgetLast,omitempty"`
+}
+
+// LastView is the filter and sort the window showed last: Preset names a
+// time range relative to now (24h, 7d, ...), taken again from the launch's
+// now, else From and To are as they were; View is the saved view applied,
+// if one was.
+type LastView struct {
+	Filter audit.FilterText `json:"filter"`
+	Preset string           `json:"preset,omitempty"`
+	Sort   audit.SortField  `json:"sort,omitempty"`
+	Desc   bool             `json:"desc,omitempty"`
+	View   string           `json:"view,omitempty"`
 }
 
 // Column is one of the table's columns as the auditor left it.

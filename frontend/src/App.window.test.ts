@@ -230,6 +230,9 @@ describe('settings', () => {
     await fireEvent.input(within(dialog).getByLabelText('Time zone'), { target: { value: 'Asia/Tokyo' } });
     await fireEvent.change(within(dialog).getByLabelText('Theme'), { target: { value: 'dark' } });
     await fireEvent.change(within(dialog).getByLabelText('Density'), { target: { value: 'compact' } });
+    const restore = within(dialog).getByLabelText('Open on the filters, sort and view shown last');
+    expect(restore).toBeChecked();
+    await fireEvent.click(restore);
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Save' }));
     await waitFor(() =>
       expect(api.setPreferences).toHaveBeenCalledWith({
@@ -237,6 +240,7 @@ describe('settings', () => {
         theme: 'dark',
         density: 'compact',
         columns: [],
+        restoreLast: false,
       }),
     );
     await waitFor(() => expect(document.documentElement.dataset.theme).toBe('dark'));

@@ -4,6 +4,7 @@ import App from './App.svelte';
 
 import { boot } from './lib/boot';
 import { prefs } from './lib/state/prefs.svelte';
+import { last } from './lib/state/last.svelte';
 import { query } from './lib/state/query.svelte';
 import { session } from './lib/state/status.svelte';
 
@@ -17,9 +18,12 @@ void session.load();
 const os = boot().os;
 if (os) document.documentElement.dataset.os = os;
 
-// The queries start now: the boot script's answer (Go's, to the first
+// The view shown last comes back (the preferences from the boot script),
+// then the queries start: the boot script's answer (Go's, to the first
 // query) is installed before the mount, whose first render has its rows.
+last.restore();
 query.start();
+last.start();
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');

@@ -48,6 +48,8 @@ export namespace app {
 	    theme: Theme;
 	    density: Density;
 	    columns: settings.Column[];
+	    restoreLast: boolean;
+	    last?: settings.LastView;
 	}
 	export interface EventDetail {
 	    id: string;
@@ -249,6 +251,13 @@ export namespace settings {
 	    key: string;
 	    width?: number;
 	    hidden?: boolean;
+	}
+	export interface LastView {
+	    filter: audit.FilterText;
+	    preset?: string;
+	    sort?: audit.SortField;
+	    desc?: boolean;
+	    view?: string;
 	}
 
 }

@@ -9,6 +9,7 @@ const saved: api.Preferences = {
   theme: api.app.Theme.Dark,
   density: api.app.Density.Compact,
   columns: [{ key: 'user', width: 260, hidden: false }],
+  restoreLast: true,
 };
 
 afterEach(() => {

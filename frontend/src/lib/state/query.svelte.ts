@@ -58,6 +58,29 @@ export function queryRequest(f: FilterState, sort: Sort, timeZone = ''): api.Que
 }
 
 /**
+ * requestKey is a request as a key: two requests with the same key ask
+ * the same (lists absent or empty alike, as Go reads them).
+ */
+export function requestKey(req: api.QueryRequest): string {
+  const f = req.filter;
+  return JSON.stringify([
+    f.search ?? '',
+    f.scope ?? '',
+    f.categories ?? [],
+    f.actions ?? [],
+    f.status ?? '',
+    f.users ?? [],
+    f.targets ?? [],
+    f.workspace ?? '',
+    f.from ?? '',
+    f.to ?? '',
+    f.timeZone ?? '',
+    req.sort || api.audit.SortField.Timestamp,
+    req.desc,
+  ]);
+}
+
+/**
  * QueryState turns the filters and the sort into Go queries and holds the
  * answer: the search waits for a pause in typing, the selects query at
  * once, and an answer to an older request is dropped. The same view is read
@@ -152,29 +175,17 @@ export class QueryState {
 
   /**
    * adopt installs an answer Go gave before the page ran (the boot script)
-   * as the answer to what is asked now, when it is that: the same profile,
-   * an empty filter in the same zone, the same sort, its first block whole.
-   * Else the first query goes out as usual.
+   * as the answer to what is asked now, when it is that: the same filter
+   * in the same zone, the same sort, its first block whole. Else the first
+   * query goes out as usual.
    */
   private adopt(first: BootQuery): void {
     const profile = this.profile;
     const req = this.request;
-    const f = req.filter;
-    const empty =
-      f.search === '' &&
-      f.scope === '' &&
-      f.status === '' &&
-      f.workspace === '' &&
-      f.from === '' &&
-      f.to === '' &&
-      f.categories.length + f.actions.length + f.users.length + f.targets.length === 0;
     const res = first.result;
     if (
       profile === null ||
-      !empty ||
-      f.timeZone !== first.request.filter.timeZone ||
-      req.sort !== first.request.sort ||
-      req.desc !== first.request.desc ||
+      requestKey(req) !== requestKey(first.request) ||
       res.rows.length !== Math.min(BLOCK_SIZE, res.total)
     )
       return;

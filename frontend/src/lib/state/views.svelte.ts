@@ -2,7 +2,7 @@ import * as api from '../api';
 import { errors as appErrors, type ErrorState } from './errors.svelte';
 import { filter as appFilter, type FilterState } from './filter.svelte';
 import { prefs as appPrefs, type PrefsState } from './prefs.svelte';
-import { query as appQuery, queryRequest, type QueryState } from './query.svelte';
+import { query as appQuery, queryRequest, requestKey, type QueryState } from './query.svelte';
 
 /**
  * applyFilter puts a view's filter on the filter bar. The bar holds one
@@ -44,6 +44,22 @@ export class ViewsState {
   builtIn = $derived(this.list.filter((v) => v.builtIn));
   saved = $derived(this.list.filter((v) => !v.builtIn));
 
+  /** The view applied last ('' for none), and what it asked: the toolbar names it, marked once the filters leave it. */
+  applied = $state('');
+  private appliedKey = $state('');
+  /** changed: the filters or the sort are no longer the applied view's. */
+  changed = $derived(this.applied !== '' && this.currentKey() !== this.appliedKey);
+
+  private currentKey(): string {
+    return requestKey(queryRequest(this.filter, this.query.sort, this.prefs.timeZone));
+  }
+
+  /** markApplied names the view the filters and the sort now are. */
+  markApplied(name: string): void {
+    this.applied = name;
+    this.appliedKey = this.currentKey();
+  }
+
   async load(): Promise<void> {
     this.loading = true;
     try {
@@ -61,6 +77,7 @@ export class ViewsState {
     applyFilter(this.filter, v.query.filter);
     const field = api.sortFields.find((f) => f === v.query.sort);
     this.query.sort = field ? { field, desc: v.query.desc } : { field: api.audit.SortField.Timestamp, desc: true };
+    this.markApplied(v.name);
     if (v.columns.length === 0) return;
     try {
       await this.prefs.save({ columns: v.columns });
@@ -74,11 +91,13 @@ export class ViewsState {
     const q = queryRequest(this.filter, this.query.sort, this.prefs.timeZone);
     const view: api.View = { name, about: '', builtIn: false, columns: this.prefs.current.columns, query: q };
     this.list = await api.saveView(view);
+    this.markApplied(name);
   }
 
   async remove(name: string): Promise<void> {
     try {
       this.list = await api.deleteView(name);
+      if (this.applied === name) this.applied = '';
     } catch (e) {
       this.errors.show(e);
     }

@@ -18,6 +18,10 @@ export function Set(arg1) {
   return window['go']['app']['Preferences']['Set'](arg1);
 }
 
+export function SetLast(arg1) {
+  return window['go']['app']['Preferences']['SetLast'](arg1);
+}
+
 export function Views() {
   return window['go']['app']['Preferences']['Views']();
 }
