@@ -27,7 +27,7 @@ type Display struct {
 }
 
 // timePresets are the relative time ranges a LastView may name.
-var timePresets = []string{"", "all", "custom", "24h", "7d", "30d", "12m", "month", "quarter", "year"}
+var timePresets = []string{"", "all", "custom", "24h", "7d", "30d", "12m", "thisMonth", "lastMonth", "lastQuarter", "thisYear", "lastYear", "lastFiscalYear"}
 
 // Theme is the window's colours: the system's, light or dark.
 type Theme string

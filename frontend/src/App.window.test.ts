@@ -170,9 +170,20 @@ describe('filters', () => {
     await waitFor(() => expect(lastFilter()?.from).toMatch(/^\d{4}-\d\d-\d\dT/));
     expect(lastFilter()?.timeZone).toBe('UTC');
     await fireEvent.change(screen.getByRole('combobox', { name: 'Time range' }), { target: { value: 'custom' } });
+    // ISO, as every time the window shows: a date alone is its midnight.
     const to = screen.getByLabelText('To');
-    await fireEvent.change(to, { target: { value: '2026-03-05T00:00' } });
+    await fireEvent.change(to, { target: { value: '2026-03-05' } });
     await waitFor(() => expect(lastFilter()?.to).toBe('2026-03-05T00:00:00.000Z'));
+    expect(to).toHaveValue('2026-03-05 00:00');
+    const from = screen.getByLabelText('From');
+    await fireEvent.change(from, { target: { value: '2026-03-01 09:30' } });
+    await waitFor(() => expect(lastFilter()?.from).toBe('2026-03-01T09:30:00.000Z'));
+    // Not a time: said at the input, nothing sent.
+    const sent = lastFilter();
+    await fireEvent.change(from, { target: { value: '03/01/2026' } });
+    expect(from).toHaveAttribute('aria-invalid', 'true');
+    expect(from).toHaveAttribute('title', expect.stringMatching(/YYYY-MM-DD/));
+    expect(lastFilter()).toEqual(sent);
   });
 
   it("the timeline's hover ends when a dropdown or another window takes the pointer", async () => {

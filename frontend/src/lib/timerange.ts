@@ -2,7 +2,19 @@
 // Go takes RFC 3339 instants; the user reads and types wall times in the
 // zone of the preferences (UTC, Local or an IANA name).
 
-export type Preset = 'all' | '24h' | '7d' | '30d' | '12m' | 'custom';
+export type Preset =
+  | 'all'
+  | '24h'
+  | '7d'
+  | '30d'
+  | '12m'
+  | 'thisMonth'
+  | 'lastMonth'
+  | 'lastQuarter'
+  | 'thisYear'
+  | 'lastYear'
+  | 'lastFiscalYear'
+  | 'custom';
 
 export const presets: readonly { value: Preset; label: string }[] = [
   { value: 'all', label: 'All time' },
@@ -10,8 +22,43 @@ export const presets: readonly { value: Preset; label: string }[] = [
   { value: '7d', label: 'Last 7 days' },
   { value: '30d', label: 'Last 30 days' },
   { value: '12m', label: 'Last 12 months' },
+  { value: 'thisMonth', label: 'This month' },
+  { value: 'lastMonth', label: 'Last month' },
+  { value: 'lastQuarter', label: 'Last quarter' },
+  { value: 'thisYear', label: 'This year' },
+  { value: 'lastYear', label: 'Last year' },
+  { value: 'lastFiscalYear', label: 'Last fiscal year (April to March)' },
   { value: 'custom', label: 'Custom range' },
 ];
+
+/** calendar tells a preset of whole months in the zone (a from and a to), not a span ending now. */
+export function calendar(p: Preset): boolean {
+  return ['thisMonth', 'lastMonth', 'lastQuarter', 'thisYear', 'lastYear', 'lastFiscalYear'].includes(p);
+}
+
+/**
+ * presetRange is a preset's range at now: a span ending now (presetFrom,
+ * open to), or whole calendar months in zone, each end at a midnight
+ * there (to not included), RFC 3339 in UTC; both "" for all time or custom.
+ */
+export function presetRange(p: Preset, now: Date | number, zone: string): { from: string; to: string } {
+  if (!calendar(p)) return { from: presetFrom(p, now), to: '' };
+  const t = partsIn(new Date(typeof now === 'number' ? now : now.getTime()), zone);
+  // Months counted from year 0: month m of year y is y*12 + m-1.
+  const at = t.y * 12 + t.mo - 1;
+  const q = at - ((t.mo - 1) % 3);
+  const fy = at - ((t.mo - 1 + 12 - 3) % 12); // the fiscal year's April
+  const [a, b] = {
+    thisMonth: [at, at + 1],
+    lastMonth: [at - 1, at],
+    lastQuarter: [q - 3, q],
+    thisYear: [at - (t.mo - 1), at - (t.mo - 1) + 12],
+    lastYear: [at - (t.mo - 1) - 12, at - (t.mo - 1)],
+    lastFiscalYear: [fy - 12, fy],
+  }[p as 'thisMonth'];
+  const first = (m: number) => wallToInstant(`${Math.floor(m / 12)}-${pad((m % 12) + 1)}-01T00:00`, zone);
+  return { from: first(a), to: first(b) };
+}
 
 const hour = 3600_000;
 
@@ -106,20 +153,22 @@ export function zoneName(zone: string): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'Local';
 }
 
-/** toWall is an instant as a datetime-local input's value ("YYYY-MM-DDTHH:mm") in zone. */
+/** toWall is an instant as the time range's inputs show it ("YYYY-MM-DD HH:mm") in zone. */
 export function toWall(iso: string, zone: string): string {
-  return formatInstant(iso, zone).replace(' ', 'T');
+  return formatInstant(iso, zone);
 }
 
 /**
- * wallToInstant reads a datetime-local value as a wall time in zone and
- * gives the instant, RFC 3339 in UTC; "" when it is not a time. For an IANA
- * zone the offset is found by guessing twice (enough across a DST change).
+ * wallToInstant reads a wall time in zone, "YYYY-MM-DD" (its midnight),
+ * "YYYY-MM-DD HH:mm" or with seconds (a T for the space too), and gives
+ * the instant, RFC 3339 in UTC; "" when it is not a time. For an IANA zone
+ * the offset is found by guessing twice (enough across a DST change).
  */
 export function wallToInstant(wall: string, zone: string): string {
-  const m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?$/.exec(wall);
+  const m = /^(\d{4})-(\d\d)-(\d\d)(?:[T ](\d\d):(\d\d)(?::(\d\d))?)?$/.exec(wall.trim());
   if (!m) return '';
   const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0));
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return '';
   const asUTC = Date.UTC(y, mo - 1, d, h, mi, s);
   if (zone === 'UTC' || zone === '') return new Date(asUTC).toISOString();
   if (zone === 'Local') return new Date(y, mo - 1, d, h, mi, s).toISOString();

@@ -1,5 +1,5 @@
 import type { audit } from '../api';
-import { formatInstant, presetFrom, presets, type Preset } from '../timerange';
+import { calendar, formatInstant, presetRange, presets, type Preset } from '../timerange';
 
 /** FilterKey names a single-valued filter; a user, action or target chip's key is "user:", "action:" or "target:" and the value. */
 export type FilterKey = 'search' | 'scope' | 'category' | 'status' | 'time';
@@ -54,7 +54,11 @@ export class FilterState {
   private get timeLabel(): string {
     if (this.from === '' && this.to === '') return '';
     if (this.preset !== 'custom' && this.preset !== 'all') {
-      return presets.find((p) => p.value === this.preset)?.label.toLowerCase() ?? '';
+      const name = presets.find((p) => p.value === this.preset)?.label.toLowerCase() ?? '';
+      if (!calendar(this.preset)) return name;
+      // Whole months: their dates say which.
+      const day = (iso: string) => formatInstant(iso, this.zone).slice(0, 10);
+      return `${name}, ${day(this.from)} – ${day(this.to)}`;
     }
     const from = this.from === '' ? '…' : formatInstant(this.from, this.zone);
     const to = this.to === '' ? '…' : formatInstant(this.to, this.zone);
@@ -93,12 +97,11 @@ export class FilterState {
     else if (key === 'target') this.addTarget(value);
   }
 
-  /** setPreset starts a preset at now; custom keeps the range there is, for the two inputs to change. */
+  /** setPreset takes a preset at now, in the zone; custom keeps the range there is, for the two inputs to change. */
   setPreset(p: Preset, now: number = Date.now()): void {
     this.preset = p;
     if (p === 'custom') return;
-    this.from = presetFrom(p, now);
-    this.to = '';
+    ({ from: this.from, to: this.to } = presetRange(p, now, this.zone));
   }
 
   /** setRange is a custom range (the timeline's drag, the two inputs). */

@@ -1,5 +1,5 @@
 import * as api from '../api';
-import type { Preset } from '../timerange';
+import { presets, type Preset } from '../timerange';
 import { errors as appErrors, type ErrorState } from './errors.svelte';
 import { filter as appFilter, type FilterState } from './filter.svelte';
 import { prefs as appPrefs, type PrefsState } from './prefs.svelte';
@@ -10,7 +10,7 @@ import { applyFilter, views as appViews, type ViewsState } from './views.svelte'
 export const lastSaveDelayMs = 800;
 
 /** The time presets taken again from the launch's now, not kept as the range they were. */
-const relative: readonly string[] = ['24h', '7d', '30d', '12m'];
+const relative: readonly string[] = presets.map((p) => p.value).filter((p) => p !== 'all' && p !== 'custom');
 
 /**
  * LastState carries the window's view across launches: restore puts the
