@@ -92,6 +92,16 @@ test('Enter exports to the chosen file and the notice says so, with its SHA-256'
   t.diagnostic(`${text}, sha256 ${hash}`);
 });
 
+test('a notice floats over the timeline: the table does not move when it goes', async () => {
+  const notice = notices().locator('.notice').first();
+  await notice.waitFor();
+  const before = await page.getByRole('grid').boundingBox();
+  await notice.getByRole('button', { name: 'Dismiss notice' }).click();
+  await notice.waitFor({ state: 'detached' });
+  const after = await page.getByRole('grid').boundingBox();
+  assert.equal(after.y, before.y, `the table moved from y=${before.y} to y=${after.y}`);
+});
+
 test('Activity, from the profile menu, lists the export', async () => {
   await page.getByRole('toolbar').getByRole('button', { name: /owner/i }).click();
   await page.getByRole('menuitem', { name: 'Activity…' }).click();

@@ -208,6 +208,21 @@ test('at 1024x700 the Timestamp column stays in view when the table scrolls righ
     ]) {
       assert.ok(Math.abs(box.x - area.x) < 2, `the Timestamp ${what} at x=${box.x}, the table at ${area.x}`);
     }
+    // The status bar's chain head and its Copy stay whole: the text before them gives way.
+    const bar = await page.getByRole('status', { name: 'Cache status' }).boundingBox();
+    const copy = await page.getByRole('button', { name: 'Copy chain head' }).boundingBox();
+    const chain = await page.locator('.statusbar .chain').boundingBox();
+    const right = await page.locator('.statusbar .right').boundingBox();
+    assert.ok(
+      copy && copy.x + copy.width <= right.x,
+      `Copy ends at ${copy?.x + copy?.width}, the figures start at ${right.x}`,
+    );
+    assert.ok(chain.x >= bar.x, 'the chain is in the bar');
+    const cut = await page.evaluate(() => {
+      const c = document.querySelector('.statusbar .chain');
+      return c.scrollWidth > c.clientWidth + 1;
+    });
+    assert.ok(!cut, 'the chain group is not cut');
     await page.screenshot({ path: `${artifacts}/scrolled-right.png` });
   } finally {
     await page.evaluate(() => (document.querySelector('.table-area').scrollLeft = 0));

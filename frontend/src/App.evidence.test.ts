@@ -67,6 +67,16 @@ describe('the profile menu', () => {
     expect(items[1]).toHaveAttribute('aria-checked', 'false');
   });
 
+  it("drops the trigger's tooltip while open: it covered the first item", async () => {
+    await openProfileMenu();
+    const open = screen.getByRole('button', { name: /alice/ });
+    expect(open).toHaveAttribute('aria-expanded', 'true');
+    expect(open).not.toHaveAttribute('title');
+    await fireEvent.click(open);
+    expect(open).toHaveAttribute('aria-expanded', 'false');
+    expect(open).toHaveAttribute('title', expect.stringMatching(/^Profile /));
+  });
+
   it('switches: the status reloads, filters reset and the table is queried for the new profile', async () => {
     const bobStatus = { ...emptyStatus, profile: admin, events: 7 };
     vi.mocked(api.switchProfile).mockResolvedValue(bobStatus);

@@ -13,6 +13,8 @@ import {
   lastSyncState,
   shortHash,
   showControls,
+  cellText,
+  detailText,
 } from './format';
 
 describe('formatEvents', () => {
@@ -110,6 +112,19 @@ describe('formatElapsed and formatMatching', () => {
   it('says how many of the cache match', () => {
     expect(formatMatching(12345, 1_000_000)).toBe('12,345 matching of 1,000,000 events');
     expect(formatMatching(0, 1)).toBe('0 matching of 1 event');
+  });
+});
+
+describe('cellText and detailText', () => {
+  it('shows a line break as a mark on one line in a cell, and as a line in the details', () => {
+    expect(cellText('Line one\nLine two\r\nthree\tfour')).toBe('Line one ↵ Line two ↵ three four');
+    expect(detailText('Line one\nLine two\r\nthree\tfour')).toBe('Line one\nLine two\nthree\tfour');
+  });
+
+  it('escapes every other control character in both', () => {
+    const hostile = 'red \u001b[31m bell \u0007 nul \u0000';
+    expect(cellText(hostile)).toBe('red \\x1b[31m bell \\x07 nul \\x00');
+    expect(detailText(hostile)).toBe('red \\x1b[31m bell \\x07 nul \\x00');
   });
 });
 

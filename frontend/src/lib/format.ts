@@ -91,6 +91,27 @@ export function showControls(s: string): string {
   return s.replace(controls, (c) => escapes[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/** The mark of a line break in a one-line cell. */
+export const lineBreakMark = ' ↵ ';
+
+/**
+ * cellText is a value as a table cell shows it, on one line: a line break
+ * as ↵ (which the fonts have), a tab as a space, any other control
+ * character as its escape (showControls).
+ */
+export function cellText(s: string): string {
+  return showControls(s.replace(/\r\n|\n|\r/g, lineBreakMark).replace(/\t/g, ' '));
+}
+
+/**
+ * detailText is a value as the details panel shows it, whole: its line
+ * breaks and tabs as they are (the panel wraps), any other control
+ * character as its escape.
+ */
+export function detailText(s: string): string {
+  return s.replace(/\r\n?/g, '\n').replace(controls, (c) => (c === '\n' || c === '\t' ? c : showControls(c)));
+}
+
 /**
  * formatLocal renders an RFC 3339 time in this computer's zone as
  * "YYYY-MM-DD HH:mm:ss", for the user's own records (the activity log);
