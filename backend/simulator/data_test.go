@@ -3,8 +3,11 @@ package simulator
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/url"
+	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -364,5 +367,62 @@ func TestRichEventsAllCarryDetails(t *testing.T) {
 	}
 	if withDetails == 0 || withDetails > plain.Len()/2 {
 		t.Errorf("%d of %d plain events carry details: the test shows nothing", withDetails, plain.Len())
+	}
+}
+
+// An event's details say what its description says: the failure's reason
+// as its error code, the amount, the GPUs; and a payment is never blamed
+// on GPU quota.
+func TestDetailsAgreeWithTheDescription(t *testing.T) {
+	s, err := New(Config{Events: 20000, Seed: 5, Clock: func() time.Time { return testNow }, Rich: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	amountRe := regexp.MustCompile(`¥([0-9,]+)`)
+	checked := map[string]int{}
+	for i := range s.Len() {
+		e := s.EventAt(i)
+		var d struct {
+			Amount   *int64 `json:"amount"`
+			GPUType  string `json:"gpu_type"`
+			GPUCount int    `json:"gpu_count"`
+			Error    *struct {
+				Code string `json:"code"`
+			} `json:"error"`
+		}
+		if err := json.Unmarshal(e.Details, &d); err != nil {
+			t.Fatalf("event %d: details %q: %v", i, e.Details, err)
+		}
+		for lang := range failReasons {
+			for k, reason := range failReasons[lang] {
+				if !strings.Contains(e.Description, reason) {
+					continue
+				}
+				checked["reason"]++
+				if d.Error == nil || d.Error.Code != reasonCodes[k] {
+					t.Fatalf("event %d says %q, its details %s", i, e.Description, e.Details)
+				}
+				if e.Scope == audit.ScopeBilling && k == 0 {
+					t.Fatalf("a billing event blamed on GPU quota: %q", e.Description)
+				}
+			}
+		}
+		if m := amountRe.FindStringSubmatch(e.Description); m != nil && d.Amount != nil {
+			checked["amount"]++
+			if want, _ := strconv.ParseInt(strings.ReplaceAll(m[1], ",", ""), 10, 64); *d.Amount != want {
+				t.Fatalf("event %d says ¥%s, its details amount %d", i, m[1], *d.Amount)
+			}
+		}
+		if d.GPUType != "" && strings.Contains(e.Description, " × ") {
+			checked["gpu"]++
+			if !strings.Contains(e.Description, fmt.Sprintf("%d × %s", d.GPUCount, d.GPUType)) {
+				t.Fatalf("event %d says %q, its details %s × %d", i, e.Description, d.GPUType, d.GPUCount)
+			}
+		}
+	}
+	for _, what := range []string{"reason", "amount", "gpu"} {
+		if checked[what] < 20 {
+			t.Errorf("only %d events checked for their %s: the test shows little", checked[what], what)
+		}
 	}
 }

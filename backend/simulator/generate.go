@@ -27,6 +27,13 @@ type record struct {
 	ip      []byte
 	ua      string
 	details []byte
+	// What the description said, for the details to say the same: the
+	// failure's reason (an index into failReasons, -1 for none), the
+	// amount, the GPUs (0 and "" when it named none).
+	reason   int
+	amount   int64
+	gpuType  string
+	gpuCount int
 }
 
 // generate computes event k into r. Everything is a function of the seed
@@ -66,6 +73,7 @@ func (s *Server) generate(k int64, r *record) {
 	r.target = s.appendTarget(r.target[:0], &g, act.target, r.ws, actor)
 
 	r.desc = r.desc[:0]
+	r.reason, r.amount, r.gpuType, r.gpuCount = -1, 0, "", 0
 	switch x := g.intn(1000); {
 	case x < 3:
 		r.desc = appendLong(r.desc, &g)
@@ -75,7 +83,8 @@ func (s *Server) generate(k int64, r *record) {
 		r.desc = s.appendDescription(r.desc, &g, act, lang, r)
 		if r.failed {
 			r.desc = append(r.desc, failPrefix[lang]...)
-			r.desc = append(r.desc, g.pick(failReasons[lang])...)
+			r.reason = reasonFor(act.details, g.intn(len(failReasons[lang])))
+			r.desc = append(r.desc, failReasons[lang][r.reason]...)
 			r.desc = append(r.desc, failSuffix[lang]...)
 		}
 		if lang == 0 && g.pct(3) {
@@ -100,7 +109,13 @@ func appendRequestDetails(dst []byte, g *rng, r *record) []byte {
 	dst = append(dst, `","client":`...)
 	dst = jsontext.AppendString(dst, g.pick([]string{"console", "cli", "api", "terraform"}))
 	if r.failed {
-		dst = append(dst, `,"error":{"code":"PERMISSION_DENIED","retryable":false}`...)
+		code := "PERMISSION_DENIED"
+		if r.reason >= 0 {
+			code = reasonCodes[r.reason] // what the description said
+		}
+		dst = append(dst, `,"error":{"code":"`...)
+		dst = append(dst, code...)
+		dst = append(dst, `","retryable":false}`...)
 	}
 	return append(dst, '}')
 }
@@ -213,14 +228,17 @@ func (s *Server) appendDescription(dst []byte, g *rng, act *action, lang int, r 
 			}
 			dst = append(dst, w.wsRefs[ws].Name...)
 		case 'g':
-			dst = append(dst, g.pick(gpuTypes)...)
+			r.gpuType = g.pick(gpuTypes)
+			dst = append(dst, r.gpuType...)
 		case 'n':
-			dst = strconv.AppendInt(dst, int64(gpuCounts[g.intn(len(gpuCounts))]), 10)
+			r.gpuCount = gpuCounts[g.intn(len(gpuCounts))]
+			dst = strconv.AppendInt(dst, int64(r.gpuCount), 10)
 		case 'r':
 			dst = append(dst, g.pick(roleName[lang])...)
 		case 'a':
+			r.amount = int64(1+g.intn(2000)) * 1000
 			dst = append(dst, "¥"...)
-			dst = appendGrouped(dst, int64(1+g.intn(2000))*1000)
+			dst = appendGrouped(dst, r.amount)
 		case 'c':
 			dst = appendGrouped(dst, int64(g.intn(50000)))
 			dst = append(dst, '.')
@@ -278,8 +296,14 @@ func (s *Server) appendDetails(dst []byte, g *rng, act *action, r *record) []byt
 			dst = append(dst, `,"effect":"Allow","resources":["workspace/*","notebook/*"]`...)
 		}
 	case dkBilling:
+		// The description's amount, when it gave one (the draw is made
+		// either way, so that the rest of the event stays as it was).
+		amount := int64(1+g.intn(2000)) * 1000
+		if r.amount != 0 {
+			amount = r.amount
+		}
 		dst = append(dst, `"amount":`...)
-		dst = strconv.AppendInt(dst, int64(1+g.intn(2000))*1000, 10)
+		dst = strconv.AppendInt(dst, amount, 10)
 		dst = append(dst, `,"currency":"JPY","invoice_id":"INV-`...)
 		dst = strconv.AppendInt(dst, int64(2024+g.intn(3)), 10)
 		dst = append(dst, '-')
@@ -297,10 +321,17 @@ func (s *Server) appendDetails(dst []byte, g *rng, act *action, r *record) []byt
 			dst = appendPolicyDocument(dst, g, w)
 		}
 	case dkGPU:
+		gpuType, gpuCount := g.pick(gpuTypes), gpuCounts[g.intn(len(gpuCounts))]
+		if r.gpuType != "" {
+			gpuType = r.gpuType
+		}
+		if r.gpuCount != 0 {
+			gpuCount = r.gpuCount
+		}
 		dst = append(dst, `"gpu_type":`...)
-		dst = jsontext.AppendString(dst, g.pick(gpuTypes))
+		dst = jsontext.AppendString(dst, gpuType)
 		dst = append(dst, `,"gpu_count":`...)
-		dst = strconv.AppendInt(dst, int64(gpuCounts[g.intn(len(gpuCounts))]), 10)
+		dst = strconv.AppendInt(dst, int64(gpuCount), 10)
 		dst = append(dst, `,"region":`...)
 		dst = jsontext.AppendString(dst, g.pick([]string{"ap-northeast-1", "ap-southeast-1", "jp-osaka-1", "vn-hanoi-1"}))
 		dst = append(dst, `,"spot":`...)
@@ -317,8 +348,12 @@ func (s *Server) appendDetails(dst []byte, g *rng, act *action, r *record) []byt
 		dst = append(dst, `,"cost_center":null}`...)
 	}
 	if r.failed {
+		code := g.pick([]string{"QUOTA_EXCEEDED", "PERMISSION_DENIED", "INTERNAL", "TIMEOUT"})
+		if r.reason >= 0 {
+			code = reasonCodes[r.reason] // what the description said
+		}
 		dst = append(dst, `,"error":{"code":"`...)
-		dst = append(dst, g.pick([]string{"QUOTA_EXCEEDED", "PERMISSION_DENIED", "INTERNAL", "TIMEOUT"})...)
+		dst = append(dst, code...)
 		dst = append(dst, `","retryable":`...)
 		dst = strconv.AppendBool(dst, g.pct(50))
 		dst = append(dst, '}')

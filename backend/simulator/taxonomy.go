@@ -351,3 +351,28 @@ var hostile = []string{
 	"'single quotes' and `backticks` and a lone \" quote",
 	"  leading and trailing spaces  ",
 }
+
+// reasonCodes are the details' error codes of failReasons, in their order.
+var reasonCodes = []string{"QUOTA_EXCEEDED", "PERMISSION_DENIED", "PAYMENT_DECLINED", "TIMEOUT", "NOT_FOUND", "INVALID_ARGUMENT"}
+
+// The failReasons an action of each kind of details can fail for: a
+// payment is declined, never short of GPU quota.
+var (
+	billingReasons = []int{2, 1, 5}
+	computeReasons = []int{0, 3, 1, 4, 5}
+	otherReasons   = []int{1, 4, 5}
+)
+
+// reasonFor is the failReasons index for draw (an index into the whole
+// list, drawn once either way) among those an action with details dk can
+// fail for.
+func reasonFor(dk detailKind, draw int) int {
+	list := otherReasons
+	switch dk {
+	case dkBilling:
+		list = billingReasons
+	case dkGPU, dkEndpoint:
+		list = computeReasons
+	}
+	return list[draw%len(list)]
+}

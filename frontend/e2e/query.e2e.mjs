@@ -101,7 +101,12 @@ test('the demo opens by itself and its rows show, newest first', async (t) => {
   const gap = await gaps.first().getAttribute('aria-label');
   assert.match(
     gap,
-    /^Not known complete: 20\d\d-.* not synced within the platform's 12 months; no sync can fill it now$/,
+    /^Events may be missing from 20\d\d-.*: no sync read this period while the platform kept it \(it keeps 12 months\), and none can now$/,
+  );
+  assert.equal(
+    await page.locator('.timeline .gap-key').innerText(),
+    'Hatched: not synced, events there may be missing',
+    'the hatching explained where it is drawn',
   );
   await page.screenshot({ path: `${artifacts}/query-rows.png` });
   t.diagnostic(`${everything} events; first ${times[0]}; ${inDom} rows in the DOM; gap: ${gap}`);

@@ -119,9 +119,9 @@ test('Refresh completes: the full count, "last synced", a success notice', async
   assert.equal(await page.getByRole('button', { name: 'Refresh' }).isEnabled(), true);
 });
 
-test('the profile shows the Demo badge and the Owner role', async () => {
+test('the profile says Demo data and the Owner role', async () => {
   const toolbar = page.getByRole('toolbar');
-  assert.ok(await toolbar.getByText('Demo', { exact: true }).isVisible());
+  assert.ok(await toolbar.getByText('Demo data', { exact: true }).isVisible());
   assert.ok(await toolbar.getByText('Owner', { exact: true }).isVisible());
   await toolbar.getByRole('button', { name: /Owner/ }).click();
   assert.ok(await page.getByRole('menuitem', { name: 'Open the demo' }).isVisible());

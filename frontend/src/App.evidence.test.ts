@@ -175,13 +175,19 @@ describe('evidence in the window', () => {
     const gap = await gapOnTimeline(false);
     expect(gap.getAttribute('x')).toBe('250');
     expect(gap.getAttribute('width')).toBe('250');
-    expect(gap.querySelector('title')?.textContent).toMatch(/^No sync finished this period/);
+    expect(gap.querySelector('title')?.textContent).toMatch(
+      /^Events may be missing from .*: no sync has finished this period yet; a Refresh can fill it$/,
+    );
+    // Said in words where it is drawn, not only in the tooltip.
+    expect(document.querySelector('.timeline .gap-key')?.textContent).toBe(
+      'Hatched: not synced, events there may be missing',
+    );
   });
 
   it("says a gap past the platform's 12 months cannot be filled", async () => {
     const gap = await gapOnTimeline(true);
     expect(gap.querySelector('title')?.textContent).toMatch(
-      /^Not known complete: .* not synced within the platform's 12 months; no sync can fill it now$/,
+      /^Events may be missing from .*: no sync read this period while the platform kept it \(it keeps 12 months\), and none can now$/,
     );
   });
 });

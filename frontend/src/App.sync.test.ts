@@ -64,6 +64,11 @@ describe('first launch', () => {
     const bar = screen.getByRole('progressbar', { name: 'Sync progress' });
     expect(bar).toHaveAttribute('aria-valuetext', 'Opening the demo…');
     expect(bar).not.toHaveAttribute('aria-valuenow');
+    // The identity says it is the demo while its first sync runs, not "No profile".
+    const head = screen.getByRole('toolbar');
+    expect(within(head).getByText('Demo')).toBeInTheDocument();
+    expect(within(head).getByText(/Opening the demo: generated events/)).toBeInTheDocument();
+    expect(within(head).queryByText('No profile')).toBeNull();
     expect(screen.getByRole('button', { name: /Refreshing…/ })).toBeDisabled();
     expect(screen.getByRole('heading', { name: 'Syncing…' })).toBeInTheDocument();
 
@@ -96,7 +101,7 @@ describe('first launch', () => {
     await waitFor(() => expect(within(grid).getAllByRole('row')[1]).toHaveAttribute('aria-rowindex', '2'));
     expect(screen.queryByRole('heading', { name: 'Syncing…' })).toBeNull();
     const toolbar = screen.getByRole('toolbar');
-    expect(within(toolbar).getByText('Demo')).toBeInTheDocument();
+    expect(within(toolbar).getByText('Demo data')).toBeInTheDocument();
     expect(within(toolbar).getByText('Owner')).toBeInTheDocument();
   });
 

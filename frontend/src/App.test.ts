@@ -103,7 +103,7 @@ describe('the shell', () => {
     expect(within(toolbar).getByText('Acme')).toBeInTheDocument();
     expect(within(toolbar).getByText(label)).toBeInTheDocument();
     expect(within(toolbar).queryByText('No profile')).toBeNull();
-    expect(within(toolbar).queryByText('Demo')).toBeNull();
+    expect(within(toolbar).queryByText('Demo data')).toBeNull();
     expect(cacheStatus()).toHaveTextContent('1,234,567 events · last synced 2026-11-20 10:31:02 UTC');
     expect(screen.queryByRole('heading', { name: 'No events yet' })).toBeNull();
   });
