@@ -141,6 +141,15 @@ test('typing a search narrows the count, and the rows have the term', async (t) 
       `row ${r.index} lacks "${term}": ${text.join(' | ')}`,
     );
   }
+  // The term is marked in the cells it was found in (the Highlight API: the cells are not changed).
+  const marks = await until('the term marked', async () => {
+    const got = await page.evaluate(() => {
+      const h = CSS.highlights.get('search');
+      return h ? [...h].map((r) => r.toString()) : [];
+    });
+    return got.length > 0 ? got : null;
+  });
+  for (const m of marks) assert.equal(m.toLowerCase(), term.toLowerCase(), `a mark over "${m}"`);
   await page.screenshot({ path: `${artifacts}/query-search.png` });
   if (seenFile) writeFileSync(seenFile, `${term}\n${m.total}\n`);
   t.diagnostic(`"${term}": ${m.total} of ${everything}`);
