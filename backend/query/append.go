@@ -262,31 +262,13 @@ func (ix *Index) plan(events []audit.Event) (*appendPlan, error) {
 		return nil, err
 	}
 	ids := ix.ids()
-	seen := make(map[string]struct{}, len(events))
-	add := make([]*audit.Event, 0, len(events))
-	for i := range events {
-		e := &events[i]
-		if e.Time.Before(minTime) || e.Time.After(maxTime) {
-			return nil, fmt.Errorf("event %q: time %s is outside 1678-2262", e.ID, e.Time)
-		}
-		if _, dup := seen[e.ID]; dup {
-			continue
-		}
-		seen[e.ID] = struct{}{}
-		if ids.has(ix, e.ID) {
-			continue
-		}
-		add = append(add, e)
-	}
-	if len(add) == 0 {
-		return nil, nil
+	add, err := distinct(events, func(id string) bool { return ids.has(ix, id) })
+	if err != nil || len(add) == 0 {
+		return nil, err
 	}
 	if ix.n+len(add) > 1<<32-1 {
 		return nil, fmt.Errorf("over %d events", 1<<32-1) // row numbers are uint32
 	}
-	slices.SortFunc(add, func(a, b *audit.Event) int {
-		return cmp.Or(cmp.Compare(a.Time.UnixNano(), b.Time.UnixNano()), strings.Compare(a.ID, b.ID))
-	})
 
 	b, err := ix.newRows(add)
 	if err != nil {
@@ -307,6 +289,31 @@ func (ix *Index) plan(events []audit.Event) (*appendPlan, error) {
 		pos[j], lo = r, r
 	}
 	return &appendPlan{nw: nw, pos: pos, add: add, rest: b.rest, restAt: b.restAt}, nil
+}
+
+// distinct is events but those held (by id) and the later copies of an
+// id, in (time, id) order; an event outside the years a row can hold is
+// an error.
+func distinct(events []audit.Event, held func(id string) bool) ([]*audit.Event, error) {
+	seen := make(map[string]struct{}, len(events))
+	add := make([]*audit.Event, 0, len(events))
+	for i := range events {
+		e := &events[i]
+		if e.Time.Before(minTime) || e.Time.After(maxTime) {
+			return nil, fmt.Errorf("event %q: time %s is outside 1678-2262", e.ID, e.Time)
+		}
+		if _, dup := seen[e.ID]; dup {
+			continue
+		}
+		seen[e.ID] = struct{}{}
+		if !held(e.ID) {
+			add = append(add, e)
+		}
+	}
+	slices.SortFunc(add, func(a, b *audit.Event) int {
+		return cmp.Or(cmp.Compare(a.Time.UnixNano(), b.Time.UnixNano()), strings.Compare(a.ID, b.ID))
+	})
+	return add, nil
 }
 
 // newRows is the new rows of add, in its order, coded into copies of ix's

@@ -1,14 +1,12 @@
 package query
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 )
@@ -138,21 +136,10 @@ func (ix *Index) sameFile(f *os.File) (fileHead, error) {
 // tailEvents is the new events among events, in (time, id) order, every
 // one after ix's last row; ErrNotInPlace when one new is not.
 func (ix *Index) tailEvents(events []audit.Event) ([]*audit.Event, error) {
-	seen := make(map[string]struct{}, len(events))
-	add := make([]*audit.Event, 0, len(events))
-	for i := range events {
-		e := &events[i]
-		if e.Time.Before(minTime) || e.Time.After(maxTime) {
-			return nil, fmt.Errorf("query: append in place: event %q: time %s is outside 1678-2262", e.ID, e.Time)
-		}
-		if _, dup := seen[e.ID]; !dup {
-			seen[e.ID] = struct{}{}
-			add = append(add, e)
-		}
+	add, err := distinct(events, func(string) bool { return false })
+	if err != nil {
+		return nil, fmt.Errorf("query: append in place: %w", err)
 	}
-	slices.SortFunc(add, func(a, b *audit.Event) int {
-		return cmp.Or(cmp.Compare(a.Time.UnixNano(), b.Time.UnixNano()), strings.Compare(a.ID, b.ID))
-	})
 	// Those up to the last row are held already, or not in place.
 	var lastTS int64
 	var lastID string

@@ -3,7 +3,7 @@ import { presets, type Preset } from '../timerange';
 import { errors as appErrors, type ErrorState } from './errors.svelte';
 import { filter as appFilter, type FilterState } from './filter.svelte';
 import { prefs as appPrefs, type PrefsState } from './prefs.svelte';
-import { query as appQuery, type QueryState } from './query.svelte';
+import { query as appQuery, queryRequest, type QueryState } from './query.svelte';
 import { applyFilter, views as appViews, type ViewsState } from './views.svelte';
 
 /** A change to the filters or the sort is saved for the next launch once they rest this long. */
@@ -73,24 +73,12 @@ export class LastState {
 
   /** last is the view shown now, as Go keeps it: the applied view named only while unchanged. */
   private last(): api.LastView {
-    const f = this.filter;
+    const req = queryRequest(this.filter, this.query.sort);
     return {
-      filter: {
-        search: f.search.trim(),
-        scope: f.scope,
-        categories: f.category === '' ? [] : [f.category],
-        actions: [...f.actions],
-        status: f.status,
-        users: [...f.users],
-        targets: [...f.targets],
-        workspace: '',
-        from: f.from,
-        to: f.to,
-        timeZone: '',
-      },
-      preset: f.preset,
-      sort: this.query.sort.field,
-      desc: this.query.sort.desc,
+      filter: req.filter,
+      preset: this.filter.preset,
+      sort: req.sort,
+      desc: req.desc,
       view: this.views.changed ? '' : this.views.applied,
     };
   }
