@@ -106,6 +106,11 @@ describe('the Views menu', () => {
     expect(api.setPreferences).toHaveBeenCalledWith(expect.objectContaining({ columns: mine.columns }));
     expect(screen.queryByRole('columnheader', { name: 'Workspace' })).toBeNull();
     expect(screen.queryByRole('menu', { name: 'Views' })).toBeNull();
+    // The toolbar names it; a change to the filters marks it.
+    const trigger = screen.getByRole('button', { name: /^Views/ });
+    expect(trigger.textContent?.trim()).toBe('Views: Bob failures');
+    filter.status = '';
+    await waitFor(() => expect(trigger.textContent?.trim()).toBe('Views: Bob failures\u00a0•'));
   });
 
   it('applies a built-in with a category but no scope', async () => {
