@@ -91,8 +91,19 @@ export function showControls(s: string): string {
   return s.replace(controls, (c) => escapes[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+// A cell's control characters, a CRLF as one: cellText's one pass.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const cellControls = /\r\n|[\u0000-\u001f\u007f]/g;
+
 /** The mark of a line break in a one-line cell. */
 export const lineBreakMark = ' ↵ ';
+
+const cellMarks: Record<string, string> = {
+  '\r\n': lineBreakMark,
+  '\n': lineBreakMark,
+  '\r': lineBreakMark,
+  '\t': ' ',
+};
 
 /**
  * cellText is a value as a table cell shows it, on one line: a line break
@@ -100,7 +111,7 @@ export const lineBreakMark = ' ↵ ';
  * character as its escape (showControls).
  */
 export function cellText(s: string): string {
-  return showControls(s.replace(/\r\n|\n|\r/g, lineBreakMark).replace(/\t/g, ' '));
+  return s.replace(cellControls, (c) => cellMarks[c] ?? showControls(c));
 }
 
 /**
