@@ -13,8 +13,10 @@
 #     checked against its manifest, sha256sum and `auditdesk query`; then,
 #     on a fifth, the table's tools: details, type-ahead, time range,
 #     timeline, theme; then saved views, columns, profiles and Verify
-#     cache; then two profiles synced by the command line, switched in
-#     the window; then a million events: the last row, and the PERF figures;
+#     cache; then the last filters, sort and view restored across a
+#     restart of the binary, and not once the setting is off; then two
+#     profiles synced by the command line, switched in the window; then a
+#     million events: the last row, and the PERF figures;
 #  2. the production binary opens a window named AuditDesk: a screenshot is
 #     saved and checked not to be blank, the window's size is remembered
 #     across launches, its files are owner-only;
@@ -196,6 +198,24 @@ dev_stop
 # 1f. Saved views, columns, profiles and Verify cache, on a fresh demo.
 dev_start "$TMP/dev-views-data" AUDITDESK_DEMO_EVENTS=20000
 browser_test views.e2e.mjs "views apply and save, columns hide and resize across a reload, profiles list, Verify cache is OK, in Chromium"
+dev_stop
+
+# 1i. The last filters, sort and view come back at launch, across a real
+# restart on one data dir: a first launch filters and sorts the demo, saves
+# the view and writes down what it shows (once Go keeps it as the last
+# view); the binary is stopped and started again and a fresh page must show
+# the same, then turns the setting off; a third launch opens on it all.
+RDATA="$TMP/dev-restore-data"
+RSEEN="$ART/restore-seen.json"
+rm -f "$RSEEN"
+dev_start "$RDATA" AUDITDESK_DEMO_EVENTS=20000
+browser_test restore.e2e.mjs "filters, a sort and a saved view are kept as the last view, in Chromium" E2E_PHASE=save E2E_RESTORE_SEEN="$RSEEN"
+dev_stop
+dev_start "$RDATA" AUDITDESK_DEMO_EVENTS=20000
+browser_test restore.e2e.mjs "after a restart the window opens on the filters, sort and view shown last, in Chromium" E2E_PHASE=restore E2E_RESTORE_SEEN="$RSEEN"
+dev_stop
+dev_start "$RDATA" AUDITDESK_DEMO_EVENTS=20000
+browser_test restore.e2e.mjs "with that setting off, a restart opens on the whole demo, in Chromium" E2E_PHASE=off E2E_RESTORE_SEEN="$RSEEN"
 dev_stop
 
 # 1h. Two profiles of one simulated organization, synced by the command

@@ -38,11 +38,15 @@ export class LastState {
     this.errors = errors;
   }
 
-  /** restore applies the last view when the preferences keep it. */
+  /** restore applies the last view when the preferences keep it; the view it opens on is not saved again. */
   restore(now: number = Date.now()): void {
     const p = this.prefs.current;
     const l = p.last;
-    if (!p.restoreLast || !l) return;
+    if (!p.restoreLast || !l) {
+      // Nothing to put back: the whole view, which is not written at launch.
+      if (p.restoreLast) this.savedKey = JSON.stringify(this.last());
+      return;
+    }
     applyFilter(this.filter, l.filter);
     if (relative.includes(l.preset ?? '')) this.filter.setPreset(l.preset as Preset, now);
     const field = api.sortFields.find((f) => f === l.sort);
@@ -56,9 +60,13 @@ export class LastState {
     if (this.stopEffects) return;
     this.stopEffects = $effect.root(() => {
       $effect(() => {
+        const on = this.prefs.current.restoreLast;
         const key = JSON.stringify(this.last());
-        if (key === this.savedKey) return;
         if (this.timer !== null) clearTimeout(this.timer);
+        this.timer = null;
+        // Off, Go keeps no view: turned on again, the view shown is saved.
+        if (!on) this.savedKey = '';
+        if (!on || key === this.savedKey) return;
         this.timer = setTimeout(() => void this.save(key), lastSaveDelayMs);
       });
     });

@@ -93,6 +93,36 @@ describe('LastState', () => {
     expect(saved.sort).toBe(audit.SortField.Timestamp);
   });
 
+  it('saves nothing at a launch with nothing to restore, until the view changes', async () => {
+    const w = setup({});
+    w.last.restore(now);
+    w.last.start();
+    stop = () => w.last.stop();
+    flushSync();
+    await vi.advanceTimersByTimeAsync(lastSaveDelayMs * 2);
+    expect(api.setLast).not.toHaveBeenCalled();
+    w.filter.status = audit.Status.FAILED;
+    flushSync();
+    await vi.advanceTimersByTimeAsync(lastSaveDelayMs);
+    expect(api.setLast).toHaveBeenCalledTimes(1);
+  });
+
+  it('saves the view shown when the setting is turned on again, though the view did not change', async () => {
+    const w = setup({ last: { filter: filterText({ scope: 'Billing' }) } });
+    w.last.restore(now);
+    w.last.start();
+    stop = () => w.last.stop();
+    w.prefs.current = { ...w.prefs.current, restoreLast: false, last: undefined };
+    flushSync();
+    await vi.advanceTimersByTimeAsync(lastSaveDelayMs * 2);
+    expect(api.setLast).not.toHaveBeenCalled();
+    w.prefs.current = { ...w.prefs.current, restoreLast: true };
+    flushSync();
+    await vi.advanceTimersByTimeAsync(lastSaveDelayMs);
+    expect(api.setLast).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(api.setLast).mock.calls[0][0].filter).toMatchObject({ scope: 'Billing' });
+  });
+
   it('names the applied view while it is unchanged; the toolbar marks it changed after', async () => {
     const w = setup({});
     vi.mocked(api.saveView).mockResolvedValue([]);
