@@ -39,7 +39,7 @@ var (
 		CodeInvalidInput: "InvalidInput", CodeTokenNeeded: "TokenNeeded", CodeAuth: "Unauthenticated",
 		CodeCacheLocked: "CacheLocked", CodeQueryGone: "QueryGone", CodeNoProfile: "NoProfile",
 	})
-	AllSortFields    = enumOf(audit.SortFields, nil)
+	AllSortFields    = enumOf(audit.SortFields, map[audit.SortField]string{audit.SortID: "ID", audit.SortSourceIP: "SourceIP"})
 	AllValueFields   = enumOf(valueFields, nil)
 	AllThemes        = enumOf(themes, nil)
 	AllDensities     = enumOf(densities, nil)

@@ -160,7 +160,7 @@ func (q *Query) Event(queryID, offset int) (EventDetail, error) {
 	if err != nil {
 		return EventDetail{}, err
 	}
-	d := EventDetail{Row: Row{Row: audit.NewRow(&e, loc)}, SourceIP: e.SourceIP}
+	d := EventDetail{Row: Row{Row: audit.NewRow(&e, loc)}}
 	if len(e.Details) > 0 {
 		var buf bytes.Buffer
 		if json.Indent(&buf, e.Details, "", "  ") == nil {

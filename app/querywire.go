@@ -109,7 +109,6 @@ type RowsResult struct {
 // EventDetail is every field of one event, for the details panel.
 type EventDetail struct {
 	Row
-	SourceIP string `json:"sourceIp"`
 	// Details is the event's details object pretty-printed, "" when none.
 	Details string `json:"details"`
 }

@@ -96,10 +96,12 @@ const (
 	SortStatus      SortField = "status"
 	SortDescription SortField = "description"
 	SortWorkspace   SortField = "workspace"
+	SortID          SortField = "id"
+	SortSourceIP    SortField = "source_ip"
 )
 
 // SortFields lists every sortable column.
-var SortFields = []SortField{SortTimestamp, SortUser, SortScope, SortCategory, SortAction, SortTarget, SortStatus, SortDescription, SortWorkspace}
+var SortFields = []SortField{SortTimestamp, SortUser, SortScope, SortCategory, SortAction, SortTarget, SortStatus, SortDescription, SortWorkspace, SortID, SortSourceIP}
 
 // Sort orders the events by one column; ties are broken by (timestamp, id)
 // in the same direction, so every order is total and stable.

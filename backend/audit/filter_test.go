@@ -47,6 +47,8 @@ func TestParseSort(t *testing.T) {
 		"User:DESC":       {Field: SortUser, Desc: true},
 		"timestamp:asc":   {Field: SortTimestamp},
 		" workspace:desc": {Field: SortWorkspace, Desc: true},
+		"source_ip:desc":  {Field: SortSourceIP, Desc: true},
+		"id":              {Field: SortID},
 	} {
 		got, err := ParseSort(in)
 		if err != nil || got != want {
@@ -58,7 +60,7 @@ func TestParseSort(t *testing.T) {
 			}
 		}
 	}
-	for _, in := range []string{"id", "user:up", "time"} {
+	for _, in := range []string{"ip", "user:up", "time"} {
 		if _, err := ParseSort(in); !errors.Is(err, ErrBadFilter) || !strings.Contains(err.Error(), "sort:") {
 			t.Errorf("ParseSort(%q) err = %v", in, err)
 		}

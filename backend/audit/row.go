@@ -21,6 +21,8 @@ type Row struct {
 	// Workspace is its name, else its id when it has no name; "" for none.
 	Workspace   string `json:"workspace"`
 	WorkspaceID string `json:"workspaceId"`
+	// SourceIP is the address the event came from, as served; "" for none.
+	SourceIP string `json:"source_ip"`
 }
 
 // TimeLayout is Row.Time's: RFC 3339 in UTC with milliseconds, as the API
@@ -40,6 +42,7 @@ func NewRow(e *Event, loc *time.Location) Row {
 		Target:      e.Target,
 		Status:      string(e.Status),
 		Description: e.Description,
+		SourceIP:    e.SourceIP,
 	}
 	if loc != nil {
 		r.Timestamp = e.Time.In(loc).Format(time.DateTime)

@@ -1,6 +1,11 @@
 package cli
 
-import "github.com/auditdesk/auditdesk/backend/internal/jsontext"
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/auditdesk/auditdesk/backend/internal/jsontext"
+)
 
 // appendJSONLine appends ev as encoding/json's Encoder (SetEscapeHTML
 // false) writes it, and a newline: byte for byte the same (a test holds
@@ -31,6 +36,20 @@ func appendJSONLine(b []byte, ev *apiEvent) []byte {
 		b = append(b, `,"name":`...)
 		b = jsontext.AppendString(b, ev.Workspace.Name)
 		b = append(b, '}')
+	}
+	if ev.SourceIP != "" {
+		b = append(b, `,"source_ip":`...)
+		b = jsontext.AppendString(b, ev.SourceIP)
+	}
+	if len(ev.Details) > 0 {
+		// Compacted, as encoding/json writes a RawMessage; details that
+		// are not JSON (never stored: the sync checks them) are left out.
+		var buf bytes.Buffer
+		buf.Grow(len(ev.Details))
+		if json.Compact(&buf, ev.Details) == nil {
+			b = append(b, `,"details":`...)
+			b = append(b, buf.Bytes()...)
+		}
 	}
 	return append(b, '}', '\n')
 }

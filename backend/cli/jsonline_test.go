@@ -34,6 +34,14 @@ func TestAppendJSONLineIsEncodingJSON(t *testing.T) {
 		if r.IntN(2) == 0 {
 			ev.Workspace = &audit.Ref{ID: s(), Name: s()}
 		}
+		if r.IntN(2) == 0 {
+			ev.SourceIP = s()
+		}
+		if r.IntN(2) == 0 {
+			// Details as served: spaced, nested, hostile strings inside.
+			d, _ := json.Marshal(map[string]any{"reason": s(), "n": r.IntN(100), "nested": map[string]string{"k": s()}})
+			ev.Details = bytes.ReplaceAll(d, []byte(`,"`), []byte(`, "`))
+		}
 		want.Reset()
 		if err := enc.Encode(ev); err != nil {
 			t.Fatal(err)

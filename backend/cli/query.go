@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -101,6 +102,9 @@ type apiEvent struct {
 	Status      string     `json:"status"`
 	Description string     `json:"description"`
 	Workspace   *audit.Ref `json:"workspace"`
+	// As served: left out when the server left them out.
+	SourceIP string          `json:"source_ip,omitempty"`
+	Details  json.RawMessage `json:"details,omitempty"`
 }
 
 func writeJSONLines(w io.Writer, res *query.Result, n int) error {
@@ -110,6 +114,7 @@ func writeJSONLines(w io.Writer, res *query.Result, n int) error {
 		line = appendJSONLine(line[:0], &apiEvent{
 			ID: r.ID, Timestamp: r.Time, User: r.User, Scope: r.Scope, Category: r.Category, Action: r.Action,
 			Target: r.Target, Status: r.Status, Description: r.Description, Workspace: e.Workspace,
+			SourceIP: e.SourceIP, Details: e.Details,
 		})
 		_, err := w.Write(line)
 		return err

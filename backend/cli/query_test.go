@@ -115,6 +115,73 @@ func TestQueryTarget(t *testing.T) {
 	}
 }
 
+// --search finds an event by its source IP (a part of it: a subnet's
+// prefix) and by its whole event ID, through the same cache query --json
+// prints, with source_ip as served; a sort by source_ip orders by it.
+func TestQuerySearchSourceIPAndID(t *testing.T) {
+	data, all := syncedData(t, 3000)
+	ips := map[string]int{}
+	for _, e := range all {
+		ips[e.SourceIP]++
+	}
+	var ip string
+	for v, n := range ips {
+		if v != "" && n >= 3 && strings.Count(v, ".") == 3 && (ip == "" || v < ip) {
+			ip = v
+		}
+	}
+	if ip == "" {
+		t.Fatal("the test data has no IPv4 source_ip of 3 events")
+	}
+	prefix := ip[:strings.LastIndexByte(ip, '.')+1] // "10.1.2.": a subnet
+	want := 0
+	for _, e := range all {
+		term := strings.ToLower(prefix)
+		for _, v := range []string{e.User, string(e.Scope), e.Category, e.Action, e.Target, e.Description, e.SourceIP} {
+			if strings.Contains(strings.ToLower(v), term) {
+				want++
+				break
+			}
+		}
+	}
+	code, out, errOut := runArgs("query", "--data", data, "--search", prefix, "--sort", "source_ip", "--json")
+	if code != ExitOK {
+		t.Fatalf("query: exit %d, %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if len(lines) != want || want < ips[ip] {
+		t.Fatalf("--search %q printed %d events, a plain scan of the platform's finds %d (%d from %s)", prefix, len(lines), want, ips[ip], ip)
+	}
+	seen, last := 0, ""
+	for _, line := range lines {
+		var got struct {
+			SourceIP string `json:"source_ip"`
+		}
+		if err := json.Unmarshal([]byte(line), &got); err != nil {
+			t.Fatalf("not JSON: %q", line)
+		}
+		if got.SourceIP == ip {
+			seen++
+		}
+		if got.SourceIP < last {
+			t.Fatalf("--sort source_ip: %q after %q", got.SourceIP, last)
+		}
+		last = got.SourceIP
+	}
+	if seen != ips[ip] {
+		t.Fatalf("%d events from %s, the platform has %d", seen, ip, ips[ip])
+	}
+
+	e := all[len(all)/2]
+	code, out, errOut = runArgs("query", "--data", data, "--search", " "+e.ID+" ", "--json")
+	if code != ExitOK || !strings.Contains(out, `"id":"`+e.ID+`"`) {
+		t.Fatalf("--search by event ID %s: exit %d, %q, %s", e.ID, code, out, errOut)
+	}
+	if code, out, _ = runArgs("query", "--data", data, "--search", e.ID[:len(e.ID)-1]+"~", "--json"); code != ExitOK || strings.Contains(out, e.ID) {
+		t.Fatalf("an ID that is not %s found it: %q", e.ID, out)
+	}
+}
+
 func TestQueryTableAndLimit(t *testing.T) {
 	data, all := syncedData(t, 1000)
 	code, out, errOut := runArgs("query", "--data", data, "--limit", "5")
@@ -150,7 +217,7 @@ func TestQueryBadValuesNameTheFlag(t *testing.T) {
 		{[]string{"--status", "ok\a"}, "status:"}, // any status the cache may hold, but not a control character
 		{[]string{"--from", "2026-02-01", "--to", "2026-01-01"}, "to:"},
 		{[]string{"--from", "last week"}, "from:"},
-		{[]string{"--sort", "id"}, "sort:"},
+		{[]string{"--sort", "ip"}, "sort:"},
 		{[]string{"--tz", "Mars/Olympus"}, "tz:"},
 		{[]string{"--limit", "-1"}, "limit:"},
 		{[]string{"--profile", "nobody"}, "nobody"},

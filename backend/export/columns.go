@@ -7,8 +7,9 @@ import (
 )
 
 // Columns are an export's columns, in order: the console's table, then
-// Workspace and Event ID. The first is named with the time zone.
-var Columns = []string{"Timestamp", "User", "Scope", "Category", "Action", "Target", "Status", "Description", "Workspace", "Event ID"}
+// Workspace, Event ID and Source IP (in audit.SortFields' order). The first
+// is named with the time zone.
+var Columns = []string{"Timestamp", "User", "Scope", "Category", "Action", "Target", "Status", "Description", "Workspace", "Event ID", "Source IP"}
 
 // header is the header row: "Timestamp (Asia/Tokyo)", then the rest.
 func header(loc *time.Location) []string {
@@ -29,10 +30,13 @@ func ZoneName(loc *time.Location) string {
 
 // textCells are row e's text columns (every column but the timestamp), in
 // Columns order from User.
-func textCells(e *audit.Event, out *[9]string) {
+func textCells(e *audit.Event, out *[nText]string) {
 	r := audit.NewRow(e, nil)
-	*out = [9]string{r.User, r.Scope, r.Category, r.Action, r.Target, r.Status, r.Description, r.Workspace, r.ID}
+	*out = [nText]string{r.User, r.Scope, r.Category, r.Action, r.Target, r.Status, r.Description, r.Workspace, r.ID, r.SourceIP}
 }
+
+// nText is the number of text columns: all but the timestamp.
+const nText = 10
 
 // timestampText is the Timestamp column as text: the console's
 // YYYY-MM-DD HH:mm:ss plus the milliseconds the API gives, so the file

@@ -78,8 +78,8 @@ func writeCSV(j *job, out io.Writer) error {
 	neutralise := !j.req.KeepFormulas
 	return eachWindow(j, func(_ int, evs []audit.Event) *csvWindow {
 		w := &csvWindow{text: buffers.get(len(evs) * csvRowBytes)}
-		var cells [10]string
-		var text [9]string
+		var cells [nText + 1]string
+		var text [nText]string
 		for i := range evs {
 			e := &evs[i]
 			textCells(e, &text)

@@ -48,9 +48,9 @@ func TestCSVGolden(t *testing.T) {
 			if m.CSV == nil || m.CSV.Neutralised == c.keep || m.CSV.BOM != c.bom {
 				t.Errorf("manifest csv %+v", m.CSV)
 			}
-			// 1: User, Target, Description; 2: User, Target, Description;
-			// 3: Target and Description (tab, CR).
-			if want := 8; !c.keep && m.CSV.NeutralisedCells != want {
+			// 1: User, Target, Description, Source IP; 2: User, Target,
+			// Description; 3: Target and Description (tab, CR).
+			if want := 9; !c.keep && m.CSV.NeutralisedCells != want {
 				t.Errorf("neutralised %d cells, want %d", m.CSV.NeutralisedCells, want)
 			}
 		})
@@ -79,7 +79,7 @@ func TestCSVReadsBackToTheRows(t *testing.T) {
 	if len(rows) != res.Total+1 || strings.Join(rows[0], "|") != strings.Join(header(time.UTC), "|") {
 		t.Fatalf("%d records, header %q; want %d rows and a header", len(rows), rows[0], res.Total)
 	}
-	var cells [9]string
+	var cells [nText]string
 	evs, err := res.Rows(0, res.Total)
 	if err != nil {
 		t.Fatal(err)

@@ -22,7 +22,8 @@ var exportNow = time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
 // hostileEvents are the strings an export must carry intact and harmless:
 // formula and DDE starts, quotes, commas, CRLF and lone CR and LF inside
 // fields, Japanese, Vietnamese (NFC and NFD), emoji, RTL, a 4 KiB
-// description, control characters, a numeric-looking id.
+// description, control characters, a numeric-looking id, a source IP
+// that is a formula.
 func hostileEvents() []audit.Event {
 	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	ws := &audit.Ref{ID: "ws-1", Name: "Research"}
@@ -34,11 +35,12 @@ func hostileEvents() []audit.Event {
 			Target: target, Status: st, Description: desc, Workspace: ws,
 		}
 	}
+	withIP := func(e audit.Event, ip string) audit.Event { e.SourceIP = ip; return e }
 	return []audit.Event{
-		ev(1, "=cmd|' /C calc'!A0", `=HYPERLINK("http://evil.example","click")`, "+1 and -1 and @SUM(A1)", audit.StatusSuccess),
+		withIP(ev(1, "=cmd|' /C calc'!A0", `=HYPERLINK("http://evil.example","click")`, "+1 and -1 and @SUM(A1)", audit.StatusSuccess), "=1+2"),
 		ev(2, "@attacker", "-2+3", "=1+1", audit.StatusFailed),
 		ev(3, "tab@example.com", "\tleading tab", "\rleading CR", audit.StatusSuccess),
-		ev(4, "quotes@example.com", `He said "hi", then left`, "a,b,c", audit.StatusSuccess),
+		withIP(ev(4, "quotes@example.com", `He said "hi", then left`, "a,b,c", audit.StatusSuccess), "2001:db8::1"),
 		ev(5, "crlf@example.com", "line1\r\nline2", "lone LF\nand lone CR\rend", audit.StatusFailed),
 		ev(6, "tanaka@example.jp", "ノートブック-01", "ノートブックを停止しました 🚀👩‍👩‍👧", audit.StatusSuccess),
 		ev(7, "an@example.vn", "Máy chủ", "Đã dừng máy chủ (NFD: Đã dừng)", audit.StatusSuccess),

@@ -82,6 +82,35 @@ func TestVerifyFileAsExported(t *testing.T) {
 	}
 }
 
+// An export made before Source IP was a column (ten columns, the files in
+// testdata/v10 written by that version) still checks, and a row of it
+// changed is still caught.
+func TestVerifyFileOfTenColumns(t *testing.T) {
+	for _, name := range []string{"v10.csv", "v10.xlsx"} {
+		dir := t.TempDir()
+		for _, f := range []string{name, name + ManifestSuffix} {
+			b, err := os.ReadFile(filepath.Join("testdata", "v10", f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, f), b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		path := filepath.Join(dir, name)
+		c := check(t, path)
+		if !c.SHA256OK || !c.RowsOK || c.Rows != 8 || c.Problem != "" || len(c.Manifest.Columns) != 10 {
+			t.Errorf("%s of ten columns: %+v", name, c)
+		}
+		if name == "v10.csv" {
+			rewrite(t, path, func(s string) string { return strings.Replace(s, "FAILED", "SUCCESS", 1) })
+			if c := check(t, path); c.RowsOK || !strings.Contains(c.Problem, "Merkle root") {
+				t.Errorf("a changed row of ten columns: %+v", c)
+			}
+		}
+	}
+}
+
 func rewrite(t *testing.T, path string, fn func(string) string) {
 	t.Helper()
 	b, err := os.ReadFile(path)

@@ -38,16 +38,16 @@ func sheetName(i int) string {
 // colWidths are the columns' widths in characters at most (Timestamp,
 // Status and the wrapped Description: exactly); each is as wide as its
 // longest value in the export (and its header) up to that.
-var colWidths = []float64{23, 40, 16, 22, 28, 32, 10, 50, 28, 32}
+var colWidths = []float64{23, 40, 16, 22, 28, 32, 10, 50, 28, 32, 40}
 
 // fixedWidth are the columns whose width does not follow the data.
-var fixedWidth = [10]bool{0: true, 6: true, 7: true}
+var fixedWidth = [nText + 1]bool{0: true, 6: true, 7: true}
 
 // widths are the columns' widths for an export whose longest cells, in
 // bytes, are longest (the timestamp's first): the header's at least, the
 // cap at most. A cell's bytes stand for its width: a CJK character's three
 // are a little over its two columns, which the caps bound.
-func widths(loc *time.Location, longest *[10]int) []float64 {
+func widths(loc *time.Location, longest *[nText + 1]int) []float64 {
 	out := make([]float64, len(colWidths))
 	for k, h := range header(loc) {
 		out[k] = colWidths[k]
@@ -153,7 +153,7 @@ type xlsxWindow struct {
 	parts   []sheetPart // one, or two where a sheet ends inside the window
 	tree    merkle      // the rows' leaves
 	altered int
-	longest [10]int // each column's longest cell, in bytes
+	longest [nText + 1]int // each column's longest cell, in bytes
 }
 
 // sheetPart is a window's rows in one sheet, deflated.
@@ -197,7 +197,7 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 	}()
 	spans := make([]sheetSpan, sheets)
 	var spooled int64
-	var longest [10]int
+	var longest [nText + 1]int
 	rows := xlsxRows{styles: st, loc: j.loc}
 	err = eachWindow(j, rows.window, func(w *xlsxWindow) error {
 		j.tree.append(&w.tree)
@@ -327,8 +327,8 @@ func (x xlsxRows) window(off int, evs []audit.Event) *xlsxWindow {
 	w := &xlsxWindow{}
 	xml := buffers.get(len(evs) * xlsxRowBytes)
 	defer func() { buffers.put(xml) }()
-	var cells [9]string
-	var leaf [10]string
+	var cells [nText]string
+	var leaf [nText + 1]string
 	sheet := off / SheetRows
 	end := func() {
 		w.parts = append(w.parts, sheetPart{sheet: sheet, deflated: deflateChunk(xml, false), raw: int64(len(xml)), crc: crc32.ChecksumIEEE(xml)})
@@ -371,7 +371,7 @@ const (
 // from a date cell and the cells as strings (the status and the
 // description as styled Cells):
 // a date serial, then inline strings, each escaped as trimCellValue does.
-func (x xlsxRows) appendRow(b []byte, r int, e *audit.Event, cells *[9]string) []byte {
+func (x xlsxRows) appendRow(b []byte, r int, e *audit.Event, cells *[nText]string) []byte {
 	var rb [20]byte
 	rn := strconv.AppendInt(rb[:0], int64(r), 10)
 	b = append(b, `<row r="`...)

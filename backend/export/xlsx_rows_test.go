@@ -58,7 +58,7 @@ func TestXLSXRowsAreExcelizes(t *testing.T) {
 		if i == 0 {
 			e.Time = time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC)
 		}
-		var cells [9]string
+		var cells [nText]string
 		for k := range cells {
 			cells[k], _ = xmlCell(rowTexts[(i*9+k)%len(rowTexts)])
 		}

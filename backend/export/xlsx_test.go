@@ -109,10 +109,10 @@ func TestXLSXReadsBackToTheRows(t *testing.T) {
 		t.Fatalf("sheets %v (manifest %d), want Events and About", got, m.Sheets)
 	}
 	rows := sheets[eventsSheet]
-	if len(rows) != res.Total+1 || rows[0][0] != "Timestamp (America/New_York)" || rows[0][9] != "Event ID" {
+	if len(rows) != res.Total+1 || rows[0][0] != "Timestamp (America/New_York)" || rows[0][9] != "Event ID" || rows[0][10] != "Source IP" {
 		t.Fatalf("%d rows, header %q", len(rows), rows[0])
 	}
-	var cells [9]string
+	var cells [nText]string
 	evs, err := res.Rows(0, res.Total)
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +125,7 @@ func TestXLSXReadsBackToTheRows(t *testing.T) {
 		if at := fromSerial(t, got[0]); !at.Equal(wall) {
 			t.Fatalf("row %d: timestamp %v, want %v (New York wall time)", i, at, wall)
 		}
-		for len(got) < 10 {
+		for len(got) < len(Columns) {
 			got = append(got, "") // excelize drops trailing empty cells
 		}
 		for k, want := range cells {
@@ -171,7 +171,7 @@ func TestXLSXReadsBackToTheRows(t *testing.T) {
 		t.Errorf("panes %+v, %v; want the header row frozen", panes, err)
 	}
 	tables, err := f.GetTables(eventsSheet)
-	if err != nil || len(tables) != 1 || !strings.HasPrefix(tables[0].Range, "A1:J") {
+	if err != nil || len(tables) != 1 || !strings.HasPrefix(tables[0].Range, "A1:K") {
 		t.Errorf("tables %+v, %v; want one over the data (its header filters)", tables, err)
 	}
 	about := map[string]string{}

@@ -41,6 +41,7 @@ func (ix *Index) Append(events []audit.Event) (*Index, error) {
 	nw, pos := pl.nw, pl.pos
 	out := &Index{
 		n:       ix.n + nw.n,
+		idLen:   ix.idLen.with(nw.idLen),
 		ts:      mergeRows(ix.ts, nw.ts, pos),
 		scope:   mergeRows(ix.scope, nw.scope, pos),
 		cat:     mergeRows(ix.cat, nw.cat, pos),
@@ -48,8 +49,9 @@ func (ix *Index) Append(events []audit.Event) (*Index, error) {
 		status:  mergeRows(ix.status, nw.status, pos),
 		user:    mergeRows(ix.user, nw.user, pos),
 		ws:      mergeRows(ix.ws, nw.ws, pos),
+		ip:      mergeRows(ix.ip, nw.ip, pos),
 		textMid: mergeRows(ix.textMid, nw.textMid, pos),
-		scopeD:  nw.scopeD, catD: nw.catD, actD: nw.actD, statusD: nw.statusD, userD: nw.userD, wsD: nw.wsD,
+		scopeD:  nw.scopeD, catD: nw.catD, actD: nw.actD, statusD: nw.statusD, userD: nw.userD, ipD: nw.ipD, wsD: nw.wsD,
 		excRow: m.excRow, excMid: m.excMid, excStart: m.excStart, exc: m.exc,
 		rest:      make([]byte, 0, m.restLen),
 		restStart: m.restStart, restRow: m.restRow,
@@ -87,7 +89,10 @@ func (ix *Index) AppendTo(events []audit.Event, out *os.File) (added int, err er
 		return 0, fmt.Errorf("query: append: %w", err)
 	}
 	nw, pos := pl.nw, pl.pos
-	res := &Index{n: ix.n + nw.n, scopeD: nw.scopeD, catD: nw.catD, actD: nw.actD, statusD: nw.statusD, userD: nw.userD, wsD: nw.wsD}
+	res := &Index{
+		n: ix.n + nw.n, scopeD: nw.scopeD, catD: nw.catD, actD: nw.actD, statusD: nw.statusD, userD: nw.userD, ipD: nw.ipD, wsD: nw.wsD,
+		idLen: ix.idLen.with(nw.idLen),
+	}
 	merged := &Index{
 		excRow: m.excRow, excMid: m.excMid, excStart: m.excStart, exc: m.exc,
 		restStart: m.restStart, restRow: m.restRow,
@@ -136,7 +141,7 @@ func (ix *Index) AppendTo(events []audit.Event, out *os.File) (added int, err er
 
 // rowWidth is the bytes a row takes in the sections that hold one entry a
 // row.
-var rowWidth = [nSections]int{secTS: 8, secScope: 4, secCat: 4, secAct: 4, secStatus: 4, secUser: 4, secWS: 4, secTextMid: 4}
+var rowWidth = [nSections]int{secTS: 8, secScope: 4, secCat: 4, secAct: 4, secStatus: 4, secUser: 4, secWS: 4, secIP: 4, secTextMid: 4}
 
 // merged is what an append makes anew rather than copies or interleaves:
 // exc, renumbered, and the rest, as pieces: each group of ix that no new
@@ -322,7 +327,7 @@ func distinct(events []audit.Event, held func(id string) bool) ([]*audit.Event, 
 func (ix *Index) newRows(add []*audit.Event) (*builder, error) {
 	b := &builder{fo: newFolder(), sorted: true, restAt: []uint64{0}, ix: &Index{
 		scopeD: ix.scopeD.clone(), catD: ix.catD.clone(), actD: ix.actD.clone(),
-		statusD: ix.statusD.clone(), userD: ix.userD.clone(), wsD: ix.wsD.clone(),
+		statusD: ix.statusD.clone(), userD: ix.userD.clone(), ipD: ix.ipD.clone(), wsD: ix.wsD.clone(),
 		textStart: []uint64{0}, excStart: []uint64{0},
 	}}
 	for _, e := range add {
@@ -335,6 +340,7 @@ func (ix *Index) newRows(add []*audit.Event) (*builder, error) {
 	nw.catD.extend(&b.fo, true)
 	nw.actD.extend(&b.fo, true)
 	nw.userD.extend(&b.fo, true)
+	nw.ipD.extend(&b.fo, true)
 	nw.statusD.extend(&b.fo, false)
 	nw.wsD.finish()
 	return b, nil
@@ -448,7 +454,12 @@ func mergeArena(old []byte, oldStart []uint64, add []byte, addStart []uint64, po
 
 // clone is a copy of d that codes can be added to without changing d.
 func (d *dict) clone() *dict {
-	return &dict{vals: slices.Clone(d.vals), folded: slices.Clone(d.folded), count: slices.Clone(d.count), lookup: maps.Clone(d.lookup)}
+	d.lookups()
+	d.foldedVals()
+	return &dict{
+		vals: slices.Clone(d.vals), folded: slices.Clone(d.folded), count: slices.Clone(d.count), lookup: maps.Clone(d.lookup),
+		searched: d.searched,
+	}
 }
 
 // extend folds the values added since clone (when searched) and ranks all.

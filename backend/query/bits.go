@@ -63,7 +63,7 @@ func (ix *Index) codeRows(m *matcher, lo, hi int, bits rowBits) {
 	for _, c := range []struct {
 		code []uint32
 		hit  []bool
-	}{{ix.user, m.userHit}, {ix.scope, m.scopeHit}, {ix.cat, m.catHit}, {ix.act, m.actHit}} {
+	}{{ix.user, m.userHit}, {ix.scope, m.scopeHit}, {ix.cat, m.catHit}, {ix.act, m.actHit}, {ix.ip, m.ipHit}} {
 		hv := make([]uint64, len(c.hit))
 		any := false
 		for v, ok := range c.hit {

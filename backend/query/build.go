@@ -65,7 +65,7 @@ func newBuilder() *builder {
 		sorted: true,
 		restAt: []uint64{0},
 		ix: &Index{
-			scopeD: newDict(), catD: newDict(), actD: newDict(), statusD: newDict(), userD: newDict(),
+			scopeD: newDict(), catD: newDict(), actD: newDict(), statusD: newDict(), userD: newDict(), ipD: newDict(),
 			wsD:       newWSDict(),
 			textStart: []uint64{0},
 			excStart:  []uint64{0},
@@ -85,6 +85,7 @@ func (b *builder) add(e *audit.Event) error {
 		}
 	}
 	b.lastID = e.ID
+	ix.idLen.add(e.ID)
 	ix.ts = append(ix.ts, ns)
 	ix.scope = append(ix.scope, ix.scopeD.code(string(e.Scope)))
 	ix.cat = append(ix.cat, ix.catD.code(e.Category))
@@ -92,8 +93,9 @@ func (b *builder) add(e *audit.Event) error {
 	ix.status = append(ix.status, ix.statusD.code(string(e.Status)))
 	ix.user = append(ix.user, ix.userD.code(e.User))
 	ix.ws = append(ix.ws, ix.wsD.code(e.Workspace))
+	ix.ip = append(ix.ip, ix.ipD.code(e.SourceIP))
 
-	b.rest = appendRest(b.rest, e.ID, e.SourceIP, e.Details)
+	b.rest = appendRest(b.rest, e.ID, "", e.Details)
 	b.restAt = append(b.restAt, uint64(len(b.rest)))
 
 	mid := uint32(len(e.Target))
@@ -125,7 +127,7 @@ func (b *builder) finish() *Index {
 	// slice): the index lives as long as the window.
 	ix.text, ix.exc = fit(ix.text), fit(ix.exc)
 	ix.ts, ix.textStart, ix.excStart = fit(ix.ts), fit(ix.textStart), fit(ix.excStart)
-	ix.scope, ix.cat, ix.act, ix.status, ix.user, ix.ws = fit(ix.scope), fit(ix.cat), fit(ix.act), fit(ix.status), fit(ix.user), fit(ix.ws)
+	ix.scope, ix.cat, ix.act, ix.status, ix.user, ix.ws, ix.ip = fit(ix.scope), fit(ix.cat), fit(ix.act), fit(ix.status), fit(ix.user), fit(ix.ws), fit(ix.ip)
 	ix.textMid, ix.excRow, ix.excMid = fit(ix.textMid), fit(ix.excRow), fit(ix.excMid)
 	ix.freq = byteFreq(ix.text)
 	for _, c := range ix.freq {
@@ -178,7 +180,7 @@ func (b *builder) reorder() {
 
 	ix := &Index{
 		n: old.n, scopeD: old.scopeD, catD: old.catD, actD: old.actD, statusD: old.statusD,
-		userD: old.userD, wsD: old.wsD,
+		userD: old.userD, ipD: old.ipD, wsD: old.wsD, idLen: old.idLen,
 		ts:      permute(old.ts, perm),
 		textMid: permute(old.textMid, perm),
 		text:    make([]byte, 0, len(old.text)), textStart: make([]uint64, 1, old.n+1),
@@ -186,6 +188,7 @@ func (b *builder) reorder() {
 	}
 	ix.scope, ix.cat, ix.act = permute(old.scope, perm), permute(old.cat, perm), permute(old.act, perm)
 	ix.status, ix.user, ix.ws = permute(old.status, perm), permute(old.user, perm), permute(old.ws, perm)
+	ix.ip = permute(old.ip, perm)
 	rest, restAt := make([]byte, 0, len(b.rest)), make([]uint64, 1, old.n+1)
 	for i, p := range perm {
 		ix.text = append(ix.text, old.text[old.textStart[p]:old.textStart[p+1]]...)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 )
@@ -12,15 +13,60 @@ import (
 // folded is the search form of each value (folded once per entry, so a
 // search tests each distinct value once, then only codes); rank orders the
 // values bytewise, so sorting by the column is an integer sort.
+//
+// A dictionary read from a file has its values and counts only: folded,
+// rank and lookup are derived on first use (derived), so that opening an
+// index does not fold and sort every distinct value (a source IP's
+// dictionary at a million events holds about 100,000).
 type dict struct {
-	vals   []string
-	folded []string // nil for columns that are not searched
-	rank   []uint32 // code -> dense rank of vals[code] in bytewise order
-	count  []int    // code -> rows holding it
+	vals     []string
+	count    []int // code -> rows holding it
+	searched bool  // whether folded is wanted
+
+	once   [3]sync.Once // lookup, folded, rank
+	folded []string     // nil for columns that are not searched
+	rank   []uint32     // code -> dense rank of vals[code] in bytewise order
 	lookup map[string]uint32
 }
 
 func newDict() *dict { return &dict{lookup: make(map[string]uint32)} }
+
+// lookups, foldedVals and ranks are d's lookup, folded and rank, each
+// made once where it is not yet; safe for concurrent use once d no longer
+// changes.
+func (d *dict) lookups() map[string]uint32 {
+	d.once[0].Do(func() {
+		if d.lookup == nil {
+			d.lookup = make(map[string]uint32, len(d.vals))
+			for c, v := range d.vals {
+				d.lookup[v] = uint32(c)
+			}
+		}
+	})
+	return d.lookup
+}
+
+func (d *dict) foldedVals() []string {
+	d.once[1].Do(func() {
+		if d.searched && d.folded == nil {
+			fo := newFolder()
+			d.folded = make([]string, len(d.vals))
+			for i, v := range d.vals {
+				d.folded[i] = fo.string(v)
+			}
+		}
+	})
+	return d.folded
+}
+
+func (d *dict) ranks() []uint32 {
+	d.once[2].Do(func() {
+		if d.rank == nil {
+			d.rank = denseRanks(len(d.vals), func(a, b int) int { return strings.Compare(d.vals[a], d.vals[b]) })
+		}
+	})
+	return d.rank
+}
 
 func (d *dict) code(s string) uint32 {
 	if c, ok := d.lookup[s]; ok {
@@ -37,6 +83,7 @@ func (d *dict) code(s string) uint32 {
 
 // finish folds the values (when searched) and ranks them.
 func (d *dict) finish(fo *folder, searched bool) {
+	d.searched = searched
 	if searched {
 		d.folded = make([]string, len(d.vals))
 		for i, v := range d.vals {
@@ -53,6 +100,7 @@ func (ix *Index) finishDicts(fo *folder) {
 	ix.catD.finish(fo, true)
 	ix.actD.finish(fo, true)
 	ix.userD.finish(fo, true)
+	ix.ipD.finish(fo, true)
 	ix.statusD.finish(fo, false)
 	ix.wsD.finish()
 }
@@ -61,8 +109,9 @@ func (ix *Index) finishDicts(fo *folder) {
 // skipped (they match no row).
 func (d *dict) set(values []string) []bool {
 	ok := make([]bool, len(d.vals))
+	lookup := d.lookups()
 	for _, v := range values {
-		if c, found := d.lookup[v]; found {
+		if c, found := lookup[v]; found {
 			ok[c] = true
 		}
 	}
@@ -71,8 +120,9 @@ func (d *dict) set(values []string) []bool {
 
 // hits marks the entries whose folded value contains the folded term.
 func (d *dict) hits(term string) []bool {
-	h := make([]bool, len(d.folded))
-	for i, v := range d.folded {
+	folded := d.foldedVals()
+	h := make([]bool, len(folded))
+	for i, v := range folded {
 		h[i] = strings.Contains(v, term)
 	}
 	return h

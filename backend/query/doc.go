@@ -9,24 +9,27 @@
 // not), so a row number doubles as every sort's tie-break. Per row:
 //
 //	ts        []int64     UnixNano, ascending                         8 B
-//	scope, category, action, status, user, workspace
-//	          []uint32    codes into per-column dictionaries      6 x 4 B
+//	scope, category, action, status, user, workspace, source_ip
+//	          []uint32    codes into per-column dictionaries      7 x 4 B
 //	textStart []uint64    offset of the row in text                   8 B
 //	textMid   []uint32    end of the target inside it, and
 //	                      foldedBit                                   4 B
 //	                                                          ---------
-//	                                                           44 B/event
+//	                                                           48 B/event
 //
 // plus text (target and description as they came, which the search scans
 // lowering ASCII letters), exc (the folded text of the rows whose folding
 // is more than that: about 10% of the simulator's, 6 B an event) and rest
-// (id, source_ip and details, S2-compressed in groups of up to 64 rows:
-// 142 B an event become 65; rest.go). Sorting by target or description adds a
-// lazily built per-row rank (4 B each) the first time. At 1M simulator
-// events the file is 196 B an event.
+// (id and details, S2-compressed in groups of up to 64 rows: 62 B an
+// event; rest.go). Sorting by target, description or id adds a lazily
+// built per-row rank (4 B each) the first time. At 1M simulator events the
+// sections take 194 B an event, and the source IP's dictionary 12,437
+// values (most users keep one address), searched once per value like the
+// user's.
 //
 // A dictionary (dict) holds each distinct value once with its folded form
-// and its rank in bytewise order; the workspace dictionary keys on the
+// and its rank in bytewise order (made on first use when read from a
+// file); the workspace dictionary keys on the
 // whole Ref, code 0 meaning none, and ranks by name.
 //
 // # Queries

@@ -13,7 +13,30 @@ type folder struct{ c cases.Caser }
 
 func newFolder() folder { return folder{c: cases.Fold()} }
 
-func (f folder) string(s string) string { return f.c.String(norm.NFC.String(s)) }
+func (f folder) string(s string) string {
+	if isASCII(s) {
+		// Folding ASCII lowers its letters, and nothing else.
+		return asciiLower(s)
+	}
+	return f.c.String(norm.NFC.String(s))
+}
+
+// asciiLower is s, an ASCII string, with its letters lowered; s itself
+// when it has no capital.
+func asciiLower(s string) string {
+	for i := range len(s) {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
 
 func (f folder) append(dst []byte, s string) []byte {
 	return append(dst, f.c.String(norm.NFC.String(s))...)

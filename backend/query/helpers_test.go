@@ -153,7 +153,10 @@ func (g *filterGen) term() string {
 		return fixedTerms[g.r.IntN(len(fixedTerms))]
 	}
 	e := g.event()
-	fields := []string{e.User, string(e.Scope), e.Category, e.Action, e.Target, e.Description}
+	if g.r.IntN(12) == 0 {
+		return e.ID // a whole event ID finds its event
+	}
+	fields := []string{e.User, string(e.Scope), e.Category, e.Action, e.Target, e.Description, e.SourceIP}
 	s := fields[g.r.IntN(len(fields))]
 	runes := []rune(s)
 	if !utf8.ValidString(s) || len(runes) == 0 {

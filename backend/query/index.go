@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,9 +21,9 @@ type Index struct {
 	n  int
 	ts []int64 // UnixNano, ascending; ties by id
 
-	scope, cat, act, status, user, ws  []uint32 // dictionary codes per row
-	scopeD, catD, actD, statusD, userD *dict
-	wsD                                *wsDict
+	scope, cat, act, status, user, ws, ip   []uint32 // dictionary codes per row
+	scopeD, catD, actD, statusD, userD, ipD *dict
+	wsD                                     *wsDict
 
 	// text holds per row the target, then the description, as they came:
 	// what the table shows and a search scans (search.go), lowering ASCII
@@ -35,6 +36,10 @@ type Index struct {
 	freq      *[256]uint32 // byte counts of a sample of text (see byteFreq)
 	freqN     int          // the sample's length
 
+	// idLen is the shortest and the longest event ID, so a search term of
+	// another length is known not to be one without reading the IDs.
+	idLen idLens
+
 	// exc is the folded target and description of the rows marked
 	// foldedBit, excRow ascending.
 	exc      []byte
@@ -42,7 +47,7 @@ type Index struct {
 	excRow   []uint32 // the row of each
 	excMid   []uint32 // end of the folded target, relative to excStart[k]
 
-	// rest holds per row id, source_ip and details, compressed in groups
+	// rest holds per row id and details, compressed in groups
 	// of up to restGroup rows (rest.go); restStart is each group's offset
 	// in it, restRow its first row (groups+1 of each).
 	rest      []byte
@@ -52,6 +57,7 @@ type Index struct {
 	// Ranks of target and description per row, built on the first sort by
 	// them (a comparison sort of every row, too costly for every Build).
 	targetRank, descRank lazyRank
+	idRanks              lazyRank // of the event IDs, on the first sort by them
 
 	// The ASCII letters of each row's folded text, made by WarmSearch
 	// (letters.go).
@@ -62,6 +68,32 @@ type Index struct {
 	// file is the mapped file the columns above lie in, checked as they
 	// are read (verify.go); nil for an index built in memory.
 	file *checked
+}
+
+// idLens are the bounds of the IDs' lengths; zero-valued, no ID.
+type idLens struct{ lo, hi uint32 }
+
+func (l *idLens) add(id string) {
+	n := uint32(min(len(id), 1<<31))
+	if l.hi == 0 || n < l.lo {
+		l.lo = n
+	}
+	l.hi = max(l.hi, n)
+}
+
+func (l idLens) with(o idLens) idLens {
+	switch {
+	case o.hi == 0:
+		return l
+	case l.hi == 0:
+		return o
+	}
+	return idLens{min(l.lo, o.lo), max(l.hi, o.hi)}
+}
+
+// holds says whether an ID could be n bytes long.
+func (l idLens) holds(n int) bool {
+	return l.hi > 0 && uint64(n) >= uint64(l.lo) && uint64(n) <= uint64(l.hi)
 }
 
 type lazyRank struct {
@@ -166,6 +198,9 @@ func (rd *rowReader) text(i int) ([]byte, bool) {
 // rows share an allocation (alloc).
 func (rd *rowReader) event(i int) audit.Event {
 	ix := rd.ix
+	if !ix.needBytes(secIP, 4*uint64(i), 4*uint64(i)+4) {
+		return audit.Event{}
+	}
 	e := ix.coded(i)
 	text, ok := rd.text(i)
 	if !ok {
@@ -187,7 +222,7 @@ func (rd *rowReader) event(i int) audit.Event {
 	}
 	id, ip, det := uint64(a[1]-a[0]), uint64(a[2]-a[0]), uint64(a[3]-a[0])
 	mid := det + ix.mid(i)
-	e.ID, e.SourceIP = str(0, id), str(id, ip)
+	e.ID = str(0, id)
 	e.Target, e.Description = str(det, mid), str(mid, uint64(len(b)))
 	if det > ip {
 		// Capped: an append to the details never writes past them.
@@ -197,7 +232,7 @@ func (rd *rowReader) event(i int) audit.Event {
 }
 
 // coded is row i's event with the fields held in the columns: time and
-// dictionary values.
+// dictionary values (rowCols checked, and row i's source IP).
 func (ix *Index) coded(i int) audit.Event {
 	e := audit.Event{
 		Time:     time.Unix(0, ix.ts[i]).UTC(),
@@ -206,6 +241,7 @@ func (ix *Index) coded(i int) audit.Event {
 		Category: ix.catD.vals[ix.cat[i]],
 		Action:   ix.actD.vals[ix.act[i]],
 		Status:   audit.Status(ix.statusD.vals[ix.status[i]]),
+		SourceIP: ix.ipD.vals[ix.ip[i]], // checked by the caller
 	}
 	if c := ix.ws[i]; c != 0 {
 		ref := ix.wsD.refs[c]
@@ -223,6 +259,18 @@ func (ix *Index) freeRank(k int) []uint32 {
 	}
 	lr.once.Do(func() {
 		lr.rank = denseRanks(ix.n, func(a, b int) int { return bytes.Compare(ix.shown(a, k), ix.shown(b, k)) })
+	})
+	return lr.rank
+}
+
+// idRank returns the per-row dense rank of the event IDs, computing it
+// once (every row's id read from rest).
+func (ix *Index) idRank() []uint32 {
+	lr := &ix.idRanks
+	lr.once.Do(func() {
+		ids := make([]string, ix.n)
+		ix.eachID(func(i int, id []byte) { ids[i] = string(id) })
+		lr.rank = denseRanks(ix.n, func(a, b int) int { return strings.Compare(ids[a], ids[b]) })
 	})
 	return lr.rank
 }

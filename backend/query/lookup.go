@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 )
@@ -64,7 +65,7 @@ func (ix *Index) Values(field ValueField, substring string, limit int) []Count {
 	}
 	n := make([]int, len(d.vals))
 	for c := range d.vals {
-		if term == "" || strings.Contains(d.folded[c], term) {
+		if term == "" || strings.Contains(d.foldedVals()[c], term) {
 			n[c] = d.count[c]
 		}
 	}
@@ -111,7 +112,7 @@ func (ix *Index) ValuesIn(f audit.Filter, field ValueField, substring string, li
 		n[code[r]]++
 	}
 	for c := range n {
-		if term != "" && !strings.Contains(d.folded[c], term) {
+		if term != "" && !strings.Contains(d.foldedVals()[c], term) {
 			n[c] = 0
 		}
 	}
@@ -167,4 +168,14 @@ func (ix *Index) AddedTo(old *Index) []string {
 		out = append(out, string(id))
 	}
 	return out
+}
+
+// idRow is the row whose event ID is term, or -1: a search for a whole
+// event ID finds its event. The IDs' lookup is built on the first search
+// that could be one (no space in it, as long as some ID), once per index.
+func (ix *Index) idRow(term string) int {
+	if !ix.idLen.holds(len(term)) || strings.ContainsFunc(term, unicode.IsSpace) {
+		return -1
+	}
+	return ix.ids().row(ix, term)
 }

@@ -3,6 +3,7 @@ package query
 import (
 	"math/bits"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -19,11 +20,13 @@ type matcher struct {
 	fd, fx                            finder // caseless in text, exact in exc
 	letter                            uint32 // the term's letter mask bit, when it is one ASCII letter
 	userHit, scopeHit, catHit, actHit []bool
-	codeHits                          bool // some dictionary entry contains the term
+	ipHit                             []bool // nil when no source IP holds the term
+	codeHits                          bool   // some dictionary entry contains the term
+	idRow                             int    // the row whose event ID is the term, or -1
 }
 
 func (ix *Index) newMatcher(f audit.Filter) *matcher {
-	m := &matcher{}
+	m := &matcher{idRow: -1}
 	if f.Scope != "" {
 		m.scope = ix.scopeD.set([]string{string(f.Scope)})
 	}
@@ -61,7 +64,11 @@ func (ix *Index) newMatcher(f audit.Filter) *matcher {
 		m.letter = letterBit(term)
 		m.userHit, m.scopeHit = ix.userD.hits(term), ix.scopeD.hits(term)
 		m.catHit, m.actHit = ix.catD.hits(term), ix.actD.hits(term)
-		for _, h := range [][]bool{m.userHit, m.scopeHit, m.catHit, m.actHit} {
+		if m.ipHit = ix.ipD.hits(term); !slices.Contains(m.ipHit, true) {
+			m.ipHit = nil
+		}
+		m.idRow = ix.idRow(strings.TrimSpace(f.Search))
+		for _, h := range [][]bool{m.userHit, m.scopeHit, m.catHit, m.actHit, m.ipHit} {
 			for _, ok := range h {
 				m.codeHits = m.codeHits || ok
 			}
@@ -159,6 +166,9 @@ func (ix *Index) search(m *matcher, lo, hi int, t *tally, perRow bool) {
 	if m.codeHits {
 		ix.codeRows(m, lo, hi, hits)
 	}
+	if m.idRow >= lo && m.idRow < hi {
+		hits.set(m.idRow)
+	}
 	ix.walkHits(m, hits, t)
 }
 
@@ -176,7 +186,7 @@ func (ix *Index) walkRange(m *matcher, lo, hi int, t *tally) {
 			continue
 		}
 		if m.searching && !m.userHit[us] && !m.scopeHit[sc] && !m.catHit[ca] && !m.actHit[ix.act[i]] &&
-			!ix.rowContains(m, i) {
+			(m.ipHit == nil || !m.ipHit[ix.ip[i]]) && i != m.idRow && !ix.rowContains(m, i) {
 			continue
 		}
 		if cOK {

@@ -54,8 +54,8 @@ import (
 //
 //	section       bytes/event  holds
 //	ts                      8  UnixNano, ascending
-//	scope ... ws        6 x 4  dictionary codes: scope, category, action,
-//	                           status, user, workspace
+//	scope ... ip        7 x 4  dictionary codes: scope, category, action,
+//	                           status, user, workspace, source_ip
 //	textStart               8  the row's offset in text (n+1 of them)
 //	textMid                 4  end of the target in the row's text; the
 //	                           top bit marks a row searched in exc
@@ -67,22 +67,27 @@ import (
 //	text             variable  target and description, as they came
 //	exc              variable  folded target and description of the rows
 //	                           whose folding is not ASCII lowering
-//	rest             variable  id, source_ip and details, S2-compressed
-//	                           a group at a time (rest.go)
+//	rest             variable  id and details (and an empty source_ip,
+//	                           which is in its column), S2-compressed a
+//	                           group at a time (rest.go)
 //
 // What a query reads: every query the first seven (rowCols, 32 B an
-// event); a search textStart, textMid and the text of its time range, and
+// event); the source IPs a search that finds one in their dictionary, a
+// sort by them, and reading rows; a search textStart, textMid and the text of its time range, and
 // the exc of the rows in it; reading rows their text and their groups of
 // rest. At 1M events of 490 B of JSON (half of them Japanese or
-// Vietnamese): text 75 B an event, exc 6 B (10% of rows), rest 65 B
-// (142 B before compression), 190 B an event written; version 2 kept
-// every field whole and the folded text beside it, 360 B.
+// Vietnamese): text 75 B an event, exc 7 B (10% of rows), rest 62 B,
+// source IPs 4 B, 194 B an event written; version 2 kept
+// every field whole and the folded text beside it, 360 B. Version 5 moved
+// source_ip from rest to a column of its own, to be searched.
 //
-// The dictionaries list each one's values (scope, category, action, status,
-// user: uvarint count, then uvarint length + bytes each; workspace: the
+// The meta's fixed part ends with the shortest and longest event ID's
+// length (u32 each), so a search term of another length is not looked up
+// as an ID. The dictionaries list each one's values (scope, category,
+// action, status, user, source_ip: uvarint count, then uvarint length + bytes each; workspace: the
 // refs, id and name, placeholder 0 included); the counts, one uvarint per
 // code of each in the same order, say how many rows hold it. Ranks, folded
-// dictionary values and lookups are derived on open: they are per
+// dictionary values and lookups are derived on first use: they are per
 // distinct value, not per event. exc is stored folded, so a file folded
 // under another Unicode version is refused.
 
@@ -99,7 +104,7 @@ var ErrIndexDamaged = fmt.Errorf("%w: a block does not match its checksum", ErrI
 
 const (
 	indexMagic   = "ADXQIDX\n"
-	indexVersion = 4
+	indexVersion = 5
 	headerLen    = 128  // a header slot
 	headerSlot1  = 2048 // the second slot's offset, in another sector
 	blockShift   = 12   // 4 KiB blocks, a page: a row read checks about one
@@ -118,6 +123,7 @@ const (
 	secStatus
 	secUser
 	secWS
+	secIP
 	secTextStart
 	secTextMid
 	secExcRow
@@ -133,7 +139,8 @@ const (
 
 // Groups of sections that are read together, checked at once the first
 // time: rowCols for every query, textCols to search or read rows, excCols
-// to search, restCols to find a row's group of rest.
+// to search, restCols to find a row's group of rest. secIP is checked when
+// a search finds a source IP, a sort is by it, or rows are read.
 var (
 	rowCols  = []int{secTS, secScope, secCat, secAct, secStatus, secUser, secWS}
 	textCols = []int{secTextStart, secTextMid}
@@ -154,7 +161,7 @@ func foldVersions() [2]string { return [2]string{norm.Version, cases.UnicodeVers
 // sections are ix's sections as bytes, in file order.
 func (ix *Index) sections() [nSections][]byte {
 	return [nSections][]byte{
-		asBytes(ix.ts), asBytes(ix.scope), asBytes(ix.cat), asBytes(ix.act), asBytes(ix.status), asBytes(ix.user), asBytes(ix.ws),
+		asBytes(ix.ts), asBytes(ix.scope), asBytes(ix.cat), asBytes(ix.act), asBytes(ix.status), asBytes(ix.user), asBytes(ix.ws), asBytes(ix.ip),
 		asBytes(ix.textStart), asBytes(ix.textMid), asBytes(ix.excRow), asBytes(ix.excMid), asBytes(ix.excStart), asBytes(ix.restStart), asBytes(ix.restRow),
 		ix.text, ix.exc, ix.rest,
 	}
@@ -451,6 +458,8 @@ func (ix *Index) appendMeta(b []byte, off, lens *[nSections]uint64, sums []uint3
 		b = le.AppendUint32(b, c)
 	}
 	b = le.AppendUint64(b, uint64(ix.freqN))
+	b = le.AppendUint32(b, ix.idLen.lo)
+	b = le.AppendUint32(b, ix.idLen.hi)
 	b = ix.appendDicts(b)
 	for _, d := range ix.dicts() {
 		for _, c := range d.count {
@@ -487,8 +496,8 @@ func (ix *Index) appendDicts(b []byte) []byte {
 }
 
 // dicts are the string dictionaries in file order.
-func (ix *Index) dicts() [5]*dict {
-	return [5]*dict{ix.scopeD, ix.catD, ix.actD, ix.statusD, ix.userD}
+func (ix *Index) dicts() [6]*dict {
+	return [6]*dict{ix.scopeD, ix.catD, ix.actD, ix.statusD, ix.userD, ix.ipD}
 }
 
 // OpenFile maps the index file at path and returns the Index over it. It
@@ -624,7 +633,7 @@ func (ix *Index) readMeta(meta, data []byte, n int) error {
 	// Each section's length follows from n and the rows in exc (m), but
 	// the arenas'.
 	want := [nSections]uint64{
-		8 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n),
+		8 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n), 4 * uint64(n),
 		8 * uint64(n+1), 4 * uint64(n), 0, 0, 0, 0, 0, 0, 0, 0,
 	}
 	var secs [nSections][]byte
@@ -653,6 +662,7 @@ func (ix *Index) readMeta(meta, data []byte, n int) error {
 		ix.freq[c] = le.Uint32(s.fixed(4))
 	}
 	ix.freqN = int(le.Uint64(s.fixed(8)))
+	ix.idLen.lo, ix.idLen.hi = le.Uint32(s.fixed(4)), le.Uint32(s.fixed(4))
 	if s.bad {
 		return formatErr("truncated meta")
 	}
@@ -665,7 +675,7 @@ func (ix *Index) readMeta(meta, data []byte, n int) error {
 		return formatErr("block checksums")
 	}
 	ix.ts = view[int64](secs[secTS])
-	cols := [6]*[]uint32{&ix.scope, &ix.cat, &ix.act, &ix.status, &ix.user, &ix.ws}
+	cols := [7]*[]uint32{&ix.scope, &ix.cat, &ix.act, &ix.status, &ix.user, &ix.ws, &ix.ip}
 	for k, c := range cols {
 		*c = view[uint32](secs[secScope+k])
 	}
@@ -739,19 +749,17 @@ func (s *strReader) count(minBytes int) int {
 	return int(k)
 }
 
-// readDicts reads the dictionaries and their counts, and derives their
-// folded values, ranks and lookups.
+// readDicts reads the dictionaries and their counts.
 func (ix *Index) readDicts(s *strReader) error {
-	ix.scopeD, ix.catD, ix.actD, ix.statusD, ix.userD = newDict(), newDict(), newDict(), newDict(), newDict()
+	ix.scopeD, ix.catD, ix.actD, ix.statusD, ix.userD, ix.ipD = &dict{}, &dict{}, &dict{}, &dict{}, &dict{}, &dict{}
 	for _, d := range ix.dicts() {
 		k := s.count(1)
 		d.vals = make([]string, 0, k)
 		for range k {
 			v := s.str()
-			if _, dup := d.lookup[v]; dup || s.bad {
+			if s.bad {
 				return formatErr("bad dictionary")
 			}
-			d.lookup[v] = uint32(len(d.vals))
 			d.vals = append(d.vals, v)
 		}
 	}
@@ -791,7 +799,10 @@ func (ix *Index) readDicts(s *strReader) error {
 	if s.bad {
 		return formatErr("bad dictionaries")
 	}
-	fo := newFolder()
-	ix.finishDicts(&fo)
+	// Folded values, ranks and lookups are derived on first use (dict).
+	for _, d := range ix.dicts() {
+		d.searched = d != ix.statusD
+	}
+	ix.wsD.finish()
 	return nil
 }

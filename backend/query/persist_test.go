@@ -2,6 +2,7 @@ package query
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -51,6 +52,21 @@ func sameIndex(t *testing.T, want, got *Index, evs []audit.Event, seed uint64, n
 	if got.Len() != want.Len() {
 		t.Fatalf("Len = %d, want %d", got.Len(), want.Len())
 	}
+	if got.idLen != want.idLen {
+		t.Fatalf("IDs %d to %d bytes long, want %d to %d", got.idLen.lo, got.idLen.hi, want.idLen.lo, want.idLen.hi)
+	}
+	// A search for an event's whole ID finds it: the newest (last added)
+	// and the shortest and longest.
+	probe := []audit.Event{}
+	if len(evs) > 0 {
+		probe = append(probe, evs[len(evs)-1], slices.MinFunc(evs, byIDLen), slices.MaxFunc(evs, byIDLen))
+	}
+	for _, e := range probe {
+		res, err := got.Query(audit.Filter{Search: e.ID}, audit.DefaultSort, Options{})
+		if err != nil || !slices.Contains(ids(mustRows(t, res, 0, res.Total)), e.ID) {
+			t.Fatalf("a search for the ID %q does not find it (%v)", e.ID, err)
+		}
+	}
 	g := newFilterGen(seed, evs)
 	locs := []*time.Location{time.UTC, time.FixedZone("IST", 5*3600+1800)}
 	for k := range n {
@@ -66,6 +82,8 @@ func sameIndex(t *testing.T, want, got *Index, evs []audit.Event, seed uint64, n
 		}
 	}
 }
+
+func byIDLen(a, b audit.Event) int { return cmp.Compare(len(a.ID), len(b.ID)) }
 
 func roundTrip(t *testing.T, ix *Index) (*Index, []byte) {
 	t.Helper()
@@ -256,6 +274,27 @@ func TestOpenFileDamage(t *testing.T) {
 			}
 		})
 	}
+	t.Run("source IPs", func(t *testing.T) {
+		// Read when a search finds an IP, a sort is by them, or a row is read.
+		mid := uint64(len(ix.ip)) / 2
+		got := damage(t, at(secIP, 4*mid))
+		for _, q := range []struct {
+			f audit.Filter
+			s audit.Sort
+		}{{audit.Filter{Search: "."}, audit.DefaultSort}, {audit.Filter{}, audit.Sort{Field: audit.SortSourceIP}}} {
+			if _, err := got.Query(q.f, q.s, Options{}); !errors.Is(err, ErrIndexDamaged) {
+				t.Fatalf("query %+v %v: %v; want ErrIndexDamaged", q.f, q.s, err)
+			}
+		}
+		got = damage(t, at(secIP, 4*mid))
+		res, err := got.Query(audit.Filter{}, audit.Sort{Field: audit.SortTimestamp}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := res.Rows(int(mid), 1); !errors.Is(err, ErrIndexDamaged) {
+			t.Fatalf("the row of the damaged block: %v; want ErrIndexDamaged", err)
+		}
+	})
 	t.Run("append", func(t *testing.T) {
 		got := damage(t, at(secRest, uint64(len(ix.rest))/3))
 		if _, err := got.Append(simEvents(t, 10)); !errors.Is(err, ErrIndexDamaged) {

@@ -75,7 +75,7 @@ func (ix *Index) Query(f audit.Filter, s audit.Sort, opts Options) (*Result, err
 	}
 
 	m := ix.newMatcher(f)
-	if !ix.need(rowCols...) || m.searching && !ix.need(textCols...) {
+	if !ix.need(rowCols...) || m.searching && !ix.need(textCols...) || (m.ipHit != nil || s.Field == audit.SortSourceIP) && !ix.need(secIP) {
 		return nil, fmt.Errorf("query: %w", ErrIndexDamaged)
 	}
 	lo, hi := ix.timeRange(f.From, f.To)

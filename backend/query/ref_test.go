@@ -48,8 +48,11 @@ func refMatch(f audit.Filter, e audit.Event) bool {
 	if strings.TrimSpace(f.Search) == "" {
 		return true
 	}
+	if strings.TrimSpace(f.Search) == e.ID {
+		return true
+	}
 	term := refFold(f.Search)
-	for _, v := range []string{e.User, string(e.Scope), e.Category, e.Action, e.Target, e.Description} {
+	for _, v := range []string{e.User, string(e.Scope), e.Category, e.Action, e.Target, e.Description, e.SourceIP} {
 		if strings.Contains(refFold(v), term) {
 			return true
 		}
@@ -73,6 +76,10 @@ func refKey(e audit.Event, field audit.SortField) string {
 		return string(e.Status)
 	case audit.SortDescription:
 		return e.Description
+	case audit.SortID:
+		return e.ID
+	case audit.SortSourceIP:
+		return e.SourceIP
 	case audit.SortWorkspace:
 		if e.Workspace == nil {
 			return ""

@@ -9,19 +9,20 @@ import (
 	"github.com/klauspost/compress/s2"
 )
 
-// The rest of a row, its id, source_ip and details, is read only when the
+// The rest of a row, its id and details, is read only when the
 // row is shown, exported or looked up by id, never by a filter or a search,
 // so it lies compressed: the rows go in groups of up to restGroup, each
 // group compressed with S2 (a Snappy-like block format: ~2 GB/s to
-// decompress a core). At 1M simulator events the three fields take 142 B
-// an event as they come and 65 B compressed; a group is about 4 KiB
+// decompress a core). At 1M simulator events they take 62 B an event
+// compressed; a group is about 4 KiB
 // compressed, a block of the file, so a row read apart reads about one
 // block. restRow says where each group starts: a build makes groups of
 // restGroup rows, and an append recompresses only the groups its rows go
 // into (merge), copying the others as they are.
 //
 // A group decompressed is its rows one after the other, each three
-// uvarint lengths (id, source_ip, details) then the three fields' bytes.
+// uvarint lengths (id, source_ip, details) then the three fields' bytes;
+// source_ip is empty since format 5 (its column holds it).
 const restGroup = 64
 
 // groupOf is the group holding row i: the one a build put it in, else

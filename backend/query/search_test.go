@@ -214,7 +214,7 @@ func TestCodeRowsMarksRowByRow(t *testing.T) {
 			ix.codeRows(m, lo, hi, bits)
 			var want []uint32
 			for i := lo; i < hi; i++ {
-				if m.userHit[ix.user[i]] || m.scopeHit[ix.scope[i]] || m.catHit[ix.cat[i]] || m.actHit[ix.act[i]] {
+				if m.userHit[ix.user[i]] || m.scopeHit[ix.scope[i]] || m.catHit[ix.cat[i]] || m.actHit[ix.act[i]] || m.ipHit != nil && m.ipHit[ix.ip[i]] {
 					want = append(want, uint32(i))
 				}
 			}

@@ -12,21 +12,25 @@ import (
 func (ix *Index) sortRows(rows []uint32, s audit.Sort) []uint32 {
 	switch s.Field {
 	case audit.SortUser:
-		rows = countingSort(rows, ix.user, ix.userD.rank)
+		rows = countingSort(rows, ix.user, ix.userD.ranks())
 	case audit.SortScope:
-		rows = countingSort(rows, ix.scope, ix.scopeD.rank)
+		rows = countingSort(rows, ix.scope, ix.scopeD.ranks())
 	case audit.SortCategory:
-		rows = countingSort(rows, ix.cat, ix.catD.rank)
+		rows = countingSort(rows, ix.cat, ix.catD.ranks())
 	case audit.SortAction:
-		rows = countingSort(rows, ix.act, ix.actD.rank)
+		rows = countingSort(rows, ix.act, ix.actD.ranks())
 	case audit.SortStatus:
-		rows = countingSort(rows, ix.status, ix.statusD.rank)
+		rows = countingSort(rows, ix.status, ix.statusD.ranks())
 	case audit.SortWorkspace:
 		rows = countingSort(rows, ix.ws, ix.wsD.rank)
 	case audit.SortTarget:
 		rows = rankSort(rows, ix.freeRank(1))
 	case audit.SortDescription:
 		rows = rankSort(rows, ix.freeRank(2))
+	case audit.SortSourceIP:
+		rows = countingSort(rows, ix.ip, ix.ipD.ranks())
+	case audit.SortID:
+		rows = rankSort(rows, ix.idRank())
 	}
 	if s.Desc {
 		slices.Reverse(rows)

@@ -30,9 +30,10 @@ type Spill struct {
 	w   [nSections]*bufio.Writer
 	len [nSections]uint64 // bytes written to each
 
-	scopeD, catD, actD, statusD, userD *dict
-	wsD                                *wsDict
-	fo                                 folder
+	scopeD, catD, actD, statusD, userD, ipD *dict
+	idLen                                   idLens
+	wsD                                     *wsDict
+	fo                                      folder
 
 	n               int
 	textLen, excLen uint64
@@ -61,7 +62,7 @@ func NewSpill(dir string) (*Spill, error) {
 	}
 	s := &Spill{
 		dir: dir, fo: newFolder(),
-		scopeD: newDict(), catD: newDict(), actD: newDict(), statusD: newDict(), userD: newDict(), wsD: newWSDict(),
+		scopeD: newDict(), catD: newDict(), actD: newDict(), statusD: newDict(), userD: newDict(), ipD: newDict(), wsD: newWSDict(),
 	}
 	for k := range nSections {
 		f, err := os.OpenFile(filepath.Join(dir, strconv.Itoa(k)), os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600)
@@ -132,6 +133,7 @@ func (s *Spill) Add(e *audit.Event) error {
 		s.unordered = true
 	}
 	s.lastTS, s.lastID = ns, e.ID
+	s.idLen.add(e.ID)
 	s.u64(secTS, uint64(ns))
 	s.u32(secScope, s.scopeD.code(string(e.Scope)))
 	s.u32(secCat, s.catD.code(e.Category))
@@ -139,8 +141,9 @@ func (s *Spill) Add(e *audit.Event) error {
 	s.u32(secStatus, s.statusD.code(string(e.Status)))
 	s.u32(secUser, s.userD.code(e.User))
 	s.u32(secWS, s.wsD.code(e.Workspace))
+	s.u32(secIP, s.ipD.code(e.SourceIP))
 
-	s.row = appendRest(s.row[:0], e.ID, e.SourceIP, e.Details)
+	s.row = appendRest(s.row[:0], e.ID, "", e.Details)
 	if err := s.rest.add(s.row); err != nil && s.err == nil {
 		s.err = err
 	}
@@ -187,7 +190,7 @@ func (s *Spill) Finish(out *os.File) error {
 			return fmt.Errorf("query: spill: %w", err)
 		}
 	}
-	ix := &Index{n: s.n, scopeD: s.scopeD, catD: s.catD, actD: s.actD, statusD: s.statusD, userD: s.userD, wsD: s.wsD}
+	ix := &Index{n: s.n, scopeD: s.scopeD, catD: s.catD, actD: s.actD, statusD: s.statusD, userD: s.userD, ipD: s.ipD, wsD: s.wsD, idLen: s.idLen}
 	ix.finishDicts(&s.fo)
 	err := writeStreamed(out, ix, &s.len, func(k int, w io.Writer) error {
 		if k == secText {

@@ -257,8 +257,8 @@ func (ix *Index) tail(add []*audit.Event) (*tailed, error) {
 	}
 	_, _ = fw.Write(nw.text)
 	res := &Index{
-		n: ix.n + len(add), freq: fw.f, freqN: fw.n,
-		scopeD: nw.scopeD, catD: nw.catD, actD: nw.actD, statusD: nw.statusD, userD: nw.userD, wsD: nw.wsD,
+		n: ix.n + len(add), freq: fw.f, freqN: fw.n, idLen: ix.idLen.with(nw.idLen),
+		scopeD: nw.scopeD, catD: nw.catD, actD: nw.actD, statusD: nw.statusD, userD: nw.userD, ipD: nw.ipD, wsD: nw.wsD,
 	}
 	t.meta = res.appendMeta(nil, &off, &lens, sums)
 	return t, nil

@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 )
@@ -47,6 +49,11 @@ func TestAppendInPlace(t *testing.T) {
 	seed := testSeed(t)
 	r := rand.New(rand.NewPCG(seed, 21))
 	all := inOrder(dedupe(append(append(slices.Clone(simEvents(t, 3_000)), handEvents()...), multilingual()...)))
+	// The newest event's ID is longer than any before: a search for it
+	// finds it once appended.
+	last := all[len(all)-1]
+	last.ID, last.Time = "evt_"+strings.Repeat("9", 60), last.Time.Add(time.Second)
+	all = append(all, last)
 	dir := t.TempDir()
 	cut := 200
 	path, _ := writeFile(t, buildSlice(t, all[:cut]), dir, "index.bin")

@@ -193,6 +193,25 @@ describe('the Columns menu and resizing', () => {
     await waitFor(() => expect(headers()).toContain('User'));
   });
 
+  it('offers Event ID and Source IP, hidden until asked for; shown, their cells hold the row values', async () => {
+    render(App);
+    await waitFor(() => expect(headers()).toHaveLength(9));
+    expect(headers()).not.toContain('Source IP');
+    await fireEvent.click(screen.getByRole('button', { name: /Columns/ }));
+    const menu = screen.getByRole('menu', { name: 'Columns' });
+    const ip = within(menu).getByRole('menuitemcheckbox', { name: 'Source IP' });
+    expect(ip).toHaveAttribute('aria-checked', 'false');
+    expect(within(menu).getByRole('menuitemcheckbox', { name: 'Event ID' })).toHaveAttribute('aria-checked', 'false');
+    await fireEvent.click(ip);
+    await waitFor(() => expect(headers()).toContain('Source IP'));
+    expect(headers()).toHaveLength(10);
+    const sent = vi.mocked(api.setPreferences).mock.calls.at(-1)![0];
+    expect(sent.columns.find((c) => c.key === 'source_ip')).toEqual({ key: 'source_ip', width: 0, hidden: false });
+    expect(sent.columns.find((c) => c.key === 'id')).toEqual({ key: 'id', width: 0, hidden: true });
+    const first = grid().querySelector('[role=row][aria-rowindex="2"]')!;
+    await waitFor(() => expect(first.querySelector('.cell.source_ip')?.textContent?.trim()).toBe('203.0.113.0'));
+  });
+
   it('restores saved widths and hidden columns at start', async () => {
     vi.mocked(api.preferences).mockResolvedValue({
       ...api.defaultPreferences,

@@ -87,6 +87,7 @@ export const row = (id: number, i: number, over: Partial<Row> = {}): Row => ({
   description: `Started notebook-${i}.`,
   workspace: 'Main',
   workspaceId: 'ws-1',
+  source_ip: `203.0.113.${i % 250}`,
   new: false,
   ...over,
 });

@@ -64,8 +64,8 @@ export namespace app {
 	    description: string;
 	    workspace: string;
 	    workspaceId: string;
+	    source_ip: string;
 	    new: boolean;
-	    sourceIp: string;
 	    details: string;
 	}
 	export interface QueryRequest {
@@ -127,6 +127,7 @@ export namespace app {
 	    description: string;
 	    workspace: string;
 	    workspaceId: string;
+	    source_ip: string;
 	    new: boolean;
 	}
 	export interface QueryResult {
@@ -208,7 +209,9 @@ export namespace audit {
 	    Action = "action",
 	    Category = "category",
 	    Description = "description",
+	    ID = "id",
 	    Scope = "scope",
+	    SourceIP = "source_ip",
 	    Status = "status",
 	    Target = "target",
 	    Timestamp = "timestamp",

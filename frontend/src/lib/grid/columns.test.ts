@@ -3,9 +3,18 @@ import { audit } from '../api';
 import { columns, gridTemplate, shownColumns, templateOf, withColumn } from './columns';
 
 describe('shownColumns and templateOf', () => {
-  it('are the defaults when nothing is saved', () => {
-    expect(shownColumns([]).map((c) => c.key)).toEqual(columns.map((c) => c.key));
+  it('are the defaults when nothing is saved: the console columns, not Event ID and Source IP', () => {
+    expect(shownColumns([]).map((c) => c.key)).toEqual(columns.filter((c) => c.hidden !== true).map((c) => c.key));
+    expect(shownColumns([]).map((c) => c.key)).not.toContain('source_ip');
     expect(templateOf(shownColumns([]))).toBe(gridTemplate);
+  });
+
+  it('show Event ID and Source IP once saved as shown', () => {
+    const shown = shownColumns([
+      { key: 'source_ip', width: 0, hidden: false },
+      { key: 'id', width: 0, hidden: false },
+    ]);
+    expect(shown.map((c) => c.key).slice(-2)).toEqual(['id', 'source_ip']);
   });
 
   it('drop hidden columns but never Timestamp, and use saved widths (at least the minimum)', () => {
@@ -36,6 +45,7 @@ describe('withColumn', () => {
     expect(out.find((c) => c.key === 'user')).toEqual({ key: 'user', width: 200, hidden: false });
     expect(out.find((c) => c.key === 'action')).toEqual({ key: 'action', width: 2000, hidden: false });
     expect(out.find((c) => c.key === 'scope')).toEqual({ key: 'scope', width: 0, hidden: false });
+    expect(out.find((c) => c.key === 'source_ip')).toEqual({ key: 'source_ip', width: 0, hidden: true });
   });
 
   it('will not hide Timestamp', () => {

@@ -12,6 +12,8 @@ export interface Column {
   label: string;
   /** A CSS grid track size; Description takes the slack. */
   width: string;
+  /** Hidden until the Columns menu shows it: the fields beyond the console's table. */
+  hidden?: boolean;
 }
 
 export const columns: readonly Column[] = [
@@ -24,10 +26,20 @@ export const columns: readonly Column[] = [
   { key: audit.SortField.Status, label: 'Status', width: '92px' },
   { key: audit.SortField.Description, label: 'Description', width: 'minmax(180px, 1fr)' },
   { key: audit.SortField.Workspace, label: 'Workspace', width: '120px' },
+  { key: audit.SortField.ID, label: 'Event ID', width: '250px', hidden: true },
+  { key: audit.SortField.SourceIP, label: 'Source IP', width: '130px', hidden: true },
 ];
 
-/** gridTemplate is the CSS grid-template-columns shared by header and rows. */
-export const gridTemplate = columns.map((c) => c.width).join(' ');
+/** isHidden says whether a column is hidden: as saved, else its default. */
+export function isHidden(c: Column, saved: readonly Saved[]): boolean {
+  return c.key !== alwaysShown && (saved.find((s) => s.key === c.key)?.hidden ?? c.hidden === true);
+}
+
+/** gridTemplate is the CSS grid-template-columns shared by header and rows (the columns shown by default). */
+export const gridTemplate = columns
+  .filter((c) => c.hidden !== true)
+  .map((c) => c.width)
+  .join(' ');
 
 /** Saved is how Go keeps a column: settings.Column (width 0: the default). */
 export interface Saved {
@@ -49,9 +61,7 @@ export const alwaysShown: ColumnKey = audit.SortField.Timestamp;
 /** shownColumns applies saved widths and hidden flags to the defaults, in the defaults' order. */
 export function shownColumns(saved: readonly Saved[]): Shown[] {
   const by = new Map(saved.map((s) => [s.key, s]));
-  return columns
-    .filter((c) => c.key === alwaysShown || by.get(c.key)?.hidden !== true)
-    .map((c) => ({ ...c, px: Math.max(0, by.get(c.key)?.width ?? 0) }));
+  return columns.filter((c) => !isHidden(c, saved)).map((c) => ({ ...c, px: Math.max(0, by.get(c.key)?.width ?? 0) }));
 }
 
 /** templateOf is grid-template-columns for the shown columns; a saved width replaces the default track. */
@@ -66,7 +76,7 @@ export function withColumn(
   change: Partial<Saved>,
 ): { key: string; width: number; hidden: boolean }[] {
   const out = columns.map(
-    (c) => saved.find((s) => s.key === c.key) ?? { key: c.key as string, width: 0, hidden: false },
+    (c) => saved.find((s) => s.key === c.key) ?? { key: c.key as string, width: 0, hidden: c.hidden === true },
   );
   return out.map((s) => {
     const next = { ...s, ...(s.key === key ? change : {}) };
