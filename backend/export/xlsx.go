@@ -38,10 +38,15 @@ func sheetName(i int) string {
 // colWidths are the columns' widths in characters at most (Timestamp,
 // Status and the wrapped Description: exactly); each is as wide as its
 // longest value in the export (and its header) up to that.
-var colWidths = []float64{23, 40, 16, 22, 28, 32, 10, 50, 28, 32, 40}
+var colWidths = []float64{23, 40, 16, 22, 28, 32, 10, 50, 28, 44, 46}
 
 // fixedWidth are the columns whose width does not follow the data.
 var fixedWidth = [nText + 1]bool{0: true, 6: true, 7: true}
+
+// wideChars are the columns of capitals and digits (Event ID, Source IP),
+// wider a character than the digit a column's width counts in: a printed
+// ULID took a fifth more than its length.
+var wideChars = [nText + 1]bool{9: true, 10: true}
 
 // widths are the columns' widths for an export whose longest cells, in
 // bytes, are longest (the timestamp's first): the header's at least, the
@@ -51,7 +56,10 @@ func widths(loc *time.Location, longest *[nText + 1]int) []float64 {
 	out := make([]float64, len(colWidths))
 	for k, h := range header(loc) {
 		out[k] = colWidths[k]
-		if !fixedWidth[k] {
+		switch {
+		case wideChars[k]:
+			out[k] = min(colWidths[k], float64(max(longest[k], len(h)+3))*1.25+1)
+		case !fixedWidth[k]:
 			out[k] = min(colWidths[k], float64(max(longest[k], len(h)+3)+1))
 		}
 	}
