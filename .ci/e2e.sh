@@ -124,19 +124,36 @@ dev_stop
 QDATA="$TMP/dev-query-data"
 SEEN="$TMP/query-seen.txt"
 dev_start "$QDATA" AUDITDESK_DEMO_EVENTS=20000
-browser_test query.e2e.mjs "the table shows the demo's rows, searches, counts facets and sorts, in Chromium" E2E_QUERY_SEEN="$SEEN"
+TSEEN="$TMP/target-seen.txt"
+browser_test query.e2e.mjs "the table shows the demo's rows, searches, counts facets and sorts, in Chromium" E2E_QUERY_SEEN="$SEEN" E2E_TARGET_SEEN="$TSEEN"
 dev_stop
-if [ -s "$SEEN" ]; then
-  { read -r term; read -r seen; } <"$SEEN"
-  if cli=$(build/bin/auditdesk-dev query --data "$QDATA" --search "$term" --json | wc -l); then
-    if [ "$cli" -eq "$seen" ]; then
-      ok "the window's count for the search \"$term\" ($seen) is auditdesk query's"
-    else
-      not_ok "the window counted $seen events for \"$term\", auditdesk query $cli"
-    fi
+# The window's Target chip, auditdesk query --target and a plain count of
+# that target over query --json agree.
+if [ -s "$TSEEN" ]; then
+  { read -r target; read -r seen; } <"$TSEEN"
+  flag=$(build/bin/auditdesk-dev query --data "$QDATA" --target "$target" --json | wc -l)
+  plain=$(build/bin/auditdesk-dev query --data "$QDATA" --limit 0 --json | grep -cF "\"target\":\"$target\"")
+  if [ "$flag" -eq "$seen" ] && [ "$plain" -eq "$seen" ]; then
+    ok "the window's Target chip for $target counts $seen, as query --target and a count over query --json"
   else
-    not_ok "auditdesk query --search $term failed"
+    not_ok "the Target chip for $target counts $seen; query --target $flag; a count over query --json $plain"
   fi
+else
+  not_ok "the query test wrote no target count to compare"
+fi
+if [ -s "$SEEN" ]; then
+  # A term and its count a pair of lines: a word, then a source IP's subnet.
+  while read -r term && read -r seen; do
+    if cli=$(build/bin/auditdesk-dev query --data "$QDATA" --search "$term" --json | wc -l); then
+      if [ "$cli" -eq "$seen" ]; then
+        ok "the window's count for the search \"$term\" ($seen) is auditdesk query's"
+      else
+        not_ok "the window counted $seen events for \"$term\", auditdesk query $cli"
+      fi
+    else
+      not_ok "auditdesk query --search $term failed"
+    fi
+  done <"$SEEN"
 else
   not_ok "the query test wrote no search count to compare"
 fi

@@ -5,11 +5,12 @@
 // count seen for the search goes to $E2E_QUERY_SEEN, for e2e.sh to check
 // against `auditdesk query` once the window is closed.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { artifacts, openApp, pageHelpers } from './browser.mjs';
 
 const term = process.env.E2E_SEARCH ?? 'voucher';
+const targetFile = process.env.E2E_TARGET_SEEN;
 const seenFile = process.env.E2E_QUERY_SEEN;
 const billing = ['Payment', 'Plan', 'Voucher', 'Wallet'];
 
@@ -153,6 +154,80 @@ test('typing a search narrows the count, and the rows have the term', async (t) 
   await page.screenshot({ path: `${artifacts}/query-search.png` });
   if (seenFile) writeFileSync(seenFile, `${term}\n${m.total}\n`);
   t.diagnostic(`"${term}": ${m.total} of ${everything}`);
+});
+
+test('Event ID and Source IP show from the Columns menu; a subnet searches, and a whole event ID finds its event', async (t) => {
+  await page.getByRole('textbox', { name: 'Search' }).fill('');
+  await until('the whole demo again', async () => (await matching())?.total === everything);
+  await page.getByRole('button', { name: /Columns/ }).click();
+  const menu = page.getByRole('menu', { name: 'Columns' });
+  for (const name of ['Event ID', 'Source IP']) {
+    const item = menu.getByRole('menuitemcheckbox', { name });
+    assert.equal(await item.getAttribute('aria-checked'), 'false', `${name} is hidden until asked for`);
+    await item.click();
+  }
+  await page.keyboard.press('Escape');
+  await until('the two columns shown', async () => (await page.getByRole('columnheader').count()) === 11);
+  const [idCol, ipCol] = [9, 10];
+  const rows = await firstRows('rows with their IDs and IPs', 30);
+  const withIP = rows.find((r) => /^\d+\.\d+\.\d+\.\d+$/.test(r.cells[ipCol]));
+  assert.ok(withIP, 'no IPv4 source IP among the first rows');
+  const ip = withIP.cells[ipCol];
+  const subnet = ip.slice(0, ip.lastIndexOf('.') + 1);
+  await page.getByRole('textbox', { name: 'Search' }).fill(subnet);
+  const m = await until(`fewer than ${everything} matching "${subnet}"`, async () => {
+    const v = await matching();
+    return v && v.total < everything ? v : null;
+  });
+  const found = await firstRows("the subnet's rows", Math.min(10, m.total));
+  for (const r of found) {
+    assert.ok(
+      r.cells.some((c) => c.toLowerCase().includes(subnet)),
+      `row ${r.index} lacks "${subnet}": ${r.cells.join(' | ')}`,
+    );
+  }
+  assert.ok(
+    found.some((r) => r.cells[ipCol] === ip),
+    `${ip} is not among the rows found for ${subnet}`,
+  );
+  await page.screenshot({ path: `${artifacts}/query-source-ip.png` });
+  if (seenFile) appendFileSync(seenFile, `${subnet}\n${m.total}\n`);
+  t.diagnostic(`"${subnet}": ${m.total} of ${everything}`);
+
+  const id = withIP.cells[idCol];
+  await page.getByRole('textbox', { name: 'Search' }).fill(id);
+  await until(`one event for ${id}`, async () => (await matching())?.total === 1);
+  const [one] = await firstRows('the event of that ID', 1);
+  assert.equal(one.cells[idCol], id);
+
+  await page.getByRole('textbox', { name: 'Search' }).fill('');
+  await page.getByRole('button', { name: /Columns/ }).click();
+  for (const name of ['Event ID', 'Source IP']) await menu.getByRole('menuitemcheckbox', { name }).click();
+  await page.keyboard.press('Escape');
+  await until("the console's columns again", async () => (await page.getByRole('columnheader').count()) === 9);
+  await until('the whole demo again', async () => (await matching())?.total === everything);
+});
+
+test('a click on a target adds a Target chip beside the search, and the rows are that target’s', async (t) => {
+  await until('the whole demo again', async () => (await matching())?.total === everything);
+  const rows = await firstRows('rows with targets', 40);
+  // A plain name, so that the shell's count over query --json can match it as JSON writes it.
+  const row = rows.find((r) => /^[A-Za-z0-9._-]{3,}$/.test(r.cells[col.target]));
+  assert.ok(row, 'no plain target among the first rows');
+  const target = row.cells[col.target];
+  await page.locator(`[role=grid] [role=row][aria-rowindex="${row.index}"] [data-filter=target]`).click();
+  await page.getByRole('button', { name: `Remove filter Target: ${target}` }).waitFor();
+  const m = await until(`fewer than ${everything} for the target ${target}`, async () => {
+    const v = await matching();
+    return v && v.total < everything ? v : null;
+  });
+  const found = await firstRows('the target’s rows', Math.min(10, m.total));
+  for (const r of found) assert.equal(r.cells[col.target], target, `row ${r.index}`);
+  assert.equal(await page.getByRole('textbox', { name: 'Search' }).inputValue(), '', 'the search is left as it was');
+  if (targetFile) writeFileSync(targetFile, `${target}\n${m.total}\n`);
+  t.diagnostic(`target ${target}: ${m.total} of ${everything}`);
+  await page.getByRole('button', { name: `Remove filter Target: ${target}` }).click();
+  await until('the whole demo again', async () => (await matching())?.total === everything);
 });
 
 test('Category is disabled until a scope is chosen, then lists that scope’s categories with counts', async () => {

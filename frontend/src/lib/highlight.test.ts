@@ -19,10 +19,12 @@ describe('markSearch', () => {
     root.innerHTML =
       '<div class="cell timestamp"><span>2026 GPU</span></div>' +
       '<div class="cell user"><span>gpu-admin@x</span></div>' +
-      '<div class="cell description"><span>Requested GPU quota; gpu again</span></div>';
-    expect(markSearch(root, ' GPU ')).toBe(3);
+      '<div class="cell description"><span>Requested GPU quota; gpu again</span></div>' +
+      '<div class="cell id"><span>evt_gpu1</span></div>' +
+      '<div class="cell source_ip"><span>gpu.example</span></div>';
+    expect(markSearch(root, ' GPU ')).toBe(4);
     const texts = highlights.get('search')!.ranges.map((r) => r.toString());
-    expect(texts).toEqual(['gpu', 'GPU', 'gpu']);
+    expect(texts).toEqual(['gpu', 'GPU', 'gpu', 'gpu']);
     // Cleared with the search.
     expect(markSearch(root, '')).toBe(0);
     expect(highlights.has('search')).toBe(false);

@@ -4,8 +4,9 @@
 // keystroke moves no element. Where the API is missing the cells show
 // unmarked.
 
-/** The cells a search reads (Go's search: user, scope, category, action, target, description). */
-const searched = '.cell.user, .cell.scope, .cell.category, .cell.action, .cell.target, .cell.description';
+/** The cells a search reads (Go's search: user, scope, category, action, target, description, source IP). */
+const searched =
+  '.cell.user, .cell.scope, .cell.category, .cell.action, .cell.target, .cell.description, .cell.source_ip';
 
 /** markSearch marks each case-blind occurrence of term in the searched cells under root; none for "". */
 export function markSearch(root: Element | null | undefined, term: string): number {

@@ -9,11 +9,8 @@ describe('shownColumns and templateOf', () => {
     expect(templateOf(shownColumns([]))).toBe(gridTemplate);
   });
 
-  it('show Event ID and Source IP once saved as shown', () => {
-    const shown = shownColumns([
-      { key: 'source_ip', width: 0, hidden: false },
-      { key: 'id', width: 0, hidden: false },
-    ]);
+  it('show Event ID and Source IP once saved as shown (Go leaves out a false hidden)', () => {
+    const shown = shownColumns([{ key: 'source_ip', width: 0, hidden: false }, { key: 'id' }]);
     expect(shown.map((c) => c.key).slice(-2)).toEqual(['id', 'source_ip']);
   });
 

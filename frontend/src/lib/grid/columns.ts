@@ -32,7 +32,9 @@ export const columns: readonly Column[] = [
 
 /** isHidden says whether a column is hidden: as saved, else its default. */
 export function isHidden(c: Column, saved: readonly Saved[]): boolean {
-  return c.key !== alwaysShown && (saved.find((s) => s.key === c.key)?.hidden ?? c.hidden === true);
+  // Go leaves out a false hidden: a column saved at all is hidden only when it says so.
+  const s = saved.find((x) => x.key === c.key);
+  return c.key !== alwaysShown && (s ? s.hidden === true : c.hidden === true);
 }
 
 /** gridTemplate is the CSS grid-template-columns shared by header and rows (the columns shown by default). */
