@@ -83,7 +83,7 @@ type Manifest struct {
 }
 
 // merkleLeaves says in the manifest what the tree's leaves are.
-const merkleLeaves = "leaf = SHA-256(0x00 || \"" + RowVersion + "\" || 0x00 || each of the ten cells as uvarint length and UTF-8 text as the file holds it); node = SHA-256(0x01 || left || right); RFC 6962 tree"
+const merkleLeaves = "leaf = SHA-256(0x00 || \"" + RowVersion + "\" || 0x00 || each cell of the columns as uvarint length and UTF-8 text as the file holds it); node = SHA-256(0x01 || left || right); RFC 6962 tree"
 
 // ReadManifest reads FILE.manifest.json.
 func ReadManifest(path string) (Manifest, error) {

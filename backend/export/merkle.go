@@ -13,7 +13,7 @@ const RowVersion = "auditdesk-row/1"
 // Transparency) defines it: a leaf's hash is SHA-256(0x00 || row), a node's
 // SHA-256(0x01 || left || right), and a tree of n leaves splits at the
 // largest power of two below n. A row is RowVersion and a zero byte, then
-// each of the file's ten cells, in column order, as its length (unsigned
+// each of the file's cells (its manifest's columns), in column order, as its length (unsigned
 // varint) and its UTF-8 text exactly as the file holds it: the timestamp as
 // YYYY-MM-DD HH:mm:ss.SSS in the file's zone (an XLSX date cell read back
 // to that text), a CSV cell with its neutralising apostrophe, an XLSX cell
