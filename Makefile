@@ -90,6 +90,10 @@ gotest:
 	$(GO) test -run '^$$' -fuzz '^FuzzSafe$$' -fuzztime 5s ./backend/termtext/
 	@# ... and a damaged cache value is an error, never a panic.
 	$(GO) test -run '^$$' -fuzz '^FuzzDecodeEventValue$$' -fuzztime 5s ./backend/store/
+	@# ... and whatever a file to import holds is events or an error, never a panic.
+	$(GO) test -run '^$$' -fuzz '^FuzzReadFile$$' -fuzztime 5s ./backend/importer/
+	$(GO) test -run '^$$' -fuzz '^FuzzRecords$$' -fuzztime 3s ./backend/importer/textio/
+	$(GO) test -run '^$$' -fuzz '^FuzzParseTime$$' -fuzztime 3s ./backend/importer/textio/
 
 fronttest: $(NODE_STAMP)
 	cd frontend && npm test

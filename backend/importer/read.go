@@ -1,0 +1,162 @@
+package importer
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/export"
+	"github.com/auditdesk/auditdesk/backend/importer/textio"
+)
+
+// File says which file was read: the facts an import records as evidence.
+type File struct {
+	Name   string `json:"name"` // the base name
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+	// Verified says an AuditDesk export's manifest matched it
+	// (verify-export); false for the other formats, which have none.
+	Verified bool `json:"verified,omitempty"`
+}
+
+// ReadFile reads the file at path and gives fn its events, in file order,
+// each with the line (or, for API pages, the page) it came from; fn's
+// error stops the read and is returned. The Report says how the file was
+// read, the File what it was. An AuditDesk export whose manifest is
+// missing or does not match is refused unless unverified.
+func ReadFile(ctx context.Context, path string, opt Options, unverified bool, fn func(e audit.Event, line int) error) (File, Report, error) {
+	fi := File{Name: filepath.Base(path)}
+	var rep Report
+	f, err := os.Open(path)
+	if err != nil {
+		return fi, rep, err
+	}
+	defer func() { _ = f.Close() }()
+	h := sha256.New()
+	counted := &countingReader{r: io.TeeReader(f, h)}
+	br := bufio.NewReaderSize(counted, 64<<10)
+	head, _ := br.Peek(512)
+	switch {
+	case len(bytes.TrimSpace(head)) == 0:
+		return fi, rep, &NotAnAuditLog{Why: "the file is empty"}
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return fi, rep, &NotAnAuditLog{Why: "it is a ZIP or XLSX file; import AuditDesk's CSV or JSON Lines export instead"}
+	}
+	text, enc, err := textio.Decode(br, opt.Encoding)
+	if err != nil {
+		if errors.Is(err, textio.ErrInvalidText) || opt.Encoding == "" || opt.Encoding == textio.Auto {
+			return fi, rep, &NotAnAuditLog{Why: err.Error()}
+		}
+		return fi, rep, err
+	}
+	rep.Encoding = enc
+	tb := bufio.NewReaderSize(text, 64<<10)
+	first, err := firstByte(tb)
+	if err != nil {
+		return fi, rep, &NotAnAuditLog{Why: "the file holds no text but spaces"}
+	}
+	switch first {
+	case '{', '[':
+		if first == '{' && isEventLine(tb) {
+			err = readJSONLines(ctx, tb, &opt, &rep, fn)
+		} else {
+			err = readPages(ctx, tb, &opt, &rep, fn)
+		}
+	default:
+		neutralised := false
+		if m, ok, verr := exportManifest(ctx, path, unverified); verr != nil {
+			return fi, rep, verr
+		} else if ok {
+			fi.Verified = true
+			neutralised = m.CSV != nil && m.CSV.Neutralised
+		}
+		err = readCSV(ctx, tb, &opt, &rep, neutralised, fn)
+		if err == nil && rep.Format == AuditDeskCSV && !fi.Verified && !unverified {
+			err = errors.New("an AuditDesk export without its manifest beside it cannot be checked: put FILE.manifest.json beside it, or give --unverified")
+		}
+	}
+	if err != nil {
+		return fi, rep, err
+	}
+	// Read what is left, for the file's digest.
+	if _, err := io.Copy(io.Discard, br); err != nil {
+		return fi, rep, err
+	}
+	fi.Bytes, fi.SHA256 = counted.n, hex.EncodeToString(h.Sum(nil))
+	return fi, rep, nil
+}
+
+// exportManifest checks an AuditDesk export against the manifest beside
+// it, when there is one: ok when it matches. One that does not is an
+// error unless unverified.
+func exportManifest(ctx context.Context, path string, unverified bool) (export.Manifest, bool, error) {
+	if !exists(path + export.ManifestSuffix) {
+		return export.Manifest{}, false, nil
+	}
+	c, err := export.VerifyFile(ctx, path)
+	switch {
+	case err != nil && unverified:
+		return export.Manifest{}, false, nil //nolint:nilerr // unverified: imported as unchecked, and the File says so
+	case err != nil:
+		return export.Manifest{}, false, fmt.Errorf("its manifest cannot be checked (%w); give --unverified to import it anyway", err)
+	case c.RowsOK && c.SHA256OK:
+		return c.Manifest, true, nil
+	case !unverified:
+		return export.Manifest{}, false, fmt.Errorf("it does not match its manifest: %s; give --unverified to import it anyway", c.Problem)
+	}
+	return export.Manifest{}, false, nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// firstByte is the text's first byte that is not a space, left unread.
+func firstByte(r *bufio.Reader) (byte, error) {
+	for {
+		b, err := r.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		if b != ' ' && b != '\t' && b != '\r' && b != '\n' {
+			return b, r.UnreadByte()
+		}
+	}
+}
+
+// isEventLine says whether the first line is one event's JSON (JSON
+// Lines), not the start of a page.
+func isEventLine(r *bufio.Reader) bool {
+	b, _ := r.Peek(64 << 10)
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(b, &m) != nil {
+		return false
+	}
+	_, events := m["events"]
+	_, ts := m["timestamp"]
+	return ts && !events
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
