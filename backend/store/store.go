@@ -35,6 +35,9 @@ type Store struct {
 	// Under writeMu: CommitPage's chain scratch, reused from page to page.
 	scratchEntries []chainEntry
 	scratchHashes  [][chainHashSize]byte
+	// testRollbackStep, when set (tests), runs after each record RollBack
+	// undoes.
+	testRollbackStep func()
 	// Under writeMu: this store has written since it last marked the
 	// cache clean (state.go).
 	wrote bool
