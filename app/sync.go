@@ -39,6 +39,9 @@ func (s *Sync) Refresh() (Status, error) {
 		return Status{}, err
 	}
 	p := pr.Info()
+	if p.Imported {
+		return Status{}, Invalid(p.Name + " holds imported files: it has no platform to refresh from; import files into it instead")
+	}
 	req := session.SyncRequest{APIURL: p.APIURL, Profile: p.Name}
 	if p.Demo {
 		if req, err = s.demo.Request(); err != nil {

@@ -22,7 +22,7 @@ const Usage = `usage:
   auditdesk sync     [--api URL] [--token-env VAR] [--profile NAME] [--data DIR]
   auditdesk query    [FILTERS] [--sort FIELD[:asc|desc]] [--limit N] [--json] [--profile NAME] [--data DIR]
   auditdesk export   --out FILE [--format csv|xlsx] [FILTERS] [--sort ...] [--bom] [--keep-formulas] [--profile NAME] [--data DIR]
-  auditdesk import   FILE... [--profile NAME] [--data DIR]
+  auditdesk import   [--profile NAME] [--tz ZONE] [--encoding auto|utf-8|utf-16|shift_jis] [--skip-bad] [--unverified] [--data DIR] FILE...
   auditdesk verify   [--profile NAME] [--data DIR]
   auditdesk verify-export FILE
   auditdesk profiles [--data DIR]
@@ -78,8 +78,6 @@ type errUsage struct{ msg string }
 
 func (e errUsage) Error() string { return e.msg }
 
-var errNotYet = errors.New("not available in this version of auditdesk yet")
-
 var commands = map[string]command{
 	"version": {flags: func(*flag.FlagSet) func(context.Context, Env, []string) error {
 		return func(_ context.Context, env Env, args []string) error {
@@ -90,24 +88,14 @@ var commands = map[string]command{
 			return err
 		}
 	}},
-	"sync":   {flags: syncCommand},
-	"query":  {flags: queryCommand},
-	"export": {flags: exportCommand},
-	"import": {flags: func(fs *flag.FlagSet) func(context.Context, Env, []string) error {
-		profileFlags(fs)
-		return notYet
-	}},
+	"sync":          {flags: syncCommand},
+	"query":         {flags: queryCommand},
+	"export":        {flags: exportCommand},
+	"import":        {flags: importCommand},
 	"verify":        {flags: verifyCommand},
 	"verify-export": {flags: verifyExportCommand},
 	"profiles":      {flags: profilesCommand},
 	"simulate":      {flags: simulateCommand},
-}
-
-func notYet(context.Context, Env, []string) error { return errNotYet }
-
-func profileFlags(fs *flag.FlagSet) {
-	fs.String("profile", "", "profile name (see auditdesk profiles)")
-	fs.String("data", "", "data dir")
 }
 
 // multi is a repeatable string flag.

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/export"
@@ -54,7 +55,7 @@ func ReadFile(ctx context.Context, path string, opt Options, unverified bool, fn
 	text, enc, err := textio.Decode(br, opt.Encoding)
 	if err != nil {
 		if errors.Is(err, textio.ErrInvalidText) || opt.Encoding == "" || opt.Encoding == textio.Auto {
-			return fi, rep, &NotAnAuditLog{Why: err.Error()}
+			return fi, rep, &NotAnAuditLog{Why: strings.TrimPrefix(err.Error(), "textio: ")}
 		}
 		return fi, rep, err
 	}

@@ -25,6 +25,9 @@ const rssChildEnv = "AUDITDESK_RSS_CHILD"
 const rssLinePrefix = "auditdesk-rss"
 
 func TestMain(m *testing.M) {
+	if spec := os.Getenv(importKillChildEnv); spec != "" {
+		importKillChild(spec)
+	}
 	if dir := os.Getenv(rssChildEnv); dir != "" {
 		if err := rssChild(dir); err != nil {
 			fmt.Fprintln(os.Stderr, "rss child:", err)

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -95,6 +96,14 @@ func (pr *Profile) use() (cache *store.Store, done func(), err error) {
 		c, err := pr.openWaiting()
 		if err != nil {
 			return nil, nil, err
+		}
+		// A case's import that a kill stopped half way is taken back
+		// before anything reads the cache.
+		if pr.Info().Imported {
+			if err := pr.rollBack(c); err != nil {
+				_ = c.Close()
+				return nil, nil, fmt.Errorf("an unfinished import could not be rolled back: %w", err)
+			}
 		}
 		pr.cache = c
 	}

@@ -33,6 +33,27 @@ type Activity struct {
 	Sort    audit.Sort   `json:"sort"`
 	Zone    string       `json:"timeZone,omitempty"`
 	Version string       `json:"appVersion,omitempty"`
+	// Import is what an import read and added (Kind "import"; File, Format,
+	// Rows and SHA256 say which file).
+	Import *ImportFacts `json:"import,omitempty"`
+}
+
+// ImportFacts are an imported file's evidence beyond its name and digest.
+type ImportFacts struct {
+	Bytes        int64  `json:"bytes"`
+	Encoding     string `json:"encoding,omitempty"`
+	Separator    string `json:"separator,omitempty"`
+	Zone         string `json:"zone,omitempty"`         // the zone zone-less times were taken in
+	ZoneFromFile bool   `json:"zoneFromFile,omitempty"` // ... as the file named it
+	NoSeconds    int    `json:"noSeconds,omitempty"`    // rows whose time had no seconds
+	Verified     bool   `json:"verified,omitempty"`     // an AuditDesk export matched its manifest
+	New          int    `json:"new"`
+	Duplicates   int    `json:"duplicates"`
+	Rejected     int    `json:"rejected"`
+	RejectedFile string `json:"rejectedFile,omitempty"`
+	// Chain is the cache's chain head after the file: its events are the
+	// records up to it.
+	Chain string `json:"chain,omitempty"`
 }
 
 // ActivityPath is the profile's activity log.

@@ -29,6 +29,9 @@ type Profile struct {
 	Workspaces   []audit.Ref `json:"workspaces"`
 	Demo         bool        `json:"demo,omitempty"`
 	Created      time.Time   `json:"created"`
+	// Imported marks a case: a profile of imported files, not of an API
+	// identity, named by the auditor; it has no API and no sync.
+	Imported bool `json:"imported,omitempty"`
 	// The last sync: when it ended, and why it failed if it did.
 	LastSync      time.Time `json:"lastSync,omitzero"`
 	LastSyncError string    `json:"lastSyncError,omitempty"`
@@ -39,7 +42,18 @@ type Profile struct {
 
 // Key names the profile's folder: stable for the triple, and free of
 // anything a server could put in a name.
-func (p Profile) Key() string { return ProfileKey(p.APIURL, p.Organization.ID, p.User) }
+func (p Profile) Key() string {
+	if p.Imported {
+		return caseKey(p.Name)
+	}
+	return ProfileKey(p.APIURL, p.Organization.ID, p.User)
+}
+
+// caseKey names a case's folder: its name hashed apart from identities'.
+func caseKey(name string) string {
+	h := sha256.Sum256([]byte("import\x00" + name))
+	return hex.EncodeToString(h[:10])
+}
 
 // ProfileKey hashes the identity triple.
 func ProfileKey(apiURL, orgID, user string) string {
@@ -179,6 +193,29 @@ func (s *Store) ProfileFor(apiURL string, id audit.Identity, now time.Time) (Pro
 	p.Role, p.Workspaces, p.Created = id.Role, id.Workspaces, now.UTC()
 	p.Name = profileName(p, all)
 	return p, nil
+}
+
+// CaseProfile is the case named name (made, not yet saved, when there is
+// none): a profile of imported files. A name an API identity's profile has
+// is refused, so a case never mixes with a synced cache.
+func (s *Store) CaseProfile(name string, now time.Time) (Profile, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || strings.ContainsAny(name, "\x00\n\r") {
+		return Profile{}, fmt.Errorf("settings: a case needs a name of one line: give --profile NAME")
+	}
+	all, err := s.Profiles()
+	if err != nil {
+		return Profile{}, err
+	}
+	for _, q := range all {
+		if q.Name == name && !q.Imported {
+			return Profile{}, fmt.Errorf("settings: %q is a synced profile; imported files go to a case of their own: give --profile another name", name)
+		}
+		if q.Name == name {
+			return q, nil
+		}
+	}
+	return Profile{Name: name, Imported: true, Created: now.UTC()}, nil
 }
 
 // profileName is "org/user", with the API host added when that name is

@@ -1,0 +1,376 @@
+package session
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/importer"
+	"github.com/auditdesk/auditdesk/backend/ingest"
+	"github.com/auditdesk/auditdesk/backend/query"
+	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/store"
+)
+
+// DefaultCase is the case files go to when none is named.
+const DefaultCase = "Imported files"
+
+// ImportRequest asks for files to be imported into a case.
+type ImportRequest struct {
+	Case  string // the case's name; DefaultCase when empty
+	Files []string
+	// Read says how to read what a file leaves open (zone, encoding);
+	// its Reject is the import's own.
+	Read importer.Options
+	// SkipBad imports a file's good rows and writes its bad ones, with
+	// why, to FILE.rejected.csv; without it a file with a bad row is
+	// refused whole.
+	SkipBad bool
+	// Unverified imports an AuditDesk export that its manifest does not
+	// vouch for.
+	Unverified bool
+	// OnFile is called as each file begins (its index in Files).
+	OnFile func(i int, path string)
+	// Osuser and Version go into the activity log.
+	OSUser, Version string
+}
+
+// FileResult is what became of one file.
+type FileResult struct {
+	Path   string
+	File   importer.File
+	Report importer.Report
+	// New events; Duplicates the file's events the case held already.
+	New, Duplicates int
+	// RejectedFile holds the rows SkipBad left out, with why.
+	RejectedFile string
+	// Err: the file was refused or failed, and nothing of it is in the
+	// case (a failed file is rolled back).
+	Err error
+}
+
+// ImportResult is an import's outcome: the case, each file's, the cache.
+type ImportResult struct {
+	Profile settings.Profile
+	Files   []FileResult
+	Cache   store.Stats
+	Index   *query.Index
+}
+
+// ErrRefused is wrapped by the error of a file refused for its bad rows.
+var ErrRefused = errors.New("refused")
+
+// Import imports files into a case, one after the other, each whole or not
+// at all: a file is read through first (its rows checked, nothing
+// written), then committed page by page, and rolled back if that fails,
+// is cancelled, or is found unfinished after a kill (recoverImport). The
+// index takes the new events in after each file.
+func (d *Desk) Import(ctx context.Context, req ImportRequest) (ImportResult, error) {
+	name := req.Case
+	if name == "" {
+		name = DefaultCase
+	}
+	p, err := d.settings.CaseProfile(name, d.now())
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if err := d.settings.SaveProfile(p); err != nil {
+		return ImportResult{}, err
+	}
+	pr := d.Open(p)
+	res := ImportResult{Profile: p}
+	for i, path := range req.Files {
+		if err := ctx.Err(); err != nil {
+			return res, fmt.Errorf("session: import: %w", err)
+		}
+		if req.OnFile != nil {
+			req.OnFile(i, path)
+		}
+		fr := pr.importFile(ctx, path, req)
+		res.Files = append(res.Files, fr)
+		if errors.Is(fr.Err, context.Canceled) {
+			return res, fr.Err
+		}
+	}
+	if cache, done, err := pr.use(); err == nil {
+		res.Cache, _ = cache.Stats()
+		done()
+	}
+	res.Index = pr.savedCurrent()
+	return res, nil
+}
+
+// importPending is the cache's meta key of a file being imported: where
+// the cache stood before it, to roll back to.
+const importPending = "import.pending"
+
+type pending struct {
+	Seq        uint64           `json:"seq"`
+	Hash       string           `json:"hash"`
+	Checkpoint store.Checkpoint `json:"checkpoint"`
+	File       string           `json:"file"`
+}
+
+func (pr *Profile) importFile(ctx context.Context, path string, req ImportRequest) FileResult {
+	fr := FileResult{Path: path}
+	// First the whole file is read, nothing written: a bad row refuses it
+	// (or, with SkipBad, goes aside).
+	rej, err := newRejects(path, req.SkipBad)
+	if err != nil {
+		fr.Err = err
+		return fr
+	}
+	opt := req.Read
+	opt.Reject = rej.add
+	fi, rep, err := importer.ReadFile(ctx, path, opt, req.Unverified, func(audit.Event, int) error { return nil })
+	fr.File, fr.Report = fi, rep
+	switch {
+	case err != nil:
+		rej.discard()
+		fr.Err = err
+		return fr
+	case rep.Rows == 0 && rep.Bad == 0:
+		rej.discard()
+		return fr
+	case rep.Bad > 0 && !req.SkipBad:
+		rej.discard()
+		fr.Err = refusal(fi.Name, rep)
+		return fr
+	}
+	if fr.RejectedFile, err = rej.keep(); err != nil {
+		fr.Err = err
+		return fr
+	}
+	if rep.Rows == 0 {
+		return fr
+	}
+
+	cache, done, err := pr.use()
+	if err != nil {
+		fr.Err = err
+		return fr
+	}
+	defer done()
+	head, err := cache.Head()
+	if err != nil {
+		fr.Err = err
+		return fr
+	}
+	cp, _, err := cache.Checkpoint()
+	if err != nil {
+		fr.Err = err
+		return fr
+	}
+	mark, _ := json.Marshal(pending{Seq: head.Seq, Hash: hex.EncodeToString(head.Hash[:]), Checkpoint: cp, File: fi.Name})
+	if err := cache.SetMeta(importPending, mark); err != nil {
+		fr.Err = err
+		return fr
+	}
+	before, _ := cache.Stats()
+	sink, grow, adds := pr.sinkFor(cache, before)
+	fr.New, fr.Duplicates, err = commitFile(ctx, sink, path, opt, req.Unverified, fi.SHA256, testImportPage)
+	if err != nil {
+		if grow != nil {
+			grow.s.Close()
+			_ = os.RemoveAll(filepath.Join(pr.st.ProfileDir(pr.Info()), spillDir))
+		}
+		if rerr := pr.rollBack(cache); rerr != nil {
+			err = fmt.Errorf("%w; and rolling it back failed: %w (the next open of the case tries again)", err, rerr)
+		}
+		fr.New, fr.Duplicates = 0, 0
+		fr.Err = err
+		return fr
+	}
+	if err := cache.SetMeta(importPending, nil); err != nil {
+		fr.Err = err
+		return fr
+	}
+	newHead, _ := cache.Head()
+	stats, _ := cache.Stats()
+	p := pr.Info()
+	_ = pr.st.AppendActivity(p, settings.Activity{
+		Time: pr.now().UTC(), Kind: "import", OSUser: req.OSUser, User: p.Name, File: fi.Name,
+		Format: string(rep.Format), Rows: rep.Rows, SHA256: fi.SHA256, Zone: rep.Zone, Version: req.Version,
+		Import: &settings.ImportFacts{
+			Bytes: fi.Bytes, Encoding: string(rep.Encoding), Separator: rep.Sep, Zone: rep.Zone, ZoneFromFile: rep.ZoneFromFile,
+			NoSeconds: rep.NoSeconds, Verified: fi.Verified, New: fr.New, Duplicates: fr.Duplicates, Rejected: rep.Bad,
+			RejectedFile: fr.RejectedFile, Chain: newHead.String(),
+		},
+	})
+	pr.log.Info("import", "case", p.Name, "file", fi.Name, "sha256", fi.SHA256, "format", rep.Format,
+		"new", fr.New, "duplicates", fr.Duplicates, "rejected", rep.Bad)
+	if ix, _ := pr.grown(grow, stats); ix == nil {
+		if _, _, err := pr.index(context.WithoutCancel(ctx), adds); err != nil {
+			pr.log.Warn("update the query index after an import", "case", p.Name, "err", err)
+		}
+	}
+	pr.markClean(cache, stats)
+	return fr
+}
+
+// sinkFor is where a run's pages go: straight to the cache, or, as a sync
+// does, through a sink that grows the index of a first run (growing) or
+// keeps what a later one adds for it (collecting).
+func (pr *Profile) sinkFor(cache *store.Store, before store.Stats) (ingest.Sink, *growing, *collecting) {
+	spill := filepath.Join(pr.st.ProfileDir(pr.Info()), spillDir)
+	if before.Events == 0 {
+		if sp, err := query.NewSpill(spill); err == nil {
+			g := &growing{Store: cache, s: sp}
+			return g, g, nil
+		}
+		return cache, nil, nil
+	}
+	_ = os.RemoveAll(spill)
+	c := &collecting{Store: cache}
+	return c, nil, c
+}
+
+// testImportPage, when set (a test's child process), runs after each page
+// an import commits: the test kills the process there.
+var testImportPage func(pages int)
+
+// importPage is how many events a commit takes: the API's page.
+const importPage = 1000
+
+// commitFile reads the file again and commits its events a page at a
+// time; the file must be the one the first read checked (sha256).
+func commitFile(ctx context.Context, sink ingest.Sink, path string, opt importer.Options, unverified bool, sha256 string, afterPage func(int)) (added, dups int, err error) {
+	cp := store.Checkpoint{Cursor: "file:" + sha256}
+	page := make([]audit.Event, 0, importPage)
+	pages := 0
+	flush := func() error {
+		if len(page) == 0 {
+			return nil
+		}
+		var st store.PageStats
+		var err error
+		if sink.Chained() {
+			hashes := audit.AppendEventHashes(nil, page)
+			st, err = sink.CommitHashed(page, hashes, cp)
+		} else {
+			st, err = sink.CommitHashed(page, nil, cp)
+		}
+		added, dups = added+st.New, dups+st.Duplicates
+		page = page[:0]
+		if pages++; err == nil && afterPage != nil {
+			afterPage(pages)
+		}
+		return err
+	}
+	opt.Reject = nil
+	fi, _, err := importer.ReadFile(ctx, path, opt, unverified, func(e audit.Event, _ int) error {
+		if page = append(page, e); len(page) == importPage {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err == nil && fi.SHA256 != sha256 {
+		err = fmt.Errorf("%s changed while it was imported: import it again", fi.Name)
+	}
+	return added, dups, err
+}
+
+// rollBack takes the cache back to where the pending import found it, and
+// clears the mark; nothing pending, nothing done.
+func (pr *Profile) rollBack(cache *store.Store) error {
+	b, ok, err := cache.Meta(importPending)
+	if err != nil || !ok || len(b) == 0 {
+		return err
+	}
+	var p pending
+	if err := json.Unmarshal(b, &p); err != nil {
+		return fmt.Errorf("session: the mark of an unfinished import is damaged: %w", err)
+	}
+	head := store.Head{Seq: p.Seq}
+	if h, err := hex.DecodeString(p.Hash); err == nil && len(h) == len(head.Hash) {
+		copy(head.Hash[:], h)
+	} else if p.Seq > 0 {
+		return errors.New("session: the mark of an unfinished import is damaged")
+	}
+	if err := cache.RollBack(context.Background(), head, p.Checkpoint); err != nil {
+		return err
+	}
+	pr.log.Warn("an unfinished import was rolled back", "case", pr.Info().Name, "file", p.File)
+	return cache.SetMeta(importPending, nil)
+}
+
+// refusal is the error of a file refused for its bad rows: how many, and
+// the first of them as FILE:LINE: what.
+func refusal(name string, rep importer.Report) error {
+	var b strings.Builder
+	for _, p := range rep.Problems {
+		fmt.Fprintf(&b, "\n%s:%d: %s", name, p.Line, p.What)
+	}
+	if rep.Bad > len(rep.Problems) {
+		fmt.Fprintf(&b, "\n… and %d more", rep.Bad-len(rep.Problems))
+	}
+	return fmt.Errorf("%w: %d of its rows cannot be read, so none was imported (fix them, or give --skip-bad to import the rest)%s", ErrRefused, rep.Bad, b.String())
+}
+
+// rejects writes the rows SkipBad leaves out to FILE.rejected.csv: a
+// temporary file, renamed into place once the file was read through.
+type rejects struct {
+	path string
+	f    *os.File
+	w    *csv.Writer
+	n    int
+}
+
+func newRejects(path string, on bool) (*rejects, error) {
+	r := &rejects{path: path + ".rejected.csv"}
+	if !on {
+		return r, nil
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".rejected-*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("write the rejected rows beside the file: %w", err)
+	}
+	r.f, r.w = f, csv.NewWriter(f)
+	_ = r.w.Write([]string{"line", "reason", "fields"})
+	return r, nil
+}
+
+func (r *rejects) add(line int, fields []string, why string) {
+	if r.w == nil {
+		return
+	}
+	r.n++
+	_ = r.w.Write(append([]string{strconv.Itoa(line), why}, fields...))
+}
+
+// keep renames the rejected rows into place when there are any.
+func (r *rejects) keep() (string, error) {
+	if r.f == nil || r.n == 0 {
+		r.discard()
+		return "", nil
+	}
+	r.w.Flush()
+	err := errors.Join(r.w.Error(), r.f.Sync(), r.f.Close())
+	if err == nil {
+		err = os.Rename(r.f.Name(), r.path)
+	}
+	if err != nil {
+		_ = os.Remove(r.f.Name())
+		return "", fmt.Errorf("write the rejected rows to %s: %w", r.path, err)
+	}
+	return r.path, nil
+}
+
+func (r *rejects) discard() {
+	if r.f != nil {
+		_ = r.f.Close()
+		_ = os.Remove(r.f.Name())
+		r.f, r.w = nil, nil
+	}
+}

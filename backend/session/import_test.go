@@ -1,0 +1,152 @@
+package session
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/simulator"
+)
+
+// importKillChildEnv, set to "DATA|FILE|PAGES", makes the test binary a
+// child that imports FILE into DATA's default case and SIGKILLs itself
+// once PAGES pages of it are committed.
+const importKillChildEnv = "AUDITDESK_IMPORT_KILL_CHILD"
+
+func importKillChild(spec string) {
+	parts := strings.Split(spec, "|")
+	pages, _ := strconv.Atoi(parts[2])
+	testImportPage = func(n int) {
+		if n == pages {
+			_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			time.Sleep(time.Minute)
+		}
+	}
+	st, err := settings.Open(parts[0])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(3)
+	}
+	d := NewDesk(st, slog.New(slog.DiscardHandler))
+	if _, err := d.Import(context.Background(), ImportRequest{Files: []string{parts[1]}}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	os.Exit(4) // not killed: the test fails
+}
+
+// jsonLines writes evs as query --json prints them, to a file.
+func jsonLines(t *testing.T, evs []audit.Event, path string) {
+	t.Helper()
+	var b strings.Builder
+	for _, e := range evs {
+		m := map[string]any{
+			"id": e.ID, "timestamp": e.Time.UTC().Format(audit.TimeLayout), "user": e.User, "scope": e.Scope,
+			"category": e.Category, "action": e.Action, "target": e.Target, "status": e.Status,
+			"description": e.Description, "workspace": e.Workspace,
+		}
+		line, _ := json.Marshal(m)
+		b.Write(append(line, '\n'))
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func caseEvents(t *testing.T, data string) (int64, string) {
+	t.Helper()
+	st, err := settings.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := NewDesk(st, slog.New(slog.DiscardHandler))
+	defer func() { _ = d.Close() }()
+	pr, err := d.Find(DefaultCase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := pr.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := pr.Verify(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.ChainBroken || len(v.Problems) > 0 || v.Events != s.Events {
+		t.Fatalf("verify after the kill: %+v", v.VerifyReport)
+	}
+	ix, err := pr.Index(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(ix.Len()) != s.Events {
+		t.Fatalf("the index holds %d events, the cache %d", ix.Len(), s.Events)
+	}
+	return s.Events, s.Head.String()
+}
+
+// An import killed (SIGKILL) after some of its pages were committed leaves
+// the case as it was before that file once it is opened again: the pages
+// rolled back, the chain and index whole; importing the file again then
+// lands it whole.
+func TestImportKilledIsRolledBack(t *testing.T) {
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	sim, err := simulator.New(simulator.Config{Events: 6000, Seed: 3, Clock: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := sim.Visible(sim.Tokens().Owner, now)
+	dir, data := t.TempDir(), t.TempDir()
+	first, second := filepath.Join(dir, "first.jsonl"), filepath.Join(dir, "second.jsonl")
+	jsonLines(t, evs[:2000], first)
+	jsonLines(t, evs[1500:], second) // overlapping, and 5 pages or so
+
+	st, err := settings.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := NewDesk(st, slog.New(slog.DiscardHandler))
+	if _, err := d.Import(context.Background(), ImportRequest{Files: []string{first}}); err != nil {
+		t.Fatal(err)
+	}
+	_ = d.Close()
+	n0, head0 := caseEvents(t, data)
+	if n0 != 2000 {
+		t.Fatalf("%d events after the first file, want 2000", n0)
+	}
+
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), importKillChildEnv+"="+data+"|"+second+"|3")
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		t.Fatalf("the child was not killed: %v, %s", err, out)
+	}
+	n1, head1 := caseEvents(t, data)
+	if n1 != n0 || head1 != head0 {
+		t.Fatalf("after the kill: %d events, head %s; before the file: %d, %s", n1, head1, n0, head0)
+	}
+
+	st, _ = settings.Open(data)
+	d = NewDesk(st, slog.New(slog.DiscardHandler))
+	res, err := d.Import(context.Background(), ImportRequest{Files: []string{second}})
+	_ = d.Close()
+	if err != nil || res.Files[0].Err != nil || res.Files[0].New != len(evs)-2000 || res.Files[0].Duplicates != 500 {
+		t.Fatalf("the file again: %+v, %v", res.Files, err)
+	}
+	if n, _ := caseEvents(t, data); n != int64(len(evs)) {
+		t.Fatalf("%d events, want %d", n, len(evs))
+	}
+}
