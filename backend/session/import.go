@@ -2,20 +2,24 @@ package session
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
+
+	"github.com/auditdesk/auditdesk/backend/query"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/importer"
 	"github.com/auditdesk/auditdesk/backend/ingest"
-	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/settings"
 	"github.com/auditdesk/auditdesk/backend/store"
 )
@@ -121,67 +125,59 @@ type pending struct {
 
 func (pr *Profile) importFile(ctx context.Context, path string, req ImportRequest) FileResult {
 	fr := FileResult{Path: path}
-	// First the whole file is read, nothing written: a bad row refuses it
-	// (or, with SkipBad, goes aside).
 	rej, err := newRejects(path, req.SkipBad)
 	if err != nil {
 		fr.Err = err
 		return fr
 	}
-	opt := req.Read
-	opt.Reject = rej.add
-	fi, rep, err := importer.ReadFile(ctx, path, opt, req.Unverified, func(audit.Event, int) error { return nil })
-	fr.File, fr.Report = fi, rep
-	switch {
-	case err != nil:
-		rej.discard()
-		fr.Err = err
-		return fr
-	case rep.Rows == 0 && rep.Bad == 0:
-		rej.discard()
-		return fr
-	case rep.Bad > 0 && !req.SkipBad:
-		rej.discard()
-		fr.Err = refusal(fi.Name, rep)
-		return fr
-	}
-	if fr.RejectedFile, err = rej.keep(); err != nil {
-		fr.Err = err
-		return fr
-	}
-	if rep.Rows == 0 {
-		return fr
-	}
-
 	cache, done, err := pr.use()
 	if err != nil {
+		rej.discard()
 		fr.Err = err
 		return fr
 	}
 	defer done()
 	head, err := cache.Head()
 	if err != nil {
+		rej.discard()
 		fr.Err = err
 		return fr
 	}
 	cp, _, err := cache.Checkpoint()
 	if err != nil {
+		rej.discard()
 		fr.Err = err
 		return fr
 	}
-	mark, _ := json.Marshal(pending{Seq: head.Seq, Hash: hex.EncodeToString(head.Hash[:]), Checkpoint: cp, File: fi.Name})
+	mark, _ := json.Marshal(pending{Seq: head.Seq, Hash: hex.EncodeToString(head.Hash[:]), Checkpoint: cp, File: filepath.Base(path)})
 	if err := cache.SetMeta(importPending, mark); err != nil {
+		rej.discard()
 		fr.Err = err
 		return fr
 	}
 	before, _ := cache.Stats()
-	sink, grow, adds := pr.sinkFor(cache, before)
-	fr.New, fr.Duplicates, err = commitFile(ctx, sink, path, opt, req.Unverified, fi.SHA256, testImportPage)
+	var adds *collecting
+	sink := ingest.Sink(cache)
+	if before.Events > 0 {
+		adds = &collecting{Store: cache}
+		sink = adds
+	}
+	// One pass: the file is read on one goroutine and committed on this
+	// one, a page at a time; its first bad row (unless SkipBad) stops the
+	// commits, the rest is read for its problems, and what was committed
+	// is rolled back.
+	var fi importer.File
+	var rep importer.Report
+	fr.New, fr.Duplicates, fi, rep, err = commitFile(ctx, sink, path, req, rej)
+	fr.File, fr.Report = fi, rep
+	if err == nil && rep.Bad > 0 && !req.SkipBad {
+		err = refusal(fi.Name, rep)
+	}
+	if err == nil {
+		fr.RejectedFile, err = rej.keep()
+	}
 	if err != nil {
-		if grow != nil {
-			grow.s.Close()
-			_ = os.RemoveAll(filepath.Join(pr.st.ProfileDir(pr.Info()), spillDir))
-		}
+		rej.discard()
 		if rerr := pr.rollBack(cache); rerr != nil {
 			err = fmt.Errorf("%w; and rolling it back failed: %w (the next open of the case tries again)", err, rerr)
 		}
@@ -207,30 +203,14 @@ func (pr *Profile) importFile(ctx context.Context, path string, req ImportReques
 	})
 	pr.log.Info("import", "case", p.Name, "file", fi.Name, "sha256", fi.SHA256, "format", rep.Format,
 		"new", fr.New, "duplicates", fr.Duplicates, "rejected", rep.Bad)
-	if ix, _ := pr.grown(grow, stats); ix == nil {
-		if _, _, err := pr.index(context.WithoutCancel(ctx), adds); err != nil {
-			pr.log.Warn("update the query index after an import", "case", p.Name, "err", err)
-		}
+	// The index takes the file's events in: from those collected, or, for a
+	// first file (an export lists the newest first: not the order a first
+	// sync's index grows in), from the cache.
+	if _, _, err := pr.index(context.WithoutCancel(ctx), adds); err != nil {
+		pr.log.Warn("update the query index after an import", "case", p.Name, "err", err)
 	}
 	pr.markClean(cache, stats)
 	return fr
-}
-
-// sinkFor is where a run's pages go: straight to the cache, or, as a sync
-// does, through a sink that grows the index of a first run (growing) or
-// keeps what a later one adds for it (collecting).
-func (pr *Profile) sinkFor(cache *store.Store, before store.Stats) (ingest.Sink, *growing, *collecting) {
-	spill := filepath.Join(pr.st.ProfileDir(pr.Info()), spillDir)
-	if before.Events == 0 {
-		if sp, err := query.NewSpill(spill); err == nil {
-			g := &growing{Store: cache, s: sp}
-			return g, g, nil
-		}
-		return cache, nil, nil
-	}
-	_ = os.RemoveAll(spill)
-	c := &collecting{Store: cache}
-	return c, nil, c
 }
 
 // testImportPage, when set (a test's child process), runs after each page
@@ -240,45 +220,105 @@ var testImportPage func(pages int)
 // importPage is how many events a commit takes: the API's page.
 const importPage = 1000
 
-// commitFile reads the file again and commits its events a page at a
-// time; the file must be the one the first read checked (sha256).
-func commitFile(ctx context.Context, sink ingest.Sink, path string, opt importer.Options, unverified bool, sha256 string, afterPage func(int)) (added, dups int, err error) {
-	cp := store.Checkpoint{Cursor: "file:" + sha256}
-	page := make([]audit.Event, 0, importPage)
-	pages := 0
-	flush := func() error {
-		if len(page) == 0 {
+// batch is a page of a file's events and their hashes, taken on the
+// reading goroutine.
+type batch struct {
+	events []audit.Event
+	hashes [][32]byte
+}
+
+// commitFile reads the file and commits its events a page at a time, the
+// reading (decoding, the events' hashes) on a goroutine of its own, so a
+// page is read while the one before is written. Once a row is bad (and
+// SkipBad is off) nothing more is committed: the caller rolls back.
+func commitFile(ctx context.Context, sink ingest.Sink, path string, req ImportRequest, rej *rejects) (added, dups int, fi importer.File, rep importer.Report, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan batch, 2)
+	var stopped atomic.Bool // a bad row: commit no more
+	opt := req.Read
+	opt.Reject = func(line int, fields []string, why string) {
+		if !req.SkipBad {
+			stopped.Store(true)
+		}
+		rej.add(line, fields, why)
+	}
+	chained := sink.Chained()
+	var readErr error
+	go func() {
+		defer close(pages)
+		page := make([]audit.Event, 0, importPage)
+		send := func() error {
+			if len(page) == 0 || stopped.Load() {
+				page = page[:0]
+				return nil
+			}
+			b := batch{events: page}
+			if chained {
+				b.hashes = audit.AppendEventHashes(nil, page)
+			}
+			select {
+			case pages <- b:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			page = make([]audit.Event, 0, importPage)
 			return nil
 		}
+		fi, rep, readErr = importer.ReadFile(ctx, path, opt, req.Unverified, func(e audit.Event, _ int) error {
+			if page = append(page, e); len(page) == importPage {
+				return send()
+			}
+			return nil
+		})
+		if readErr == nil {
+			readErr = send()
+		}
+	}()
+	// The chain's records of the file name its digest, taken first (a
+	// read at disk speed); the read's own must agree.
+	sum, serr := fileDigest(path)
+	cp := store.Checkpoint{Cursor: "file:" + sum}
+	n := 0
+	for b := range pages {
+		if err == nil && serr != nil {
+			err = serr
+			cancel()
+		}
+		if err != nil || stopped.Load() {
+			continue // drain: the reader goes on to count the bad rows
+		}
 		var st store.PageStats
-		var err error
-		if sink.Chained() {
-			hashes := audit.AppendEventHashes(nil, page)
-			st, err = sink.CommitHashed(page, hashes, cp)
-		} else {
-			st, err = sink.CommitHashed(page, nil, cp)
-		}
+		st, err = sink.CommitHashed(b.events, b.hashes, cp)
 		added, dups = added+st.New, dups+st.Duplicates
-		page = page[:0]
-		if pages++; err == nil && afterPage != nil {
-			afterPage(pages)
+		if n++; err == nil && testImportPage != nil {
+			testImportPage(n)
 		}
-		return err
+		if err != nil {
+			cancel()
+		}
 	}
-	opt.Reject = nil
-	fi, _, err := importer.ReadFile(ctx, path, opt, unverified, func(e audit.Event, _ int) error {
-		if page = append(page, e); len(page) == importPage {
-			return flush()
-		}
-		return nil
-	})
 	if err == nil {
-		err = flush()
+		err = readErr
 	}
-	if err == nil && fi.SHA256 != sha256 {
+	if err == nil && serr == nil && fi.SHA256 != sum {
 		err = fmt.Errorf("%s changed while it was imported: import it again", fi.Name)
 	}
-	return added, dups, err
+	return added, dups, fi, rep, err
+}
+
+// fileDigest is the SHA-256 of the file at path, in hex.
+func fileDigest(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer func() { _ = f.Close() }()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // rollBack takes the cache back to where the pending import found it, and
