@@ -81,6 +81,24 @@ func TestImportRoundTrip(t *testing.T) {
 	if code != ExitOK || !strings.Contains(out, "OK: Case A: 2,000 events, each as its import recorded it") || strings.Contains(out, "gap") {
 		t.Fatalf("verify: exit %d, %q, %q", code, out, errOut)
 	}
+	// An export of the case names it and the files it holds, and checks.
+	out2 := filepath.Join(dir, "case.csv")
+	if code, _, errOut := runArgs("export", "--data", fromJSON, "--profile", "Case A", "--out", out2); code != ExitOK {
+		t.Fatalf("export the case: %s", errOut)
+	}
+	var m struct {
+		Case    string
+		Sources []struct{ File, SHA256 string }
+		Gaps    []any
+	}
+	b, _ := os.ReadFile(out2 + ".manifest.json")
+	if err := json.Unmarshal(b, &m); err != nil || m.Case != "Case A" || len(m.Sources) != 2 || m.Sources[0].File != "events.jsonl" ||
+		len(m.Sources[0].SHA256) != 64 || len(m.Gaps) != 0 {
+		t.Fatalf("the case's export manifest: %+v, %v", m, err)
+	}
+	if code, out, errOut := runArgs("verify-export", out2); code != ExitOK {
+		t.Fatalf("verify-export: %q %q", out, errOut)
+	}
 	// The case is not the synced profile's, and says what it holds.
 	code, out, _ = runArgs("profiles", "--data", fromJSON)
 	if code != ExitOK || !strings.Contains(out, "Case A") {

@@ -41,6 +41,20 @@ type Facts struct {
 	// Newest is the newest event in the cache (not only in the export).
 	Newest     time.Time `json:"cacheNewestEvent,omitzero"`
 	AppVersion string    `json:"appVersion"`
+	// Case and Sources: an export of imported files names its case and
+	// each file it holds events of (a case has no sync, so no coverage).
+	Case    string       `json:"case,omitempty"`
+	Sources []SourceFile `json:"sources,omitempty"`
+}
+
+// SourceFile is a file a case's events were imported from.
+type SourceFile struct {
+	File       string    `json:"file"`
+	SHA256     string    `json:"sha256"`
+	Bytes      int64     `json:"bytes"`
+	Format     string    `json:"format"`
+	Rows       int       `json:"rows"`
+	ImportedAt time.Time `json:"importedAt"`
 }
 
 // Span is a time interval, start inclusive, end exclusive.
@@ -110,6 +124,26 @@ func (j *job) aboutFacts() [][2]string {
 	org := f.Profile.Organization.Name
 	if id := f.Profile.Organization.ID; id != "" && id != org {
 		org = strings.TrimSpace(org + " (" + id + ")")
+	}
+	if f.Case != "" {
+		rows := [][2]string{
+			{"Exported by", "AuditDesk " + f.AppVersion},
+			{"Exported at", t(j.now)},
+			{"Rows", fmt.Sprint(j.req.Total)},
+			{"Filter", describeFilter(f.Filter, j.loc)},
+			{"Sort", describeSort(f.Sort)},
+			{"Time zone", ZoneName(j.loc)},
+			{"Case", f.Case + " (imported files, not synced)"},
+		}
+		for _, s := range f.Sources {
+			rows = append(rows, [2]string{"Imported file", fmt.Sprintf("%s, %d rows, SHA-256 %s, imported %s", s.File, s.Rows, s.SHA256, t(s.ImportedAt))})
+		}
+		return append(rows,
+			[2]string{"Newest event in the case", t(f.Newest)},
+			[2]string{"Cache chain head", orUnknown(f.ChainHead)},
+			[2]string{"Rows' Merkle root", j.tree.root() + " (RFC 6962 over the data rows; auditdesk verify-export checks it)"},
+			[2]string{"Proof", "The SHA-256 of this file is in " + j.base + ManifestSuffix + " beside it."},
+		)
 	}
 	return [][2]string{
 		{"Exported by", "AuditDesk " + f.AppVersion},

@@ -84,6 +84,7 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 			Profile:    export.Profile{APIURL: p.APIURL, Organization: p.Organization, User: p.User, Role: p.Role},
 			LastSynced: p.LastSuccess, Newest: ix.Newest(), AppVersion: req.AppVersion,
 			ChainHead: store.Head{}.String(), Range: &rng,
+			Case: caseName(p), Sources: pr.sources(),
 		},
 	})
 	// Write stopped at the row, or at the chain, and removed what it had
@@ -166,7 +167,9 @@ func (c *checkedRows) facts(f *export.Facts) error {
 		return err
 	}
 	f.ChainHead, f.ChainRecords = c.head.String(), int64(c.head.Seq)
-	f.Covered, f.Gaps = c.covered, c.gaps
+	if f.Case == "" { // a case has no sync: nothing it was complete for
+		f.Covered, f.Gaps = c.covered, c.gaps
+	}
 	return nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/auditdesk/auditdesk/backend/query"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/importer"
 	"github.com/auditdesk/auditdesk/backend/ingest"
 	"github.com/auditdesk/auditdesk/backend/settings"
@@ -413,4 +414,40 @@ func (r *rejects) discard() {
 		_ = os.Remove(r.f.Name())
 		r.f, r.w = nil, nil
 	}
+}
+
+// caseName is the profile's name when it is a case, else "".
+func caseName(p settings.Profile) string {
+	if p.Imported {
+		return p.Name
+	}
+	return ""
+}
+
+// sources are the files a case's events were imported from, as its
+// activity log recorded them, each once (the last import of a digest);
+// nil for a synced profile.
+func (pr *Profile) sources() []export.SourceFile {
+	if !pr.Info().Imported {
+		return nil
+	}
+	log, err := pr.ActivityLog()
+	if err != nil {
+		return nil
+	}
+	var out []export.SourceFile
+	seen := map[string]int{}
+	for _, a := range log {
+		if a.Kind != "import" || a.Import == nil {
+			continue
+		}
+		s := export.SourceFile{File: a.File, SHA256: a.SHA256, Bytes: a.Import.Bytes, Format: a.Format, Rows: a.Rows, ImportedAt: a.Time}
+		if k, ok := seen[a.SHA256]; ok {
+			out[k] = s
+			continue
+		}
+		seen[a.SHA256] = len(out)
+		out = append(out, s)
+	}
+	return out
 }
