@@ -80,7 +80,7 @@ func VerifyFile(ctx context.Context, path string) (FileCheck, error) {
 	case CSV:
 		header, err = readCSVRows(path, rows)
 	case XLSX:
-		header, err = readXLSXRows(path, m, rows)
+		header, err = readXLSXRows(path, m, nil, rows)
 	default:
 		err = fmt.Errorf("the manifest's format %q is not csv or xlsx", m.Format)
 	}
@@ -139,7 +139,7 @@ func readCSVRows(path string, fn func([]string) error) ([]string, error) {
 
 // readXLSXRows reads the data sheets in order, each after its header; a
 // timestamp cell (a date serial) is read back to the text the leaf holds.
-func readXLSXRows(path string, m Manifest, fn func([]string) error) ([]string, error) {
+func readXLSXRows(path string, m Manifest, onHeader, fn func([]string) error) ([]string, error) {
 	f, err := excelize.OpenFile(path)
 	if err != nil {
 		return nil, err
@@ -167,6 +167,12 @@ func readXLSXRows(path string, m Manifest, fn func([]string) error) ([]string, e
 				first = false
 				if header == nil {
 					header = cells
+					if onHeader != nil {
+						if err := onHeader(cells); err != nil {
+							_ = it.Close()
+							return header, err
+						}
+					}
 				}
 				continue
 			}
@@ -203,4 +209,14 @@ func serialText(s string) (string, error) {
 	}
 	ms := int64(math.Round((v - 25_569) * 86_400_000))
 	return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04:05.000"), nil
+}
+
+// ReadXLSXRows reads an AuditDesk XLSX export's data rows, every data
+// sheet in order, and gives fn each row's cells as the Merkle leaf holds
+// them (the timestamp as YYYY-MM-DD HH:mm:ss.SSS in the file's zone, which
+// its header names), after onHeader is given the first sheet's header; it
+// returns the header. For the importer: excelize
+// lives here only.
+func ReadXLSXRows(path string, onHeader, fn func(cells []string) error) ([]string, error) {
+	return readXLSXRows(path, Manifest{}, onHeader, fn)
 }

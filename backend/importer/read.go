@@ -50,7 +50,15 @@ func ReadFile(ctx context.Context, path string, opt Options, unverified bool, fn
 	case len(bytes.TrimSpace(head)) == 0:
 		return fi, rep, &NotAnAuditLog{Why: "the file is empty"}
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		return fi, rep, &NotAnAuditLog{Why: "it is a ZIP or XLSX file; import AuditDesk's CSV or JSON Lines export instead"}
+		err := readXLSX(ctx, path, &opt, &rep, &fi, unverified, fn)
+		if err != nil {
+			return fi, rep, err
+		}
+		if _, err := io.Copy(io.Discard, br); err != nil {
+			return fi, rep, err
+		}
+		fi.Bytes, fi.SHA256 = counted.n, hex.EncodeToString(h.Sum(nil))
+		return fi, rep, nil
 	}
 	text, enc, err := textio.Decode(br, opt.Encoding)
 	if err != nil {
