@@ -94,7 +94,7 @@ func TestImportRoundTrip(t *testing.T) {
 	}
 	// The case is not the synced profile's, and says what it holds.
 	code, out, _ = runArgs("profiles", "--data", fromJSON)
-	if code != ExitOK || !strings.Contains(out, "Case A") {
+	if code != ExitOK || !strings.Contains(out, "Case A") || !strings.Contains(out, "case") || !strings.Contains(out, "(imported files)") {
 		t.Fatalf("profiles: %q", out)
 	}
 }

@@ -58,9 +58,14 @@ func profilesCommand(fs *flag.FlagSet) func(context.Context, Env, []string) erro
 					last += " (failed)"
 				}
 			}
+			role, api := string(p.Role), p.APIURL
+			if p.Imported {
+				// A case: no identity, no API, no sync.
+				role, api, last = "case", "(imported files)", "-"
+			}
 			// Inline: a tab or newline in a name would open a column or a row.
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", termtext.Inline(p.Name), termtext.Inline(string(p.Role)),
-				events, from, to, last, head, termtext.Inline(p.APIURL))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", termtext.Inline(p.Name), termtext.Inline(role),
+				events, from, to, last, head, termtext.Inline(api))
 		}
 		return tw.Flush()
 	}

@@ -117,6 +117,17 @@ func zoneOfHeader(h string) string {
 	return strings.TrimSpace(h[open+1 : end])
 }
 
+// fields are what each of the header's columns is read as, "" for none.
+func (l *layout) fields() []string {
+	out := make([]string, l.width)
+	for f, c := range l.at {
+		if c >= 0 && c < len(out) {
+			out[c] = fieldNames[f]
+		}
+	}
+	return out
+}
+
 // missing are the console's columns l lacks, by name.
 func (l *layout) missing() []string {
 	var out []string

@@ -36,7 +36,7 @@ func readCSV(ctx context.Context, text io.Reader, opt *Options, rep *Report, neu
 	if miss := l.missing(); len(miss) > 0 {
 		return &NotAnAuditLog{Why: "it has no " + strings.Join(miss, ", ") + " column"}
 	}
-	rep.Ignored = l.ignored
+	rep.Ignored, rep.Fields = l.ignored, l.fields()
 	if rep.Format == "" {
 		rep.Format = ConsoleCSV
 		if l.at[fID] >= 0 {

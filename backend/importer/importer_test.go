@@ -318,3 +318,26 @@ func TestNotAnAuditLog(t *testing.T) {
 		}
 	}
 }
+
+// A preview reads the first rows as the import will, says how, and stops.
+func TestPreview(t *testing.T) {
+	evs := simEvents(t, 500)
+	var rows []map[field]string
+	for _, e := range evs {
+		rows = append(rows, consoleRow(e, e.Time.In(tokyo).Format(time.DateTime)))
+	}
+	order := []field{fStatus, fTimestamp, fUser, fScope, fCategory, fAction, fTarget, fDescription}
+	b := writeConsole(order, japaneseHeads, rows, ';')
+	b = append([]byte("\ufeff"), b...)
+	path := write(t, "preview.csv", b)
+	p, err := PreviewFile(context.Background(), path, Options{Zone: tokyo}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := p.Report
+	if len(p.Events) != 10 || p.Lines[0] != 2 || r.Format != ConsoleCSV || r.Encoding != "utf-8-bom" || r.Sep != ";" || r.Zone != "Asia/Tokyo" ||
+		r.Fields[0] != "Status" || r.Fields[1] != "Timestamp" || r.Header[0] != "ステータス" {
+		t.Fatalf("preview %+v, %d events", r, len(p.Events))
+	}
+	sameText(t, p.Events, evs[:10], time.Second)
+}

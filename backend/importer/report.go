@@ -56,6 +56,9 @@ type Report struct {
 	// columns of it nothing reads.
 	Header  []string `json:"header,omitempty"`
 	Ignored []string `json:"ignored,omitempty"`
+	// Fields say what each header column is read as (the console's names:
+	// Timestamp, User, ...), "" for a column not read.
+	Fields []string `json:"fields,omitempty"`
 	// Rows are the events read; Bad the rows that were not, the first
 	// MaxProblems of them in Problems.
 	Rows     int       `json:"rows"`

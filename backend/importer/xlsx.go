@@ -35,7 +35,7 @@ func readXLSX(ctx context.Context, path string, opt *Options, rep *Report, fi *F
 		if miss := l.missing(); len(miss) > 0 {
 			return &NotAnAuditLog{Why: "it has no " + strings.Join(miss, ", ") + " column"}
 		}
-		rep.Ignored = l.ignored
+		rep.Ignored, rep.Fields = l.ignored, l.fields()
 		var named bool
 		loc, named = zoneFor(l.zone, opt)
 		rep.Zone, rep.ZoneFromFile = loc.String(), named
