@@ -93,6 +93,16 @@ test('a hidden column and a resized one stay so across a reload', async () => {
   await page.screenshot({ path: `${artifacts}/columns.png` });
   await page.keyboard.press('Escape');
 
+  // The window opens on the view shown last: wait until Go keeps it (the
+  // whole demo, after the views above), so the reload opens on it.
+  await until('Go keeping the whole demo as the last view', () =>
+    page.evaluate(async () => {
+      const f = (await window.go.app.Preferences.Get()).last?.filter ?? {};
+      return Object.entries(f).every(
+        ([k, v]) => k === 'timeZone' || v === '' || v == null || (Array.isArray(v) && v.length === 0),
+      );
+    }),
+  );
   await page.reload();
   await demoIn();
   assert.equal(await page.getByRole('columnheader', { name: 'Workspace' }).count(), 0);

@@ -23,6 +23,7 @@ export class LastState {
   private stopEffects: (() => void) | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private savedKey = '';
+  private pendingKey = '';
 
   private readonly filter: FilterState;
   private readonly query: QueryState;
@@ -55,9 +56,10 @@ export class LastState {
     this.savedKey = JSON.stringify(this.last());
   }
 
-  /** start saves the view shown a moment after it changes. */
+  /** start saves the view shown a moment after it changes, and at once when the page goes (the window closes). */
   start(): void {
     if (this.stopEffects) return;
+    if (typeof window !== 'undefined') window.addEventListener('pagehide', this.flush);
     this.stopEffects = $effect.root(() => {
       $effect(() => {
         const on = this.prefs.current.restoreLast;
@@ -67,12 +69,21 @@ export class LastState {
         // Off, Go keeps no view: turned on again, the view shown is saved.
         if (!on) this.savedKey = '';
         if (!on || key === this.savedKey) return;
+        this.pendingKey = key;
         this.timer = setTimeout(() => void this.save(key), lastSaveDelayMs);
       });
     });
   }
 
+  /** flush saves a change still waiting for its moment: the window is closing. */
+  readonly flush = (): void => {
+    if (this.timer === null) return;
+    clearTimeout(this.timer);
+    void this.save(this.pendingKey);
+  };
+
   stop(): void {
+    if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.flush);
     this.stopEffects?.();
     this.stopEffects = null;
     if (this.timer !== null) clearTimeout(this.timer);

@@ -93,6 +93,21 @@ describe('LastState', () => {
     expect(saved.sort).toBe(audit.SortField.Timestamp);
   });
 
+  it('saves a change still waiting at once when the page goes', async () => {
+    const w = setup({});
+    w.last.restore(now);
+    w.last.start();
+    stop = () => w.last.stop();
+    w.filter.status = audit.Status.FAILED;
+    flushSync();
+    expect(api.setLast).not.toHaveBeenCalled();
+    window.dispatchEvent(new Event('pagehide'));
+    expect(api.setLast).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(api.setLast).mock.calls[0][0].filter).toMatchObject({ status: 'FAILED' });
+    await vi.advanceTimersByTimeAsync(lastSaveDelayMs * 2);
+    expect(api.setLast).toHaveBeenCalledTimes(1);
+  });
+
   it('saves nothing at a launch with nothing to restore, until the view changes', async () => {
     const w = setup({});
     w.last.restore(now);
