@@ -457,7 +457,7 @@ func (d *dict) clone() *dict {
 	d.lookups()
 	d.foldedVals()
 	return &dict{
-		vals: slices.Clone(d.vals), folded: slices.Clone(d.folded), count: slices.Clone(d.count), lookup: maps.Clone(d.lookup),
+		vals: slices.Clone(d.values()), folded: slices.Clone(d.folded), count: slices.Clone(d.count), lookup: maps.Clone(d.lookup),
 		searched: d.searched,
 	}
 }

@@ -2,9 +2,11 @@ package query
 
 import (
 	"cmp"
+	"encoding/binary"
 	"slices"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 )
@@ -23,6 +25,14 @@ type dict struct {
 	count    []int // code -> rows holding it
 	searched bool  // whether folded is wanted
 
+	// raw is the values as the file's meta holds them (n of them, each a
+	// uvarint length and its bytes), read into vals on first use (values):
+	// the source IPs' dictionary, thousands of values most commands never
+	// read. nil for a dictionary built in memory or read at once.
+	raw       []byte
+	n         int
+	parseOnce sync.Once
+
 	once   [3]sync.Once // lookup, folded, rank
 	folded []string     // nil for columns that are not searched
 	rank   []uint32     // code -> dense rank of vals[code] in bytewise order
@@ -31,14 +41,43 @@ type dict struct {
 
 func newDict() *dict { return &dict{lookup: make(map[string]uint32)} }
 
+// values are d's values, read from raw the first time.
+func (d *dict) values() []string {
+	if d.raw != nil {
+		d.parseOnce.Do(func() {
+			vals := make([]string, 0, d.n)
+			b := d.raw
+			for range d.n {
+				l, k := binary.Uvarint(b)
+				b = b[k:]
+				// The meta is the process's own copy, kept by d: the
+				// strings share it.
+				vals = append(vals, unsafe.String(unsafe.SliceData(b), int(l)))
+				b = b[l:]
+			}
+			d.vals = vals
+		})
+	}
+	return d.vals
+}
+
+// size is how many values d has.
+func (d *dict) size() int {
+	if d.raw != nil {
+		return d.n
+	}
+	return len(d.vals)
+}
+
 // lookups, foldedVals and ranks are d's lookup, folded and rank, each
 // made once where it is not yet; safe for concurrent use once d no longer
 // changes.
 func (d *dict) lookups() map[string]uint32 {
 	d.once[0].Do(func() {
 		if d.lookup == nil {
-			d.lookup = make(map[string]uint32, len(d.vals))
-			for c, v := range d.vals {
+			vals := d.values()
+			d.lookup = make(map[string]uint32, len(vals))
+			for c, v := range vals {
 				d.lookup[v] = uint32(c)
 			}
 		}
@@ -50,8 +89,9 @@ func (d *dict) foldedVals() []string {
 	d.once[1].Do(func() {
 		if d.searched && d.folded == nil {
 			fo := newFolder()
-			d.folded = make([]string, len(d.vals))
-			for i, v := range d.vals {
+			vals := d.values()
+			d.folded = make([]string, len(vals))
+			for i, v := range vals {
 				d.folded[i] = fo.string(v)
 			}
 		}
@@ -62,7 +102,8 @@ func (d *dict) foldedVals() []string {
 func (d *dict) ranks() []uint32 {
 	d.once[2].Do(func() {
 		if d.rank == nil {
-			d.rank = denseRanks(len(d.vals), func(a, b int) int { return strings.Compare(d.vals[a], d.vals[b]) })
+			vals := d.values()
+			d.rank = denseRanks(len(vals), func(a, b int) int { return strings.Compare(vals[a], vals[b]) })
 		}
 	})
 	return d.rank
@@ -108,7 +149,7 @@ func (ix *Index) finishDicts(fo *folder) {
 // set marks the codes of the given values; values not in the column are
 // skipped (they match no row).
 func (d *dict) set(values []string) []bool {
-	ok := make([]bool, len(d.vals))
+	ok := make([]bool, d.size())
 	lookup := d.lookups()
 	for _, v := range values {
 		if c, found := lookup[v]; found {

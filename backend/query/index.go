@@ -241,7 +241,7 @@ func (ix *Index) coded(i int) audit.Event {
 		Category: ix.catD.vals[ix.cat[i]],
 		Action:   ix.actD.vals[ix.act[i]],
 		Status:   audit.Status(ix.statusD.vals[ix.status[i]]),
-		SourceIP: ix.ipD.vals[ix.ip[i]], // checked by the caller
+		SourceIP: ix.ipD.values()[ix.ip[i]], // checked by the caller
 	}
 	if c := ix.ws[i]; c != 0 {
 		ref := ix.wsD.refs[c]

@@ -483,8 +483,9 @@ func appendStr(b []byte, s string) []byte {
 // appendDicts appends the dictionaries' values.
 func (ix *Index) appendDicts(b []byte) []byte {
 	for _, d := range ix.dicts() {
-		b = binary.AppendUvarint(b, uint64(len(d.vals)))
-		for _, v := range d.vals {
+		vals := d.values()
+		b = binary.AppendUvarint(b, uint64(len(vals)))
+		for _, v := range vals {
 			b = appendStr(b, v)
 		}
 	}
@@ -754,6 +755,21 @@ func (ix *Index) readDicts(s *strReader) error {
 	ix.scopeD, ix.catD, ix.actD, ix.statusD, ix.userD, ix.ipD = &dict{}, &dict{}, &dict{}, &dict{}, &dict{}, &dict{}
 	for _, d := range ix.dicts() {
 		k := s.count(1)
+		if d == ix.ipD {
+			// Kept as the meta holds it, read on first use (dict.values).
+			before := s.b
+			for range k {
+				s.fixed(int(min(s.uvarint(), uint64(len(s.b)))))
+			}
+			if s.bad {
+				return formatErr("bad dictionary")
+			}
+			d.raw, d.n = before[:len(before)-len(s.b):len(before)-len(s.b)], k
+			if k == 0 {
+				d.raw = nil
+			}
+			continue
+		}
 		d.vals = make([]string, 0, k)
 		for range k {
 			v := s.str()
@@ -793,7 +809,7 @@ func (ix *Index) readDicts(s *strReader) error {
 		return out
 	}
 	for _, d := range ix.dicts() {
-		d.count = readCounts(len(d.vals))
+		d.count = readCounts(d.size())
 	}
 	ix.wsD.count = readCounts(len(ix.wsD.refs))
 	if s.bad {
