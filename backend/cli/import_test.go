@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // queryLines is `query --json` of a data dir's profile (or case), all of it.
@@ -194,5 +197,46 @@ func sameExported(t *testing.T, got, want []string, xlsx bool) {
 		if (gw == nil) != (ww == nil) || gw != nil && gw["name"] != ww["name"] {
 			t.Fatalf("event %d workspace %v, want %v", i, gw, ww)
 		}
+	}
+}
+
+// The console's export as Excel leaves it on a Japanese Windows (Shift_JIS,
+// "2026/11/05 9:03" times) and as "Unicode Text" (UTF-16LE, tabs) import
+// with their Japanese intact, and the lines say what was assumed.
+func TestImportExcelFiles(t *testing.T) {
+	dir, data := t.TempDir(), t.TempDir()
+	head := "タイムスタンプ,ユーザー,スコープ,カテゴリ,アクション,ターゲット,ステータス,説明\r\n"
+	rows := "2026/11/05 9:03,tanaka@example.jp,サービス,AI Notebook,Stop Notebook,ノートブック-01,成功,ノートブックを停止しました\r\n" +
+		"2026/11/05 9:04,sato@example.jp,請求,Wallet,Top Up Wallet,,失敗,\"ウォレットに ￥550,000 をチャージできませんでした\"\r\n"
+	sjis, err := japanese.ShiftJIS.NewEncoder().String(head + rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sjisFile := filepath.Join(dir, "console-sjis.csv")
+	_ = os.WriteFile(sjisFile, []byte(sjis), 0o600)
+	tsv := strings.ReplaceAll(strings.ReplaceAll(head+rows, ",", "\t"), "550\t000", "550,000")
+	u16, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().String(tsv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u16File := filepath.Join(dir, "console.txt")
+	_ = os.WriteFile(u16File, []byte(u16), 0o600)
+
+	code, out, errOut := runArgs("import", "--data", data, "--tz", "Asia/Tokyo", sjisFile)
+	for _, want := range []string{"imported 2 events", "read as console-csv, shift_jis, separated by ,", "taken as Asia/Tokyo", "2 rows had no seconds"} {
+		if code != ExitOK || !strings.Contains(out, want) {
+			t.Fatalf("Shift_JIS: exit %d, %q (want %q), %q", code, out, want, errOut)
+		}
+	}
+	lines := queryLines(t, data)
+	if len(lines) != 2 || !strings.Contains(lines[0], `"timestamp":"2026-11-05T00:03:00.000Z"`) ||
+		!strings.Contains(lines[0], "ノートブックを停止しました") || !strings.Contains(lines[1], "￥550,000") ||
+		!strings.Contains(lines[1], `"scope":"Billing"`) || !strings.Contains(lines[1], `"status":"FAILED"`) {
+		t.Fatalf("the events: %q", lines)
+	}
+	// The same rows as Unicode Text: the same events, so nothing new.
+	code, out, errOut = runArgs("import", "--data", data, "--tz", "Asia/Tokyo", u16File)
+	if code != ExitOK || !strings.Contains(out, "imported 0 events (2 duplicates, 0 rejected)") || !strings.Contains(out, "utf-16le, tab-separated") {
+		t.Fatalf("UTF-16: exit %d, %q, %q", code, out, errOut)
 	}
 }
