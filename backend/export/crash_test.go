@@ -106,7 +106,7 @@ func TestKillDuringExportKeepsAPair(t *testing.T) {
 				t.Errorf("%s: the next export left %v", what, left)
 			}
 			m, err := ReadManifest(path + ManifestSuffix)
-			sum, serr := fileSHA256(path)
+			sum, serr := FileSHA256(path)
 			if err != nil || serr != nil || m.SHA256 != sum || m.Rows != c.Rows {
 				t.Errorf("%s: after the next export the manifest beside FILE names %s and %d rows, FILE is %s (%v, %v); verify-export saw %d rows",
 					what, m.SHA256, m.Rows, sum, err, serr, c.Rows)

@@ -125,44 +125,39 @@ func (j *job) aboutFacts() [][2]string {
 	if id := f.Profile.Organization.ID; id != "" && id != org {
 		org = strings.TrimSpace(org + " (" + id + ")")
 	}
-	if f.Case != "" {
-		rows := [][2]string{
-			{"Exported by", "AuditDesk " + f.AppVersion},
-			{"Exported at", t(j.now)},
-			{"Rows", fmt.Sprint(j.req.Total)},
-			{"Filter", describeFilter(f.Filter, j.loc)},
-			{"Sort", describeSort(f.Sort)},
-			{"Time zone", ZoneName(j.loc)},
-			{"Case", f.Case + " (imported files, not synced)"},
-		}
-		for _, s := range f.Sources {
-			rows = append(rows, [2]string{"Imported file", fmt.Sprintf("%s, %d rows, SHA-256 %s, imported %s", s.File, s.Rows, s.SHA256, t(s.ImportedAt))})
-		}
-		return append(rows,
-			[2]string{"Newest event in the case", t(f.Newest)},
-			[2]string{"Cache chain head", orUnknown(f.ChainHead)},
-			[2]string{"Rows' Merkle root", j.tree.root() + " (RFC 6962 over the data rows; auditdesk verify-export checks it)"},
-			[2]string{"Proof", "The SHA-256 of this file is in " + j.base + ManifestSuffix + " beside it."},
-		)
-	}
-	return [][2]string{
+	rows := [][2]string{
 		{"Exported by", "AuditDesk " + f.AppVersion},
 		{"Exported at", t(j.now)},
 		{"Rows", fmt.Sprint(j.req.Total)},
 		{"Filter", describeFilter(f.Filter, j.loc)},
 		{"Sort", describeSort(f.Sort)},
 		{"Time zone", ZoneName(j.loc)},
-		{"API URL", f.Profile.APIURL},
-		{"Organization", org},
-		{"User", f.Profile.User},
-		{"Role", string(f.Profile.Role)},
-		{"Cache last synced", t(f.LastSynced)},
-		{"Newest event in the cache", t(f.Newest)},
-		{"Cache chain head", orUnknown(f.ChainHead)},
-		{"Gaps in the range", gapsText(f)},
-		{"Rows' Merkle root", j.tree.root() + " (RFC 6962 over the data rows; auditdesk verify-export checks it)"},
-		{"Proof", "The SHA-256 of this file is in " + j.base + ManifestSuffix + " beside it."},
 	}
+	if f.Case != "" {
+		// Imported files: no platform, no sync, no coverage.
+		rows = append(rows, [2]string{"Case", f.Case + " (imported files, not synced)"})
+		for _, s := range f.Sources {
+			rows = append(rows, [2]string{"Imported file", fmt.Sprintf("%s, %d rows, SHA-256 %s, imported %s", s.File, s.Rows, s.SHA256, t(s.ImportedAt))})
+		}
+		rows = append(rows, [2]string{"Newest event in the case", t(f.Newest)})
+	} else {
+		rows = append(rows, [][2]string{
+			{"API URL", f.Profile.APIURL},
+			{"Organization", org},
+			{"User", f.Profile.User},
+			{"Role", string(f.Profile.Role)},
+			{"Cache last synced", t(f.LastSynced)},
+			{"Newest event in the cache", t(f.Newest)},
+		}...)
+	}
+	rows = append(rows, [2]string{"Cache chain head", orUnknown(f.ChainHead)})
+	if f.Case == "" {
+		rows = append(rows, [2]string{"Gaps in the range", gapsText(f)})
+	}
+	return append(rows,
+		[2]string{"Rows' Merkle root", j.tree.root() + " (RFC 6962 over the data rows; auditdesk verify-export checks it)"},
+		[2]string{"Proof", "The SHA-256 of this file is in " + j.base + ManifestSuffix + " beside it."},
+	)
 }
 
 func orUnknown(s string) string {

@@ -82,7 +82,7 @@ func (k work) settle() error {
 		return err
 	}
 	if m, err := ReadManifest(k.manifest()); err == nil {
-		if sum, err := fileSHA256(k.path); err == nil && sum == m.SHA256 {
+		if sum, err := FileSHA256(k.path); err == nil && sum == m.SHA256 {
 			// Roll forward: FILE is the new file, this is its manifest.
 			if err := rename(k.manifest(), k.path+ManifestSuffix); err != nil {
 				return err

@@ -44,7 +44,7 @@ var ErrFileMismatch = errors.New("the file does not match its manifest")
 // checked against that one then, and the folder is left as it is.
 func VerifyFile(ctx context.Context, path string) (FileCheck, error) {
 	m, err := ReadManifest(path + ManifestSuffix)
-	sum, serr := fileSHA256(path)
+	sum, serr := FileSHA256(path)
 	if serr == nil && (err != nil || m.SHA256 != sum) {
 		if wm, ok := workManifest(path, sum); ok {
 			m, err = wm, nil
@@ -103,7 +103,8 @@ func VerifyFile(ctx context.Context, path string) (FileCheck, error) {
 	return c, nil
 }
 
-func fileSHA256(path string) (string, error) {
+// FileSHA256 is the SHA-256 of the file at path, in hex.
+func FileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err

@@ -2,13 +2,11 @@ package session
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -278,7 +276,7 @@ func commitFile(ctx context.Context, sink ingest.Sink, path string, req ImportRe
 	}()
 	// The chain's records of the file name its digest, taken first (a
 	// read at disk speed); the read's own must agree.
-	sum, serr := fileDigest(path)
+	sum, serr := export.FileSHA256(path)
 	cp := store.Checkpoint{Cursor: "file:" + sum}
 	n := 0
 	for b := range pages {
@@ -306,20 +304,6 @@ func commitFile(ctx context.Context, sink ingest.Sink, path string, req ImportRe
 		err = fmt.Errorf("%s changed while it was imported: import it again", fi.Name)
 	}
 	return added, dups, fi, rep, err
-}
-
-// fileDigest is the SHA-256 of the file at path, in hex.
-func fileDigest(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer func() { _ = f.Close() }()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // rollBack takes the cache back to where the pending import found it, and

@@ -61,18 +61,11 @@ func (s *Store) CommitHashed(events []audit.Event, hashes [][chainHashSize]byte,
 			return PageStats{}, fmt.Errorf("store: commit page: %w", err)
 		}
 	}
-	if err := s.enter(); err != nil {
+	end, err := s.beginWrite()
+	if err != nil {
 		return PageStats{}, err
 	}
-	defer s.inflight.Done()
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	if s.broken != nil {
-		return PageStats{}, s.brokenError()
-	}
-	if err := s.dirty(); err != nil {
-		return PageStats{}, err
-	}
+	defer end()
 
 	var st PageStats
 	txn := s.db.NewTransaction(true)
@@ -225,23 +218,40 @@ func readCounters(txn *badger.Txn) (counters, error) {
 	return c, err
 }
 
+// beginWrite starts a write: the store open and in use until end, writes
+// one at a time (writeMu), none after a write error broke it, and the
+// cache marked dirty (state.go) before its first change.
+func (s *Store) beginWrite() (end func(), err error) {
+	if err := s.enter(); err != nil {
+		return nil, err
+	}
+	s.writeMu.Lock()
+	end = func() {
+		s.writeMu.Unlock()
+		s.inflight.Done()
+	}
+	if s.broken != nil {
+		err = s.brokenError()
+	} else {
+		err = s.dirty()
+	}
+	if err != nil {
+		end()
+		return nil, err
+	}
+	return end, nil
+}
+
 // SetMeta stores a small fact about the cache (identity, API URL) under key.
 func (s *Store) SetMeta(key string, value []byte) error {
 	if key == "" {
 		return errors.New("store: set meta: empty key")
 	}
-	if err := s.enter(); err != nil {
+	end, err := s.beginWrite()
+	if err != nil {
 		return err
 	}
-	defer s.inflight.Done()
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	if s.broken != nil {
-		return s.brokenError()
-	}
-	if err := s.dirty(); err != nil {
-		return err
-	}
+	defer end()
 	v := append([]byte{}, value...)
 	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(metaKey(key), v) }); err != nil {
 		s.broken = err

@@ -25,18 +25,11 @@ func (s *Store) RollBack(ctx context.Context, head Head, cp Checkpoint) error {
 	if s.unchained {
 		return errors.New("store: roll back: this cache keeps no chain of what it added")
 	}
-	if err := s.enter(); err != nil {
+	end, err := s.beginWrite()
+	if err != nil {
 		return err
 	}
-	defer s.inflight.Done()
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	if s.broken != nil {
-		return s.brokenError()
-	}
-	if err := s.dirty(); err != nil {
-		return err
-	}
+	defer end()
 	for {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("store: roll back: %w", err)
