@@ -284,6 +284,9 @@ func commitFile(ctx context.Context, sink ingest.Sink, path string, req ImportRe
 			err = serr
 			cancel()
 		}
+		if err == nil && ctx.Err() != nil {
+			err = fmt.Errorf("session: import: %w", ctx.Err()) // cancelled: what was committed is rolled back
+		}
 		if err != nil || stopped.Load() {
 			continue // drain: the reader goes on to count the bad rows
 		}

@@ -150,3 +150,38 @@ func TestImportKilledIsRolledBack(t *testing.T) {
 		t.Fatalf("%d events, want %d", n, len(evs))
 	}
 }
+
+// An import cancelled part way (the window's Cancel, Ctrl+C) is rolled back
+// at once: the case as it was, the cancel said.
+func TestImportCancelledIsRolledBack(t *testing.T) {
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	sim, err := simulator.New(simulator.Config{Events: 4000, Seed: 5, Clock: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := sim.Visible(sim.Tokens().Owner, now)
+	dir, data := t.TempDir(), t.TempDir()
+	first, second := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.jsonl")
+	jsonLines(t, evs[:1000], first)
+	jsonLines(t, evs[1000:], second)
+	st, err := settings.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := NewDesk(st, slog.New(slog.DiscardHandler))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer func() { testImportPage = nil }()
+	testImportPage = func(n int) {
+		if n == 2 {
+			cancel()
+		}
+	}
+	res, err := d.Import(ctx, ImportRequest{Files: []string{first, second}})
+	_ = d.Close()
+	if !errors.Is(err, context.Canceled) || len(res.Files) != 2 || res.Files[0].Err != nil || !errors.Is(res.Files[1].Err, context.Canceled) {
+		t.Fatalf("a cancelled import: %+v, %v", res.Files, err)
+	}
+	if n, _ := caseEvents(t, data); n != 1000 {
+		t.Fatalf("%d events after the cancel, want the first file's 1000", n)
+	}
+}
