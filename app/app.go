@@ -39,6 +39,7 @@ type App struct {
 	Profiles    *Profiles
 	Export      *Export
 	Preferences *Preferences
+	Import      *Import
 }
 
 // core is what the services share: the desk with the open profile, the
@@ -57,6 +58,7 @@ type core struct {
 
 	syncs   progress.Job[SyncProgress]
 	exports progress.Job[ExportProgress]
+	imports progress.Job[ImportProgress]
 	// rowsShown: the window has painted its first rows (logged once).
 	rowsShown atomic.Bool
 	// warmed is the index whose search was last warmed (WarmSearch);
@@ -77,7 +79,7 @@ func New(version string, store *settings.Store, log *slog.Logger, opts Options) 
 	}
 	return &App{
 		core: c, Query: &Query{c}, Sync: &Sync{c}, Profiles: &Profiles{c},
-		Export: &Export{c}, Preferences: &Preferences{c},
+		Export: &Export{c}, Preferences: &Preferences{c}, Import: &Import{c},
 	}
 }
 
@@ -99,7 +101,7 @@ func newDesk(store *settings.Store, log *slog.Logger) *session.Desk {
 
 // Bound is what main gives Wails to bind: the services.
 func (a *App) Bound() []any {
-	return []any{a.Query, a.Sync, a.Profiles, a.Export, a.Preferences}
+	return []any{a.Query, a.Sync, a.Profiles, a.Export, a.Preferences, a.Import}
 }
 
 type discard struct{}

@@ -116,11 +116,20 @@ func TestExportBadRequests(t *testing.T) {
 type fakeDialogs struct {
 	answer string
 	got    runtime.SaveDialogOptions
+	opened runtime.OpenDialogOptions
 }
 
 func (f *fakeDialogs) SaveFile(o runtime.SaveDialogOptions) (string, error) {
 	f.got = o
 	return f.answer, nil
+}
+
+func (f *fakeDialogs) OpenFiles(o runtime.OpenDialogOptions) ([]string, error) {
+	f.opened = o
+	if f.answer == "" {
+		return nil, nil
+	}
+	return []string{f.answer}, nil
 }
 
 func TestChooseExportFile(t *testing.T) {

@@ -31,12 +31,17 @@ type windowRuntime interface {
 // dialogRuntime is the native dialogs' part of the runtime.
 type dialogRuntime interface {
 	SaveFile(runtime.SaveDialogOptions) (string, error)
+	OpenFiles(runtime.OpenDialogOptions) ([]string, error)
 }
 
 type wailsWindow struct{ ctx context.Context }
 
 func (w wailsWindow) SaveFile(o runtime.SaveDialogOptions) (string, error) {
 	return runtime.SaveFileDialog(w.ctx, o)
+}
+
+func (w wailsWindow) OpenFiles(o runtime.OpenDialogOptions) ([]string, error) {
+	return runtime.OpenMultipleFilesDialog(w.ctx, o)
 }
 
 func (w wailsWindow) Size() (int, int)     { return runtime.WindowGetSize(w.ctx) }

@@ -100,7 +100,7 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 	}
 	path, _ := filepath.Abs(req.Path)
 	entry := settings.Activity{
-		Time: man.ExportedAt, Kind: "export", OSUser: osUser(), User: p.User, File: path,
+		Time: man.ExportedAt, Kind: "export", OSUser: OSUser(), User: p.User, File: path,
 		Format: string(man.Format), Rows: man.Rows, SHA256: man.SHA256, Filter: req.Filter, Sort: req.Sort,
 		Zone: man.TimeZone, Version: req.AppVersion,
 	}
@@ -214,7 +214,8 @@ func (c *checkedRows) fail(err error) error {
 	return err
 }
 
-func osUser() string {
+// OSUser is the account on this machine, for the activity log.
+func OSUser() string {
 	if u, err := user.Current(); err == nil {
 		return u.Username
 	}

@@ -43,6 +43,10 @@ export namespace app {
 	    end: string;
 	    count: number;
 	}
+	export interface ColumnRead {
+	    header: string;
+	    field: string;
+	}
 	export interface Display {
 	    timeZone: string;
 	    theme: Theme;
@@ -99,21 +103,6 @@ export namespace app {
 	    statuses: FacetCount[];
 	    users: FacetCount[];
 	}
-	export interface Gap {
-	    start: string;
-	    end: string;
-	    pastRetention: boolean;
-	}
-	export interface Profile {
-	    name: string;
-	    apiUrl: string;
-	    organization: string;
-	    user: string;
-	    role: audit.Role;
-	    workspaces: string[];
-	    demo: boolean;
-	}
-	
 	export interface Row {
 	    id: string;
 	    timestamp: string;
@@ -130,6 +119,57 @@ export namespace app {
 	    source_ip: string;
 	    new: boolean;
 	}
+	export interface FilePreview {
+	    path: string;
+	    name: string;
+	    format: string;
+	    encoding: string;
+	    separator: string;
+	    zone: string;
+	    zoneFromFile: boolean;
+	    noSeconds: number;
+	    columns: ColumnRead[];
+	    rows: Row[];
+	    problems: string[];
+	    error: string;
+	}
+	export interface Gap {
+	    start: string;
+	    end: string;
+	    pastRetention: boolean;
+	}
+	export interface ImportOptions {
+	    case: string;
+	    timeZone: string;
+	    encoding: string;
+	    skipBad: boolean;
+	    unverified: boolean;
+	}
+	export interface ImportedFile {
+	    name: string;
+	    new: number;
+	    duplicates: number;
+	    rejected: number;
+	    rejectedFile: string;
+	    notes: string[];
+	    error: string;
+	}
+	export interface ImportResult {
+	    case: string;
+	    files: ImportedFile[];
+	    events: number;
+	}
+	
+	export interface Profile {
+	    name: string;
+	    apiUrl: string;
+	    organization: string;
+	    user: string;
+	    role: audit.Role;
+	    workspaces: string[];
+	    demo: boolean;
+	}
+	
 	export interface QueryResult {
 	    id: number;
 	    total: number;

@@ -1,0 +1,239 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/importer"
+	"github.com/auditdesk/auditdesk/backend/importer/textio"
+	"github.com/auditdesk/auditdesk/backend/session"
+)
+
+// Import is the Import dialog's service: it shows how files will be read
+// (Preview) and imports them into a case (Run), one import at a time, as
+// `auditdesk import` does.
+type Import struct{ *core }
+
+// ImportOptions say how to read the files and where they go.
+type ImportOptions struct {
+	Case       string `json:"case"`     // "" is session.DefaultCase
+	TimeZone   string `json:"timeZone"` // for times without a zone: an IANA name, UTC or Local
+	Encoding   string `json:"encoding"` // auto, utf-8, utf-16 or shift_jis
+	SkipBad    bool   `json:"skipBad"`
+	Unverified bool   `json:"unverified"`
+}
+
+// ColumnRead is a column of a file and what it is read as ("" for none).
+type ColumnRead struct {
+	Header string `json:"header"`
+	Field  string `json:"field"`
+}
+
+// FilePreview is how a file will be read, and its first rows as read.
+type FilePreview struct {
+	Path         string       `json:"path"`
+	Name         string       `json:"name"`
+	Format       string       `json:"format"`
+	Encoding     string       `json:"encoding"`
+	Separator    string       `json:"separator"`
+	Zone         string       `json:"zone"`
+	ZoneFromFile bool         `json:"zoneFromFile"`
+	NoSeconds    int          `json:"noSeconds"`
+	Columns      []ColumnRead `json:"columns"`
+	Rows         []Row        `json:"rows"`
+	// Problems are the bad rows among those read for the preview, as
+	// NAME:LINE: what.
+	Problems []string `json:"problems"`
+	// Error says why the file cannot be imported at all; "" when it can.
+	Error string `json:"error"`
+}
+
+// ImportedFile is what became of one file.
+type ImportedFile struct {
+	Name         string   `json:"name"`
+	New          int      `json:"new"`
+	Duplicates   int      `json:"duplicates"`
+	Rejected     int      `json:"rejected"`
+	RejectedFile string   `json:"rejectedFile"`
+	Notes        []string `json:"notes"` // what was assumed
+	Error        string   `json:"error"` // refused or failed: nothing of it is in the case
+}
+
+// ImportResult is a finished import: the case and each file's outcome.
+type ImportResult struct {
+	Case  string         `json:"case"`
+	Files []ImportedFile `json:"files"`
+	// Events is how many events the case holds now.
+	Events int64 `json:"events"`
+}
+
+// ImportProgress is the payload of EventImportProgress: which file.
+type ImportProgress struct {
+	File  string `json:"file"`
+	Index int    `json:"index"`
+	Files int    `json:"files"`
+	Done  bool   `json:"done"`
+}
+
+// EventImportProgress is emitted as each file of an import begins.
+const EventImportProgress = "import:progress"
+
+// EnvOpenFiles, for tests, answers the open dialog with its value (paths
+// separated by the OS's list separator) instead of opening it.
+const EnvOpenFiles = "AUDITDESK_OPEN_FILES"
+
+// previewRows is how many rows a preview reads of each file.
+const previewRows = 5
+
+// ChooseFiles opens the native dialog for files to import; none when the
+// user cancels.
+func (x *Import) ChooseFiles() ([]string, error) {
+	if v := os.Getenv(EnvOpenFiles); v != "" {
+		return filepath.SplitList(v), nil
+	}
+	if x.dialogs == nil {
+		return nil, errors.New("no window to open the file dialog in")
+	}
+	paths, err := x.dialogs.OpenFiles(runtime.OpenDialogOptions{
+		Title: "Import audit log files", DefaultDirectory: defaultExportDir(),
+		Filters: []runtime.FileFilter{
+			{DisplayName: "Audit log exports (*.csv, *.txt, *.tsv, *.xlsx, *.jsonl, *.json)", Pattern: "*.csv;*.txt;*.tsv;*.xlsx;*.jsonl;*.json"},
+			{DisplayName: "All files", Pattern: "*"},
+		},
+	})
+	if paths == nil {
+		paths = []string{}
+	}
+	return paths, err
+}
+
+// readOptions are opt's zone and encoding, checked.
+func readOptions(opt ImportOptions) (importer.Options, error) {
+	loc, err := audit.LoadZone(opt.TimeZone)
+	if err != nil {
+		return importer.Options{}, Invalid(err.Error())
+	}
+	enc := textio.Auto
+	if strings.TrimSpace(opt.Encoding) != "" {
+		if enc, err = textio.ParseEncoding(opt.Encoding); err != nil {
+			return importer.Options{}, Invalid(err.Error())
+		}
+	}
+	return importer.Options{Zone: loc, Encoding: enc}, nil
+}
+
+// Preview reads the first rows of each file as the import will, and says
+// how: format, encoding, separator, zone, what each column is read as.
+func (x *Import) Preview(paths []string, opt ImportOptions) ([]FilePreview, error) {
+	ro, err := readOptions(opt)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FilePreview, 0, len(paths))
+	for _, path := range paths {
+		fp := FilePreview{Path: path, Name: filepath.Base(path), Columns: []ColumnRead{}, Rows: []Row{}, Problems: []string{}}
+		p, err := importer.PreviewFile(context.Background(), path, ro, previewRows)
+		r := p.Report
+		fp.Format, fp.Encoding, fp.Separator, fp.NoSeconds = string(r.Format), string(r.Encoding), r.Sep, r.NoSeconds
+		fp.Zone, fp.ZoneFromFile = r.Zone, r.ZoneFromFile
+		for i, h := range r.Header {
+			c := ColumnRead{Header: h}
+			if i < len(r.Fields) {
+				c.Field = r.Fields[i]
+			}
+			fp.Columns = append(fp.Columns, c)
+		}
+		show := ro.Zone
+		for i := range p.Events {
+			fp.Rows = append(fp.Rows, Row{Row: audit.NewRow(&p.Events[i], show)})
+		}
+		for _, pr := range r.Problems {
+			fp.Problems = append(fp.Problems, fp.Name+":"+strconv.Itoa(pr.Line)+": "+pr.What)
+		}
+		if err != nil {
+			fp.Error = session.OneLine(err)
+		}
+		out = append(out, fp)
+	}
+	return out, nil
+}
+
+// Run imports the files into the case, each whole or not at all, emitting
+// EventImportProgress; Cancel stops it, and the file it was in is rolled
+// back. The window then shows the case.
+func (x *Import) Run(paths []string, opt ImportOptions) (ImportResult, error) {
+	if len(paths) == 0 {
+		return ImportResult{}, Invalid("choose the files to import")
+	}
+	ro, err := readOptions(opt)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	run, err := x.imports.Start(progressInterval, func(p ImportProgress) { x.emit.Emit(EventImportProgress, p) })
+	if err != nil {
+		return ImportResult{}, err
+	}
+	defer run.End()
+	res, err := x.desk.Import(run.Ctx, session.ImportRequest{
+		Case: opt.Case, Files: paths, Read: ro, SkipBad: opt.SkipBad, Unverified: opt.Unverified,
+		OSUser: session.OSUser(), Version: x.version,
+		OnFile: func(i int, path string) {
+			run.Report(ImportProgress{File: filepath.Base(path), Index: i, Files: len(paths)})
+		},
+	})
+	run.Report(ImportProgress{Files: len(paths), Done: true})
+	run.Flush()
+	out := ImportResult{Case: res.Profile.Name, Files: []ImportedFile{}, Events: res.Cache.Events}
+	for _, f := range res.Files {
+		fi := ImportedFile{
+			Name: filepath.Base(f.Path), New: f.New, Duplicates: f.Duplicates, Rejected: f.Report.Bad,
+			RejectedFile: f.RejectedFile, Notes: importNotes(f),
+		}
+		if f.Err != nil {
+			fi.Error = f.Err.Error()
+		}
+		out.Files = append(out.Files, fi)
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) && run.Ctx.Err() != nil {
+			err = errCancelled
+		}
+		return out, err
+	}
+	if _, err := x.desk.Show(res.Profile); err != nil {
+		return out, err
+	}
+	return out, nil
+}
+
+// Cancel stops the running import; the file it was in is rolled back.
+func (x *Import) Cancel() { x.imports.Cancel() }
+
+// importNotes say what an import assumed of a file.
+func importNotes(f session.FileResult) []string {
+	r := f.Report
+	out := []string{}
+	if r.Format != "" {
+		out = append(out, "Read as "+string(r.Format)+", "+string(r.Encoding))
+	}
+	switch {
+	case r.Zone != "" && r.ZoneFromFile:
+		out = append(out, "Times in "+r.Zone+", as the file says")
+	case r.Zone != "":
+		out = append(out, "Times without a zone taken as "+r.Zone)
+	}
+	if r.NoSeconds > 0 {
+		out = append(out, strconv.Itoa(r.NoSeconds)+" rows had no seconds: taken as :00")
+	}
+	if len(r.Ignored) > 0 {
+		out = append(out, "Columns not read: "+strings.Join(r.Ignored, ", "))
+	}
+	return out
+}
