@@ -210,6 +210,12 @@ func (x *Import) Run(paths []string, opt ImportOptions) (ImportResult, error) {
 	if _, err := x.desk.Show(res.Profile); err != nil {
 		return out, err
 	}
+	// A case shown already queries again, as after a sync.
+	added := 0
+	for _, f := range out.Files {
+		added += f.New
+	}
+	x.indexSynced(res.Profile.Name, int(res.Cache.Events), added)
 	return out, nil
 }
 

@@ -40,6 +40,8 @@ func TestImportPreviewAndRun(t *testing.T) {
 		t.Fatalf("preview of a missing file: %+v", pv[2])
 	}
 
+	rec := &recordingEmitter{}
+	a.emit = rec
 	res, err := a.Import.Run([]string{good, bad}, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -48,11 +50,14 @@ func TestImportPreviewAndRun(t *testing.T) {
 		!strings.Contains(res.Files[1].Error, "refused") || res.Files[1].New != 0 {
 		t.Fatalf("Run: %+v", res)
 	}
+	if ups := rec.named(EventIndexUpdated); len(ups) != 1 {
+		t.Fatalf("index:updated %d times after the import, want once (the window queries the case again)", len(ups))
+	}
 	if !strings.Contains(strings.Join(res.Files[0].Notes, "; "), "Columns not read: Region") {
 		t.Fatalf("notes: %q", res.Files[0].Notes)
 	}
 	st, err := a.Profiles.Status()
-	if err != nil || st.Profile.Name != "Audit 2026" || st.Events != 2 {
+	if err != nil || st.Profile.Name != "Audit 2026" || !st.Profile.Imported || st.Events != 2 || len(st.Gaps) != 0 {
 		t.Fatalf("the window shows %+v, %v; want the case", st, err)
 	}
 	if _, err := a.Sync.Refresh(); ToUIError(err).Code != CodeInvalidInput || !strings.Contains(err.Error(), "imported files") {

@@ -21,6 +21,9 @@ type Profile struct {
 	Role         audit.Role `json:"role"`
 	Workspaces   []string   `json:"workspaces"`
 	Demo         bool       `json:"demo"`
+	// Imported marks a case: a profile of imported files, with no API,
+	// user, organization or role of its own.
+	Imported bool `json:"imported"`
 }
 
 func newProfile(p settings.Profile) Profile {
@@ -28,7 +31,7 @@ func newProfile(p settings.Profile) Profile {
 	for _, w := range p.Workspaces {
 		ws = append(ws, w.Name)
 	}
-	return Profile{Name: p.Name, APIURL: p.APIURL, Organization: orgName(p), User: p.User, Role: p.Role, Workspaces: ws, Demo: p.Demo}
+	return Profile{Name: p.Name, APIURL: p.APIURL, Organization: orgName(p), User: p.User, Role: p.Role, Workspaces: ws, Demo: p.Demo, Imported: p.Imported}
 }
 
 func orgName(p settings.Profile) string {

@@ -207,6 +207,9 @@ func (pr *Profile) Status() (Status, error) {
 	if st.Head, err = cache.Head(); err != nil {
 		return st, err
 	}
+	if st.Profile.Imported {
+		return st, nil // a case holds what its files held: no sync left gaps in it
+	}
 	_, st.Gaps, err = cache.Coverage()
 	return st, err
 }

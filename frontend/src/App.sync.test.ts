@@ -183,6 +183,7 @@ describe('profile menu and Connect', () => {
     expect(items.map((i) => i.textContent?.trim())).toEqual([
       'Connect to a platform…',
       'Open the demo',
+      'Import files…',
       'Activity…',
       'Verify cache…',
     ]);

@@ -4,7 +4,7 @@ import App from './App.svelte';
 import * as api from './lib/api';
 import { errors } from './lib/state/errors.svelte';
 import { filter } from './lib/state/filter.svelte';
-import { cacheStatus, emptyStatus, fakeCache, queryResult, texts } from './test-fixtures';
+import { acme, cacheStatus, emptyStatus, fakeCache, queryResult, texts } from './test-fixtures';
 import { resetStores } from './test-app';
 
 // The UI is tested against a fake lib/api; the real enums and error types stay.
@@ -93,6 +93,7 @@ describe('the shell', () => {
         role,
         workspaces: [],
         demo: false,
+        imported: false,
       },
       events: 1234567,
       lastSynced: '2026-11-20T10:31:02Z',
@@ -106,6 +107,23 @@ describe('the shell', () => {
     expect(within(toolbar).queryByText('Demo data')).toBeNull();
     expect(cacheStatus()).toHaveTextContent('1,234,567 events · last synced 2026-11-20 10:31:02 UTC');
     expect(screen.queryByRole('heading', { name: 'No events yet' })).toBeNull();
+  });
+
+  it('shows a case as its name and "Imported files", not a user and role; it has no Refresh', async () => {
+    vi.mocked(api.status).mockResolvedValue({
+      ...emptyStatus,
+      profile: { ...acme, name: 'Incident 42', apiUrl: '', organization: '', user: '', imported: true },
+      events: 12,
+    });
+    render(App);
+    await screen.findByText(/events · imported files/);
+    const toolbar = screen.getByRole('toolbar');
+    expect(within(toolbar).getByText('Incident 42')).toBeInTheDocument();
+    expect(within(toolbar).getByText('Imported files')).toBeInTheDocument();
+    expect(within(toolbar).queryByText('Owner')).toBeNull();
+    expect(within(toolbar).getByRole('button', { name: 'Refresh' })).toBeDisabled();
+    expect(screen.getByRole('status', { name: 'Cache status' })).toHaveTextContent('imported files');
+    expect(screen.getByRole('status', { name: 'Cache status' })).not.toHaveTextContent('last synced');
   });
 
   it('says Loading… until Status() answers, never "No profile" or Connect for a profile about to load', async () => {

@@ -44,6 +44,7 @@ export const acme: Profile = {
   role: audit.Role.ORGANIZATION_OWNER,
   workspaces: ['Main'],
   demo: false,
+  imported: false,
 };
 
 export const demo: Profile = {
@@ -54,6 +55,7 @@ export const demo: Profile = {
   role: audit.Role.ORGANIZATION_OWNER,
   workspaces: [],
   demo: true,
+  imported: false,
 };
 
 export const progress = (over: Partial<SyncProgress>): SyncProgress => ({ ...normaliseProgress({}), ...over });

@@ -168,6 +168,7 @@ export namespace app {
 	    role: audit.Role;
 	    workspaces: string[];
 	    demo: boolean;
+	    imported: boolean;
 	}
 	
 	export interface QueryResult {

@@ -17,6 +17,7 @@ export class DialogState {
   settings = $state(false);
   saveView = $state(false);
   verify = $state(false);
+  import = $state(false);
 
   open = $derived(
     this.connect ||
@@ -25,7 +26,8 @@ export class DialogState {
       this.activity ||
       this.settings ||
       this.saveView ||
-      this.verify,
+      this.verify ||
+      this.import,
   );
 
   openSaveView(): void {
@@ -36,6 +38,11 @@ export class DialogState {
   openVerify(): void {
     this.close();
     this.verify = true;
+  }
+
+  openImport(): void {
+    this.close();
+    this.import = true;
   }
 
   openConnect(): void {
@@ -71,6 +78,7 @@ export class DialogState {
     this.activity = false;
     this.saveView = false;
     this.verify = false;
+    this.import = false;
   }
 }
 
