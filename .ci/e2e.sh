@@ -14,7 +14,8 @@
 #     on a fifth, the table's tools: details, type-ahead, time range,
 #     timeline, theme; then saved views, columns, profiles and Verify
 #     cache; then the last filters, sort and view restored across a
-#     restart of the binary, and not once the setting is off; then two
+#     restart of the binary, and not once the setting is off; then files
+#     imported into a case through the Import dialog; then two
 #     profiles synced by the command line, switched in the window; then a
 #     million events: the last row, and the PERF figures;
 #  2. the production binary opens a window named AuditDesk: a screenshot is
@@ -233,6 +234,26 @@ browser_test restore.e2e.mjs "after a restart the window opens on the filters, s
 dev_stop
 dev_start "$RDATA" AUDITDESK_DEMO_EVENTS=20000
 browser_test restore.e2e.mjs "with that setting off, a restart opens on the whole demo, in Chromium" E2E_PHASE=off E2E_RESTORE_SEEN="$RSEEN"
+dev_stop
+
+# 1j. Import in the window, with no profile: the console's export as Excel
+# leaves it on a Japanese Windows (Shift_JIS, Japanese headers, times
+# re-saved without seconds) and a file with a bad row, chosen through
+# AUDITDESK_OPEN_FILES; the preview, the import, the case shown.
+IDATA="$TMP/dev-import-data"
+ISJIS="$TMP/console-sjis.csv"
+IBAD="$TMP/bad.csv"
+printf '%s\r\n' \
+  'タイムスタンプ,ユーザー,スコープ,カテゴリ,アクション,ターゲット,ステータス,説明' \
+  '2026/11/05 9:03,tanaka@example.jp,サービス,AI Notebook,Stop Notebook,ノートブック-01,成功,ノートブックを停止しました' \
+  '2026/11/05 9:04,sato@example.jp,請求,Wallet,Top Up Wallet,,失敗,"ウォレットに ￥550,000 をチャージできませんでした"' \
+  '2026/11/06 10:15,suzuki@example.jp,組織,Member,Invite Member,kato@example.jp,成功,メンバーを招待しました' |
+  iconv -f UTF-8 -t CP932 >"$ISJIS"
+printf '%s\r\n' 'Timestamp,User,Scope,Category,Action,Target,Status,Description' \
+  '2026-11-07 09:00:00,a@example.jp,Service,AI Notebook,Start Notebook,nb-1,SUCCESS,ok' \
+  '2026-11-07 09:01:00,a@example.jp,Service,AI Notebook,Stop Notebook,nb-1,DONE,x' >"$IBAD"
+dev_start "$IDATA" AUDITDESK_DEMO=off AUDITDESK_OPEN_FILES="$ISJIS:$IBAD"
+browser_test import.e2e.mjs "import: a Shift_JIS console export previewed and imported into a case, a bad file refused, the case shown, in Chromium"
 dev_stop
 
 # 1h. Two profiles of one simulated organization, synced by the command
