@@ -222,24 +222,12 @@ func (x *Import) Run(paths []string, opt ImportOptions) (ImportResult, error) {
 // Cancel stops the running import; the file it was in is rolled back.
 func (x *Import) Cancel() { x.imports.Cancel() }
 
-// importNotes say what an import assumed of a file.
+// importNotes are the file's notes (session.FileResult.Notes) as the
+// window shows them: each a sentence from its capital.
 func importNotes(f session.FileResult) []string {
-	r := f.Report
-	out := []string{}
-	if r.Format != "" {
-		out = append(out, "Read as "+string(r.Format)+", "+string(r.Encoding))
-	}
-	switch {
-	case r.Zone != "" && r.ZoneFromFile:
-		out = append(out, "Times in "+r.Zone+", as the file says")
-	case r.Zone != "":
-		out = append(out, "Times without a zone taken as "+r.Zone)
-	}
-	if r.NoSeconds > 0 {
-		out = append(out, strconv.Itoa(r.NoSeconds)+" rows had no seconds: taken as :00")
-	}
-	if len(r.Ignored) > 0 {
-		out = append(out, "Columns not read: "+strings.Join(r.Ignored, ", "))
+	out := f.Notes()
+	for i, n := range out {
+		out[i] = strings.ToUpper(n[:1]) + n[1:]
 	}
 	return out
 }

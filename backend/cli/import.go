@@ -83,7 +83,7 @@ func importCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 			}
 			fmt.Fprintf(env.Stdout, "%s: imported %s events (%s duplicates, %s rejected) into profile %s\n",
 				name, num(int64(f.New)), num(int64(f.Duplicates)), num(int64(f.Report.Bad)), termtext.Inline(res.Profile.Name))
-			for _, note := range notes(f) {
+			for _, note := range f.Notes() {
 				fmt.Fprintf(env.Stdout, "  %s\n", note)
 			}
 		}
@@ -95,40 +95,4 @@ func importCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		}
 		return nil
 	}
-}
-
-// notes say what an import assumed about a file: the format read, the
-// zone of its zone-less times, the seconds it lacked, what was set aside.
-func notes(f session.FileResult) []string {
-	r := f.Report
-	out := []string{fmt.Sprintf("read as %s, %s%s", r.Format, r.Encoding, sepNote(r.Sep))}
-	switch {
-	case r.Zone != "" && r.ZoneFromFile:
-		out = append(out, "times in "+r.Zone+", as the file says")
-	case r.Zone != "":
-		out = append(out, "times without a zone taken as "+r.Zone+" (--tz)")
-	}
-	if r.NoSeconds > 0 {
-		out = append(out, fmt.Sprintf("%s rows had no seconds (as Excel re-saves times): taken as :00", num(int64(r.NoSeconds))))
-	}
-	if len(r.Ignored) > 0 {
-		out = append(out, "columns not read: "+strings.Join(r.Ignored, ", "))
-	}
-	if f.RejectedFile != "" {
-		out = append(out, fmt.Sprintf("the %s rows not read are in %s, with why", num(int64(r.Bad)), f.RejectedFile))
-	}
-	if r.Format == importer.AuditDeskCSV && !f.File.Verified {
-		out = append(out, "not checked against a manifest (--unverified)")
-	}
-	return out
-}
-
-func sepNote(sep string) string {
-	switch sep {
-	case "":
-		return ""
-	case "tab":
-		return ", tab-separated"
-	}
-	return ", separated by " + sep
 }

@@ -46,54 +46,10 @@ func ReadFile(ctx context.Context, path string, opt Options, unverified bool, fn
 	counted := &countingReader{r: io.TeeReader(f, h)}
 	br := bufio.NewReaderSize(counted, 64<<10)
 	head, _ := br.Peek(512)
-	switch {
-	case len(bytes.TrimSpace(head)) == 0:
+	if len(bytes.TrimSpace(head)) == 0 {
 		return fi, rep, &NotAnAuditLog{Why: "the file is empty"}
-	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		err := readXLSX(ctx, path, &opt, &rep, &fi, unverified, fn)
-		if err != nil {
-			return fi, rep, err
-		}
-		if _, err := io.Copy(io.Discard, br); err != nil {
-			return fi, rep, err
-		}
-		fi.Bytes, fi.SHA256 = counted.n, hex.EncodeToString(h.Sum(nil))
-		return fi, rep, nil
 	}
-	text, enc, err := textio.Decode(br, opt.Encoding)
-	if err != nil {
-		if errors.Is(err, textio.ErrInvalidText) || opt.Encoding == "" || opt.Encoding == textio.Auto {
-			return fi, rep, &NotAnAuditLog{Why: strings.TrimPrefix(err.Error(), "textio: ")}
-		}
-		return fi, rep, err
-	}
-	rep.Encoding = enc
-	tb := bufio.NewReaderSize(text, 64<<10)
-	first, err := firstByte(tb)
-	if err != nil {
-		return fi, rep, &NotAnAuditLog{Why: "the file holds no text but spaces"}
-	}
-	switch first {
-	case '{', '[':
-		if first == '{' && isEventLine(tb) {
-			err = readJSONLines(ctx, tb, &opt, &rep, fn)
-		} else {
-			err = readPages(ctx, tb, &opt, &rep, fn)
-		}
-	default:
-		neutralised := false
-		if m, ok, verr := exportManifest(ctx, path, unverified); verr != nil {
-			return fi, rep, verr
-		} else if ok {
-			fi.Verified = true
-			neutralised = m.CSV != nil && m.CSV.Neutralised
-		}
-		err = readCSV(ctx, tb, &opt, &rep, neutralised, fn)
-		if err == nil && rep.Format == AuditDeskCSV && !fi.Verified && !unverified {
-			err = errors.New("an AuditDesk export without its manifest beside it cannot be checked: put FILE.manifest.json beside it, or give --unverified")
-		}
-	}
-	if err != nil {
+	if err := readBody(ctx, br, path, head, &opt, &rep, &fi, unverified, fn); err != nil {
 		return fi, rep, err
 	}
 	// Read what is left, for the file's digest.
@@ -169,3 +125,48 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
+
+// readBody reads the file's events after its first bytes (head) told an
+// XLSX from text: the format, then the rows, into rep and fi.
+func readBody(ctx context.Context, br *bufio.Reader, path string, head []byte, opt *Options, rep *Report, fi *File, unverified bool, fn func(audit.Event, int) error) error {
+	if bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+		return readXLSX(ctx, path, opt, rep, fi, unverified, fn)
+	}
+	text, enc, err := textio.Decode(br, opt.Encoding)
+	if err != nil {
+		if errors.Is(err, textio.ErrInvalidText) || opt.Encoding == "" || opt.Encoding == textio.Auto {
+			return &NotAnAuditLog{Why: strings.TrimPrefix(err.Error(), "textio: ")}
+		}
+		return err
+	}
+	rep.Encoding = enc
+	tb := bufio.NewReaderSize(text, 64<<10)
+	first, err := firstByte(tb)
+	if err != nil {
+		return &NotAnAuditLog{Why: "the file holds no text but spaces"}
+	}
+	switch first {
+	case '{', '[':
+		if first == '{' && isEventLine(tb) {
+			err = readJSONLines(ctx, tb, opt, rep, fn)
+		} else {
+			err = readPages(ctx, tb, opt, rep, fn)
+		}
+	default:
+		neutralised := false
+		if m, ok, verr := exportManifest(ctx, path, unverified); verr != nil {
+			return verr
+		} else if ok {
+			fi.Verified = true
+			neutralised = m.CSV != nil && m.CSV.Neutralised
+		}
+		err = readCSV(ctx, tb, opt, rep, neutralised, fn)
+		if err == nil && rep.Format == AuditDeskCSV && !fi.Verified && !unverified {
+			err = errNoManifest
+		}
+	}
+	return err
+}
+
+// errNoManifest refuses an AuditDesk export that nothing can check.
+var errNoManifest = errors.New("an AuditDesk export without its manifest beside it cannot be checked: put FILE.manifest.json beside it, or give --unverified")

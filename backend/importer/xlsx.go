@@ -21,7 +21,7 @@ func readXLSX(ctx context.Context, path string, opt *Options, rep *Report, fi *F
 	} else if ok {
 		fi.Verified = true
 	} else if !unverified {
-		return errors.New("an AuditDesk export without its manifest beside it cannot be checked: put FILE.manifest.json beside it, or give --unverified")
+		return errNoManifest
 	}
 	var l layout
 	loc := opt.Zone

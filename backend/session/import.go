@@ -13,8 +13,6 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/auditdesk/auditdesk/backend/query"
-
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/importer"
@@ -65,7 +63,6 @@ type ImportResult struct {
 	Profile settings.Profile
 	Files   []FileResult
 	Cache   store.Stats
-	Index   *query.Index
 }
 
 // ErrRefused is wrapped by the error of a file refused for its bad rows.
@@ -107,7 +104,6 @@ func (d *Desk) Import(ctx context.Context, req ImportRequest) (ImportResult, err
 		res.Cache, _ = cache.Stats()
 		done()
 	}
-	res.Index = pr.savedCurrent()
 	return res, nil
 }
 
@@ -129,30 +125,27 @@ func (pr *Profile) importFile(ctx context.Context, path string, req ImportReques
 		fr.Err = err
 		return fr
 	}
-	cache, done, err := pr.use()
-	if err != nil {
+	fail := func(err error) FileResult {
 		rej.discard()
 		fr.Err = err
 		return fr
+	}
+	cache, done, err := pr.use()
+	if err != nil {
+		return fail(err)
 	}
 	defer done()
 	head, err := cache.Head()
 	if err != nil {
-		rej.discard()
-		fr.Err = err
-		return fr
+		return fail(err)
 	}
 	cp, _, err := cache.Checkpoint()
 	if err != nil {
-		rej.discard()
-		fr.Err = err
-		return fr
+		return fail(err)
 	}
 	mark, _ := json.Marshal(pending{Seq: head.Seq, Hash: hex.EncodeToString(head.Hash[:]), Checkpoint: cp, File: filepath.Base(path)})
 	if err := cache.SetMeta(importPending, mark); err != nil {
-		rej.discard()
-		fr.Err = err
-		return fr
+		return fail(err)
 	}
 	before, _ := cache.Stats()
 	var adds *collecting
@@ -435,6 +428,45 @@ func (pr *Profile) sources() []export.SourceFile {
 		}
 		seen[a.SHA256] = len(out)
 		out = append(out, s)
+	}
+	return out
+}
+
+// Notes say what an import assumed about the file, a sentence each: the
+// format read, the zone of its zone-less times, the seconds it lacked,
+// the columns not read, what was set aside. The CLI prints them; the
+// window shows them under the file.
+func (f FileResult) Notes() []string {
+	r := f.Report
+	out := []string{}
+	if r.Format != "" {
+		sep := ""
+		switch r.Sep {
+		case "":
+		case "tab":
+			sep = ", tab-separated"
+		default:
+			sep = ", separated by " + r.Sep
+		}
+		out = append(out, fmt.Sprintf("read as %s, %s%s", r.Format, r.Encoding, sep))
+	}
+	switch {
+	case r.Zone != "" && r.ZoneFromFile:
+		out = append(out, "times in "+r.Zone+", as the file says")
+	case r.Zone != "":
+		out = append(out, "times without a zone taken as "+r.Zone)
+	}
+	if r.NoSeconds > 0 {
+		out = append(out, fmt.Sprintf("%d rows had no seconds (as Excel re-saves times): taken as :00", r.NoSeconds))
+	}
+	if len(r.Ignored) > 0 {
+		out = append(out, "columns not read: "+strings.Join(r.Ignored, ", "))
+	}
+	if f.RejectedFile != "" {
+		out = append(out, fmt.Sprintf("the %d rows not read are in %s, with why", r.Bad, f.RejectedFile))
+	}
+	if (r.Format == importer.AuditDeskCSV || r.Format == importer.AuditDeskXLSX) && !f.File.Verified {
+		out = append(out, "not checked against a manifest: imported unverified")
 	}
 	return out
 }

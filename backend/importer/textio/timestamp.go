@@ -137,7 +137,7 @@ func (f *timeFields) parse(s string) string {
 	}
 	c.i++
 	f.month, ok = c.number(1, 2)
-	ok = ok && c.skip(dateSep)
+	ok = ok && c.take(dateSep)
 	if ok {
 		f.day, ok = c.number(1, 2)
 	}
@@ -153,19 +153,19 @@ func (f *timeFields) parse(s string) string {
 		return "not a date and time"
 	}
 	f.hour, ok = c.number(1, 2)
-	ok = ok && c.skip(':')
+	ok = ok && c.take(':')
 	if ok {
 		f.min, ok = c.number(2, 2)
 	}
 	if !ok {
 		return "no time of day (H:mm)"
 	}
-	f.noSeconds = !c.skip(':')
+	f.noSeconds = !c.take(':')
 	if !f.noSeconds {
 		if f.sec, ok = c.number(2, 2); !ok {
 			return "seconds are not two digits"
 		}
-		if c.skip('.') {
+		if c.take('.') {
 			start := c.i
 			frac, ok := c.number(1, 9)
 			if !ok {
@@ -192,7 +192,7 @@ func (f *timeFields) zone(c *cursor) string {
 	if c.i == len(c.s) {
 		return ""
 	}
-	c.skip(' ')
+	c.take(' ')
 	sign := 1
 	switch c.peek() {
 	case 'Z', 'z':
@@ -207,7 +207,7 @@ func (f *timeFields) zone(c *cursor) string {
 	}
 	c.i++
 	h, ok := c.number(2, 2)
-	colon := c.skip(':')
+	colon := c.take(':')
 	m, okm := c.number(2, 2)
 	if !ok || !okm && (colon || c.i < len(c.s)) {
 		return "a zone offset is ±hh:mm"
@@ -253,7 +253,7 @@ func (c *cursor) peek() byte {
 	return 0
 }
 
-func (c *cursor) skip(b byte) bool {
+func (c *cursor) take(b byte) bool {
 	if c.peek() == b {
 		c.i++
 		return true
