@@ -6,13 +6,16 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
 	"os/user"
+	"runtime/debug"
 	"strings"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/importer"
 	"github.com/auditdesk/auditdesk/backend/importer/textio"
 	"github.com/auditdesk/auditdesk/backend/session"
+	"github.com/auditdesk/auditdesk/backend/settings"
 	"github.com/auditdesk/auditdesk/backend/termtext"
 )
 
@@ -40,6 +43,10 @@ func importCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		args = files
 		if len(args) == 0 {
 			return errUsage{"import needs at least one FILE"}
+		}
+		if os.Getenv("GOMEMLIMIT") == "" {
+			// An import's live heap is a sync's: pages on their way, Badger.
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.SyncMemoryLimit))
 		}
 		loc, err := audit.LoadZone(*tz)
 		if err != nil {

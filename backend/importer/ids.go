@@ -51,14 +51,33 @@ func wsName(e *audit.Event) string {
 // are two events (a console shows seconds, so two of one second look
 // alike), and the same file, or an overlapping one holding the same rows
 // in the same order, gives the same IDs, so reading it again adds nothing.
+//
+// Identical rows share their instant, so only rows of the same instant are
+// counted, and only within a run of rows of that instant: the count is
+// dropped when the instant changes. Memory stays flat whatever the file's
+// size, and the count is the whole file's for a file in time order (a
+// console export) and for any file sorted from one (a stable sort, as a
+// spreadsheet's, keeps identical rows within their instant's run). Only a
+// file shuffled otherwise could split identical rows into two runs: each
+// run then counts from 0 and the second is told a duplicate (the report
+// counts it).
 type ids struct {
 	seen map[contentKey]uint32
+	at   int64 // the run's instant (UnixNano)
 }
 
 func newIDs() *ids { return &ids{seen: make(map[contentKey]uint32)} }
 
 // assign sets e.ID from its content (e.Time in UTC, the text fields).
 func (x *ids) assign(e *audit.Event) {
+	if at := e.Time.UnixNano(); at != x.at {
+		if len(x.seen) > 64 {
+			x.seen = make(map[contentKey]uint32) // clear costs what the map grew to
+		} else {
+			clear(x.seen)
+		}
+		x.at = at
+	}
 	k := keyOf(e)
 	n := x.seen[k]
 	x.seen[k] = n + 1

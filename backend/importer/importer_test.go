@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -204,6 +205,30 @@ func TestConsoleIDsAreStable(t *testing.T) {
 	part, _, _ := readAll(t, write(t, "b.csv", writeConsole(consoleFields, english, rows[5:], ',')), Options{})
 	if !slices.Equal(idsOf(part), idsOf(first)[5:]) {
 		t.Fatal("an overlapping file gave its shared rows other IDs")
+	}
+	// Sorted by user in a spreadsheet (a stable sort), with the doubled
+	// row apart from its twin's instant's other rows: the same IDs, and
+	// the twins still two events.
+	byUser := slices.Clone(rows)
+	for i := range byUser {
+		byUser[i] = maps.Clone(byUser[i])
+	}
+	byUser = append(byUser[:12], byUser[11:]...) // row 12 twice too
+	slices.SortStableFunc(byUser, func(a, b map[field]string) int { return strings.Compare(a[fUser], b[fUser]) })
+	sorted, _, _ := readAll(t, write(t, "c.csv", writeConsole(consoleFields, english, byUser, ',')), Options{})
+	want := map[string]bool{}
+	for _, id := range idsOf(first) {
+		want[id] = true
+	}
+	fresh := map[string]bool{}
+	for _, e := range sorted {
+		if !want[e.ID] {
+			fresh[e.ID] = true
+		}
+		want[e.ID] = false
+	}
+	if len(sorted) != len(first)+1 || len(fresh) != 1 {
+		t.Fatalf("the file sorted by user: %d events, %d IDs not the time-ordered file's, want %d and 1", len(sorted), len(fresh), len(first)+1)
 	}
 	// Another zone is another instant, so other events.
 	other, _, _ := readAll(t, path, Options{Zone: tokyo})

@@ -2,13 +2,16 @@ package query
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 )
@@ -21,9 +24,12 @@ import (
 // a rescan of the cache. The files are the sections of the index file as
 // they will lie in it (persist.go).
 //
-// Events must come in (time, id) order, as the API serves them; Finish
-// reports ErrUnordered otherwise and the caller builds the index another
-// way. A Spill is for one goroutine.
+// Events must come in (time, id) order, as the API serves them, or in the
+// reverse of it, as a console export lists them (newest first): the rows
+// are then written as they come and turned round at Finish, one pass over
+// the files from their ends. Finish reports ErrUnordered for any other
+// order, and the caller builds the index another way. A Spill is for one
+// goroutine.
 type Spill struct {
 	dir string
 	f   [nSections]*os.File
@@ -43,8 +49,12 @@ type Spill struct {
 	lastTS          int64
 	lastID          string
 	unordered       bool
-	err             error
-	scratch, row    []byte
+	// desc: the events come newest first. The rest's rows are then kept
+	// raw (secRest, their offsets in secRestStart, restLen their bytes)
+	// and grouped at Finish, in the index's order.
+	desc         bool
+	err          error
+	scratch, row []byte
 }
 
 // ErrUnordered is Finish's error for events that did not come in (time,
@@ -129,8 +139,14 @@ func (s *Spill) Add(e *audit.Event) error {
 		return err
 	}
 	ns := e.Time.UnixNano()
-	if s.n > 0 && (ns < s.lastTS || ns == s.lastTS && e.ID < s.lastID) {
-		s.unordered = true
+	if s.n > 0 {
+		// The second event says which way they come.
+		switch c := cmp.Or(cmp.Compare(ns, s.lastTS), strings.Compare(e.ID, s.lastID)); {
+		case c < 0 && s.n == 1:
+			s.startDesc()
+		case c < 0 && !s.desc, c > 0 && s.desc:
+			s.unordered = true
+		}
 	}
 	s.lastTS, s.lastID = ns, e.ID
 	s.idLen.add(e.ID)
@@ -144,7 +160,9 @@ func (s *Spill) Add(e *audit.Event) error {
 	s.u32(secIP, s.ipD.code(e.SourceIP))
 
 	s.row = appendRest(s.row[:0], e.ID, "", e.Details)
-	if err := s.rest.add(s.row); err != nil && s.err == nil {
+	if s.desc {
+		s.putRestRaw(s.row)
+	} else if err := s.rest.add(s.row); err != nil && s.err == nil {
 		s.err = err
 	}
 
@@ -180,6 +198,11 @@ func (s *Spill) Finish(out *os.File) error {
 	}
 	if s.unordered {
 		return ErrUnordered
+	}
+	if s.desc {
+		if err := s.turn(); err != nil {
+			return fmt.Errorf("query: spill: %w", err)
+		}
 	}
 	s.rest.flush()
 	if s.rest.err != nil {
@@ -303,4 +326,148 @@ func (s *Spill) Close() {
 		}
 	}
 	_ = os.RemoveAll(s.dir)
+}
+
+// startDesc is called at the second event when it is older than the
+// first: the rest's rows go raw from now on, the first's too (still in
+// the grouper: a group is many rows).
+func (s *Spill) startDesc() {
+	s.desc = true
+	first := s.rest.raw
+	s.rest.raw, s.rest.rows = nil, 0
+	s.putRestRaw(first)
+}
+
+// putRestRaw appends a rest row, uncompressed, and its end's offset.
+func (s *Spill) putRestRaw(row []byte) {
+	s.put(secRest, row)
+	s.restLen += uint64(len(row))
+	s.u64(secRestStart, s.restLen)
+}
+
+// turn writes the sections of events that came newest first over again,
+// in (time, id) order, in files of their own that then stand for them:
+// the fixed-width columns element by element from the end, the text, the
+// exceptions and the rest's rows row by row from the end (their offsets
+// made anew), the rest's rows grouped and compressed as they go, and each
+// exception's row number counted from the other end.
+func (s *Spill) turn() error {
+	for k := range nSections {
+		if err := s.w[k].Flush(); err != nil {
+			return err
+		}
+	}
+	r := &Spill{dir: filepath.Join(s.dir, "turned")}
+	if err := os.MkdirAll(r.dir, 0o700); err != nil {
+		return err
+	}
+	for k := range nSections {
+		f, err := os.OpenFile(filepath.Join(r.dir, strconv.Itoa(k)), os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600)
+		if err != nil {
+			r.Close()
+			return err
+		}
+		r.f[k], r.w[k] = f, bufio.NewWriterSize(f, 64<<10)
+	}
+	n := uint32(s.n)
+	err := s.turnFixed(r, secTS, 8, nil)
+	for _, k := range []int{secScope, secCat, secAct, secStatus, secUser, secWS, secIP, secTextMid, secExcMid} {
+		err = cmp.Or(err, s.turnFixed(r, k, 4, nil))
+	}
+	err = cmp.Or(err, s.turnFixed(r, secExcRow, 4, func(b []byte) {
+		for i := 0; i < len(b); i += 4 {
+			binary.LittleEndian.PutUint32(b[i:], n-1-binary.LittleEndian.Uint32(b[i:]))
+		}
+	}))
+	for _, t := range [][2]int{{secText, secTextStart}, {secExc, secExcStart}} {
+		var at uint64
+		r.u64(t[1], 0)
+		err = cmp.Or(err, s.turnRows(t[0], t[1], func(row []byte) error {
+			r.put(t[0], row)
+			at += uint64(len(row))
+			r.u64(t[1], at)
+			return r.err
+		}))
+	}
+	r.u64(secRestStart, 0)
+	r.u32(secRestRow, 0)
+	r.rest.emit = func(comp []byte, rows int) error {
+		r.put(secRest, comp)
+		r.restLen += uint64(len(comp))
+		r.restRows += uint32(rows)
+		r.u64(secRestStart, r.restLen)
+		r.u32(secRestRow, r.restRows)
+		return r.err
+	}
+	err = cmp.Or(err, s.turnRows(secRest, secRestStart, r.rest.add))
+	r.rest.flush()
+	if err = cmp.Or(err, r.err, r.rest.err); err != nil {
+		r.Close()
+		return err
+	}
+	for k, f := range s.f {
+		_ = f.Close()
+		_ = os.Remove(f.Name())
+		s.f[k], s.w[k], s.len[k] = r.f[k], r.w[k], r.len[k]
+	}
+	s.desc = false
+	return nil
+}
+
+// turnChunk is how many bytes turnFixed reads at a time.
+const turnChunk = 1 << 20
+
+// turnFixed writes section k of width-byte elements to r from its last
+// element to its first, each chunk passed to fix (when given) turned.
+func (s *Spill) turnFixed(r *Spill, k, width int, fix func([]byte)) error {
+	buf := make([]byte, turnChunk/width*width)
+	for hi := int64(s.len[k]); hi > 0; {
+		lo := max(0, hi-int64(len(buf)))
+		b := buf[:hi-lo]
+		if _, err := s.f[k].ReadAt(b, lo); err != nil {
+			return err
+		}
+		for i, j := 0, len(b)-width; i < j; i, j = i+width, j-width {
+			for x := range width {
+				b[i+x], b[j+x] = b[j+x], b[i+x]
+			}
+		}
+		if fix != nil {
+			fix(b)
+		}
+		r.put(k, b)
+		hi = lo
+	}
+	return r.err
+}
+
+// turnRowsBlock is how many rows turnRows reads at a time.
+const turnRowsBlock = 8192
+
+// turnRows gives each row of section k, whose ends section offs holds
+// (u64 offsets, from a first 0), to fn, from the last row to the first.
+func (s *Spill) turnRows(k, offs int, fn func(row []byte) error) error {
+	rows := int64(s.len[offs]/8) - 1
+	ob := make([]byte, 8*(turnRowsBlock+1))
+	var data []byte
+	for hi := rows; hi > 0; {
+		lo := max(0, hi-turnRowsBlock)
+		o := ob[:8*(hi-lo+1)]
+		if _, err := s.f[offs].ReadAt(o, 8*lo); err != nil {
+			return err
+		}
+		off := func(i int64) uint64 { return binary.LittleEndian.Uint64(o[8*(i-lo):]) }
+		base := off(lo)
+		data = slices.Grow(data[:0], int(off(hi)-base))[:off(hi)-base]
+		if _, err := s.f[k].ReadAt(data, int64(base)); err != nil {
+			return err
+		}
+		for i := hi - 1; i >= lo; i-- {
+			if err := fn(data[off(i)-base : off(i+1)-base]); err != nil {
+				return err
+			}
+		}
+		hi = lo
+	}
+	return nil
 }

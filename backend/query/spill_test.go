@@ -100,3 +100,41 @@ func TestSpillRefusesEventsOutOfOrder(t *testing.T) {
 		t.Fatalf("Finish = %v, want ErrUnordered", err)
 	}
 }
+
+// Events that come newest first, as a console export lists them, give an
+// index that opens, checks and answers as the one Build makes of them in
+// order (its dictionaries numbered otherwise, so not the same bytes).
+func TestSpillTakesEventsNewestFirst(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		evs  []audit.Event
+	}{{"two", inOrder(handEvents())[:2]}, {"hand", inOrder(handEvents())}, {"simulator", inOrder(append(slices.Clone(simEvents(t, 30_000)), handEvents()...))}} {
+		t.Run(tc.name, func(t *testing.T) {
+			ix := buildSlice(t, tc.evs)
+			rev := slices.Clone(tc.evs)
+			slices.Reverse(rev)
+			got, err := spillFile(t, rev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			back, err := ReadIndex(bytes.NewReader(got))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := back.Verify(); err != nil {
+				t.Fatal(err)
+			}
+			if back.Len() != len(tc.evs) || !back.Newest().Equal(tc.evs[len(tc.evs)-1].Time) {
+				t.Fatalf("%d events, newest %v", back.Len(), back.Newest())
+			}
+			sameIndex(t, ix, back, tc.evs, testSeed(t), 20)
+		})
+	}
+	// Newest first, then one out of place: refused.
+	evs := inOrder(simEvents(t, 500))
+	slices.Reverse(evs)
+	evs[100], evs[200] = evs[200], evs[100]
+	if _, err := spillFile(t, evs); !errors.Is(err, ErrUnordered) {
+		t.Fatalf("Finish = %v, want ErrUnordered", err)
+	}
+}

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -17,6 +19,7 @@ import (
 	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/importer"
 	"github.com/auditdesk/auditdesk/backend/ingest"
+	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/settings"
 	"github.com/auditdesk/auditdesk/backend/store"
 )
@@ -150,9 +153,17 @@ func (pr *Profile) importFile(ctx context.Context, path string, req ImportReques
 	before, _ := cache.Stats()
 	var adds *collecting
 	sink := ingest.Sink(cache)
+	var grow *indexing
 	if before.Events > 0 {
 		adds = &collecting{Store: cache}
 		sink = adds
+	} else if sp, err := query.NewSpill(filepath.Join(pr.st.ProfileDir(pr.Info()), spillDir)); err == nil {
+		// A first file's index grows as its pages are committed.
+		grow = startIndexing(sp)
+		defer func() {
+			grow.finish() // a failed file's: stopped before its files go
+			grow.sp.Close()
+		}()
 	}
 	// One pass: the file is read on one goroutine and committed on this
 	// one, a page at a time; its first bad row (unless SkipBad) stops the
@@ -160,7 +171,7 @@ func (pr *Profile) importFile(ctx context.Context, path string, req ImportReques
 	// is rolled back.
 	var fi importer.File
 	var rep importer.Report
-	fr.New, fr.Duplicates, fi, rep, err = commitFile(ctx, sink, path, req, rej)
+	fr.New, fr.Duplicates, fi, rep, err = commitFile(ctx, sink, grow, path, req, rej)
 	fr.File, fr.Report = fi, rep
 	if err == nil && rep.Bad > 0 && !req.SkipBad {
 		err = refusal(fi.Name, rep)
@@ -195,11 +206,13 @@ func (pr *Profile) importFile(ctx context.Context, path string, req ImportReques
 	})
 	pr.log.Info("import", "case", p.Name, "file", fi.Name, "sha256", fi.SHA256, "format", rep.Format,
 		"new", fr.New, "duplicates", fr.Duplicates, "rejected", rep.Bad)
-	// The index takes the file's events in: from those collected, or, for a
-	// first file (an export lists the newest first: not the order a first
-	// sync's index grows in), from the cache.
-	if _, _, err := pr.index(context.WithoutCancel(ctx), adds); err != nil {
-		pr.log.Warn("update the query index after an import", "case", p.Name, "err", err)
+	// The index takes the file's events in: a first file's grew as they
+	// came (unless the file is in no time order); else from those
+	// collected, or from the cache.
+	if ix, _ := pr.grown(grow.finish(), stats); ix == nil {
+		if _, _, err := pr.index(context.WithoutCancel(ctx), adds); err != nil {
+			pr.log.Warn("update the query index after an import", "case", p.Name, "err", err)
+		}
 	}
 	pr.markClean(cache, stats)
 	return fr
@@ -223,7 +236,7 @@ type batch struct {
 // reading (decoding, the events' hashes) on a goroutine of its own, so a
 // page is read while the one before is written. Once a row is bad (and
 // SkipBad is off) nothing more is committed: the caller rolls back.
-func commitFile(ctx context.Context, sink ingest.Sink, path string, req ImportRequest, rej *rejects) (added, dups int, fi importer.File, rep importer.Report, err error) {
+func commitFile(ctx context.Context, sink ingest.Sink, grow *indexing, path string, req ImportRequest, rej *rejects) (added, dups int, fi importer.File, rep importer.Report, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pages := make(chan batch, 2)
@@ -286,6 +299,9 @@ func commitFile(ctx context.Context, sink ingest.Sink, path string, req ImportRe
 		var st store.PageStats
 		st, err = sink.CommitHashed(b.events, b.hashes, cp)
 		added, dups = added+st.New, dups+st.Duplicates
+		if err == nil {
+			grow.add(b.events, st.Added)
+		}
 		if n++; err == nil && testImportPage != nil {
 			testImportPage(n)
 		}
@@ -469,4 +485,87 @@ func (f FileResult) Notes() []string {
 		out = append(out, "not checked against a manifest: imported unverified")
 	}
 	return out
+}
+
+// indexing grows a first file's index (query.Spill) from the events each
+// page adds, on a goroutine of its own, beside the commits. A console
+// export lists the newest first, and the events of one second in no
+// order: those of one instant are held until the next and given in id
+// order, the way the file goes (the Spill takes either way).
+type indexing struct {
+	sp     *query.Spill
+	pages  chan []audit.Event
+	done   chan struct{}
+	err    error
+	closed bool
+}
+
+func startIndexing(sp *query.Spill) *indexing {
+	g := &indexing{sp: sp, pages: make(chan []audit.Event, 4), done: make(chan struct{})}
+	go g.run()
+	return g
+}
+
+// add passes on the events of a page that were new.
+func (g *indexing) add(events []audit.Event, added []int) {
+	if g == nil || len(added) == 0 {
+		return
+	}
+	if len(added) < len(events) {
+		kept := make([]audit.Event, len(added))
+		for k, i := range added {
+			kept[k] = events[i]
+		}
+		events = kept
+	}
+	g.pages <- events
+}
+
+func (g *indexing) run() {
+	defer close(g.done)
+	var run []audit.Event // of one instant
+	way := 0              // -1: newest first; 1: oldest first; 0: not known yet
+	give := func() {
+		slices.SortFunc(run, func(a, b audit.Event) int {
+			if way < 0 {
+				return strings.Compare(b.ID, a.ID)
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		for i := range run {
+			if g.err == nil {
+				g.err = g.sp.Add(&run[i])
+			}
+		}
+		run = run[:0]
+	}
+	for page := range g.pages {
+		for i := range page {
+			e := &page[i]
+			if len(run) > 0 {
+				if c := cmp.Compare(e.Time.UnixNano(), run[0].Time.UnixNano()); c != 0 {
+					if way == 0 {
+						way = c
+					}
+					give()
+				}
+			}
+			run = append(run, *e)
+		}
+	}
+	give()
+}
+
+// finish waits for the events passed on to be added (once; again, it
+// returns the same); what grown takes.
+func (g *indexing) finish() *growing {
+	if g == nil {
+		return nil
+	}
+	if !g.closed {
+		g.closed = true
+		close(g.pages)
+		<-g.done
+	}
+	return &growing{s: g.sp, err: g.err}
 }

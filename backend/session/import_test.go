@@ -2,13 +2,17 @@ package session
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -16,6 +20,7 @@ import (
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/settings"
 	"github.com/auditdesk/auditdesk/backend/simulator"
 )
@@ -183,5 +188,114 @@ func TestImportCancelledIsRolledBack(t *testing.T) {
 	}
 	if n, _ := caseEvents(t, data); n != 1000 {
 		t.Fatalf("%d events after the cancel, want the first file's 1000", n)
+	}
+}
+
+// consoleFile writes evs as the console's CSV export, in the order given.
+func consoleFile(t *testing.T, evs []audit.Event, path string) {
+	t.Helper()
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	_ = w.Write([]string{"Timestamp", "User", "Scope", "Category", "Action", "Target", "Status", "Description"})
+	for _, e := range evs {
+		_ = w.Write([]string{e.Time.UTC().Format(time.DateTime), e.User, string(e.Scope), e.Category, e.Action, e.Target, string(e.Status), e.Description})
+	}
+	w.Flush()
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A first file's index grows as its pages are committed, whichever way the
+// file runs in time (a console export lists the newest first, the events
+// of one second in no order), and is what an index built from the cache
+// would be; a file in no time order is indexed from the cache. An
+// overlapping second file's duplicates stay out of it.
+func TestImportGrowsTheIndex(t *testing.T) {
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	// Many events a second, so that runs of one instant are common.
+	sim, err := simulator.New(simulator.Config{Events: 5000, Seed: 8, Span: time.Hour, Clock: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := sim.Visible(sim.Tokens().Owner, now)
+	same := 0
+	for i := 1; i < len(evs); i++ {
+		if evs[i].Time.Truncate(time.Second).Equal(evs[i-1].Time.Truncate(time.Second)) {
+			same++
+		}
+	}
+	if same < 100 {
+		t.Fatalf("only %d events share their second with the one before: the test shows nothing", same)
+	}
+	newest := slices.Clone(evs)
+	slices.Reverse(newest)
+	shuffled := slices.Clone(evs)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	for _, tc := range []struct {
+		name    string
+		evs     []audit.Event
+		rebuilt bool
+	}{{"newest first", newest, false}, {"oldest first", evs, false}, {"no order", shuffled, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, data := t.TempDir(), t.TempDir()
+			path := filepath.Join(dir, "console.csv")
+			consoleFile(t, tc.evs, path)
+			st, err := settings.Open(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var logged lockedLog
+			d := NewDesk(st, slog.New(slog.NewTextHandler(&logged, nil)))
+			defer func() { _ = d.Close() }()
+			res, err := d.Import(context.Background(), ImportRequest{Files: []string{path}})
+			if err != nil || res.Files[0].Err != nil || res.Files[0].New != len(evs) {
+				t.Fatalf("import: %+v, %v", res.Files, err)
+			}
+			if got := strings.Contains(logged.String(), "building the query index from the cache"); got != tc.rebuilt {
+				t.Fatalf("the index was built from the cache: %v, want %v\n%s", got, tc.rebuilt, logged.String())
+			}
+			pr := d.Open(res.Profile)
+			ix, err := pr.Index(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			cache, done, err := pr.use()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer done()
+			built, err := query.Build(context.Background(), scanAll(context.Background(), cache, time.Time{}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameRows(t, ix, built)
+			if _, err := os.Stat(filepath.Join(st.ProfileDir(res.Profile), spillDir)); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the import left its index's column files: %v", err)
+			}
+		})
+	}
+}
+
+// sameRows fails unless a and b give the same rows, sorted by time and by
+// user.
+func sameRows(t *testing.T, a, b *query.Index) {
+	t.Helper()
+	if a.Len() != b.Len() {
+		t.Fatalf("%d events, want %d", a.Len(), b.Len())
+	}
+	for _, s := range []audit.Sort{audit.DefaultSort, {Field: audit.SortUser}} {
+		ra, _ := a.Query(audit.Filter{}, s, query.Options{})
+		rb, _ := b.Query(audit.Filter{}, s, query.Options{})
+		x, errA := ra.Rows(0, ra.Total)
+		y, errB := rb.Rows(0, rb.Total)
+		if errA != nil || errB != nil {
+			t.Fatal(errA, errB)
+		}
+		for i := range x {
+			if !reflect.DeepEqual(x[i], y[i]) {
+				t.Fatalf("sorted by %s, row %d: %+v, want %+v", s, i, x[i], y[i])
+			}
+		}
 	}
 }

@@ -231,7 +231,9 @@ func (pr *Profile) grown(g *growing, stats store.Stats) (*query.Index, int) {
 	defer pr.building.Unlock()
 	if err := pr.saveSpill(g.s); err != nil {
 		g.s.Close()
-		pr.log.Warn("write the index the sync grew; building it from the cache", "profile", pr.Info().Name, "err", err)
+		if !errors.Is(err, query.ErrUnordered) { // a file in no time order: no warning
+			pr.log.Warn("write the index grown as the events came; building it from the cache", "profile", pr.Info().Name, "err", err)
+		}
 		return nil, 0
 	}
 	ix := pr.loadIndex()

@@ -328,7 +328,8 @@ const (
 	// the heap, and the limit still bounds an index built or appended in
 	// memory (a rebuild from the cache, a disk too full to stage a file).
 	SoftMemoryLimit = 512 << 20
-	// SyncMemoryLimit holds for `auditdesk sync`, whose live heap is small
+	// SyncMemoryLimit holds for `auditdesk sync` and `auditdesk import`,
+	// whose live heap is small
 	// (~75 MB at 1M events): measured there, peak RSS 260-290 MB at
 	// 210-240k events/s, against 420 MB at 256 MiB.
 	SyncMemoryLimit = 96 << 20

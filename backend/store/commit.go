@@ -34,7 +34,7 @@ type PageStats struct {
 }
 
 // CommitPage stores a page of events and its checkpoint in one Badger
-// transaction: the new events, their id keys, the counters, the page's
+// transaction: the new events, the counters, the page's
 // record in the hash chain (chain.go) and cp. Events
 // whose id is already cached, or already earlier in the page, are skipped
 // (the API gives one id one content; see "Dedupe" in the package doc). An
@@ -111,27 +111,29 @@ func (s *Store) CommitHashed(events []audit.Event, hashes [][chainHashSize]byte,
 			continue
 		}
 		seen[e.ID] = struct{}{}
-		start := len(arena)
-		arena = idKey(arena, e.ID)
-		ik := arena[start:len(arena):len(arena)]
+		// An event is looked up by its key, time and id: the same id always
+		// carries the same content, its time included (the API's contract),
+		// so no key of the id alone is needed, and none is written (half
+		// the keys a page writes, and the costlier half: ids come in no
+		// order).
 		ts := encodeTime(e.Time)
+		start := len(arena)
+		arena = eventKey(arena, ts, e.ID)
+		ek := arena[start:len(arena):len(arena)]
 		if before.events > 0 && ts >= before.oldest && ts <= before.newest {
-			switch _, err := txn.Get(ik); {
+			switch _, err := txn.Get(ek); {
 			case err == nil:
 				st.Duplicates++
+				arena = arena[:start]
 				continue
 			case !errors.Is(err, badger.ErrKeyNotFound):
-				return PageStats{}, writeError("commit page: look up id", err)
+				return PageStats{}, writeError("commit page: look up event", err)
 			}
 		}
 		start = len(arena)
-		arena = eventKey(arena, ts, e.ID)
-		ek := arena[start:len(arena):len(arena)]
-		start = len(arena)
 		arena = appendEventValue(arena, e)
 		ev := arena[start:len(arena):len(arena)]
-		tv := ek[1 : 1+tsLen : 1+tsLen]
-		if err := setAll(txn, ek, ev, ik, tv); err != nil {
+		if err := setAll(txn, ek, ev); err != nil {
 			return PageStats{}, err
 		}
 		st.New++

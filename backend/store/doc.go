@@ -8,8 +8,8 @@
 //
 //	'e' + time(8) + id  -> the event, compact binary (codec.go), without
 //	                       id and time, which the key holds
-//	'i' + id            -> time(8): finds an event's 'e' key (Get) and
-//	                       tells a duplicate (CommitPage)
+//	'i' + id            -> time(8): written by caches before 2026-12;
+//	                       read by Get where there, deleted by RollBack
 //	'm' + name          -> a meta value (SetMeta): identity, API URL, ...
 //	'c'                 -> the sync checkpoint
 //	'n'                 -> counters: event count, oldest and newest time
@@ -22,7 +22,7 @@
 //
 // # Transactions
 //
-// CommitPage writes a page's new events, their 'i' keys, the counters and
+// CommitPage writes a page's new events, the counters, the chain record and
 // the checkpoint in one transaction: after a crash the cache holds exactly
 // the pages its checkpoint counts. Writes are not fsynced (SyncWrites off):
 // a killed process loses nothing, a power cut may lose the last pages but
@@ -35,7 +35,9 @@
 // The API promises that an id always carries the same content, timestamp
 // included, so an event newer than the newest cached (or older than the
 // oldest) cannot be cached: only events inside the cached time range, the
-// overlap a sync re-reads, are looked up by their 'i' key. A server that
+// overlap a sync re-reads, are looked up, by their 'e' key: the time and
+// the id give it, so no key of the id alone is kept (it cost half a
+// commit's writes, ids coming in no order). A server that
 // broke that promise would get a second copy of such an event cached.
 //
 // # Safety of the user's copy

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -121,6 +122,34 @@ func keyCount(t testing.TB, s *Store, prefix byte) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// writeIDKeys gives every cached event the id key caches kept before
+// 2026-12 ('i' + id -> time), as such a cache holds them.
+func writeIDKeys(t testing.TB, s *Store) {
+	t.Helper()
+	var keys [][]byte
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixEvent}})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			keys = append(keys, it.Item().KeyCopy(nil))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb := s.db.NewWriteBatch()
+	for _, k := range keys {
+		ts, id, _ := parseEventKey(k)
+		if err := wb.Set(idKey(nil, string(id)), binary.BigEndian.AppendUint64(nil, ts)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func equalEvent(a, b audit.Event) bool {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -181,6 +182,53 @@ func TestOpenWritesFormatVersion(t *testing.T) {
 		return item.Value(func(v []byte) error {
 			if len(v) != 1 || v[0] != FormatVersion {
 				return fmt.Errorf("version %x", v)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A cache of format 1 (id keys beside the events) reads as it is, takes
+// new pages, tells its events duplicates, and is marked format 2, so that
+// an AuditDesk of format 1, which looks events up by id keys alone, does
+// not write to it.
+func TestOpenFormat1(t *testing.T) {
+	dir := t.TempDir()
+	s := openT(t, dir)
+	g := newRealistic(3)
+	p1 := g.page(50)
+	if _, err := s.CommitPage(p1, Checkpoint{Cursor: "c1"}); err != nil {
+		t.Fatal(err)
+	}
+	writeIDKeys(t, s)
+	if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set([]byte{keyVersion}, []byte{1}) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s = openT(t, dir)
+	st, err := s.CommitPage(append(g.page(20), p1[10:20]...), Checkpoint{Cursor: "c2"})
+	if err != nil || st.New != 20 || st.Duplicates != 10 {
+		t.Fatalf("a page on a format 1 cache: %+v, %v", st, err)
+	}
+	if e, ok, err := s.Get(p1[3].ID); !ok || err != nil || !equalEvent(e, p1[3]) {
+		t.Fatalf("Get by a format 1 id key: %v %v", ok, err)
+	}
+	if rep, err := s.Verify(context.Background()); err != nil || rep.ChainBroken || len(rep.Problems) > 0 || rep.Events != 70 {
+		t.Fatalf("verify: %+v, %v", rep, err)
+	}
+	err = s.db.View(func(txn *badger.Txn) error {
+		item, err := txn.Get([]byte{keyVersion})
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error {
+			if len(v) != 1 || v[0] != FormatVersion || FormatVersion != 2 {
+				return fmt.Errorf("version %x after an open to write", v)
 			}
 			return nil
 		})

@@ -181,25 +181,17 @@ func keyID(k []byte) string {
 	return fmt.Sprintf("%q", k)
 }
 
-// Get returns the event with the given id; ok is false if it is not cached.
+// Get returns the event with the given id; ok is false if it is not
+// cached. Only an id is given, so it looks through the event keys (an
+// older cache's id key, where there, says where): for checks and tools,
+// not for a path a user waits on.
 func (s *Store) Get(id string) (e audit.Event, ok bool, err error) {
 	err = s.view(func(txn *badger.Txn) error {
-		item, err := txn.Get(idKey(nil, id))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		}
-		if err != nil {
+		k, err := findEventKey(txn, id)
+		if k == nil || err != nil {
 			return err
 		}
-		tsb, err := item.ValueCopy(nil)
-		if err != nil {
-			return err
-		}
-		if len(tsb) != tsLen {
-			return fmt.Errorf("%w: id key of %d bytes", errBadValue, len(tsb))
-		}
-		k := eventKey(nil, binary.BigEndian.Uint64(tsb), id)
-		item, err = txn.Get(k)
+		item, err := txn.Get(k)
 		if err != nil {
 			return fmt.Errorf("event key of %s: %w", id, err)
 		}
@@ -210,6 +202,34 @@ func (s *Store) Get(id string) (e audit.Event, ok bool, err error) {
 		return audit.Event{}, false, fmt.Errorf("store: get %s: %w", id, err)
 	}
 	return e, ok, nil
+}
+
+// findEventKey is the event key of id, nil if no event has it.
+func findEventKey(txn *badger.Txn, id string) ([]byte, error) {
+	item, err := txn.Get(idKey(nil, id))
+	switch {
+	case err == nil:
+		tsb, err := item.ValueCopy(nil)
+		if err != nil {
+			return nil, err
+		}
+		if len(tsb) != tsLen {
+			return nil, fmt.Errorf("%w: id key of %d bytes", errBadValue, len(tsb))
+		}
+		return eventKey(nil, binary.BigEndian.Uint64(tsb), id), nil
+	case !errors.Is(err, badger.ErrKeyNotFound):
+		return nil, err
+	}
+	opt := badger.DefaultIteratorOptions
+	opt.PrefetchValues, opt.Prefix = false, []byte{prefixEvent}
+	it := txn.NewIterator(opt)
+	defer it.Close()
+	for it.Seek(opt.Prefix); it.Valid(); it.Next() {
+		if _, kid, ok := parseEventKey(it.Item().Key()); ok && string(kid) == id {
+			return it.Item().KeyCopy(nil), nil
+		}
+	}
+	return nil, nil
 }
 
 // Meta returns the value SetMeta stored under key.

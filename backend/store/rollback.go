@@ -10,7 +10,8 @@ import (
 )
 
 // RollBack takes the cache back to head: the events the chain's records
-// after it name are removed, with their id keys and those records, the
+// after it name are removed, with those records (and the id keys caches
+// written before format 2 of the keys hold), the
 // head set back to head and the counters to what is left, and the
 // checkpoint to cp. It is for work that must land whole or not at all and
 // spans many pages (an imported file): begun at head, it is rolled back
@@ -30,11 +31,15 @@ func (s *Store) RollBack(ctx context.Context, head Head, cp Checkpoint) error {
 		return err
 	}
 	defer end()
+	times, err := s.recordTimes(ctx, head)
+	if err != nil {
+		return err
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("store: roll back: %w", err)
 		}
-		done, err := s.undoLast(head, cp)
+		done, err := s.undoLast(head, cp, times)
 		if err != nil {
 			return err
 		}
@@ -49,7 +54,7 @@ func (s *Store) RollBack(ctx context.Context, head Head, cp Checkpoint) error {
 
 // undoLast undoes the newest record if it is after head; done when the
 // head is head.
-func (s *Store) undoLast(to Head, cp Checkpoint) (done bool, err error) {
+func (s *Store) undoLast(to Head, cp Checkpoint, times map[string]uint64) (done bool, err error) {
 	txn := s.db.NewTransaction(true)
 	defer txn.Discard()
 	head, err := readHead(txn)
@@ -79,23 +84,14 @@ func (s *Store) undoLast(to Head, cp Checkpoint) (done bool, err error) {
 		return false, fmt.Errorf("store: roll back: %w", err)
 	}
 	for _, id := range rec.IDs {
-		ik := idKey(nil, id)
-		it, err := txn.Get(ik)
-		if errors.Is(err, badger.ErrKeyNotFound) {
+		ts, ok := times[id]
+		if !ok {
 			return false, fmt.Errorf("store: roll back: record %d names %s, which the cache does not hold: run auditdesk verify", head.Seq, id)
 		}
-		if err != nil {
-			return false, writeError("roll back: look up id", err)
-		}
-		ts, err := it.ValueCopy(nil)
-		if err != nil || len(ts) != tsLen {
-			return false, fmt.Errorf("store: roll back: %w: id key of %s", errBadValue, id)
-		}
-		if err := txn.Delete(eventKey(nil, binary.BigEndian.Uint64(ts), id)); err != nil {
-			return false, writeError("roll back", err)
-		}
-		if err := txn.Delete(ik); err != nil {
-			return false, writeError("roll back", err)
+		// The id key is deleted too: a cache written before the events'
+		// times were looked up by their keys has one.
+		if err := setDeletes(txn, eventKey(nil, ts, id), idKey(nil, id)); err != nil {
+			return false, err
 		}
 		c.events--
 	}
@@ -159,6 +155,72 @@ func (s *Store) commitCheckpoint(txn *badger.Txn, cp Checkpoint) error {
 	if err := txn.Commit(); err != nil {
 		s.broken = err
 		return writeError("roll back", err)
+	}
+	return nil
+}
+
+// recordTimes is the time of each event the chain's records after to
+// name, from the event keys: a record names its events by id alone. One
+// pass over the keys (no values) for however many records are undone.
+func (s *Store) recordTimes(ctx context.Context, to Head) (map[string]uint64, error) {
+	want := map[string]uint64{}
+	err := s.view(func(txn *badger.Txn) error {
+		head, err := readHead(txn)
+		if err != nil {
+			return err
+		}
+		for seq := head.Seq; seq > to.Seq; seq-- {
+			item, err := txn.Get(chainKey(seq))
+			if err != nil {
+				return fmt.Errorf("read record %d: %w", seq, err)
+			}
+			v, err := item.ValueCopy(nil)
+			if err != nil {
+				return fmt.Errorf("read record %d: %w", seq, err)
+			}
+			if _, err := readChainRecord(seq, v, func(int) {}, func(id []byte, _ *[chainHashSize]byte) {
+				want[string(id)] = 0
+			}); err != nil {
+				return err
+			}
+		}
+		if len(want) == 0 {
+			return nil
+		}
+		opt := badger.DefaultIteratorOptions
+		opt.PrefetchValues, opt.Prefix = false, []byte{prefixEvent}
+		it := txn.NewIterator(opt)
+		defer it.Close()
+		found := make(map[string]uint64, len(want))
+		for it.Seek(opt.Prefix); it.Valid(); it.Next() {
+			if len(found)&0xfff == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			ts, id, ok := parseEventKey(it.Item().Key())
+			if !ok {
+				continue
+			}
+			if _, ok := want[string(id)]; ok {
+				found[string(id)] = ts
+			}
+		}
+		want = found
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: roll back: %w", err)
+	}
+	return want, nil
+}
+
+// setDeletes deletes keys in txn.
+func setDeletes(txn *badger.Txn, keys ...[]byte) error {
+	for _, k := range keys {
+		if err := txn.Delete(k); err != nil {
+			return writeError("roll back", err)
+		}
 	}
 	return nil
 }

@@ -18,7 +18,10 @@ import (
 )
 
 // FormatVersion is the layout this package writes and the newest it reads.
-const FormatVersion = 1
+// 2: no id keys; an event is looked up by its time and id (doc.go). A
+// cache of format 1 reads as it is, and is marked 2 when opened to write:
+// an AuditDesk that looks events up by id keys must not add to it.
+const FormatVersion = 2
 
 // Store is the local cache of one identity's audit events. Its methods are
 // safe for concurrent use; commits are serialized.
@@ -316,6 +319,8 @@ func (s *Store) checkFormat() error {
 			return &OpenError{Dir: s.dir, Kind: ErrCorrupt, Cause: fmt.Errorf("bad format version %x", v)}
 		case v[0] > FormatVersion:
 			return &OpenError{Dir: s.dir, Kind: ErrNewerFormat, Cause: fmt.Errorf("format %d, this AuditDesk reads up to %d", v[0], FormatVersion)}
+		case v[0] < FormatVersion && !s.readOnly:
+			return txn.Set([]byte{keyVersion}, []byte{FormatVersion})
 		}
 		return nil
 	})
