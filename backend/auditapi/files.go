@@ -1,6 +1,9 @@
 package auditapi
 
 import (
+	"bytes"
+	"errors"
+
 	"github.com/auditdesk/auditdesk/backend/audit"
 )
 
@@ -23,4 +26,27 @@ func DecodeEvent(body []byte) (audit.Event, error) {
 		return audit.Event{}, err
 	}
 	return e, nil
+}
+
+// DecodeDetails reads an event's `details` as a file holds it apart (an
+// export's Details cell) into what a sync keeps: the object compact, its
+// strings as written, so that an exported one comes back byte for byte;
+// nil for nothing or null. Anything but one JSON object is an error
+// saying what it is.
+func DecodeDetails(text []byte) ([]byte, error) {
+	if len(bytes.TrimSpace(text)) == 0 {
+		return nil, nil
+	}
+	d := newDecoder(text)
+	out, err := d.details()
+	if errors.Is(err, errTruncated) {
+		return nil, &contractError{msg: "the text ends inside the JSON", err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := d.end(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

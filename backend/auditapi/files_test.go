@@ -35,3 +35,35 @@ func TestDecodeEventAndPage(t *testing.T) {
 		t.Fatal("two objects on one line decoded as one")
 	}
 }
+
+// A details object as a file holds it apart (an export's Details cell)
+// reads as a sync keeps it: compact, its escapes as written, so an
+// exported one comes back byte for byte; nothing or null is none; anything
+// else says what it is.
+func TestDecodeDetails(t *testing.T) {
+	for in, want := range map[string]string{
+		``:     ``,
+		` `:    ``,
+		`null`: ``,
+		`{}`:   `{}`,
+		`{"a":"\u00e9\n","b":[1,2.50,3e2],"c":null}`: `{"a":"\u00e9\n","b":[1,2.50,3e2],"c":null}`,
+		"{ \"a\" : [1, 2],\r\n \"b\":\"é\" }":        `{"a":[1,2],"b":"é"}`,
+	} {
+		got, err := DecodeDetails([]byte(in))
+		if err != nil || string(got) != want || (want == "") != (got == nil) {
+			t.Errorf("DecodeDetails(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for in, why := range map[string]string{
+		`[1,2]`:         "want an object or null, got an array",
+		`"text"`:        "want an object or null, got a string",
+		`{"a":1`:        "the text ends inside the JSON",
+		`{"a":1} {}`:    "after the end",
+		`{"a":1,"a":2}`: "",
+		`=1+1`:          "",
+	} {
+		if _, err := DecodeDetails([]byte(in)); err == nil || !strings.Contains(err.Error(), why) {
+			t.Errorf("DecodeDetails(%q): %v; want an error saying %q", in, err, why)
+		}
+	}
+}

@@ -1,22 +1,35 @@
 package export
 
 import (
+	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 )
 
 // Columns are an export's columns, in order: the console's table, then
-// Workspace, Event ID and Source IP (in audit.SortFields' order). The first
-// is named with the time zone.
-var Columns = []string{"Timestamp", "User", "Scope", "Category", "Action", "Target", "Status", "Description", "Workspace", "Event ID", "Source IP"}
+// Workspace, Event ID and Source IP (in audit.SortFields' order), then
+// Workspace ID and Details, so that the file holds every field of an event
+// and importing it gives the events back. The first is named with the
+// time zone. An XLSX adds a column "Details (2)", "Details (3)", ... for
+// each 32,767 characters a Details runs over (cellParts).
+var Columns = []string{"Timestamp", "User", "Scope", "Category", "Action", "Target", "Status", "Description", "Workspace", "Event ID", "Source IP", "Workspace ID", "Details"}
 
-// header is the header row: "Timestamp (Asia/Tokyo)", then the rest.
-func header(loc *time.Location) []string {
+// header is the header row: "Timestamp (Asia/Tokyo)", then the rest, and
+// the Details' continuation columns of an XLSX whose longest details take
+// parts cells (parts <= 1: none).
+func header(loc *time.Location, parts int) []string {
 	h := append([]string(nil), Columns...)
 	h[0] = "Timestamp (" + ZoneName(loc) + ")"
+	for n := 2; n <= parts; n++ {
+		h = append(h, detailsPart(n))
+	}
 	return h
 }
+
+// detailsPart names the column of a Details' n-th part: "Details (2)".
+func detailsPart(n int) string { return "Details (" + strconv.Itoa(n) + ")" }
 
 // ZoneName names a zone for people; Local is named by what it is.
 func ZoneName(loc *time.Location) string {
@@ -29,14 +42,34 @@ func ZoneName(loc *time.Location) string {
 }
 
 // textCells are row e's text columns (every column but the timestamp), in
-// Columns order from User.
+// Columns order from User. Workspace is the workspace's name as served
+// (the console's table shows its id when it has none; here the id has a
+// column of its own, so both read back as they were), Details the JSON
+// object compact, byte for byte as the cache holds it.
 func textCells(e *audit.Event, out *[nText]string) {
-	r := audit.NewRow(e, nil)
-	*out = [nText]string{r.User, r.Scope, r.Category, r.Action, r.Target, r.Status, r.Description, r.Workspace, r.ID, r.SourceIP}
+	var wsName, wsID string
+	if w := e.Workspace; w != nil {
+		wsName, wsID = w.Name, w.ID
+	}
+	*out = [nText]string{e.User, string(e.Scope), e.Category, e.Action, e.Target, string(e.Status), e.Description, wsName, e.ID, e.SourceIP, wsID, detailsText(e.Details)}
+}
+
+// detailsText is details as a string without copying them: the cells of a
+// window live while it is made, and nothing writes an event's details
+// (the index's events share their bytes with their strings already).
+func detailsText(details []byte) string {
+	return unsafe.String(unsafe.SliceData(details), len(details))
 }
 
 // nText is the number of text columns: all but the timestamp.
-const nText = 10
+const nText = 12
+
+// Where some columns are among the text cells.
+const (
+	statusColumn  = 5
+	descColumn    = 6
+	detailsColumn = 11
+)
 
 // timestampText is the Timestamp column as text: the console's
 // YYYY-MM-DD HH:mm:ss plus the milliseconds the API gives, so the file

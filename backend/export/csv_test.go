@@ -76,7 +76,7 @@ func TestCSVReadsBackToTheRows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != res.Total+1 || strings.Join(rows[0], "|") != strings.Join(header(time.UTC), "|") {
+	if len(rows) != res.Total+1 || strings.Join(rows[0], "|") != strings.Join(header(time.UTC, 1), "|") {
 		t.Fatalf("%d records, header %q; want %d rows and a header", len(rows), rows[0], res.Total)
 	}
 	var cells [nText]string

@@ -124,6 +124,7 @@ type job struct {
 
 	done, neutralised, sheets int
 	altered                   int // XLSX cells made XML-safe or cut
+	details                   int // XLSX: the most cells a row's Details took
 	tree                      merkle
 }
 
@@ -454,13 +455,14 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 
 	m = Manifest{
 		File: j.base, SHA256: hex.EncodeToString(hw.h.Sum(nil)), Bytes: hw.n, Rows: j.done,
-		Format: format, Facts: j.req.Facts, TimeZone: j.loc.String(), Columns: header(j.loc), ExportedAt: j.now,
+		Format: format, Facts: j.req.Facts, TimeZone: j.loc.String(), Columns: header(j.loc, j.details), ExportedAt: j.now,
 		MerkleRoot: j.tree.root(), MerkleLeaves: merkleLeaves,
 	}
 	if format == CSV {
 		m.CSV = &CSVOptions{BOM: req.BOM, Neutralised: !req.KeepFormulas, NeutralisedCells: j.neutralised}
+		m.DetailsRule = csvDetailsRule
 	} else {
-		m.Sheets, m.CellsMadeSafe = j.sheets, j.altered
+		m.Sheets, m.CellsMadeSafe, m.DetailsRule = j.sheets, j.altered, xlsxDetailsRule
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {

@@ -23,7 +23,8 @@ var exportNow = time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
 // formula and DDE starts, quotes, commas, CRLF and lone CR and LF inside
 // fields, Japanese, Vietnamese (NFC and NFD), emoji, RTL, a 4 KiB
 // description, control characters, a numeric-looking id, a source IP
-// that is a formula.
+// that is a formula, details (compact JSON as the cache holds it) with
+// formulas, quotes, commas, escapes, Japanese and literal _xHHHH_ in them.
 func hostileEvents() []audit.Event {
 	t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	ws := &audit.Ref{ID: "ws-1", Name: "Research"}
@@ -36,13 +37,18 @@ func hostileEvents() []audit.Event {
 		}
 	}
 	withIP := func(e audit.Event, ip string) audit.Event { e.SourceIP = ip; return e }
+	withDetails := func(e audit.Event, d string) audit.Event { e.Details = []byte(d); return e }
 	return []audit.Event{
-		withIP(ev(1, "=cmd|' /C calc'!A0", `=HYPERLINK("http://evil.example","click")`, "+1 and -1 and @SUM(A1)", audit.StatusSuccess), "=1+2"),
+		withDetails(withIP(ev(1, "=cmd|' /C calc'!A0", `=HYPERLINK("http://evil.example","click")`, "+1 and -1 and @SUM(A1)", audit.StatusSuccess), "=1+2"),
+			`{"title":"=HYPERLINK(\"http://evil.example\",\"click\")","delta":-1,"at":"@SUM(A1)"}`),
 		ev(2, "@attacker", "-2+3", "=1+1", audit.StatusFailed),
 		ev(3, "tab@example.com", "\tleading tab", "\rleading CR", audit.StatusSuccess),
-		withIP(ev(4, "quotes@example.com", `He said "hi", then left`, "a,b,c", audit.StatusSuccess), "2001:db8::1"),
-		ev(5, "crlf@example.com", "line1\r\nline2", "lone LF\nand lone CR\rend", audit.StatusFailed),
-		ev(6, "tanaka@example.jp", "ノートブック-01", "ノートブックを停止しました 🚀👩‍👩‍👧", audit.StatusSuccess),
+		withDetails(withIP(ev(4, "quotes@example.com", `He said "hi", then left`, "a,b,c", audit.StatusSuccess), "2001:db8::1"),
+			`{"said":"He said \"hi\", then left","list":[1,2.50,3e2],"none":null,"ok":true}`),
+		withDetails(ev(5, "crlf@example.com", "line1\r\nline2", "lone LF\nand lone CR\rend", audit.StatusFailed),
+			`{"lines":"line1\r\nline2","tab":"a\tb","bell":"\u0007","path":"C:\\Users\\x0041_","raw":"_x0041_ & <b>"}`),
+		withDetails(ev(6, "tanaka@example.jp", "ノートブック-01", "ノートブックを停止しました 🚀👩‍👩‍👧", audit.StatusSuccess),
+			`{"名前":"ノートブック-01","gpu":{"type":"H100","count":8},"絵文字":"🚀"}`),
 		ev(7, "an@example.vn", "Máy chủ", "Đã dừng máy chủ (NFD: Đã dừng)", audit.StatusSuccess),
 		ev(8, "rtl@example.com", "שלום", "مرحبا بالعالم", audit.StatusSuccess),
 		ev(9, "long@example.com", "", long, audit.StatusSuccess),

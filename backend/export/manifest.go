@@ -84,11 +84,15 @@ type Manifest struct {
 	TimeZone string   `json:"timeZone"`
 	Columns  []string `json:"columns"`
 	Sheets   int      `json:"sheets,omitempty"` // XLSX: data sheets
-	// CellsMadeSafe (XLSX) counts cells whose text XML cannot hold (control
-	// characters, bytes that are not UTF-8: each became U+FFFD) or that
-	// were over Excel's 32,767 characters (cut there).
-	CellsMadeSafe int         `json:"cellsMadeSafe,omitempty"`
-	CSV           *CSVOptions `json:"csv,omitempty"`
+	// CellsMadeSafe (XLSX) counts cells whose text was not UTF-8 (each bad
+	// byte became U+FFFD) or that were over Excel's 32,767 characters (cut
+	// there; a Details never is: DetailsRule). Characters XML cannot hold
+	// (C0 controls) are kept, as OOXML's _xHHHH_ escapes.
+	CellsMadeSafe int `json:"cellsMadeSafe,omitempty"`
+	// DetailsRule says how the Details column holds each event's details
+	// (the XLSX's rule for those longer than a cell).
+	DetailsRule string      `json:"detailsRule,omitempty"`
+	CSV         *CSVOptions `json:"csv,omitempty"`
 	// MerkleRoot is the RFC 6962 tree over the file's rows (merkle.go),
 	// checked from the file alone by auditdesk verify-export.
 	MerkleRoot   string    `json:"merkleRoot"`
@@ -97,7 +101,14 @@ type Manifest struct {
 }
 
 // merkleLeaves says in the manifest what the tree's leaves are.
-const merkleLeaves = "leaf = SHA-256(0x00 || \"" + RowVersion + "\" || 0x00 || each cell of the columns as uvarint length and UTF-8 text as the file holds it); node = SHA-256(0x01 || left || right); RFC 6962 tree"
+const merkleLeaves = "leaf = SHA-256(0x00 || \"" + RowVersion + "\" || 0x00 || each cell of the columns as uvarint length and UTF-8 text as the file holds it, an XLSX's Details (2), Details (3), ... joined to its Details as one); node = SHA-256(0x01 || left || right); RFC 6962 tree"
+
+// The Details column's rules, in the manifest and the About sheet. An
+// event's details are never cut: a cut cell would be an altered event.
+const (
+	csvDetailsRule  = "Details is each event's details object as compact JSON, byte for byte as the cache holds it, in one cell whatever its length."
+	xlsxDetailsRule = "Details is each event's details object as compact JSON, as the cache holds it, never cut: one longer than Excel's 32,767 characters a cell goes on in the next cells of its row, under Details (2), Details (3), ...; joined in order, they are the object."
+)
 
 // ReadManifest reads FILE.manifest.json.
 func ReadManifest(path string) (Manifest, error) {
@@ -155,6 +166,7 @@ func (j *job) aboutFacts() [][2]string {
 		rows = append(rows, [2]string{"Gaps in the range", gapsText(f)})
 	}
 	return append(rows,
+		[2]string{"Details", xlsxDetailsRule},
 		[2]string{"Rows' Merkle root", j.tree.root() + " (RFC 6962 over the data rows; auditdesk verify-export checks it)"},
 		[2]string{"Proof", "The SHA-256 of this file is in " + j.base + ManifestSuffix + " beside it."},
 	)

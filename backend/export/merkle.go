@@ -17,8 +17,10 @@ const RowVersion = "auditdesk-row/1"
 // varint) and its UTF-8 text exactly as the file holds it: the timestamp as
 // YYYY-MM-DD HH:mm:ss.SSS in the file's zone (an XLSX date cell read back
 // to that text), a CSV cell with its neutralising apostrophe, an XLSX cell
-// as its shared or inline string. So the root is checked from the file and
-// its manifest alone, and a row changed, dropped, added or moved changes it.
+// as its shared or inline string reads (its _xHHHH_ escapes undone), an
+// XLSX's Details (2), (3), ... joined to its Details as one cell. So the
+// root is checked from the file and its manifest alone, and a row changed,
+// dropped, added or moved changes it.
 
 // merkle computes the root over leaves added one at a time, keeping only
 // the roots of its complete subtrees (one per bit of the count).

@@ -61,11 +61,13 @@ func VerifyFile(ctx context.Context, path string) (FileCheck, error) {
 	var tree merkle
 	var header []string
 	// A row's leaf is its cells of the manifest's columns: ten before
-	// Source IP was added, eleven since, so an older export still checks.
+	// Source IP was added, eleven before Workspace ID and Details, so an
+	// older export still checks; an XLSX's Details parts joined as one.
 	width := len(m.Columns)
 	if width == 0 {
 		width = len(Columns)
 	}
+	at, parts := detailsSpan(m.Columns)
 	rows := func(cells []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -73,7 +75,7 @@ func VerifyFile(ctx context.Context, path string) (FileCheck, error) {
 		for len(cells) < width {
 			cells = append(cells, "") // spreadsheets drop trailing empty cells
 		}
-		tree.addRow(cells[:width])
+		tree.addRow(joinDetails(cells[:width], at, parts))
 		return nil
 	}
 	switch m.Format {
@@ -101,6 +103,30 @@ func VerifyFile(ctx context.Context, path string) (FileCheck, error) {
 		c.Problem = "the rows are the exported ones, but the file's bytes differ (saved again by another program?)"
 	}
 	return c, nil
+}
+
+// detailsSpan is where the Details column is among cols and how many
+// columns it takes (itself and its Details (2), (3), ... after it); at is
+// -1 for an export without one.
+func detailsSpan(cols []string) (at, parts int) {
+	for i, c := range cols {
+		if c == Columns[len(Columns)-1] {
+			for parts = 1; i+parts < len(cols) && cols[i+parts] == detailsPart(parts+1); parts++ {
+			}
+			return i, parts
+		}
+	}
+	return -1, 0
+}
+
+// joinDetails is a row's cells with its Details' parts (cells [at,
+// at+parts)) joined into one, as the leaf holds them.
+func joinDetails(cells []string, at, parts int) []string {
+	if parts <= 1 {
+		return cells
+	}
+	joined := append(cells[:at:at], strings.Join(cells[at:at+parts], ""))
+	return append(joined, cells[at+parts:]...)
 }
 
 // FileSHA256 is the SHA-256 of the file at path, in hex.

@@ -82,14 +82,23 @@ func TestVerifyFileAsExported(t *testing.T) {
 	}
 }
 
-// An export made before Source IP was a column (ten columns, the files in
-// testdata/v10 written by that version) still checks, and a row of it
-// changed is still caught.
-func TestVerifyFileOfTenColumns(t *testing.T) {
-	for _, name := range []string{"v10.csv", "v10.xlsx"} {
+// Exports made by older builds still check, by their manifest's columns,
+// and a row of them changed is still caught: ten columns before Source IP
+// was added (testdata/v10), eleven before Workspace ID and Details
+// (testdata/v11, written by that build: 11 rows, Asia/Tokyo, no details).
+func TestVerifyFileOfOlderColumns(t *testing.T) {
+	for _, c := range []struct {
+		dir, name  string
+		rows, cols int
+	}{
+		{"v10", "v10.csv", 8, 10},
+		{"v10", "v10.xlsx", 8, 10},
+		{"v11", "v11.csv", 11, 11},
+		{"v11", "v11.xlsx", 11, 11},
+	} {
 		dir := t.TempDir()
-		for _, f := range []string{name, name + ManifestSuffix} {
-			b, err := os.ReadFile(filepath.Join("testdata", "v10", f))
+		for _, f := range []string{c.name, c.name + ManifestSuffix} {
+			b, err := os.ReadFile(filepath.Join("testdata", c.dir, f))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,15 +106,15 @@ func TestVerifyFileOfTenColumns(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		path := filepath.Join(dir, name)
-		c := check(t, path)
-		if !c.SHA256OK || !c.RowsOK || c.Rows != 8 || c.Problem != "" || len(c.Manifest.Columns) != 10 {
-			t.Errorf("%s of ten columns: %+v", name, c)
+		path := filepath.Join(dir, c.name)
+		got := check(t, path)
+		if !got.SHA256OK || !got.RowsOK || got.Rows != c.rows || got.Problem != "" || len(got.Manifest.Columns) != c.cols {
+			t.Errorf("%s of %d columns: %+v", c.name, c.cols, got)
 		}
-		if name == "v10.csv" {
+		if strings.HasSuffix(c.name, ".csv") {
 			rewrite(t, path, func(s string) string { return strings.Replace(s, "FAILED", "SUCCESS", 1) })
-			if c := check(t, path); c.RowsOK || !strings.Contains(c.Problem, "Merkle root") {
-				t.Errorf("a changed row of ten columns: %+v", c)
+			if got := check(t, path); got.RowsOK || !strings.Contains(got.Problem, "Merkle root") {
+				t.Errorf("a changed row of %d columns: %+v", c.cols, got)
 			}
 		}
 	}

@@ -37,8 +37,10 @@ func sheetName(i int) string {
 
 // colWidths are the columns' widths in characters at most (Timestamp,
 // Status and the wrapped Description: exactly); each is as wide as its
-// longest value in the export (and its header) up to that.
-var colWidths = []float64{23, 40, 16, 22, 28, 32, 10, 50, 28, 44, 46}
+// longest value in the export (and its header) up to that. Details is not
+// wrapped: a row shows the start of its JSON, the cell holds it all (and
+// its parts' columns, if any, are as wide as it).
+var colWidths = []float64{23, 40, 16, 22, 28, 32, 10, 50, 28, 44, 46, 28, 60}
 
 // fixedWidth are the columns whose width does not follow the data.
 var fixedWidth = [nText + 1]bool{0: true, 6: true, 7: true}
@@ -48,13 +50,18 @@ var fixedWidth = [nText + 1]bool{0: true, 6: true, 7: true}
 // ULID took a fifth more than its length.
 var wideChars = [nText + 1]bool{9: true, 10: true}
 
-// widths are the columns' widths for an export whose longest cells, in
-// bytes, are longest (the timestamp's first): the header's at least, the
-// cap at most. A cell's bytes stand for its width: a CJK character's three
-// are a little over its two columns, which the caps bound.
-func widths(loc *time.Location, longest *[nText + 1]int) []float64 {
-	out := make([]float64, len(colWidths))
-	for k, h := range header(loc) {
+// widths are the widths of head's columns for an export whose longest
+// cells, in bytes, are longest (the timestamp's first): the header's at
+// least, the cap at most. A cell's bytes stand for its width: a CJK
+// character's three are a little over its two columns, which the caps
+// bound. The Details' parts' columns are as wide as Details.
+func widths(head []string, longest *[nText + 1]int) []float64 {
+	out := make([]float64, len(head))
+	for k, h := range head {
+		if k >= len(colWidths) {
+			out[k] = out[len(colWidths)-1]
+			continue
+		}
 		out[k] = colWidths[k]
 		switch {
 		case wideChars[k]:
@@ -162,6 +169,8 @@ type xlsxWindow struct {
 	tree    merkle      // the rows' leaves
 	altered int
 	longest [nText + 1]int // each column's longest cell, in bytes
+	details int            // the most cells a row's Details took
+	err     error          // a row the sheet cannot hold
 }
 
 // sheetPart is a window's rows in one sheet, deflated.
@@ -208,8 +217,12 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 	var longest [nText + 1]int
 	rows := xlsxRows{styles: st, loc: j.loc}
 	err = eachWindow(j, rows.window, func(w *xlsxWindow) error {
+		if w.err != nil {
+			return w.err
+		}
 		j.tree.append(&w.tree)
 		j.altered += w.altered
+		j.details = max(j.details, w.details)
 		for k, n := range w.longest {
 			longest[k] = max(longest[k], n)
 		}
@@ -232,7 +245,7 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 	if err != nil {
 		return err
 	}
-	cols, root := widths(j.loc, &longest), j.tree.root()
+	cols, root := widths(header(j.loc, j.details), &longest), j.tree.root()
 	for i, sw := range writers {
 		if err := finishEventsSheet(f, sw, j, st, i, min(SheetRows, j.req.Total-i*SheetRows), cols, root); err != nil {
 			return err
@@ -301,7 +314,7 @@ func finishEventsSheet(f *excelize.File, sw *excelize.StreamWriter, j *job, st x
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	head := header(j.loc)
+	head := header(j.loc, j.details)
 	headRow := make([]any, len(head))
 	for k, h := range head {
 		headRow[k] = excelize.Cell{StyleID: st.header, Value: h}
@@ -326,17 +339,20 @@ type xlsxRows struct {
 	loc    *time.Location
 }
 
-// xlsxRowBytes is about a row's XML, to make a window's in one go.
-const xlsxRowBytes = 768
+// xlsxRowBytes is about a row's XML, to make a window's in one go (the
+// simulator's rows: 958 bytes on average, details included).
+const xlsxRowBytes = 1152
 
 // window makes rows [off, off+len(evs)) of the file: each row's sheet XML,
-// cut where a sheet ends and deflated, and its Merkle leaf.
+// cut where a sheet ends and deflated, and its Merkle leaf (the Details
+// whole, however many cells it takes).
 func (x xlsxRows) window(off int, evs []audit.Event) *xlsxWindow {
 	w := &xlsxWindow{}
 	xml := buffers.get(len(evs) * xlsxRowBytes)
 	defer func() { buffers.put(xml) }()
 	var cells [nText]string
 	var leaf [nText + 1]string
+	var details []string
 	sheet := off / SheetRows
 	end := func() {
 		w.parts = append(w.parts, sheetPart{sheet: sheet, deflated: deflateChunk(xml, false), raw: int64(len(xml)), crc: crc32.ChecksumIEEE(xml)})
@@ -351,35 +367,72 @@ func (x xlsxRows) window(off int, evs []audit.Event) *xlsxWindow {
 		textCells(e, &cells)
 		leaf[0] = timestampText(e.Time, x.loc)
 		for k, v := range cells {
-			if safe, cut := xmlCell(v); safe != v || cut {
+			safe, cut := xmlCell(v, k != detailsColumn)
+			if safe != v || cut {
 				w.altered++
 				cells[k] = safe
 			}
 			leaf[k+1] = cells[k]
 		}
 		w.tree.addRow(leaf[:])
+		// Details are never cut: past a cell's limit they go on in the
+		// next cells of the row, as the header's Details (2), (3), ...
+		details = cellParts(cells[detailsColumn], details[:0])
+		if len(details) > maxDetailsCells {
+			w.err = fmt.Errorf("export: the details of event %s take %d cells of 32,767 characters, more than an XLSX row has: export to CSV, which holds them in one cell", e.ID, len(details))
+			return w
+		}
+		cells[detailsColumn] = details[0]
+		w.details = max(w.details, len(details))
 		for k, v := range cells {
 			w.longest[k+1] = max(w.longest[k+1], len(v))
 		}
-		xml = x.appendRow(xml, (off+i)%SheetRows+2, e, &cells)
+		xml = x.appendRow(xml, (off+i)%SheetRows+2, e, &cells, details[1:])
 	}
 	end()
 	return w
 }
 
-// statusColumn and descColumn are the Status and Description cells'
-// places in a row's text cells.
-const (
-	statusColumn = 5
-	descColumn   = 6
-)
+// maxDetailsCells is how many cells a row's Details may take: Excel's
+// 16,384 columns less those before Details (about 536 million
+// characters). A variable for the test of a longer one.
+var maxDetailsCells = 16_384 - nText
+
+// cellParts appends s cut into the texts of as few cells as hold it, each
+// at most Excel's limit of 32,767 UTF-16 units, never splitting a
+// character: s itself when it fits.
+func cellParts(s string, dst []string) []string {
+	for len(s) > maxCellUnits { // bytes >= UTF-16 units: only long texts are counted
+		units, at := 0, len(s)
+		for i, r := range s {
+			n := 1
+			if r >= 0x10000 {
+				n = 2
+			}
+			if units+n > maxCellUnits {
+				at = i
+				break
+			}
+			units += n
+		}
+		if at == len(s) {
+			break
+		}
+		dst = append(dst, s[:at])
+		s = s[at:]
+	}
+	return append(dst, s)
+}
 
 // appendRow appends row r of a sheet, e's, with its text cells made
-// XML-safe, byte for byte as excelize's StreamWriter.SetRow writes it
-// from a date cell and the cells as strings (the status and the
-// description as styled Cells):
-// a date serial, then inline strings, each escaped as trimCellValue does.
-func (x xlsxRows) appendRow(b []byte, r int, e *audit.Event, cells *[nText]string) []byte {
+// XML-safe and then the rest of its Details (more: the cells after the
+// Details column), byte for byte as excelize's StreamWriter.SetRow writes
+// it from a date cell and the cells as strings (the status and the
+// description as styled Cells): a date serial, then inline strings, each
+// escaped as trimCellValue does; but a text holding a character XML
+// cannot (a C0 control, U+FFFE, U+FFFF), where excelize writes U+FFFD, is
+// written with OOXML's _xHHHH_ escapes (appendBstrText), read back as it was.
+func (x xlsxRows) appendRow(b []byte, r int, e *audit.Event, cells *[nText]string, more []string) []byte {
 	var rb [20]byte
 	rn := strconv.AppendInt(rb[:0], int64(r), 10)
 	b = append(b, `<row r="`...)
@@ -398,7 +451,7 @@ func (x xlsxRows) appendRow(b []byte, r int, e *audit.Event, cells *[nText]strin
 	b = append(b, `</v></c>`...)
 	for k, v := range cells {
 		b = append(b, `<c r="`...)
-		b = append(b, byte('B'+k))
+		b = append(b, byte('B'+k)) // to M: one letter
 		b = append(b, rn...)
 		switch {
 		case k == statusColumn && e.Status == audit.StatusSuccess:
@@ -418,7 +471,31 @@ func (x xlsxRows) appendRow(b []byte, r int, e *audit.Event, cells *[nText]strin
 		b = appendInlineText(b, v)
 		b = append(b, `</t></is></c>`...)
 	}
+	for k, v := range more {
+		b = append(b, `<c r="`...)
+		b = appendColumnName(b, nText+2+k) // the column after Details, on
+		b = append(b, rn...)
+		b = appendStyle(b, x.styles.top)
+		b = append(b, `" t="inlineStr"><is><t`...)
+		if xmlSpace[v[0]] || xmlSpace[v[len(v)-1]] {
+			b = append(b, ` xml:space="preserve"`...)
+		}
+		b = append(b, '>')
+		b = appendInlineText(b, v)
+		b = append(b, `</t></is></c>`...)
+	}
 	return append(b, `</row>`...)
+}
+
+// appendColumnName appends column n's letters (1 is A, 27 AA).
+func appendColumnName(b []byte, n int) []byte {
+	var buf [4]byte
+	i := len(buf)
+	for ; n > 0; n = (n - 1) / 26 {
+		i--
+		buf[i] = byte('A' + (n-1)%26)
+	}
+	return append(b, buf[i:]...)
 }
 
 // lineHeight is a line's height in points at fontSize; descLineWidth is
@@ -475,13 +552,28 @@ var xmlSpace = [256]bool{'\t': true, '\n': true, '\r': true, ' ': true}
 // excelize puts back as it is.
 var xmlEscapes = [256]string{'"': "&#34;", '\'': "&#39;", '&': "&amp;", '<': "&lt;", '>': "&gt;", '\t': "&#x9;", '\r': "&#xD;"}
 
+// notXML marks the bytes that are, or may start, a character XML 1.0
+// cannot hold: the C0 controls but tab, LF and CR, and 0xEF, the first
+// byte of U+FFFE and U+FFFF.
+var notXML = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = c != '\t' && c != '\n' && c != '\r'
+	}
+	t[0xEF] = true
+	return t
+}()
+
 // appendInlineText appends s, made XML-safe (xmlCell), as excelize writes
 // an inline string's text: escaped by encoding/xml but LF, then with
-// literal _xHHHH_ escapes kept from being read as escapes (bstrMarshal).
+// literal _xHHHH_ escapes kept from being read as escapes (bstrMarshal);
+// a text with a character XML cannot hold goes to appendBstrText.
 func appendInlineText(b []byte, s string) []byte {
 	start := len(b)
 	last := 0
 	for i := 0; i < len(s); i++ {
+		if notXML[s[i]] && (s[i] != 0xEF || strings.HasPrefix(s[i:], "\uFFFE") || strings.HasPrefix(s[i:], "\uFFFF")) {
+			return appendBstrText(b[:start], s)
+		}
 		if esc := xmlEscapes[s[i]]; esc != "" {
 			b = append(b, s[last:i]...)
 			b = append(b, esc...)
@@ -490,7 +582,36 @@ func appendInlineText(b []byte, s string) []byte {
 	}
 	b = append(b, s[last:]...)
 	if bytes.Contains(b[start:], []byte("_x")) {
+		// XML's escapes hold no _ and break no _xHHHH_, so marshalling
+		// the escaped text is marshalling s. A literal escape of no
+		// character (_xD800_) excelize leaves as it is, and reading drops
+		// it: such a text is written the long way.
+		if bstrUnmarshal(bstrMarshal(s)) != s {
+			return appendBstrText(b[:start], s)
+		}
 		b = append(b[:start], bstrMarshal(string(b[start:]))...)
+	}
+	return b
+}
+
+// appendBstrText appends s, a text holding characters XML 1.0 cannot (C0
+// controls, U+FFFE, U+FFFF), as OOXML's basic strings carry them (Excel
+// writes them so): each such character as _xHHHH_, every underscore as
+// _x005F_ so that nothing else in the text reads as an escape, and XML's
+// escapes as appendInlineText's. Read back (excelize, Excel), it is s.
+func appendBstrText(b []byte, s string) []byte {
+	const hex = "0123456789ABCDEF"
+	for _, r := range s {
+		switch {
+		case r == '_':
+			b = append(b, "_x005F_"...)
+		case !xmlChar(r):
+			b = append(b, '_', 'x', hex[r>>12&15], hex[r>>8&15], hex[r>>4&15], hex[r&15], '_')
+		case r < utf8.RuneSelf && xmlEscapes[r] != "":
+			b = append(b, xmlEscapes[r]...)
+		default:
+			b = utf8.AppendRune(b, r)
+		}
 	}
 	return b
 }
@@ -527,6 +648,33 @@ func bstrMarshal(s string) (result string) {
 				result += "_x005F" + subStr
 				continue
 			}
+		}
+	}
+	if cursor < l {
+		result += s[cursor:]
+	}
+	return result
+}
+
+// bstrUnmarshal is excelize's (lib.go, v2.11.1), kept as it is: how a
+// cell's text is read back, its _xHHHH_ escapes undone.
+func bstrUnmarshal(s string) (result string) {
+	if !strings.Contains(s, "_x") {
+		return s
+	}
+	matches, l, cursor := bstrExp.FindAllStringSubmatchIndex(s, -1), len(s), 0
+	for _, match := range matches {
+		result += s[cursor:match[0]]
+		subStr := s[match[0]:match[1]]
+		if subStr == "_x005F_" {
+			cursor = match[1]
+			result += "_"
+			continue
+		}
+		if bstrExp.MatchString(subStr) {
+			cursor = match[1]
+			v, _ := strconv.Unquote(`"\u` + s[match[0]+2:match[1]-1] + `"`)
+			result += v
 		}
 	}
 	if cursor < l {
@@ -658,33 +806,22 @@ func writeAbout(f *excelize.File, j *job) error {
 // longer text silently.
 const maxCellUnits = 32767
 
-// xmlCell is s as an XLSX cell can hold it: every character XML 1.0 does
-// not allow (C0 controls but tab, LF and CR; lone surrogates; U+FFFE/F)
-// and every byte that is not UTF-8 becomes U+FFFD, as encoding/xml would
-// write it, and the text is cut at Excel's limit (cut reports that).
-func xmlCell(s string) (safe string, cut bool) {
-	clean := true
-	for i := 0; i < len(s); {
-		r, w := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && w == 1 || !xmlChar(r) {
-			clean = false
-			break
-		}
-		i += w
-	}
-	if !clean {
+// xmlCell is s as an XLSX cell can hold it: every byte that is not UTF-8
+// (a lone surrogate's among them) becomes U+FFFD, as encoding/xml would
+// write it, and, when limit, the text is cut at Excel's limit (cut
+// reports that). Characters XML 1.0 does not allow are kept: they are
+// written as OOXML's escapes (appendBstrText).
+func xmlCell(s string, limit bool) (safe string, cut bool) {
+	if !utf8.ValidString(s) {
 		var b strings.Builder
 		for i := 0; i < len(s); {
 			r, w := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && w == 1 || !xmlChar(r) {
-				r = utf8.RuneError
-			}
-			b.WriteRune(r)
+			b.WriteRune(r) // a bad byte is RuneError, one each
 			i += w
 		}
 		s = b.String()
 	}
-	if len(s) > maxCellUnits { // bytes >= UTF-16 units: only long texts are counted
+	if limit && len(s) > maxCellUnits { // bytes >= UTF-16 units: only long texts are counted
 		units := 0
 		for i, r := range s {
 			n := 1

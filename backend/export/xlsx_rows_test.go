@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -28,9 +29,23 @@ var rowTexts = []string{
 	strings.Repeat("é", 40_000), strings.Repeat("😀", 20_000),
 }
 
+// excelizeWrites says whether excelize writes s so that it reads back:
+// not when it holds a character XML cannot (it writes U+FFFD for it) or a
+// literal escape of no character (_xD800_, which reading drops); the rows
+// made here write those with _xHHHH_ escapes (appendBstrText).
+func excelizeWrites(s string) bool {
+	for _, r := range s {
+		if !xmlChar(r) {
+			return false
+		}
+	}
+	return bstrUnmarshal(bstrMarshal(s)) == s
+}
+
 // The rows made here are byte for byte what excelize's StreamWriter
-// writes from the same cells through SetRow, whatever their text, time
-// and status: the file reads as the excelize-made one did.
+// writes from the same cells through SetRow, whatever their text (but
+// one holding a character XML cannot: TestXLSXKeepsControlCharacters),
+// time and status: the file reads as the excelize-made one did.
 func TestXLSXRowsAreExcelizes(t *testing.T) {
 	tokyo, err := time.LoadLocation("Asia/Tokyo")
 	if err != nil {
@@ -47,6 +62,12 @@ func TestXLSXRowsAreExcelizes(t *testing.T) {
 		t.Fatal(err)
 	}
 	x := xlsxRows{styles: st, loc: tokyo}
+	var texts []string
+	for _, s := range rowTexts {
+		if safe, _ := xmlCell(s, true); excelizeWrites(safe) {
+			texts = append(texts, s)
+		}
+	}
 	r := rand.New(rand.NewPCG(1, 2))
 	statuses := []audit.Status{audit.StatusSuccess, audit.StatusFailed, "PENDING", ""}
 	var ours []byte
@@ -60,7 +81,7 @@ func TestXLSXRowsAreExcelizes(t *testing.T) {
 		}
 		var cells [nText]string
 		for k := range cells {
-			cells[k], _ = xmlCell(rowTexts[(i*9+k)%len(rowTexts)])
+			cells[k], _ = xmlCell(texts[(i*9+k)%len(texts)], true)
 		}
 		row := []any{excelize.Cell{StyleID: st.timestamp, Value: excelSerial(e.Time, tokyo)}}
 		for _, c := range cells {
@@ -76,7 +97,7 @@ func TestXLSXRowsAreExcelizes(t *testing.T) {
 		if err := sw.SetRow(fmt.Sprintf("A%d", i+2), row, excelize.RowOpts{Height: descHeight(cells[6])}); err != nil {
 			t.Fatal(err)
 		}
-		ours = x.appendRow(ours, i+2, &e, &cells)
+		ours = x.appendRow(ours, i+2, &e, &cells, nil)
 	}
 	if err := sw.Flush(); err != nil {
 		t.Fatal(err)
@@ -98,6 +119,61 @@ func TestXLSXRowsAreExcelizes(t *testing.T) {
 			k++
 		}
 		t.Fatalf("the rows differ from excelize's at byte %d:\nours   %.300q\nexcelize %.300q", k, a[max(0, k-100):], b[max(0, k-100):])
+	}
+}
+
+// A text holding characters XML cannot (C0 controls, U+FFFE, U+FFFF)
+// is written with OOXML's _xHHHH_ escapes, every underscore escaped too,
+// and reads back (excelize, as verify-export and the importer read it)
+// exactly as it was, literal escapes, underscores and all; only bytes that
+// are not UTF-8 become U+FFFD.
+func TestXLSXKeepsControlCharacters(t *testing.T) {
+	texts := append([]string{
+		"\x01_x0041_", "_x0041\x01", "\x01x0041_", "_x005F_\x07", "a_\x1b_b", "\x00", "\x1f_x00\x01_", "\ufffe_xFFFE_",
+		"=1+1\x07", "\t\x07 ", "日本\x1b語 🚀", `{"a":"\u0007","b":"_x0041_"}` + "\x08",
+	}, rowTexts...)
+	var evs []audit.Event
+	for i, s := range texts {
+		evs = append(evs, audit.Event{
+			ID: fmt.Sprintf("evt-%03d", i), Time: time.Date(2026, 3, 1, 0, 0, i, 0, time.UTC), User: "u@example.com",
+			Scope: audit.ScopeService, Category: "c", Action: "a", Status: audit.StatusSuccess, Target: s, Details: []byte(s),
+		})
+	}
+	res := result(t, buildIndex(t, evs), audit.Filter{}, audit.Sort{Field: audit.SortID})
+	path := t.TempDir() + "/ctl.xlsx"
+	m, err := Write(t.Context(), request(path, res, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := check(t, path); !c.RowsOK || !c.SHA256OK {
+		t.Fatalf("verify-export: %s", c.Problem)
+	}
+	_, sheets := readXLSX(t, path)
+	rows := sheets[eventsSheet]
+	at, parts := detailsSpan(rows[0])
+	altered := 0
+	for i, s := range texts {
+		row := rows[i+1]
+		for len(row) < len(rows[0]) {
+			row = append(row, "")
+		}
+		target, cut := xmlCell(s, true)
+		details, _ := xmlCell(s, false)
+		if target != s || cut {
+			altered++
+		}
+		if details != s {
+			altered++
+		}
+		if row[5] != target || (target == s) != utf8.ValidString(s) && !cut {
+			t.Errorf("%.80q: Target read back as %.80q", s, row[5])
+		}
+		if got := joinDetails(row, at, parts)[at]; got != details {
+			t.Errorf("%q: Details read back as %.80q", s, got)
+		}
+	}
+	if m.CellsMadeSafe != altered {
+		t.Errorf("cells made safe %d, want %d (the bad UTF-8 and the cut Targets)", m.CellsMadeSafe, altered)
 	}
 }
 

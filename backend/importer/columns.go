@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -21,6 +22,8 @@ const (
 	fWorkspace
 	fID
 	fSourceIP
+	fWorkspaceID
+	fDetails
 	nFields
 )
 
@@ -32,7 +35,7 @@ var consoleFields = []field{fTimestamp, fUser, fScope, fCategory, fAction, fTarg
 var fieldNames = [nFields]string{
 	fTimestamp: "Timestamp", fUser: "User", fScope: "Scope", fCategory: "Category", fAction: "Action",
 	fTarget: "Target", fStatus: "Status", fDescription: "Description", fWorkspace: "Workspace",
-	fID: "Event ID", fSourceIP: "Source IP",
+	fID: "Event ID", fSourceIP: "Source IP", fWorkspaceID: "Workspace ID", fDetails: "Details",
 }
 
 // headers are the names a column is headed with, folded (headerKey): the
@@ -50,6 +53,8 @@ var headers = map[string]field{
 	"workspace": fWorkspace, "ワークスペース": fWorkspace,
 	"eventid": fID, "id": fID, "イベントid": fID,
 	"sourceip": fSourceIP, "ipaddress": fSourceIP, "送信元ip": fSourceIP, "ipアドレス": fSourceIP,
+	"workspaceid": fWorkspaceID, "ワークスペースid": fWorkspaceID,
+	"details": fDetails,
 }
 
 // headerKey folds a header cell: no spaces, no case, no full-width forms,
@@ -73,10 +78,14 @@ func headerKey(s string) string {
 
 // layout is where each field is in a record, and what else the header has.
 type layout struct {
-	at      [nFields]int // column of each field, -1 if absent
-	width   int          // the header's columns
-	ignored []string     // columns read by nothing, as headed
-	zone    string       // from "Timestamp (ZONE)", AuditDesk's header
+	at [nFields]int // column of each field, -1 if absent
+	// details are the columns of the rest of a Details longer than an
+	// XLSX cell, in order: "Details (2)", "Details (3)", ... (export's
+	// Columns).
+	details []int
+	width   int      // the header's columns
+	ignored []string // columns read by nothing, as headed
+	zone    string   // from "Timestamp (ZONE)", AuditDesk's header
 }
 
 // readHeader maps a header record; ok is false when it names fewer than
@@ -89,6 +98,10 @@ func readHeader(rec []string) (l layout, ok bool) {
 	known := 0
 	for c, h := range rec {
 		f := headers[headerKey(h)]
+		if f == fDetails && l.at[f] >= 0 && strings.TrimSpace(h) == detailsPart(len(l.details)+2) {
+			l.details = append(l.details, c)
+			continue
+		}
 		if f == fNone || l.at[f] >= 0 {
 			if strings.TrimSpace(h) != "" || f != fNone {
 				l.ignored = append(l.ignored, strings.TrimSpace(h))
@@ -103,8 +116,22 @@ func readHeader(rec []string) (l layout, ok bool) {
 			l.zone = zoneOfHeader(h)
 		}
 	}
+	if l.at[fID] < 0 && l.at[fDetails] >= 0 {
+		// Details are read from AuditDesk's exports (their rows have IDs)
+		// as JSON; another file's column of that name is not theirs.
+		l.ignored = append(l.ignored, strings.TrimSpace(rec[l.at[fDetails]]))
+		l.at[fDetails] = -1
+		for _, c := range l.details {
+			l.ignored = append(l.ignored, strings.TrimSpace(rec[c]))
+		}
+		l.details = nil
+	}
 	return l, known >= 3
 }
+
+// detailsPart heads the column of a Details' n-th part, as AuditDesk's
+// XLSX exports do.
+func detailsPart(n int) string { return "Details (" + strconv.Itoa(n) + ")" }
 
 // zoneOfHeader is ZONE of "Timestamp (ZONE)", as AuditDesk's exports head
 // it; "" when there is none.
@@ -124,6 +151,9 @@ func (l *layout) fields() []string {
 		if c >= 0 && c < len(out) {
 			out[c] = fieldNames[f]
 		}
+	}
+	for _, c := range l.details {
+		out[c] = fieldNames[fDetails]
 	}
 	return out
 }

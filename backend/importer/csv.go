@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/auditapi"
 	"github.com/auditdesk/auditdesk/backend/importer/textio"
 )
 
@@ -142,10 +143,29 @@ func (l *layout) event(rec []string, loc *time.Location, neutralised bool, rep *
 	}
 	e.Status = status
 	e.Description = cell(fDescription)
-	if ws := cell(fWorkspace); ws != "" {
+	if l.at[fWorkspaceID] >= 0 {
+		// AuditDesk's exports since Workspace ID: the name as served (""
+		// for none) beside the id. Neither is no workspace.
+		if id, name := strings.TrimSpace(cell(fWorkspaceID)), cell(fWorkspace); id != "" || name != "" {
+			e.Workspace = &audit.Ref{ID: id, Name: name}
+		}
+	} else if ws := cell(fWorkspace); ws != "" {
 		e.Workspace = &audit.Ref{Name: ws}
 	}
 	e.SourceIP = strings.TrimSpace(cell(fSourceIP))
+	if l.at[fDetails] >= 0 {
+		text := cell(fDetails)
+		for _, c := range l.details {
+			if c < len(rec) {
+				text += rec[c] // an XLSX's parts: never neutralised
+			}
+		}
+		d, err := auditapi.DecodeDetails([]byte(text))
+		if err != nil {
+			return e, "Details is not a JSON object: " + strings.TrimPrefix(jsonWhy(err), "jsontext: ")
+		}
+		e.Details = d
+	}
 	if l.at[fID] >= 0 {
 		e.ID = strings.TrimSpace(cell(fID))
 		if err := e.Validate(); err != nil {
