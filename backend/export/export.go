@@ -20,13 +20,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/internal/gcpace"
 	"github.com/auditdesk/auditdesk/backend/settings"
 )
 
@@ -345,38 +345,6 @@ func (w *earlySync) Sync() error {
 	return w.f.Sync()
 }
 
-// exportGCPercent is GOGC while an export runs. An export makes ~3 KB of
-// garbage a row beside a live heap that is small now that the index is a
-// mapped file (before, the window's index lived in the heap and an export
-// ran at 10, which at a million rows meant a collection every few MB and a
-// tenth of a CSV's time in the collector). Below the default still: the
-// window's heap may hold an index built in memory (a rebuild from the
-// cache) until it is saved and mapped.
-const exportGCPercent = 50
-
-var (
-	gcMu              sync.Mutex
-	gcUsers, gcBefore int
-)
-
-// tightGC lowers GOGC until the returned func is called, for however many
-// exports run at once.
-func tightGC() func() {
-	gcMu.Lock()
-	defer gcMu.Unlock()
-	if gcUsers == 0 {
-		gcBefore = debug.SetGCPercent(exportGCPercent)
-	}
-	gcUsers++
-	return func() {
-		gcMu.Lock()
-		defer gcMu.Unlock()
-		if gcUsers--; gcUsers == 0 {
-			debug.SetGCPercent(gcBefore)
-		}
-	}
-}
-
 // Write exports req and returns the manifest written beside the file.
 func Write(ctx context.Context, req Request) (m Manifest, err error) {
 	format, err := FormatFor(string(req.Format), req.Path)
@@ -430,7 +398,7 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 	keep = false
 	cleanFolder(dir, k.w)
 
-	defer tightGC()()
+	defer gcpace.Tight()() // an export makes ~3 KB of garbage a row
 	// Step 3: the new pair, written and synced in the work folder.
 	data, err := os.OpenFile(k.file(), os.O_WRONLY|os.O_CREATE|os.O_EXCL, settings.FileMode)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/importer"
 	"github.com/auditdesk/auditdesk/backend/ingest"
+	"github.com/auditdesk/auditdesk/backend/internal/gcpace"
 	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/settings"
 	"github.com/auditdesk/auditdesk/backend/store"
@@ -90,6 +91,7 @@ func (d *Desk) Import(ctx context.Context, req ImportRequest) (ImportResult, err
 	}
 	pr := d.Open(p)
 	res := ImportResult{Profile: p}
+	defer gcpace.Tight()()
 	for i, path := range req.Files {
 		if err := ctx.Err(); err != nil {
 			return res, fmt.Errorf("session: import: %w", err)
