@@ -146,6 +146,9 @@ func (ix *Index) rowText(i int) []byte {
 	if !ix.need(textCols...) || !ix.needBytes(secText, lo, hi) {
 		return nil
 	}
+	if lo == hi {
+		return []byte{} // not nil, which says damaged: an index of no text has a nil arena
+	}
 	return ix.text[lo:hi:hi]
 }
 

@@ -138,3 +138,37 @@ func TestSpillTakesEventsNewestFirst(t *testing.T) {
 		t.Fatalf("Finish = %v, want ErrUnordered", err)
 	}
 }
+
+// Events with no target and no description (an index whose text is empty
+// throughout) read back whole, their details too, built in memory or
+// spilled to a file and read from it.
+func TestEventsWithoutTextReadBack(t *testing.T) {
+	evs := inOrder(simEvents(t, 50))
+	for i := range evs {
+		evs[i].Target, evs[i].Description = "", ""
+		evs[i].Details = []byte(`{"n":1}`)
+	}
+	b, err := spillFile(t, evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := ReadIndex(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ix := range []*Index{buildSlice(t, evs), read} {
+		r, err := ix.Query(audit.Filter{}, audit.Sort{Field: audit.SortTimestamp}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := r.Rows(0, r.Total)
+		if err != nil || len(rows) != len(evs) {
+			t.Fatalf("%d rows, %v", len(rows), err)
+		}
+		for i := range rows {
+			if rows[i].ID != evs[i].ID || string(rows[i].Details) != `{"n":1}` {
+				t.Fatalf("row %d: %+v, want %+v", i, rows[i], evs[i])
+			}
+		}
+	}
+}
