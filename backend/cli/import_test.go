@@ -59,7 +59,7 @@ func TestImportRoundTrip(t *testing.T) {
 		t.Fatalf("export XLSX: %s", errOut)
 	}
 	fromXLSX := t.TempDir()
-	if code, out, errOut := runArgs("import", "--data", fromXLSX, xlsxFile); code != ExitOK || !strings.Contains(out, "read as auditdesk-xlsx") ||
+	if code, out, errOut := runArgs("import", "--data", fromXLSX, xlsxFile); code != ExitOK || !strings.Contains(out, "read as auditdesk-xlsx\n") ||
 		!strings.Contains(out, "times in Asia/Tokyo, as the file says") {
 		t.Fatalf("import XLSX: exit %d, %q, %q", code, out, errOut)
 	}

@@ -466,7 +466,11 @@ func (f FileResult) Notes() []string {
 		default:
 			sep = ", separated by " + r.Sep
 		}
-		out = append(out, fmt.Sprintf("read as %s, %s%s", r.Format, r.Encoding, sep))
+		enc := ""
+		if r.Encoding != "" { // an XLSX has none of its own
+			enc = ", " + string(r.Encoding)
+		}
+		out = append(out, fmt.Sprintf("read as %s%s%s", r.Format, enc, sep))
 	}
 	switch {
 	case r.Zone != "" && r.ZoneFromFile:
