@@ -154,3 +154,23 @@ func risky(s string) bool {
 	}
 	return false
 }
+
+// Marked reports whether a CSV export prefixes s with an apostrophe: s is
+// risky, or is apostrophes before something risky (a text that really
+// begins '=). Then reading takes exactly one apostrophe off a cell that is
+// Marked without it (Unmark), and every text comes back as it was.
+func Marked(s string) bool {
+	for len(s) > 0 && s[0] == '\'' {
+		s = s[1:]
+	}
+	return risky(s)
+}
+
+// Unmark is the text of an exported CSV cell: without the apostrophe
+// Marked says the export added.
+func Unmark(cell string) string {
+	if len(cell) > 1 && cell[0] == '\'' && Marked(cell[1:]) {
+		return cell[1:]
+	}
+	return cell
+}

@@ -87,7 +87,7 @@ func writeCSV(j *job, out io.Writer) error {
 			cells[0] = timestampText(e.Time, j.loc)
 			copy(cells[1:], text[:])
 			for k, f := range cells {
-				if neutralise && risky(f) {
+				if neutralise && Marked(f) {
 					// OWASP: a leading apostrophe makes a spreadsheet show
 					// the text instead of running it; the manifest says it
 					// was added.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/auditapi"
+	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/importer/textio"
 )
 
@@ -112,8 +113,8 @@ func (l *layout) event(rec []string, loc *time.Location, neutralised bool, rep *
 			return ""
 		}
 		v := rec[c]
-		if neutralised && len(v) > 1 && v[0] == '\'' && risky(v[1:]) {
-			v = v[1:]
+		if neutralised {
+			v = export.Unmark(v)
 		}
 		return v
 	}
@@ -218,12 +219,6 @@ func statusOf(s string) (audit.Status, bool) {
 		return audit.StatusFailed, true
 	}
 	return "", false
-}
-
-// risky is the export's rule for a cell it prefixed (OWASP's CSV
-// injection starts).
-func risky(s string) bool {
-	return s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0
 }
 
 func sepName(r rune) string {

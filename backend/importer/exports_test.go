@@ -59,7 +59,16 @@ func richEvents(t *testing.T) []audit.Event {
 		ev(2, &audit.Ref{ID: "=ws+1", Name: "-Research"}, `{"formula":"=SUM(A1)","at":"@x"}`),
 		ev(3, nil, long),
 		ev(4, &audit.Ref{ID: "ws_1", Name: "Research"}, ""),
+		// Texts that really begin with apostrophes: one before a formula
+		// looks like what the export adds, and must not lose it.
+		withText(ev(5, nil, ""), "'=SUM(A1)", "''-1"),
+		withText(ev(6, nil, ""), "'", "'plain"),
 	)
+}
+
+func withText(e audit.Event, target, description string) audit.Event {
+	e.Target, e.Description = target, description
+	return e
 }
 
 // An AuditDesk export, CSV or XLSX (its times in a zone of its own),
