@@ -1,6 +1,9 @@
 package query
 
 import (
+	"sync/atomic"
+	"unicode/utf8"
+
 	"golang.org/x/text/cases"
 	"golang.org/x/text/unicode/norm"
 )
@@ -50,7 +53,7 @@ func (f folder) append(dst []byte, s string) []byte {
 // their folded forms, end to end, to dst, and mid is where the target's
 // ends.
 func (f folder) searchText(dst []byte, target, desc string) (out []byte, mid int, plain bool) {
-	if isASCII(target) && isASCII(desc) {
+	if f.plain(target) && f.plain(desc) {
 		return dst, 0, true
 	}
 	start := len(dst)
@@ -61,6 +64,53 @@ func (f folder) searchText(dst []byte, target, desc string) (out []byte, mid int
 		return dst[:start], 0, true
 	}
 	return dst, mid, false
+}
+
+// plain says, without folding s, that its folded form is s with ASCII
+// letters lowered: each rune outside ASCII is one that NFC and folding
+// leave as it is and that starts a segment of its own (nothing before it
+// composes with it), so NFC leaves s as it is and folding, which goes rune
+// by rune, changes only its ASCII capitals. Most lower-case text outside
+// ASCII (Vietnamese, CJK) is, and searchText then need not fold it (the
+// folding was most of an index's build). A false is no answer: fold.
+func (f folder) plain(s string) bool {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r >= rune(len(stableRunes)) || !f.stable(r, s[i:i+n]) {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// stableRunes caches, for each rune of the Basic Multilingual Plane, what
+// stable found: 0 not asked yet, 1 stable, 2 not. Any goroutine may fill
+// it in; a rune's answer is always the same.
+var stableRunes [0x10000]atomic.Uint32
+
+// stable says whether r (its UTF-8 being enc) is left as it is by NFC and
+// by folding, and has a normalization boundary before it. U+FFFD (also an
+// invalid byte's decoding) is not.
+func (f folder) stable(r rune, enc string) bool {
+	switch stableRunes[r].Load() {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	ok := r != utf8.RuneError && norm.NFC.PropertiesString(enc).BoundaryBefore() &&
+		norm.NFC.IsNormalString(enc) && f.c.String(enc) == enc
+	v := uint32(2)
+	if ok {
+		v = 1
+	}
+	stableRunes[r].Store(v)
+	return ok
 }
 
 func isASCII(s string) bool {
