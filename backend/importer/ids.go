@@ -14,29 +14,29 @@ const IDPrefix = "imp_"
 
 // idVersion names how IDs are made: a change of it would make the same
 // file give other IDs, and so duplicates on a second import.
-const idVersion = "auditdesk-import-id/1"
+const idVersion = "auditdesk-import-id/2"
 
 var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
 
 // contentKey is a digest of the fields a console row holds, the instant
 // included (not its text: a re-saved file shows the same instant another
-// way).
-type contentKey [16]byte
+// way), and the row's place among identical rows.
+type contentKey [15]byte
 
-func keyOf(e *audit.Event) contentKey {
-	h := sha256.New()
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], uint64(e.Time.UnixNano()))
-	h.Write([]byte(idVersion))
-	h.Write(b[:])
-	for _, s := range []string{e.User, string(e.Scope), e.Category, e.Action, e.Target, string(e.Status), e.Description, wsName(e)} {
-		binary.BigEndian.PutUint64(b[:], uint64(len(s)))
-		h.Write(b[:])
-		h.Write([]byte(s))
+// keyOf digests e's content and n, the identical rows before it, in one
+// SHA-256 over buf (kept between rows).
+func keyOf(buf []byte, e *audit.Event, n uint32) ([]byte, contentKey) {
+	b := append(buf[:0], idVersion...)
+	b = binary.BigEndian.AppendUint64(b, uint64(e.Time.UnixNano()))
+	for _, s := range [...]string{e.User, string(e.Scope), e.Category, e.Action, e.Target, string(e.Status), e.Description, wsName(e)} {
+		b = binary.BigEndian.AppendUint64(b, uint64(len(s)))
+		b = append(b, s...)
 	}
+	b = binary.BigEndian.AppendUint32(b, n)
+	sum := sha256.Sum256(b)
 	var k contentKey
-	copy(k[:], h.Sum(nil))
-	return k
+	copy(k[:], sum[:])
+	return b, k
 }
 
 func wsName(e *audit.Event) string {
@@ -62,13 +62,16 @@ func wsName(e *audit.Event) string {
 // run then counts from 0 and the second is told a duplicate (the report
 // counts it).
 type ids struct {
-	seen map[contentKey]uint32
-	at   int64 // the run's instant (UnixNano)
+	seen map[contentKey]uint32 // a row's key with n 0: the rows like it so far
+	at   int64                 // the run's instant (UnixNano)
+	buf  []byte
 }
 
 func newIDs() *ids { return &ids{seen: make(map[contentKey]uint32)} }
 
-// assign sets e.ID from its content (e.Time in UTC, the text fields).
+// assign sets e.ID from its content (e.Time in UTC, the text fields): the
+// key of its content and 0 tells it from other rows, and, for a row like
+// one before it, the key with how many came before.
 func (x *ids) assign(e *audit.Event) {
 	if at := e.Time.UnixNano(); at != x.at {
 		if len(x.seen) > 64 {
@@ -78,12 +81,12 @@ func (x *ids) assign(e *audit.Event) {
 		}
 		x.at = at
 	}
-	k := keyOf(e)
+	var k contentKey
+	x.buf, k = keyOf(x.buf, e, 0)
 	n := x.seen[k]
 	x.seen[k] = n + 1
-	var b [len(contentKey{}) + 4]byte
-	copy(b[:], k[:])
-	binary.BigEndian.PutUint32(b[len(k):], n)
-	sum := sha256.Sum256(b[:])
-	e.ID = IDPrefix + idEncoding.EncodeToString(sum[:15])
+	if n > 0 {
+		x.buf, k = keyOf(x.buf, e, n)
+	}
+	e.ID = IDPrefix + idEncoding.EncodeToString(k[:])
 }
