@@ -200,7 +200,7 @@ func (s *Spill) Finish(out *os.File) error {
 		return ErrUnordered
 	}
 	if s.desc {
-		if err := s.turn(); err != nil {
+		if err := s.turnRest(); err != nil {
 			return fmt.Errorf("query: spill: %w", err)
 		}
 	}
@@ -221,6 +221,9 @@ func (s *Spill) Finish(out *os.File) error {
 			fw := newFreqWriter(w)
 			defer func() { ix.freq, ix.freqN = fw.f, fw.n }()
 			w = fw
+		}
+		if s.desc {
+			return s.emitTurned(k, w)
 		}
 		_, err := io.Copy(w, io.NewSectionReader(s.f[k], 0, int64(s.len[k])))
 		return err
@@ -345,13 +348,12 @@ func (s *Spill) putRestRaw(row []byte) {
 	s.u64(secRestStart, s.restLen)
 }
 
-// turn writes the sections of events that came newest first over again,
-// in (time, id) order, in files of their own that then stand for them:
-// the fixed-width columns element by element from the end, the text, the
-// exceptions and the rest's rows row by row from the end (their offsets
-// made anew), the rest's rows grouped and compressed as they go, and each
-// exception's row number counted from the other end.
-func (s *Spill) turn() error {
+// turnRest groups the rest's rows of events that came newest first, kept
+// raw, in (time, id) order, compressed as they go, into files of their own
+// that then stand for the three rest sections. The other sections keep
+// their lengths when turned round, and are turned as Finish writes them
+// (emitTurned).
+func (s *Spill) turnRest() error {
 	for k := range nSections {
 		if err := s.w[k].Flush(); err != nil {
 			return err
@@ -361,33 +363,14 @@ func (s *Spill) turn() error {
 	if err := os.MkdirAll(r.dir, 0o700); err != nil {
 		return err
 	}
-	for k := range nSections {
+	rest := []int{secRest, secRestStart, secRestRow}
+	for _, k := range rest {
 		f, err := os.OpenFile(filepath.Join(r.dir, strconv.Itoa(k)), os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600)
 		if err != nil {
 			r.Close()
 			return err
 		}
 		r.f[k], r.w[k] = f, bufio.NewWriterSize(f, 64<<10)
-	}
-	n := uint32(s.n)
-	err := s.turnFixed(r, secTS, 8, nil)
-	for _, k := range []int{secScope, secCat, secAct, secStatus, secUser, secWS, secIP, secTextMid, secExcMid} {
-		err = cmp.Or(err, s.turnFixed(r, k, 4, nil))
-	}
-	err = cmp.Or(err, s.turnFixed(r, secExcRow, 4, func(b []byte) {
-		for i := 0; i < len(b); i += 4 {
-			binary.LittleEndian.PutUint32(b[i:], n-1-binary.LittleEndian.Uint32(b[i:]))
-		}
-	}))
-	for _, t := range [][2]int{{secText, secTextStart}, {secExc, secExcStart}} {
-		var at uint64
-		r.u64(t[1], 0)
-		err = cmp.Or(err, s.turnRows(t[0], t[1], func(row []byte) error {
-			r.put(t[0], row)
-			at += uint64(len(row))
-			r.u64(t[1], at)
-			return r.err
-		}))
 	}
 	r.u64(secRestStart, 0)
 	r.u32(secRestRow, 0)
@@ -399,27 +382,76 @@ func (s *Spill) turn() error {
 		r.u32(secRestRow, r.restRows)
 		return r.err
 	}
-	err = cmp.Or(err, s.turnRows(secRest, secRestStart, r.rest.add))
+	err := s.turnRows(secRest, secRestStart, r.rest.add)
 	r.rest.flush()
-	if err = cmp.Or(err, r.err, r.rest.err); err != nil {
+	for _, k := range rest {
+		err = cmp.Or(err, r.err, r.rest.err, r.w[k].Flush())
+	}
+	if err != nil {
 		r.Close()
 		return err
 	}
-	for k, f := range s.f {
-		_ = f.Close()
-		_ = os.Remove(f.Name())
+	for _, k := range rest {
+		_ = s.f[k].Close()
+		_ = os.Remove(s.f[k].Name())
 		s.f[k], s.w[k], s.len[k] = r.f[k], r.w[k], r.len[k]
 	}
-	s.desc = false
 	return nil
+}
+
+// emitTurned writes section k of events that came newest first to w in
+// (time, id) order, the rest's excepted (turnRest): the fixed-width
+// columns element by element from the end, the text and the exceptions
+// row by row from the end with their offsets made anew, and each
+// exception's row number counted from the other end.
+func (s *Spill) emitTurned(k int, w io.Writer) error {
+	n := uint32(s.n)
+	switch k {
+	case secTS:
+		return s.turnFixed(w, k, 8, nil)
+	case secScope, secCat, secAct, secStatus, secUser, secWS, secIP, secTextMid, secExcMid:
+		return s.turnFixed(w, k, 4, nil)
+	case secExcRow:
+		return s.turnFixed(w, k, 4, func(b []byte) {
+			for i := 0; i < len(b); i += 4 {
+				binary.LittleEndian.PutUint32(b[i:], n-1-binary.LittleEndian.Uint32(b[i:]))
+			}
+		})
+	case secText, secExc:
+		return s.turnRows(k, startsOf(k), func(row []byte) error {
+			_, err := w.Write(row)
+			return err
+		})
+	case secTextStart, secExcStart:
+		var at uint64
+		b := binary.LittleEndian.AppendUint64(make([]byte, 0, 8), 0)
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+		return s.turnRows(-1, k, func(row []byte) error {
+			at += uint64(len(row))
+			_, err := w.Write(binary.LittleEndian.AppendUint64(b[:0], at))
+			return err
+		})
+	}
+	_, err := io.Copy(w, io.NewSectionReader(s.f[k], 0, int64(s.len[k])))
+	return err
+}
+
+// startsOf is the section of the offsets of section k's rows.
+func startsOf(k int) int {
+	if k == secText {
+		return secTextStart
+	}
+	return secExcStart
 }
 
 // turnChunk is how many bytes turnFixed reads at a time.
 const turnChunk = 1 << 20
 
-// turnFixed writes section k of width-byte elements to r from its last
+// turnFixed writes section k of width-byte elements to w from its last
 // element to its first, each chunk passed to fix (when given) turned.
-func (s *Spill) turnFixed(r *Spill, k, width int, fix func([]byte)) error {
+func (s *Spill) turnFixed(w io.Writer, k, width int, fix func([]byte)) error {
 	buf := make([]byte, turnChunk/width*width)
 	for hi := int64(s.len[k]); hi > 0; {
 		lo := max(0, hi-int64(len(buf)))
@@ -435,17 +467,23 @@ func (s *Spill) turnFixed(r *Spill, k, width int, fix func([]byte)) error {
 		if fix != nil {
 			fix(b)
 		}
-		r.put(k, b)
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
 		hi = lo
 	}
-	return r.err
+	return nil
 }
+
+// sized is b resliced to n bytes, grown if need be (its content unread).
+func sized(b []byte, n int) []byte { return slices.Grow(b[:0], n)[:n] }
 
 // turnRowsBlock is how many rows turnRows reads at a time.
 const turnRowsBlock = 8192
 
 // turnRows gives each row of section k, whose ends section offs holds
-// (u64 offsets, from a first 0), to fn, from the last row to the first.
+// (u64 offsets, from a first 0), to fn, from the last row to the first;
+// for k -1 the rows are only as long as theirs (for their lengths).
 func (s *Spill) turnRows(k, offs int, fn func(row []byte) error) error {
 	rows := int64(s.len[offs]/8) - 1
 	ob := make([]byte, 8*(turnRowsBlock+1))
@@ -458,9 +496,13 @@ func (s *Spill) turnRows(k, offs int, fn func(row []byte) error) error {
 		}
 		off := func(i int64) uint64 { return binary.LittleEndian.Uint64(o[8*(i-lo):]) }
 		base := off(lo)
-		data = slices.Grow(data[:0], int(off(hi)-base))[:off(hi)-base]
-		if _, err := s.f[k].ReadAt(data, int64(base)); err != nil {
-			return err
+		if k >= 0 {
+			data = slices.Grow(data[:0], int(off(hi)-base))[:off(hi)-base]
+			if _, err := s.f[k].ReadAt(data, int64(base)); err != nil {
+				return err
+			}
+		} else {
+			data = sized(data, int(off(hi)-base))
 		}
 		for i := hi - 1; i >= lo; i-- {
 			if err := fn(data[off(i)-base : off(i+1)-base]); err != nil {
