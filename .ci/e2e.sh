@@ -15,7 +15,8 @@
 #     timeline, theme; then saved views, columns, profiles and Verify
 #     cache; then the last filters, sort and view restored across a
 #     restart of the binary, and not once the setting is off; then files
-#     imported into a case through the Import dialog; then two
+#     imported into a case through the Import dialog, and one dropped on
+#     the window; then two
 #     profiles synced by the command line, switched in the window; then a
 #     million events: the last row, and the PERF figures;
 #  2. the production binary opens a window named AuditDesk: a screenshot is
@@ -239,7 +240,8 @@ dev_stop
 # 1j. Import in the window, with no profile: the console's export as Excel
 # leaves it on a Japanese Windows (Shift_JIS, Japanese headers, times
 # re-saved without seconds) and a file with a bad row, chosen through
-# AUDITDESK_OPEN_FILES; the preview, the import, the case shown.
+# AUDITDESK_OPEN_FILES; the preview, the import, the case shown; then a
+# file dropped on the window (E2E_DROP_FILE), previewed and imported too.
 IDATA="$TMP/dev-import-data"
 ISJIS="$TMP/console-sjis.csv"
 IBAD="$TMP/bad.csv"
@@ -252,8 +254,12 @@ printf '%s\r\n' \
 printf '%s\r\n' 'Timestamp,User,Scope,Category,Action,Target,Status,Description' \
   '2026-11-07 09:00:00,a@example.jp,Service,AI Notebook,Start Notebook,nb-1,SUCCESS,ok' \
   '2026-11-07 09:01:00,a@example.jp,Service,AI Notebook,Stop Notebook,nb-1,DONE,x' >"$IBAD"
+IDROP="$TMP/more.csv"
+printf '%s\r\n' 'Timestamp,User,Scope,Category,Action,Target,Status,Description' \
+  '2026-11-08 09:00:00,dropped@example.jp,Service,AI Notebook,Start Notebook,nb-2,SUCCESS,dropped' >"$IDROP"
 dev_start "$IDATA" AUDITDESK_DEMO=off AUDITDESK_OPEN_FILES="$ISJIS:$IBAD"
-browser_test import.e2e.mjs "import: a Shift_JIS console export previewed and imported into a case, a bad file refused, the case shown, in Chromium"
+browser_test import.e2e.mjs "import: a Shift_JIS console export previewed and imported into a case, a bad file refused, the case shown; a file dropped on the window previewed and imported into it, in Chromium" \
+  E2E_DROP_FILE="$IDROP"
 dev_stop
 
 # 1h. Two profiles of one simulated organization, synced by the command
@@ -319,6 +325,64 @@ launch() {
 }
 colours() { convert "$1" -format '%k' info:; }
 
+# drop_file drags a file from a GTK drag source (a file manager's drag:
+# text/uri-list, over XDND) onto the window at 40,50 and drops it there:
+# Go must hear the drop once (the log says so) and the page must not be
+# replaced by the file, as WebKitGTK does with a drop the page leaves to
+# it (the page would load again: "window shown" twice). The shots during
+# the drag (the drop target) and after (the Import dialog with the file
+# previewed) are kept for people to look at.
+drop_file() {
+  local src="$TMP/dropped.csv" shown dropped
+  printf '%s\r\n' 'Timestamp,User,Scope,Category,Action,Target,Status,Description' \
+    '2026-11-08 09:00:00,dropped@example.jp,Service,AI Notebook,Start Notebook,nb-2,SUCCESS,dropped' >"$src"
+  if ! gcc -o "$TMP/dragsource" .ci/dragsource/dragsource.c $(pkg-config --cflags --libs gtk+-3.0) 2>"$TMP/dragsource.err"; then
+    not_ok "the drag source does not build: $(head -3 "$TMP/dragsource.err")"
+    return
+  fi
+  "$TMP/dragsource" "file://$src" >"$TMP/dragsource.out" 2>&1 &
+  local SRC=$!
+  PIDS+=("$SRC")
+  local SWID=""
+  for _ in $(seq 150); do
+    SWID=$(xdotool search --onlyvisible --pid "$SRC" --name '^dragsource$' 2>/dev/null | head -1 || true)
+    [ -n "$SWID" ] && break
+    sleep 0.2
+  done
+  shown=$(grep -c 'msg="window shown"' "$DATA/auditdesk.log")
+  xdotool windowmove --sync "$SWID" 1150 760
+  sleep 0.5
+  xdotool mousemove 1210 820
+  sleep 0.3
+  xdotool mousedown 1
+  for x in 1190 1160 1100 1000 900 800 700 600; do
+    xdotool mousemove "$x" 400
+    sleep 0.15
+  done
+  sleep 1 # the pointer rests: the drop target must stay
+  import -window root "$ART/drop-target.png" 2>/dev/null || true
+  xdotool mouseup 1
+  dropped=""
+  for _ in $(seq 50); do
+    dropped=$(grep -c 'msg="files dropped" files=1 refused=""' "$DATA/auditdesk.log" || true)
+    [ "$dropped" -ge 1 ] && break
+    sleep 0.2
+  done
+  sleep 2 # the preview, or a reload, would show by now
+  import -window root "$ART/drop-dialog.png" 2>/dev/null || true
+  kill "$SRC" 2>/dev/null || true
+  if [ "$dropped" = 1 ]; then
+    ok "a file dragged from a GTK drag source and dropped on the window reaches Go ($ART/drop-target.png, $ART/drop-dialog.png)"
+  else
+    not_ok "a file dropped on the window: Go heard ${dropped:-0} drops, want 1"
+  fi
+  if [ "$(grep -c 'msg="window shown"' "$DATA/auditdesk.log")" = "$shown" ]; then
+    ok "the dropped file does not replace the page (it did not load again)"
+  else
+    not_ok "the page loaded again after the drop: the web view opened the dropped file"
+  fi
+}
+
 launch
 if [ -n "$WID" ]; then
   ok "a window named AuditDesk opens"
@@ -365,6 +429,7 @@ if [ -n "$WID" ]; then
   else
     not_ok "the window reopened as $geo, want 1100x700 at 40,50"
   fi
+  drop_file
   kill -TERM "$APP"
   wait "$APP" || true
 else

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
 	"github.com/auditdesk/auditdesk/backend/credentials"
 	"github.com/auditdesk/auditdesk/backend/progress"
 	"github.com/auditdesk/auditdesk/backend/query"
@@ -115,6 +117,9 @@ func (a *App) Startup(ctx context.Context) {
 	a.win = wailsWindow{ctx}
 	a.dialogs = wailsWindow{ctx}
 	a.emit = RuntimeEmitter{ctx}
+	// Files dropped on the window (options.App DragAndDrop.EnableFileDrop)
+	// open the Import dialog with them.
+	runtime.OnFileDrop(ctx, func(_, _ int, paths []string) { a.dropped(paths) })
 	go func() {
 		if pr, err := a.current(); err == nil {
 			pr.Warm(ctx)

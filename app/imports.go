@@ -53,6 +53,12 @@ type FilePreview struct {
 	Problems []string `json:"problems"`
 	// Error says why the file cannot be imported at all; "" when it can.
 	Error string `json:"error"`
+	// Verified: an AuditDesk export its manifest vouches for.
+	Verified bool `json:"verified"`
+	// ManifestProblem, for an AuditDesk export its manifest does not vouch
+	// for (none beside it, or the file no longer matches it), says why: it
+	// is imported only with ImportOptions.Unverified.
+	ManifestProblem string `json:"manifestProblem"`
 }
 
 // ImportedFile is what became of one file.
@@ -84,6 +90,30 @@ type ImportProgress struct {
 
 // EventImportProgress is emitted as each file of an import begins.
 const EventImportProgress = "import:progress"
+
+// ImportDrop is the payload of EventImportDrop: the files dropped on the
+// window, and why they cannot be imported now ("" when they can: the
+// window opens the Import dialog with them).
+type ImportDrop struct {
+	Paths   []string `json:"paths"`
+	Refused string   `json:"refused"`
+}
+
+// EventImportDrop is emitted when files are dropped on the window.
+const EventImportDrop = "import:drop"
+
+// The reasons a drop is refused: one per job that holds the window, and a
+// drop of no file (a link: WebKitGTK gives its drop as a path of "").
+const (
+	dropNoFile      = "Nothing was imported: what was dropped held no file. Drop the exported files themselves."
+	dropWhileImport = "The files were not imported: another import is running. Wait for it to finish, or cancel it, then drop them again."
+	dropWhileExport = "The files were not imported: an export is running. Wait for it to finish, then drop them again."
+	dropWhileSync   = "The files were not imported: a sync is running. Wait for it to finish, then drop them again."
+)
+
+// untickedUnverified is how the window says to import an export its
+// manifest does not vouch for: the dialog's checkbox, not the CLI's flag.
+const untickedUnverified = ": tick \u201cImport AuditDesk exports that do not match their manifest\u201d to import it anyway"
 
 // EnvOpenFiles, for tests, answers the open dialog with its value (paths
 // separated by the OS's list separator) instead of opening it.
@@ -160,6 +190,10 @@ func (x *Import) Preview(paths []string, opt ImportOptions) ([]FilePreview, erro
 		if err != nil {
 			fp.Error = session.OneLine(err)
 		}
+		fp.Verified = p.Verified
+		if p.Unvouched != nil {
+			fp.ManifestProblem = p.Unvouched.Why
+		}
 		out = append(out, fp)
 	}
 	return out, nil
@@ -196,7 +230,11 @@ func (x *Import) Run(paths []string, opt ImportOptions) (ImportResult, error) {
 			Name: filepath.Base(f.Path), New: f.New, Duplicates: f.Duplicates, Rejected: f.Report.Bad,
 			RejectedFile: f.RejectedFile, Notes: importNotes(f),
 		}
-		if f.Err != nil {
+		// The refusal itself (not one joined with a failed roll back)
+		// names the dialog's checkbox, not the command line's flag.
+		if me, ok := errors.AsType[*importer.ManifestError](f.Err); ok && errors.Is(me, f.Err) {
+			fi.Error = me.Why + untickedUnverified
+		} else if f.Err != nil {
 			fi.Error = f.Err.Error()
 		}
 		out.Files = append(out.Files, fi)
@@ -221,6 +259,34 @@ func (x *Import) Run(paths []string, opt ImportOptions) (ImportResult, error) {
 
 // Cancel stops the running import; the file it was in is rolled back.
 func (x *Import) Cancel() { x.imports.Cancel() }
+
+// dropped is the window's file drop (runtime.OnFileDrop, registered at
+// Startup; tests call it with paths): EventImportDrop tells the window to
+// open the Import dialog with the files, or why it cannot: an import, an
+// export or a sync runs, or the drop held no file.
+func (c *core) dropped(paths []string) {
+	if len(paths) == 0 {
+		return // not a drop Wails could read
+	}
+	d := ImportDrop{Paths: make([]string, 0, len(paths))}
+	for _, p := range paths {
+		if p != "" {
+			d.Paths = append(d.Paths, p)
+		}
+	}
+	switch {
+	case len(d.Paths) == 0:
+		d.Refused = dropNoFile
+	case c.imports.Running():
+		d.Refused = dropWhileImport
+	case c.exports.Running():
+		d.Refused = dropWhileExport
+	case c.syncs.Running():
+		d.Refused = dropWhileSync
+	}
+	c.log.Info("files dropped", "files", len(paths), "refused", d.Refused)
+	c.emit.Emit(EventImportDrop, d)
+}
 
 // importNotes are the file's notes (session.FileResult.Notes) as the
 // window shows them: each a sentence from its capital.

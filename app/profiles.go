@@ -24,7 +24,7 @@ func (p *Profiles) List() ([]Profile, error) {
 	}
 	out := make([]Profile, 0, len(all))
 	for _, pr := range all {
-		out = append(out, newProfile(pr))
+		out = append(out, newProfile(pr, p.desk.Files(pr)))
 	}
 	return out, nil
 }

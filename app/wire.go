@@ -24,14 +24,22 @@ type Profile struct {
 	// Imported marks a case: a profile of imported files, with no API,
 	// user, organization or role of its own.
 	Imported bool `json:"imported"`
+	// Files is how many distinct files a case holds events of; 0 for a
+	// synced profile.
+	Files int `json:"files"`
 }
 
-func newProfile(p settings.Profile) Profile {
+// newProfile is p on the wire; files is how many files it holds if a case
+// (session.Profile.Files).
+func newProfile(p settings.Profile, files int) Profile {
 	ws := make([]string, 0, len(p.Workspaces))
 	for _, w := range p.Workspaces {
 		ws = append(ws, w.Name)
 	}
-	return Profile{Name: p.Name, APIURL: p.APIURL, Organization: orgName(p), User: p.User, Role: p.Role, Workspaces: ws, Demo: p.Demo, Imported: p.Imported}
+	return Profile{
+		Name: p.Name, APIURL: p.APIURL, Organization: orgName(p), User: p.User, Role: p.Role, Workspaces: ws,
+		Demo: p.Demo, Imported: p.Imported, Files: files,
+	}
 }
 
 func orgName(p settings.Profile) string {
@@ -118,7 +126,7 @@ func (c *core) status() (Status, error) {
 		return st, err
 	}
 	p := pr.Info()
-	prof := newProfile(p)
+	prof := newProfile(p, pr.Files())
 	st.Profile = &prof
 	st.LastSynced, st.LastSyncError, st.LastSyncCancelled = rfc3339(p.LastSync), p.LastSyncError, p.LastSyncCancelled
 	st.LastSuccess = rfc3339(p.LastSuccess)

@@ -71,6 +71,14 @@ func Open(cfg Config) error {
 			Icon:             cfg.Icon,
 			WebviewGpuPolicy: linux.WebviewGpuPolicyNever,
 		},
+		// Files dropped on the window reach Go with their paths (App.Startup
+		// hands them to the Import dialog). DisableWebViewDrop stays off:
+		// in Wails v2.16.0 on Linux it unsets the web view as a GTK drop
+		// target before Wails connects its own drop handlers, so no drop
+		// would arrive at all, and the page would get no dragenter for its
+		// drop overlay. The page cancels a file drop's default instead, so
+		// WebKit never opens a dropped file in place of the app.
+		DragAndDrop: &options.DragAndDrop{EnableFileDrop: true},
 	})
 	if err != nil {
 		log.Error("window failed", "err", err)

@@ -15,13 +15,20 @@ type Preview struct {
 	Report Report
 	Events []audit.Event
 	Lines  []int
+	// Verified: an AuditDesk export its manifest vouches for, as the
+	// import will check it.
+	Verified bool
+	// Unvouched, for an AuditDesk export its manifest does not vouch for,
+	// says why: the import refuses it unless unverified.
+	Unvouched *ManifestError
 }
 
 var errEnough = errors.New("importer: preview is full")
 
 // PreviewFile reads the first n events of the file at path (its bad rows
-// among them counted in the Report). An AuditDesk export's manifest is not
-// checked here (that reads the whole file): the import checks it.
+// among them counted in the Report). An AuditDesk export is also checked
+// against its manifest, as the import will (that reads the whole file),
+// so the auditor learns before importing that it would be refused.
 func PreviewFile(ctx context.Context, path string, opt Options, n int) (Preview, error) {
 	var p Preview
 	_, rep, err := ReadFile(ctx, path, opt, true, func(e audit.Event, line int) error {
@@ -34,6 +41,15 @@ func PreviewFile(ctx context.Context, path string, opt Options, n int) (Preview,
 	p.Report = rep
 	if errors.Is(err, errEnough) {
 		err = nil
+	}
+	if err == nil && (rep.Format == AuditDeskCSV || rep.Format == AuditDeskXLSX) {
+		merr := CheckManifest(ctx, path)
+		p.Verified = merr == nil
+		if me, ok := errors.AsType[*ManifestError](merr); ok {
+			p.Unvouched = me
+		} else if merr != nil {
+			err = merr // no verdict on the file
+		}
 	}
 	return p, err
 }

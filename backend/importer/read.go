@@ -60,6 +60,25 @@ func ReadFile(ctx context.Context, path string, opt Options, unverified bool, fn
 	return fi, rep, nil
 }
 
+// ManifestError refuses an AuditDesk export that its manifest does not
+// vouch for: none beside it, one that cannot be checked, or one the file
+// does not match. An import takes such a file only when unverified; the
+// window offers that as a checkbox, the command line as --unverified.
+type ManifestError struct {
+	// Why is the one line, without the way round it: the window names
+	// its checkbox instead.
+	Why string
+	// Err is why the manifest could not be checked, if that was it.
+	Err  error
+	hint string
+}
+
+func (e *ManifestError) Error() string { return e.Why + e.hint }
+func (e *ManifestError) Unwrap() error { return e.Err }
+
+// giveUnverified is how the command line imports an export anyway.
+const giveUnverified = "; give --unverified to import it anyway"
+
 // exportManifest checks an AuditDesk export against the manifest beside
 // it, when there is one: ok when it matches. One that does not is an
 // error unless unverified.
@@ -72,13 +91,24 @@ func exportManifest(ctx context.Context, path string, unverified bool) (export.M
 	case err != nil && unverified:
 		return export.Manifest{}, false, nil //nolint:nilerr // unverified: imported as unchecked, and the File says so
 	case err != nil:
-		return export.Manifest{}, false, fmt.Errorf("its manifest cannot be checked (%w); give --unverified to import it anyway", err)
+		return export.Manifest{}, false, &ManifestError{Why: fmt.Sprintf("its manifest cannot be checked (%v)", err), Err: err, hint: giveUnverified}
 	case c.RowsOK && c.SHA256OK:
 		return c.Manifest, true, nil
 	case !unverified:
-		return export.Manifest{}, false, fmt.Errorf("it does not match its manifest: %s; give --unverified to import it anyway", c.Problem)
+		return export.Manifest{}, false, &ManifestError{Why: "it does not match its manifest: " + c.Problem, hint: giveUnverified}
 	}
 	return export.Manifest{}, false, nil
+}
+
+// CheckManifest checks an AuditDesk export against its manifest as an
+// import does (reading the whole file): nil when the manifest vouches for
+// it, else a *ManifestError.
+func CheckManifest(ctx context.Context, path string) error {
+	_, ok, err := exportManifest(ctx, path, false)
+	if err == nil && !ok {
+		err = errNoManifest
+	}
+	return err
 }
 
 func exists(path string) bool {
@@ -169,4 +199,7 @@ func readBody(ctx context.Context, br *bufio.Reader, path string, head []byte, o
 }
 
 // errNoManifest refuses an AuditDesk export that nothing can check.
-var errNoManifest = errors.New("an AuditDesk export without its manifest beside it cannot be checked: put FILE.manifest.json beside it, or give --unverified")
+var errNoManifest error = &ManifestError{
+	Why:  "an AuditDesk export without its manifest beside it cannot be checked: put FILE.manifest.json beside it",
+	hint: ", or give --unverified",
+}

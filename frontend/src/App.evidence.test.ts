@@ -67,6 +67,27 @@ describe('the profile menu', () => {
     expect(items[1]).toHaveAttribute('aria-checked', 'false');
   });
 
+  it('lists a case by its name and how many files it holds', async () => {
+    const caseOf = (name: string, files: number): api.Profile => ({
+      ...acme,
+      name,
+      apiUrl: '',
+      organization: '',
+      user: '',
+      imported: true,
+      files,
+    });
+    vi.mocked(api.profiles).mockResolvedValue([acme, caseOf('Incident 42', 1), caseOf('Audit 2026', 12)]);
+    const menu = await openProfileMenu();
+    const items = await within(menu).findAllByRole('menuitemradio');
+    expect(items.map((i) => i.textContent?.replace(/\s+/g, ' ').trim())).toEqual([
+      '● alice Acme · Owner',
+      'Incident 42 Case · 1 file',
+      'Audit 2026 Case · 12 files',
+    ]);
+    expect(items[1]).toHaveAttribute('title', 'Case Incident 42');
+  });
+
   it("drops the trigger's tooltip while open: it covered the first item", async () => {
     await openProfileMenu();
     const open = screen.getByRole('button', { name: /alice/ });

@@ -94,6 +94,7 @@ describe('the shell', () => {
         workspaces: [],
         demo: false,
         imported: false,
+        files: 0,
       },
       events: 1234567,
       lastSynced: '2026-11-20T10:31:02Z',
@@ -109,21 +110,37 @@ describe('the shell', () => {
     expect(screen.queryByRole('heading', { name: 'No events yet' })).toBeNull();
   });
 
-  it('shows a case as its name and "Imported files", not a user and role; it has no Refresh', async () => {
+  it('shows a case as its name and "Imported files: N files", not a user and role; it has no Refresh', async () => {
     vi.mocked(api.status).mockResolvedValue({
       ...emptyStatus,
-      profile: { ...acme, name: 'Incident 42', apiUrl: '', organization: '', user: '', imported: true },
+      profile: { ...acme, name: 'Incident 42', apiUrl: '', organization: '', user: '', imported: true, files: 3 },
       events: 12,
     });
     render(App);
     await screen.findByText(/events · imported files/);
     const toolbar = screen.getByRole('toolbar');
     expect(within(toolbar).getByText('Incident 42')).toBeInTheDocument();
-    expect(within(toolbar).getByText('Imported files')).toBeInTheDocument();
+    expect(within(toolbar).getByText('Imported files: 3 files')).toBeInTheDocument();
+    expect(within(toolbar).getByRole('button', { name: /Incident 42/ })).toHaveAttribute(
+      'title',
+      'Case Incident 42: imported files, 3 files',
+    );
     expect(within(toolbar).queryByText('Owner')).toBeNull();
     expect(within(toolbar).getByRole('button', { name: 'Refresh' })).toBeDisabled();
     expect(screen.getByRole('status', { name: 'Cache status' })).toHaveTextContent('imported files');
     expect(screen.getByRole('status', { name: 'Cache status' })).not.toHaveTextContent('last synced');
+  });
+
+  it('says "1 file" of a case of one file', async () => {
+    vi.mocked(api.status).mockResolvedValue({
+      ...emptyStatus,
+      profile: { ...acme, name: 'Incident 7', apiUrl: '', organization: '', user: '', imported: true, files: 1 },
+      events: 2,
+    });
+    render(App);
+    const toolbar = screen.getByRole('toolbar');
+    expect(await within(toolbar).findByText('Imported files: 1 file')).toBeInTheDocument();
+    expect(within(toolbar).getByText('Incident 7')).toBeInTheDocument();
   });
 
   it('says Loading… until Status() answers, never "No profile" or Connect for a profile about to load', async () => {

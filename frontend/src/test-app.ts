@@ -2,6 +2,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { defaultPreferences } from './lib/api';
 import { dialogs } from './lib/state/dialogs.svelte';
+import { drop } from './lib/state/drop.svelte';
 import { errors } from './lib/state/errors.svelte';
 import { filter } from './lib/state/filter.svelte';
 import { notices } from './lib/state/notices.svelte';
@@ -22,6 +23,8 @@ export function resetStores(): void {
   selection.clear();
   selection.stop();
   dialogs.close();
+  drop.stop();
+  drop.clear();
   errors.dismiss();
   notices.clear();
   sync.stop();

@@ -45,6 +45,7 @@ export const acme: Profile = {
   workspaces: ['Main'],
   demo: false,
   imported: false,
+  files: 0,
 };
 
 export const demo: Profile = {
@@ -56,6 +57,7 @@ export const demo: Profile = {
   workspaces: [],
   demo: true,
   imported: false,
+  files: 0,
 };
 
 export const progress = (over: Partial<SyncProgress>): SyncProgress => ({ ...normaliseProgress({}), ...over });

@@ -35,6 +35,8 @@ const preview = (over: Partial<api.FilePreview> = {}): api.FilePreview => ({
   rows: [row(1, 0, { user: 'hanako@acme.example', description: 'Started notebook-jp.' })],
   problems: ['console.csv:7: no timestamp'],
   error: '',
+  verified: false,
+  manifestProblem: '',
   ...over,
 });
 
@@ -221,6 +223,65 @@ describe('ImportDialog', () => {
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
     expect(dialogs.import).toBe(false);
     expect(api.switchProfile).not.toHaveBeenCalled();
+  });
+
+  it('offers to import AuditDesk exports that do not match their manifest, off, and says what it means', () => {
+    render(ImportDialog);
+    const dialog = screen.getByRole('dialog', { name: 'Import files' });
+    const box = within(dialog).getByRole('checkbox', {
+      name: 'Import AuditDesk exports that do not match their manifest',
+    });
+    expect(box).not.toBeChecked();
+    expect(box).toHaveAccessibleDescription(/imported anyway, recorded as unverified/);
+  });
+
+  it('says which AuditDesk export its manifest vouches for, and which it does not and why', async () => {
+    vi.mocked(api.previewImport).mockResolvedValue([
+      preview({ path: '/home/alice/ok.csv', name: 'ok.csv', format: 'auditdesk-csv', verified: true }),
+      preview({
+        path: '/home/alice/changed.csv',
+        name: 'changed.csv',
+        format: 'auditdesk-csv',
+        manifestProblem: "it does not match its manifest: the rows' Merkle root differs from the manifest's",
+      }),
+    ]);
+    const dialog = await chosen('ok.csv');
+    const ok = within(dialog).getByRole('region', { name: 'ok.csv' });
+    expect(within(ok).getByText('An AuditDesk export, as its manifest vouches')).toBeInTheDocument();
+    const changed = within(dialog).getByRole('region', { name: 'changed.csv' });
+    expect(
+      within(changed).getByText(
+        'An AuditDesk export that its manifest does not vouch for: tick “Import AuditDesk exports that do not match their manifest” to import it',
+      ),
+    ).toHaveClass('refused');
+    expect(
+      within(changed).getByText("It does not match its manifest: the rows' Merkle root differs from the manifest's"),
+    ).toBeInTheDocument();
+    await fireEvent.click(
+      within(dialog).getByRole('checkbox', { name: 'Import AuditDesk exports that do not match their manifest' }),
+    );
+    expect(
+      within(changed).getByText(
+        'An AuditDesk export that its manifest does not vouch for: it will be imported, recorded as unverified',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('imports an export its manifest does not vouch for only once the box is ticked, and asks Go to', async () => {
+    vi.mocked(api.previewImport).mockResolvedValue([
+      preview({ format: 'auditdesk-csv', manifestProblem: 'an AuditDesk export without its manifest beside it' }),
+    ]);
+    const dialog = await chosen();
+    const importButton = within(dialog).getByRole('button', { name: 'Import' });
+    expect(importButton).toBeDisabled();
+    await fireEvent.click(
+      within(dialog).getByRole('checkbox', { name: 'Import AuditDesk exports that do not match their manifest' }),
+    );
+    expect(importButton).toBeEnabled();
+    await fireEvent.click(importButton);
+    expect(api.runImport).toHaveBeenCalledWith(paths, expect.objectContaining({ unverified: true }));
+    // Ticking it never reads the files again: what the manifest says does not change.
+    expect(api.previewImport).toHaveBeenCalledTimes(1);
   });
 
   it('Esc closes it when nothing runs', async () => {

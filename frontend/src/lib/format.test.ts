@@ -6,6 +6,7 @@ import {
   formatLocal,
   formatElapsed,
   formatEvents,
+  formatFiles,
   formatMatching,
   formatRange,
   formatSynced,
@@ -27,6 +28,17 @@ describe('formatEvents', () => {
     [1234567, '1,234,567 events'],
   ])('%i -> %s', (n, want) => {
     expect(formatEvents(n)).toBe(want);
+  });
+});
+
+describe('formatFiles', () => {
+  it.each([
+    [0, '0 files'],
+    [1, '1 file'],
+    [2, '2 files'],
+    [1200, '1,200 files'],
+  ])('%i -> %s', (n, want) => {
+    expect(formatFiles(n)).toBe(want);
   });
 });
 

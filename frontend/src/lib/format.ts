@@ -14,6 +14,11 @@ export function formatEvents(n: number): string {
   return `${formatCount(n)} ${n === 1 ? 'event' : 'events'}`;
 }
 
+/** formatFiles gives "0 files", "1 file", "1,200 files": a case's. */
+export function formatFiles(n: number): string {
+  return `${formatCount(n)} ${n === 1 ? 'file' : 'files'}`;
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /**

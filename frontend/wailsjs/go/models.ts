@@ -132,6 +132,8 @@ export namespace app {
 	    rows: Row[];
 	    problems: string[];
 	    error: string;
+	    verified: boolean;
+	    manifestProblem: string;
 	}
 	export interface Gap {
 	    start: string;
@@ -169,6 +171,7 @@ export namespace app {
 	    workspaces: string[];
 	    demo: boolean;
 	    imported: boolean;
+	    files: number;
 	}
 	
 	export interface QueryResult {

@@ -61,3 +61,28 @@ export function onImportProgress(cb: (p: ImportProgress) => void): () => void {
   if (!runtime()?.EventsOnMultiple) return () => {};
   return EventsOn(importProgressEvent, (data: unknown) => cb(normaliseImportProgress(data)));
 }
+
+/**
+ * ImportDrop is one "import:drop" event: files dropped on the window (Go
+ * hears the drop, with the files' paths, which a web page never gets), and
+ * why they cannot be imported now ('' when they can). It mirrors
+ * app.ImportDrop.
+ */
+export interface ImportDrop {
+  paths: string[];
+  refused: string;
+}
+
+export const importDropEvent = 'import:drop';
+
+export function normaliseImportDrop(raw: unknown): ImportDrop {
+  const d = object(raw);
+  const paths = Array.isArray(d.paths) ? d.paths.filter((p): p is string => typeof p === 'string') : [];
+  return { paths, refused: str(d.refused) };
+}
+
+/** onImportDrop calls cb with every drop of files on the window; outside Wails it is a no-op. */
+export function onImportDrop(cb: (d: ImportDrop) => void): () => void {
+  if (!runtime()?.EventsOnMultiple) return () => {};
+  return EventsOn(importDropEvent, (data: unknown) => cb(normaliseImportDrop(data)));
+}
