@@ -45,8 +45,7 @@ func importCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 			return errUsage{"import needs at least one FILE"}
 		}
 		if os.Getenv("GOMEMLIMIT") == "" {
-			// An import's live heap is a sync's: pages on their way, Badger.
-			defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.SyncMemoryLimit))
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.ImportMemoryLimit))
 		}
 		loc, err := audit.LoadZone(*tz)
 		if err != nil {

@@ -328,11 +328,16 @@ const (
 	// the heap, and the limit still bounds an index built or appended in
 	// memory (a rebuild from the cache, a disk too full to stage a file).
 	SoftMemoryLimit = 512 << 20
-	// SyncMemoryLimit holds for `auditdesk sync` and `auditdesk import`,
-	// whose live heap is small
+	// SyncMemoryLimit holds for `auditdesk sync`, whose live heap is small
 	// (~75 MB at 1M events): measured there, peak RSS 260-290 MB at
 	// 210-240k events/s, against 420 MB at 256 MiB.
 	SyncMemoryLimit = 96 << 20
+	// ImportMemoryLimit holds for `auditdesk import`, whose live heap is a
+	// sync's and Badger's memtables, which an import fills faster than a
+	// sync does: at 96 MiB the collector gave freed memtables back to the
+	// system only to take them again (a million console-CSV rows: 6.3 s,
+	// peak RSS 251 MB); at 256 MiB 4.9 s, 300 MB, as with no limit.
+	ImportMemoryLimit = 256 << 20
 	// ExportMemoryLimit holds for `auditdesk export`, whose live heap
 	// (then the index too, now the chain's hashes and the writers'
 	// buffers) passed SoftMemoryLimit, where the collector ran without

@@ -81,8 +81,15 @@ func (s *Store) CommitHashed(events []audit.Event, hashes [][chainHashSize]byte,
 	before := c
 	seen := make(map[string]struct{}, len(events))
 	// Keys and values must stay untouched until Commit: Badger keeps the
-	// slices. One arena per page keeps allocations few.
-	arena := make([]byte, 0, 512*len(events))
+	// slices until the write is done (Commit waits for it: the values are
+	// copied into the memtable and its log by then). One arena, kept from
+	// page to page under writeMu: a new one a page was half a megabyte to
+	// clear and fault in, a gigabyte over a million events.
+	arena := s.scratchArena[:0]
+	if cap(arena) < 512*len(events) {
+		arena = make([]byte, 0, 512*len(events))
+	}
+	defer func() { s.scratchArena = arena[:0] }()
 	// Scratch kept between pages (under writeMu): Badger never sees them.
 	entries := s.scratchEntries[:0]
 	defer func() { s.scratchEntries = entries[:0] }()

@@ -38,6 +38,7 @@ type Store struct {
 	// Under writeMu: CommitPage's chain scratch, reused from page to page.
 	scratchEntries []chainEntry
 	scratchHashes  [][chainHashSize]byte
+	scratchArena   []byte // CommitHashed's keys and values
 	// testRollbackStep, when set (tests), runs after each record RollBack
 	// undoes.
 	testRollbackStep func()
