@@ -85,6 +85,13 @@ func NewSpill(dir string) (*Spill, error) {
 	// The offsets' first row: the arenas start at 0.
 	s.u64(secTextStart, 0)
 	s.u64(secExcStart, 0)
+	s.groupRest()
+	return s, s.err
+}
+
+// groupRest starts the rest's sections: the first group's offset and row,
+// and the grouper's groups appended as they are compressed.
+func (s *Spill) groupRest() {
 	s.u64(secRestStart, 0)
 	s.u32(secRestRow, 0)
 	s.rest.emit = func(comp []byte, rows int) error {
@@ -95,7 +102,6 @@ func NewSpill(dir string) (*Spill, error) {
 		s.u32(secRestRow, s.restRows)
 		return s.err
 	}
-	return s, s.err
 }
 
 func (s *Spill) put(k int, b []byte) {
@@ -372,16 +378,7 @@ func (s *Spill) turnRest() error {
 		}
 		r.f[k], r.w[k] = f, bufio.NewWriterSize(f, 64<<10)
 	}
-	r.u64(secRestStart, 0)
-	r.u32(secRestRow, 0)
-	r.rest.emit = func(comp []byte, rows int) error {
-		r.put(secRest, comp)
-		r.restLen += uint64(len(comp))
-		r.restRows += uint32(rows)
-		r.u64(secRestStart, r.restLen)
-		r.u32(secRestRow, r.restRows)
-		return r.err
-	}
+	r.groupRest()
 	err := s.turnRows(secRest, secRestStart, r.rest.add)
 	r.rest.flush()
 	for _, k := range rest {

@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -355,23 +354,10 @@ func TestAFirstSyncGrowsItsIndexFromItsPages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if int64(built.Len()) != res.Cache.Events || res.Index.Len() != built.Len() {
-				t.Fatalf("grown index %d events, built from the cache %d, cached %d", res.Index.Len(), built.Len(), res.Cache.Events)
+			if int64(built.Len()) != res.Cache.Events {
+				t.Fatalf("built from the cache %d events, cached %d", built.Len(), res.Cache.Events)
 			}
-			for _, s := range []audit.Sort{audit.DefaultSort, {Field: audit.SortUser}} {
-				a, _ := res.Index.Query(audit.Filter{}, s, query.Options{})
-				b, _ := built.Query(audit.Filter{}, s, query.Options{})
-				ra, errA := a.Rows(0, a.Total)
-				rb, errB := b.Rows(0, b.Total)
-				if errA != nil || errB != nil {
-					t.Fatal(errA, errB)
-				}
-				for i := range ra {
-					if !reflect.DeepEqual(ra[i], rb[i]) {
-						t.Fatalf("sorted by %s, row %d: grown %+v, built %+v", s, i, ra[i], rb[i])
-					}
-				}
-			}
+			sameRows(t, res.Index, built)
 			if _, err := os.Stat(d.Open(res.Profile).indexPath()); err != nil {
 				t.Errorf("the grown index was not saved: %v", err)
 			}
