@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -182,5 +183,44 @@ func TestElevenColumnExportsStillImport(t *testing.T) {
 				t.Errorf("%s: event %d read back as\n%+v\nwant\n%+v", name, i, got[i], w)
 			}
 		}
+	}
+}
+
+// The manifest's verdict on an export is kept while the file and its
+// manifest stay as they were (a preview taken again reads nothing), and
+// a change to either is checked anew.
+func TestCheckManifestKeepsItsVerdict(t *testing.T) {
+	dir := t.TempDir()
+	path := exportOf(t, dir, "kept.csv", richEvents(t)[:50], time.UTC)
+	if err := CheckManifest(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	damaged := bytes.Replace(b, []byte("SUCCESS"), []byte("SUCCES5"), 1)
+	if bytes.Equal(damaged, b) {
+		t.Fatal("nothing to change")
+	}
+	if err := os.WriteFile(path, damaged, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The same size and time: the verdict kept (the file is not read).
+	if err := os.Chtimes(path, st.ModTime(), st.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckManifest(context.Background(), path); err != nil {
+		t.Fatalf("a file the same size and time was read again: %v", err)
+	}
+	// Touched: checked anew, and refused.
+	later := st.ModTime().Add(time.Second)
+	if err := os.Chtimes(path, later, later); err != nil {
+		t.Fatal(err)
+	}
+	var me *ManifestError
+	if err := CheckManifest(context.Background(), path); !errors.As(err, &me) {
+		t.Fatalf("a changed export: %v, want a ManifestError", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/export"
@@ -102,13 +103,53 @@ func exportManifest(ctx context.Context, path string, unverified bool) (export.M
 
 // CheckManifest checks an AuditDesk export against its manifest as an
 // import does (reading the whole file): nil when the manifest vouches for
-// it, else a *ManifestError.
+// it, else a *ManifestError. A verdict is kept while neither the file nor
+// its manifest changes (size and modification time), so a preview taken
+// again (another zone, another encoding) does not read a large export
+// again; the import itself always checks anew.
 func CheckManifest(ctx context.Context, path string) error {
+	key, keyed := verdictKey(path)
+	if keyed {
+		verdicts.Lock()
+		v, ok := verdicts.m[key]
+		verdicts.Unlock()
+		if ok {
+			return v
+		}
+	}
 	_, ok, err := exportManifest(ctx, path, false)
 	if err == nil && !ok {
 		err = errNoManifest
 	}
+	if _, verdict := errors.AsType[*ManifestError](err); keyed && (err == nil || verdict && ctx.Err() == nil) {
+		verdicts.Lock()
+		if len(verdicts.m) >= 64 {
+			clear(verdicts.m)
+		}
+		verdicts.m[key] = err
+		verdicts.Unlock()
+	}
 	return err
+}
+
+// verdicts are CheckManifest's, by the file's and its manifest's state.
+var verdicts = struct {
+	sync.Mutex
+	m map[string]error
+}{m: map[string]error{}}
+
+// verdictKey names a file and its manifest as they are now: path, sizes
+// and modification times; false when either cannot be read.
+func verdictKey(path string) (string, bool) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", false
+	}
+	mi, err := os.Stat(path + export.ManifestSuffix)
+	if err != nil {
+		return "", false
+	}
+	return fmt.Sprintf("%s\x00%d\x00%d\x00%d\x00%d", path, fi.Size(), fi.ModTime().UnixNano(), mi.Size(), mi.ModTime().UnixNano()), true
 }
 
 func exists(path string) bool {
