@@ -186,13 +186,14 @@ func TestElevenColumnExportsStillImport(t *testing.T) {
 	}
 }
 
-// The manifest's verdict on an export is kept while the file and its
-// manifest stay as they were (a preview taken again reads nothing), and
-// a change to either is checked anew.
-func TestCheckManifestKeepsItsVerdict(t *testing.T) {
+// The manifest's verdict on an export is kept for previews while the file
+// and its manifest stay as they were (a preview taken again does not read
+// it again), and a change to either is checked anew; an import always
+// checks anew.
+func TestPreviewKeepsTheManifestsVerdict(t *testing.T) {
 	dir := t.TempDir()
 	path := exportOf(t, dir, "kept.csv", richEvents(t)[:50], time.UTC)
-	if err := CheckManifest(context.Background(), path); err != nil {
+	if err := previewVerdict(path); err != nil {
 		t.Fatal(err)
 	}
 	st, err := os.Stat(path)
@@ -211,8 +212,11 @@ func TestCheckManifestKeepsItsVerdict(t *testing.T) {
 	if err := os.Chtimes(path, st.ModTime(), st.ModTime()); err != nil {
 		t.Fatal(err)
 	}
-	if err := CheckManifest(context.Background(), path); err != nil {
+	if err := previewVerdict(path); err != nil {
 		t.Fatalf("a file the same size and time was read again: %v", err)
+	}
+	if _, _, err := ReadFile(context.Background(), path, Options{}, false, func(audit.Event, int) error { return nil }); err == nil {
+		t.Fatal("the import took the verdict kept for previews")
 	}
 	// Touched: checked anew, and refused.
 	later := st.ModTime().Add(time.Second)
@@ -220,7 +224,22 @@ func TestCheckManifestKeepsItsVerdict(t *testing.T) {
 		t.Fatal(err)
 	}
 	var me *ManifestError
-	if err := CheckManifest(context.Background(), path); !errors.As(err, &me) {
+	if err := previewVerdict(path); !errors.As(err, &me) {
 		t.Fatalf("a changed export: %v, want a ManifestError", err)
 	}
+}
+
+// previewVerdict is what a preview says of the export's manifest: nil
+// when it vouches for the file, else the *ManifestError saying why not.
+func previewVerdict(path string) error {
+	p, err := PreviewFile(context.Background(), path, Options{}, 5)
+	switch {
+	case err != nil:
+		return err
+	case p.Unvouched != nil:
+		return p.Unvouched
+	case !p.Verified:
+		return errors.New("neither verified nor told why not")
+	}
+	return nil
 }

@@ -26,12 +26,14 @@ type Preview struct {
 var errEnough = errors.New("importer: preview is full")
 
 // PreviewFile reads the first n events of the file at path (its bad rows
-// among them counted in the Report). An AuditDesk export is also checked
-// against its manifest, as the import will (that reads the whole file),
-// so the auditor learns before importing that it would be refused.
+// among them counted in the Report). An AuditDesk export is checked
+// against its manifest, as the import will (that reads the whole file,
+// once; again only once the file or its manifest has changed), so the
+// auditor learns before importing that it would be refused.
 func PreviewFile(ctx context.Context, path string, opt Options, n int) (Preview, error) {
 	var p Preview
-	_, rep, err := ReadFile(ctx, path, opt, true, func(e audit.Event, line int) error {
+	opt.KeepVerdicts = true
+	fi, rep, err := ReadFile(ctx, path, opt, true, func(e audit.Event, line int) error {
 		p.Events, p.Lines = append(p.Events, e), append(p.Lines, line)
 		if len(p.Events) >= n {
 			return errEnough
@@ -43,13 +45,7 @@ func PreviewFile(ctx context.Context, path string, opt Options, n int) (Preview,
 		err = nil
 	}
 	if err == nil && (rep.Format == AuditDeskCSV || rep.Format == AuditDeskXLSX) {
-		merr := CheckManifest(ctx, path)
-		p.Verified = merr == nil
-		if me, ok := errors.AsType[*ManifestError](merr); ok {
-			p.Unvouched = me
-		} else if merr != nil {
-			err = merr // no verdict on the file
-		}
+		p.Verified, p.Unvouched = fi.Verified, fi.unvouched
 	}
 	return p, err
 }

@@ -28,6 +28,9 @@ type File struct {
 	// Verified says an AuditDesk export's manifest matched it
 	// (verify-export); false for the other formats, which have none.
 	Verified bool `json:"verified,omitempty"`
+	// unvouched, for a file the manifest checks did not vouch for, says
+	// why (none beside it, or no match); a preview shows it.
+	unvouched *ManifestError
 }
 
 // ReadFile reads the file at path and gives fn its events, in file order,
@@ -81,62 +84,74 @@ func (e *ManifestError) Unwrap() error { return e.Err }
 const giveUnverified = "; give --unverified to import it anyway"
 
 // exportManifest checks an AuditDesk export against the manifest beside
-// it, when there is one: ok when it matches. One that does not is an
-// error unless unverified.
-func exportManifest(ctx context.Context, path string, unverified bool) (export.Manifest, bool, error) {
+// it, when there is one: ok (and fi.Verified) when it matches. One that
+// does not is an error unless unverified; either way fi keeps why (for a
+// preview). opt.KeepVerdicts keeps a verdict while neither the file nor
+// its manifest changes (size and modification time): a preview taken
+// again (another zone, another encoding) does not read a large export
+// again; an import checks anew.
+func exportManifest(ctx context.Context, path string, opt *Options, fi *File, unverified bool) (export.Manifest, bool, error) {
 	if !exists(path + export.ManifestSuffix) {
+		fi.unvouched = errNoManifest
 		return export.Manifest{}, false, nil
 	}
-	c, err := export.VerifyFile(ctx, path)
-	switch {
-	case err != nil && unverified:
-		return export.Manifest{}, false, nil //nolint:nilerr // unverified: imported as unchecked, and the File says so
-	case err != nil:
-		return export.Manifest{}, false, &ManifestError{Why: fmt.Sprintf("its manifest cannot be checked (%v)", err), Err: err, hint: giveUnverified}
-	case c.RowsOK && c.SHA256OK:
-		return c.Manifest, true, nil
-	case !unverified:
-		return export.Manifest{}, false, &ManifestError{Why: "it does not match its manifest: " + c.Problem, hint: giveUnverified}
-	}
-	return export.Manifest{}, false, nil
-}
-
-// CheckManifest checks an AuditDesk export against its manifest as an
-// import does (reading the whole file): nil when the manifest vouches for
-// it, else a *ManifestError. A verdict is kept while neither the file nor
-// its manifest changes (size and modification time), so a preview taken
-// again (another zone, another encoding) does not read a large export
-// again; the import itself always checks anew.
-func CheckManifest(ctx context.Context, path string) error {
 	key, keyed := verdictKey(path)
+	keyed = keyed && opt.KeepVerdicts
+	var v verdict
+	var ok bool
 	if keyed {
 		verdicts.Lock()
-		v, ok := verdicts.m[key]
-		verdicts.Unlock()
-		if ok {
-			return v
-		}
-	}
-	_, ok, err := exportManifest(ctx, path, false)
-	if err == nil && !ok {
-		err = errNoManifest
-	}
-	if _, verdict := errors.AsType[*ManifestError](err); keyed && (err == nil || verdict && ctx.Err() == nil) {
-		verdicts.Lock()
-		if len(verdicts.m) >= 64 {
-			clear(verdicts.m)
-		}
-		verdicts.m[key] = err
+		v, ok = verdicts.m[key]
 		verdicts.Unlock()
 	}
-	return err
+	if !ok {
+		v = checkExport(ctx, path)
+		if keyed && ctx.Err() == nil {
+			verdicts.Lock()
+			if len(verdicts.m) >= 64 {
+				clear(verdicts.m)
+			}
+			verdicts.m[key] = v
+			verdicts.Unlock()
+		}
+	}
+	if v.err == nil {
+		fi.Verified = true
+		return v.m, true, nil
+	}
+	fi.unvouched = v.err
+	if unverified {
+		return export.Manifest{}, false, nil
+	}
+	return export.Manifest{}, false, v.err
 }
 
-// verdicts are CheckManifest's, by the file's and its manifest's state.
+// verdict is what an export's manifest says of it: the manifest when it
+// vouches for the file, else why not.
+type verdict struct {
+	m   export.Manifest
+	err *ManifestError
+}
+
+// checkExport checks the export at path against the manifest beside it
+// (reading the whole file).
+func checkExport(ctx context.Context, path string) verdict {
+	c, err := export.VerifyFile(ctx, path)
+	switch {
+	case err != nil:
+		return verdict{err: &ManifestError{Why: fmt.Sprintf("its manifest cannot be checked (%v)", err), Err: err, hint: giveUnverified}}
+	case c.RowsOK && c.SHA256OK:
+		return verdict{m: c.Manifest}
+	}
+	return verdict{err: &ManifestError{Why: "it does not match its manifest: " + c.Problem, hint: giveUnverified}}
+}
+
+// verdicts are kept verdicts (Options.KeepVerdicts), by the file's and
+// its manifest's state.
 var verdicts = struct {
 	sync.Mutex
-	m map[string]error
-}{m: map[string]error{}}
+	m map[string]verdict
+}{m: map[string]verdict{}}
 
 // verdictKey names a file and its manifest as they are now: path, sizes
 // and modification times; false when either cannot be read.
@@ -225,10 +240,9 @@ func readBody(ctx context.Context, br *bufio.Reader, path string, head []byte, o
 		}
 	default:
 		neutralised := false
-		if m, ok, verr := exportManifest(ctx, path, unverified); verr != nil {
+		if m, ok, verr := exportManifest(ctx, path, opt, fi, unverified); verr != nil {
 			return verr
 		} else if ok {
-			fi.Verified = true
 			neutralised = m.CSV != nil && m.CSV.Neutralised
 		}
 		err = readCSV(ctx, tb, opt, rep, neutralised, fn)
@@ -240,7 +254,7 @@ func readBody(ctx context.Context, br *bufio.Reader, path string, head []byte, o
 }
 
 // errNoManifest refuses an AuditDesk export that nothing can check.
-var errNoManifest error = &ManifestError{
+var errNoManifest = &ManifestError{
 	Why:  "an AuditDesk export without its manifest beside it cannot be checked: put FILE.manifest.json beside it",
 	hint: ", or give --unverified",
 }

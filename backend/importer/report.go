@@ -29,6 +29,9 @@ type Options struct {
 	// Reject, when set, is given every row that is not read, with the
 	// line it starts at, its fields as read (nil for a JSON line) and why.
 	Reject func(line int, fields []string, why string)
+	// KeepVerdicts keeps what an export's manifest said of it while
+	// neither changes, for previews taken again; an import checks anew.
+	KeepVerdicts bool
 }
 
 // MaxProblems is how many problems a Report spells out; Bad counts them all.

@@ -16,11 +16,9 @@ import (
 // workbook is not one the importer reads.
 func readXLSX(ctx context.Context, path string, opt *Options, rep *Report, fi *File, unverified bool, fn func(audit.Event, int) error) error {
 	rep.Format = AuditDeskXLSX
-	if _, ok, err := exportManifest(ctx, path, unverified); err != nil {
+	if _, ok, err := exportManifest(ctx, path, opt, fi, unverified); err != nil {
 		return err
-	} else if ok {
-		fi.Verified = true
-	} else if !unverified {
+	} else if !ok && !unverified {
 		return errNoManifest
 	}
 	var l layout
