@@ -228,10 +228,11 @@ func readCounters(txn *badger.Txn) (counters, error) {
 }
 
 // beginWrite starts a write: the store open and in use until end, writes
-// one at a time (writeMu), none after a write error broke it, and the
-// cache marked dirty (state.go) before its first change.
+// one at a time (writeMu), none while the disk lacks room (checked under
+// the lock, space.go) or after a write error broke it, and the cache
+// marked dirty (state.go) before its first change.
 func (s *Store) beginWrite() (end func(), err error) {
-	if err := s.enter(); err != nil {
+	if err := s.admit(); err != nil {
 		return nil, err
 	}
 	s.writeMu.Lock()
@@ -239,9 +240,7 @@ func (s *Store) beginWrite() (end func(), err error) {
 		s.writeMu.Unlock()
 		s.inflight.Done()
 	}
-	if s.broken != nil {
-		err = s.brokenError()
-	} else {
+	if err = s.checkSpaceLocked(); err == nil {
 		err = s.dirty()
 	}
 	if err != nil {

@@ -103,17 +103,42 @@ func (s *Store) lsmSize() int64 {
 // checkSpace stops writes while the disk lacks room (see the top of this
 // file) and lets them go again once there is. It runs before every call:
 // a statfs, plus summing the table sizes only when the disk is near the
-// mark. It never stops reads.
+// mark. It never stops reads. While a writer holds writeMu the verdict is
+// left to the writers, which check under the lock (checkSpaceLocked):
+// waiting here would wait for that writer, or, for a writer that reads
+// (markClean reads the counters), for itself.
 func (s *Store) checkSpace() {
-	if s.readOnly {
+	err, change := s.spaceVerdict()
+	if !change || !s.writeMu.TryLock() {
 		return
+	}
+	defer s.writeMu.Unlock()
+	s.applySpace(err)
+}
+
+// checkSpaceLocked is checkSpace for a writer that holds writeMu; it
+// returns why writes are stopped, if they are.
+func (s *Store) checkSpaceLocked() error {
+	if err, change := s.spaceVerdict(); change {
+		s.applySpace(err)
+	}
+	if s.broken != nil {
+		return s.brokenError()
+	}
+	return nil
+}
+
+// spaceVerdict is the space the disk lacks (a *SpaceError), or nil, and
+// whether that changes what writes may do.
+func (s *Store) spaceVerdict() (err error, change bool) {
+	if s.readOnly {
+		return nil, false
 	}
 	free, ok := diskspace.Free(s.dir)
 	if !ok {
-		return
+		return nil, false
 	}
 	roomy := free >= s.reserve+2*s.lastLSM.Load()+spaceSlack
-	var err error
 	if !roomy {
 		lsm := s.lsmSize()
 		s.lastLSM.Store(lsm)
@@ -121,12 +146,13 @@ func (s *Store) checkSpace() {
 			err = &SpaceError{Dir: s.dir, Need: lsm + s.reserve, Free: free}
 		}
 	}
-	if err == nil && !s.refused.Load() {
-		return
-	}
+	return err, err != nil || s.refused.Load()
+}
+
+// applySpace stops writes for err, or lifts a stop of its own; the caller
+// holds writeMu.
+func (s *Store) applySpace(err error) {
 	var se *SpaceError
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
 	switch {
 	case err != nil && (s.broken == nil || errors.As(s.broken, &se)):
 		s.broken = err

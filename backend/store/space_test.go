@@ -11,6 +11,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"github.com/auditdesk/auditdesk/backend/internal/diskspace"
 )
 
 // spaceChildEnv makes this test binary run spaceChild instead of the tests
@@ -147,5 +150,43 @@ func TestSpaceErrorLine(t *testing.T) {
 	oe := &OpenError{Dir: "/d", Kind: ErrNoSpace, Cause: err}
 	if got, want := oe.Error(), "store: the disk holding /d is full: free 35 MB or move --data"; got != want {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+// TestCloseOnADiskFilledByOthers: the cache wrote, then something else
+// filled its disk. Close marks the cache clean, which reads its counters,
+// and each call looks at the free space first: that look once waited for
+// the lock the closing writer held, and Close never returned. Now it
+// returns, and the cache holds what was committed.
+func TestCloseOnADiskFilledByOthers(t *testing.T) {
+	mnt := t.TempDir()
+	mountTmpfs(t, mnt, "64m")
+	dir := mnt + "/cache"
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CommitPage(pageEvents(1, 200, false), Checkpoint{Cursor: "1", Pages: 1, Events: 200}); err != nil {
+		t.Fatal(err)
+	}
+	// Another program takes the disk, down to a few hundred KB.
+	free, _ := diskspace.Free(mnt)
+	ballast := make([]byte, free-(512<<10))
+	if err := os.WriteFile(mnt+"/ballast", ballast, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	select {
+	case err := <-closed:
+		t.Logf("close: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("Close has not returned in 30 s on a disk another program filled")
+	}
+	if err := os.Remove(mnt + "/ballast"); err != nil {
+		t.Fatal(err)
+	}
+	if k := verifyPages(t, dir, 200); k != 1 {
+		t.Fatalf("cache holds %d pages, want 1", k)
 	}
 }
