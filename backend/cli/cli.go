@@ -22,6 +22,7 @@ const Usage = `usage:
   auditdesk sync     [--api URL] [--token-env VAR] [--profile NAME] [--data DIR]
   auditdesk query    [FILTERS] [--sort FIELD[:asc|desc]] [--limit N] [--json] [--profile NAME] [--data DIR]
   auditdesk export   --out FILE [--format csv|xlsx] [FILTERS] [--sort ...] [--bom] [--keep-formulas] [--profile NAME] [--data DIR]
+  auditdesk summarize --by FIELD[,FIELD] [FILTERS] [--top N] [--json|--csv] [--profile NAME] [--data DIR]
   auditdesk import   [--profile NAME] [--tz ZONE] [--encoding auto|utf-8|utf-16|shift_jis] [--skip-bad] [--unverified] [--data DIR] FILE...
   auditdesk verify   [--profile NAME] [--data DIR]
   auditdesk verify-export FILE
@@ -91,6 +92,7 @@ var commands = map[string]command{
 	"sync":          {flags: syncCommand},
 	"query":         {flags: queryCommand},
 	"export":        {flags: exportCommand},
+	"summarize":     {flags: summarizeCommand},
 	"import":        {flags: importCommand},
 	"verify":        {flags: verifyCommand},
 	"verify-export": {flags: verifyExportCommand},

@@ -175,6 +175,13 @@ func TestServerTextNeverControlsTheTerminal(t *testing.T) {
 		}
 	}
 
+	for _, args := range [][]string{{"--by", "target,user"}, {"--by", "workspace", "--csv"}} {
+		code, out, errOut = run(append([]string{"summarize", "--data", data}, args...)...)
+		if code != ExitOK || !strings.Contains(out, hostileShown) {
+			t.Errorf("summarize %v: exit %d, %q, %q; want the served values, escaped", args, code, out, errOut)
+		}
+	}
+
 	// --json: past the sanitiser, byte for byte the value served.
 	code, out, errOut = runArgs("query", "--data", data, "--json", "--limit", "20")
 	if code != ExitOK || strings.Count(out, "\n") != 20 {

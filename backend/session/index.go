@@ -358,6 +358,25 @@ func (pr *Profile) ReadQuery(ctx context.Context, f audit.Filter, s audit.Sort, 
 	}
 }
 
+// ReadSummary groups the events f matches (query.Result.GroupBy) in the
+// index ReadQuery reads, rebuilt once when a block of its file turns out
+// damaged on the way.
+func (pr *Profile) ReadSummary(ctx context.Context, f audit.Filter, by []query.GroupField, top int, loc *time.Location) (s *query.Summary, saved bool, err error) {
+	for attempt := 0; ; attempt++ {
+		var res *query.Result
+		res, saved, err = pr.ReadQuery(ctx, f, audit.DefaultSort, query.Options{Location: loc}, 1)
+		if err != nil {
+			return nil, false, err
+		}
+		s, err = res.GroupBy(by, top, loc)
+		if errors.Is(err, query.ErrIndexFormat) && attempt == 0 {
+			pr.damaged(res.Index(), err)
+			continue
+		}
+		return s, saved, err
+	}
+}
+
 func scanAll(ctx context.Context, cache *store.Store, from time.Time) func(func(audit.Event) error) error {
 	return func(fn func(audit.Event) error) error {
 		cacheScans.Add(1)
