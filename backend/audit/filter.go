@@ -25,6 +25,9 @@ type Filter struct {
 	Users      []string `json:"users,omitempty"`     // any of
 	Targets    []string `json:"targets,omitempty"`   // any of, each the whole target
 	Workspace  string   `json:"workspace,omitempty"` // a workspace id
+	// Tags are the auditor's own marks (backend/marks), any of: they live
+	// beside the cache, so a query resolves them through its options.
+	Tags []string `json:"tags,omitempty"`
 	// From is inclusive, To exclusive.
 	From time.Time `json:"from,omitzero"`
 	To   time.Time `json:"to,omitzero"`
@@ -33,7 +36,7 @@ type Filter struct {
 // IsZero says whether f filters nothing: every event matches.
 func (f Filter) IsZero() bool {
 	return f.Search == "" && f.Scope == "" && len(f.Categories) == 0 && len(f.Actions) == 0 && f.Status == "" &&
-		len(f.Users) == 0 && len(f.Targets) == 0 && f.Workspace == "" && f.From.IsZero() && f.To.IsZero()
+		len(f.Users) == 0 && len(f.Targets) == 0 && f.Workspace == "" && f.From.IsZero() && f.To.IsZero() && len(f.Tags) == 0
 }
 
 // ErrBadFilter is wrapped by every filter and sort validation error.

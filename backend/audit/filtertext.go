@@ -17,6 +17,7 @@ type FilterText struct {
 	Users      []string `json:"users"`
 	Targets    []string `json:"targets"`
 	Workspace  string   `json:"workspace"`
+	Tags       []string `json:"tags,omitempty"` // any of
 	// From and To are RFC 3339, or YYYY-MM-DD taken as midnight in
 	// TimeZone; "" is open.
 	From string `json:"from"`
@@ -44,6 +45,7 @@ func (ft FilterText) Parse() (Filter, *time.Location, error) {
 		Users:      nonEmpty(ft.Users),
 		Targets:    nonEmpty(ft.Targets),
 		Workspace:  strings.TrimSpace(ft.Workspace),
+		Tags:       trimmed(ft.Tags),
 	}
 	if f.From, err = ParseTime("from", ft.From, loc); err != nil {
 		return Filter{}, nil, err
@@ -65,6 +67,16 @@ func foldStatus(s string) Status {
 		}
 	}
 	return Status(s)
+}
+
+// trimmed is nonEmpty with the space around each value taken off, as a
+// tag is kept (marks.CheckTag).
+func trimmed(vs []string) []string {
+	out := nonEmpty(vs)
+	for i, v := range out {
+		out[i] = strings.TrimSpace(v)
+	}
+	return out
 }
 
 // nonEmpty drops blank values, so an "any of" list with only blanks is no

@@ -23,6 +23,8 @@ const Usage = `usage:
   auditdesk query    [FILTERS] [--sort FIELD[:asc|desc]] [--limit N] [--json] [--profile NAME] [--data DIR]
   auditdesk export   --out FILE [--format csv|xlsx] [FILTERS] [--sort ...] [--bom] [--keep-formulas] [--profile NAME] [--data DIR]
   auditdesk summarize --by FIELD[,FIELD] [FILTERS] [--top N] [--json|--csv] [--profile NAME] [--data DIR]
+  auditdesk mark     --tag NAME [--note TEXT] [--id ID]... [FILTERS] [--profile NAME] [--data DIR]
+  auditdesk unmark   --tag NAME [--id ID]... [FILTERS] [--profile NAME] [--data DIR]
   auditdesk import   [--profile NAME] [--tz ZONE] [--encoding auto|utf-8|utf-16|shift_jis] [--skip-bad] [--unverified] [--data DIR] FILE...
   auditdesk verify   [--profile NAME] [--data DIR]
   auditdesk verify-export FILE
@@ -31,7 +33,8 @@ const Usage = `usage:
   auditdesk version
 
 FILTERS: --search TEXT --scope S --category C... --action A... --status SUCCESS|FAILED
-         --user EMAIL... --workspace ID --from T --to T --tz ZONE
+         --user EMAIL... --target T... --workspace ID --from T --to T --tz ZONE
+         --tag NAME... (your marks; not in mark and unmark, where --tag is the tag set)
 `
 
 // Exit statuses.
@@ -93,6 +96,8 @@ var commands = map[string]command{
 	"query":         {flags: queryCommand},
 	"export":        {flags: exportCommand},
 	"summarize":     {flags: summarizeCommand},
+	"mark":          {flags: markCommand(false)},
+	"unmark":        {flags: markCommand(true)},
 	"import":        {flags: importCommand},
 	"verify":        {flags: verifyCommand},
 	"verify-export": {flags: verifyExportCommand},

@@ -10,10 +10,19 @@ import (
 // filterArgs are the FILTERS of shared/cli.md, the same in query and export.
 type filterArgs struct {
 	search, scope, status, workspace, from, to, tz string
-	categories, actions, users, targets            multi
+	categories, actions, users, targets, tags      multi
 }
 
+// addFilterFlags adds FILTERS to fs, --tag among them.
 func addFilterFlags(fs *flag.FlagSet) *filterArgs {
+	a := addFilters(fs)
+	fs.Var(&a.tags, "tag", "a tag of your marks (repeatable: any of); see auditdesk mark")
+	return a
+}
+
+// addFilters adds FILTERS but --tag, which mark and unmark take as the tag
+// to set.
+func addFilters(fs *flag.FlagSet) *filterArgs {
 	a := &filterArgs{}
 	fs.StringVar(&a.search, "search", "", "text to find (case-insensitive) in user, scope, category, action, target, description")
 	fs.StringVar(&a.scope, "scope", "", "Organization, Billing, Workspace, Service, or another scope the cache holds")
@@ -44,6 +53,7 @@ func (a *filterArgs) filter() (audit.Filter, *time.Location, error) {
 		From:       a.from,
 		To:         a.to,
 		TimeZone:   a.tz,
+		Tags:       a.tags,
 	}.Parse()
 }
 

@@ -38,10 +38,38 @@ func verifyCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		if !pr.Info().Imported { // a case is what its files held: no sync, no gaps to fill
 			printCoverage(env, v.Covered, v.Gaps)
 		}
+		printMarks(env, v.Marks)
 		if !v.OK() {
 			return errVerifyFailed
 		}
+		if !v.Marks.OK {
+			return errMarksChanged
+		}
 		return nil
+	}
+}
+
+// errMarksChanged is a verify whose events are whole but whose marks file
+// is not as AuditDesk last wrote it.
+var errMarksChanged = errors.New("the marks file is not as AuditDesk last recorded it; see the report above")
+
+// printMarks says whether the marks file is as the activity log last
+// recorded it; nothing when there are no marks and none were recorded.
+func printMarks(env Env, c session.MarksCheck) {
+	switch {
+	case c.OK && c.Found == "":
+	case c.OK:
+		fmt.Fprintf(env.Stdout, "OK: marks: %s, as the activity log last recorded them (SHA-256 %s)\n", num(int64(c.Marks)), c.Found)
+	default:
+		fmt.Fprintf(env.Stdout, "FAILED: marks: %s\n", c.Problem)
+		recorded, found := c.Recorded, c.Found
+		if recorded == "" {
+			recorded = "none"
+		}
+		if found == "" {
+			found = "no file"
+		}
+		fmt.Fprintf(env.Stdout, "  recorded SHA-256 %s, found %s\n", recorded, found)
 	}
 }
 

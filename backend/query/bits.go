@@ -21,6 +21,12 @@ func (b rowBits) set(r int) {
 	b.w[i>>6] |= 1 << (i & 63)
 }
 
+// has says whether row r is marked.
+func (b rowBits) has(r int) bool {
+	i := r - b.lo
+	return b.w[i>>6]&(1<<(i&63)) != 0
+}
+
 // count is how many rows are marked.
 func (b rowBits) count() int {
 	n := 0

@@ -37,7 +37,7 @@ func TestLetterMasksFindWhatTheScanFinds(t *testing.T) {
 	scan := map[byte][]uint32{}
 	for c := byte('a'); c <= 'z'; c++ {
 		bits := newRowBits(0, ix.n)
-		m := ix.newMatcher(audit.Filter{Search: string(c - 'a' + 'A')})
+		m := ix.newMatcher(audit.Filter{Search: string(c - 'a' + 'A')}, Options{})
 		if m.letter == 0 || !ix.searchRows(m, 0, ix.n, 2, bits) {
 			t.Fatalf("%q: letter bit %b", c, m.letter)
 		}
@@ -61,7 +61,7 @@ func TestLetterMasksFindWhatTheScanFinds(t *testing.T) {
 		t.Fatalf("%d letter masks for %d rows", len(masks), ix.n)
 	}
 	for c := byte('a'); c <= 'z'; c++ {
-		m := ix.newMatcher(audit.Filter{Search: string(c)})
+		m := ix.newMatcher(audit.Filter{Search: string(c)}, Options{})
 		lo, hi := ix.n/3, ix.n
 		bits := newRowBits(lo, hi)
 		if !ix.letterRows(m.letter, lo, hi, bits) {

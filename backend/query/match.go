@@ -14,7 +14,9 @@ import (
 type matcher struct {
 	scope, cat, act, status, user, ws []bool
 	targets                           map[string]bool // nil: any target
-	filtered                          bool            // some set is not nil
+	tagged                            rowBits         // the rows the filter's tags mark, when tagging
+	tagging                           bool
+	filtered                          bool // some set is not nil, or tagging
 
 	searching                         bool
 	fd, fx                            finder // caseless in text, exact in exc
@@ -25,8 +27,23 @@ type matcher struct {
 	idRow                             int    // the row whose event ID is the term, or -1
 }
 
-func (ix *Index) newMatcher(f audit.Filter) *matcher {
+func (ix *Index) newMatcher(f audit.Filter, opts Options) *matcher {
 	m := &matcher{idRow: -1}
+	if len(f.Tags) > 0 {
+		// Marks name events by ID: each found through the IDs' lookup
+		// (built on first use, once per index). A marked event the index
+		// does not hold (not synced yet, or from another profile) is not
+		// a row.
+		m.tagging, m.tagged = true, newRowBits(0, ix.n)
+		if opts.Tagged != nil {
+			ids := opts.Tagged(f.Tags)
+			for _, id := range ids {
+				if r := ix.ids().row(ix, id); r >= 0 {
+					m.tagged.set(r)
+				}
+			}
+		}
+	}
 	if f.Scope != "" {
 		m.scope = ix.scopeD.set([]string{string(f.Scope)})
 	}
@@ -52,7 +69,7 @@ func (ix *Index) newMatcher(f audit.Filter) *matcher {
 		}
 	}
 	m.filtered = m.scope != nil || m.cat != nil || m.act != nil || m.status != nil || m.user != nil || m.ws != nil ||
-		m.targets != nil
+		m.targets != nil || m.tagging
 	if strings.TrimSpace(f.Search) == "" {
 		return m
 	}
@@ -82,7 +99,7 @@ func in(set []bool, c uint32) bool { return set == nil || set[c] }
 // others tests every field filter but scope, categories and the search.
 func (m *matcher) others(ix *Index, i int) bool {
 	return in(m.status, ix.status[i]) && in(m.act, ix.act[i]) && in(m.user, ix.user[i]) && in(m.ws, ix.ws[i]) &&
-		(m.targets == nil || m.targets[string(ix.shown(i, 1))])
+		(!m.tagging || m.tagged.has(i)) && (m.targets == nil || m.targets[string(ix.shown(i, 1))])
 }
 
 // share bounds the share of all rows that pass the field filters (scope
@@ -107,7 +124,11 @@ func (m *matcher) share(ix *Index) float64 {
 	if m.scope != nil && m.cat != nil {
 		sc = min(1, of(m.scope, ix.scopeD.count)+of(m.cat, ix.catD.count))
 	}
-	return min(sc, of(m.status, ix.statusD.count), of(m.act, ix.actD.count), of(m.user, ix.userD.count), of(m.ws, ix.wsD.count))
+	tagged := 1.0
+	if m.tagging {
+		tagged = float64(m.tagged.count()) / float64(ix.n)
+	}
+	return min(sc, tagged, of(m.status, ix.statusD.count), of(m.act, ix.actD.count), of(m.user, ix.userD.count), of(m.ws, ix.wsD.count))
 }
 
 // tally is what one pass counts: the facets and the matched rows.

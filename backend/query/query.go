@@ -15,6 +15,9 @@ import (
 type Options struct {
 	TopUsers int            // users in Facets.Users; 0 or less means 10
 	Location *time.Location // where histogram buckets start (midnight, Monday, the 1st); nil means UTC
+	// Tagged lists the IDs of the events carrying any of the filter's
+	// tags (marks.Set.Tagged); nil when no event is marked.
+	Tagged func(tags []string) []string
 }
 
 // Count is one facet value and how many matched events have it.
@@ -74,7 +77,7 @@ func (ix *Index) Query(f audit.Filter, s audit.Sort, opts Options) (*Result, err
 		opts.Location = time.UTC
 	}
 
-	m := ix.newMatcher(f)
+	m := ix.newMatcher(f, opts)
 	if !ix.need(rowCols...) || m.searching && !ix.need(textCols...) || (m.ipHit != nil || s.Field == audit.SortSourceIP) && !ix.need(secIP) {
 		return nil, fmt.Errorf("query: %w", ErrIndexDamaged)
 	}

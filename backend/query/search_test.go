@@ -111,7 +111,7 @@ func TestSearchPlansAgree(t *testing.T) {
 		if k%2 == 0 {
 			f.Search = string(terms[r.IntN(len(terms))])
 		}
-		m := ix.newMatcher(f)
+		m := ix.newMatcher(f, Options{})
 		if !m.searching {
 			continue
 		}
@@ -156,7 +156,7 @@ func TestWalkHitsSplitsAlike(t *testing.T) {
 			f, _ = g.filter()
 			f.Search = ""
 		}
-		m := ix.newMatcher(f)
+		m := ix.newMatcher(f, Options{})
 		lo := r.IntN(ix.n)
 		hi := lo + r.IntN(ix.n-lo+1)
 		hits := newRowBits(lo, hi)
@@ -205,7 +205,7 @@ func TestCodeRowsMarksRowByRow(t *testing.T) {
 	defer func(v int) { codeRowsMin = v }(codeRowsMin)
 	r := rand.New(rand.NewPCG(testSeed(t), 5))
 	for _, term := range []string{"a", "e", "gpu", "billing", "o", "zzzz", "@"} {
-		m := ix.newMatcher(audit.Filter{Search: term})
+		m := ix.newMatcher(audit.Filter{Search: term}, Options{})
 		for _, min := range []int{1 << 18, 100, 64} {
 			codeRowsMin = min
 			lo := r.IntN(ix.n)

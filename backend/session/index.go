@@ -336,6 +336,13 @@ func (pr *Profile) savedCurrent() *query.Index {
 // and queried again, so that a caller that streams the rows never stops
 // halfway.
 func (pr *Profile) ReadQuery(ctx context.Context, f audit.Filter, s audit.Sort, opts query.Options, limit int) (res *query.Result, saved bool, err error) {
+	if opts.Tagged == nil && len(f.Tags) > 0 {
+		tagged, err := pr.queryOptions(f, opts.Location)
+		if err != nil {
+			return nil, false, err
+		}
+		opts.Tagged = tagged.Tagged
+	}
 	for attempt := 0; ; attempt++ {
 		var ix *query.Index
 		ix, saved, err = pr.ReadIndex(ctx)

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/auditdesk/auditdesk/backend/marks"
 	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/settings"
 	"github.com/auditdesk/auditdesk/backend/store"
@@ -33,6 +34,9 @@ type Profile struct {
 	cacheOpts []store.Option // how the cache opens (Desk's)
 	held      held
 	run       *running
+	// The marks file as last read (Marks), and the size and time it had.
+	marks      *marks.Set
+	marksStamp string
 
 	// The cache, open while in use (use): its lock keeps every other
 	// process out, so a window that waits idle closes it after idleClose
@@ -219,6 +223,7 @@ func (pr *Profile) Status() (Status, error) {
 type Verification struct {
 	VerifyReport
 	Covered, Gaps []Interval
+	Marks         MarksCheck
 }
 
 // Verify recomputes every event's hash and the chain, and reads the
@@ -237,7 +242,11 @@ func (pr *Profile) Verify(ctx context.Context) (Verification, error) {
 	if err != nil {
 		return Verification{}, err
 	}
-	return Verification{VerifyReport: rep, Covered: covered, Gaps: gaps}, nil
+	mc, err := pr.checkMarks()
+	if err != nil {
+		return Verification{}, err
+	}
+	return Verification{VerifyReport: rep, Covered: covered, Gaps: gaps, Marks: mc}, nil
 }
 
 // ActivityLog is the profile's activity log, oldest first.

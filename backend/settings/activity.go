@@ -36,6 +36,19 @@ type Activity struct {
 	// Import is what an import read and added (Kind "import"; File, Format,
 	// Rows and SHA256 say which file).
 	Import *ImportFacts `json:"import,omitempty"`
+	// Mark is what a mark or an unmark did (Kind "mark", "unmark"; SHA256
+	// is the marks file's after it, File its name).
+	Mark *MarkFacts `json:"mark,omitempty"`
+}
+
+// MarkFacts are a mark's evidence: the tag, how many events were named by
+// ID (else the filter chose them), and what changed.
+type MarkFacts struct {
+	Tag     string `json:"tag"`
+	IDs     int    `json:"ids,omitempty"`
+	Added   int    `json:"added,omitempty"`
+	Changed int    `json:"changed,omitempty"`
+	Removed int    `json:"removed,omitempty"`
 }
 
 // ImportFacts are an imported file's evidence beyond its name and digest.

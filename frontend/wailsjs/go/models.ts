@@ -275,6 +275,7 @@ export namespace audit {
 	    users: string[];
 	    targets: string[];
 	    workspace: string;
+	    tags?: string[];
 	    from: string;
 	    to: string;
 	    timeZone: string;
