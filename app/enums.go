@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/query"
 )
 
 // The enums the frontend shares with Go, given to Wails' EnumBind so the
@@ -41,6 +42,7 @@ var (
 	})
 	AllSortFields    = enumOf(audit.SortFields, map[audit.SortField]string{audit.SortID: "ID", audit.SortSourceIP: "SourceIP"})
 	AllValueFields   = enumOf(valueFields, nil)
+	AllGroupFields   = enumOf(query.GroupFields, nil)
 	AllThemes        = enumOf(themes, nil)
 	AllDensities     = enumOf(densities, nil)
 	AllExportFormats = enumOf([]ExportFormat{FormatCSV, FormatXLSX}, map[ExportFormat]string{FormatCSV: "CSV", FormatXLSX: "XLSX"})
@@ -54,5 +56,5 @@ var errorCodes = []ErrorCode{
 
 // Enums lists everything for options.App.EnumBind.
 func Enums() []any {
-	return []any{AllScopes, AllStatuses, AllRoles, AllErrorCodes, AllSortFields, AllValueFields, AllThemes, AllDensities, AllExportFormats}
+	return []any{AllScopes, AllStatuses, AllRoles, AllErrorCodes, AllSortFields, AllValueFields, AllGroupFields, AllThemes, AllDensities, AllExportFormats}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
@@ -214,6 +215,50 @@ func (q *Query) Values(filter audit.FilterText, field query.ValueField, substrin
 		return nil, err
 	}
 	return newCounts(vals), nil
+}
+
+// maxSummaryGroups bounds the groups one Summarize answer lists, "all"
+// included: a target can have a group per event, and the panel shows a
+// table, not a million rows. The groups past it are summed as the rest.
+const maxSummaryGroups = 1000
+
+// Summarize counts the events of a query's result (the view the table
+// shows: its filter and its zone) by one or two fields (query.GroupFields),
+// largest first; top > 0 keeps the top groups and sums the rest, 0 keeps
+// them all; at most 1,000 either way. A bad field or a negative top is
+// invalid_input; a query no longer held is query_gone: run it again.
+func (q *Query) Summarize(queryID int, by []query.GroupField, top int) (SummaryResult, error) {
+	names := make([]string, len(by))
+	for i, f := range by {
+		names[i] = string(f)
+	}
+	fields, err := query.ParseGroupBy(strings.Join(names, ","))
+	if err != nil {
+		return SummaryResult{}, Invalid("group by: " + err.Error())
+	}
+	if top < 0 {
+		return SummaryResult{}, Invalid(fmt.Sprintf("group by: top %d is negative; 0 keeps every group", top))
+	}
+	if top == 0 || top > maxSummaryGroups {
+		top = maxSummaryGroups
+	}
+	pr, err := q.current()
+	if err != nil {
+		return SummaryResult{}, err
+	}
+	res, err := pr.Held(queryID)
+	if err != nil {
+		return SummaryResult{}, err
+	}
+	start := time.Now()
+	s, err := pr.Summary(res, fields, top)
+	if errors.Is(err, session.ErrBadQuery) {
+		return SummaryResult{}, Invalid(err.Error())
+	}
+	if err != nil {
+		return SummaryResult{}, err
+	}
+	return newSummaryResult(queryID, s, res.Location, time.Since(start)), nil
 }
 
 // Scopes lists the scopes and, under each, its categories, in the

@@ -228,6 +228,21 @@ func (pr *Profile) Locate(r Result, id string) (int, error) {
 	return at, nil
 }
 
+// Summary counts a held result's events by one or two fields
+// (query.Result.GroupBy), days, weeks and months in the result's zone. A
+// bad field is ErrBadQuery; a damaged block of the index is handled as
+// Rows handles it.
+func (pr *Profile) Summary(r Result, by []query.GroupField, top int) (*query.Summary, error) {
+	s, err := r.GroupBy(by, top, r.Location)
+	if errors.Is(err, audit.ErrBadFilter) {
+		return nil, badQuery{err}
+	}
+	if err != nil {
+		return nil, pr.gone(r, err)
+	}
+	return s, nil
+}
+
 func (pr *Profile) gone(r Result, err error) error {
 	pr.damaged(r.Index(), err)
 	return fmt.Errorf("%w: the saved query index is damaged, and is rebuilt from the cache: %w", ErrQueryGone, err)

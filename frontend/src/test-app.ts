@@ -1,10 +1,11 @@
 // Shared set-up of the App tests.
 import { afterAll, beforeAll } from 'vitest';
-import { defaultPreferences } from './lib/api';
+import { defaultPreferences, GroupField } from './lib/api';
 import { dialogs } from './lib/state/dialogs.svelte';
 import { drop } from './lib/state/drop.svelte';
 import { errors } from './lib/state/errors.svelte';
 import { filter } from './lib/state/filter.svelte';
+import { groupBy } from './lib/state/groupby.svelte';
 import { notices } from './lib/state/notices.svelte';
 import { prefs } from './lib/state/prefs.svelte';
 import { defaultSort, query } from './lib/state/query.svelte';
@@ -37,6 +38,11 @@ export function resetStores(): void {
   session.statusFailed = false;
   session.scopes = [];
   views.list = [];
+  groupBy.close();
+  groupBy.first = GroupField.User;
+  groupBy.second = '';
+  groupBy.top = 10;
+  groupBy.pinned = [];
 }
 
 /**

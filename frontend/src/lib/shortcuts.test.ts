@@ -15,6 +15,8 @@ describe('shortcutFor', () => {
     [{ key: 'r', ctrlKey: true }, 'refresh'],
     [{ key: 'r', metaKey: true }, 'refresh'],
     [{ key: 'e', ctrlKey: true }, 'export'],
+    [{ key: 'g', ctrlKey: true }, 'groupBy'],
+    [{ key: 'g' }, null],
     [{ key: 'Escape' }, 'escape'],
     [{ key: 'r' }, null],
     [{ key: 'r', ctrlKey: true, altKey: true }, null],

@@ -1,7 +1,7 @@
 // The app's keyboard shortcuts, as a pure function of the key event so the
 // mapping is tested without a DOM and App.svelte only dispatches.
 
-export type Shortcut = 'focusSearch' | 'refresh' | 'export' | 'escape';
+export type Shortcut = 'focusSearch' | 'refresh' | 'export' | 'groupBy' | 'escape';
 
 /** typing tells whether keys typed at el are text, so "/" must stay a "/". */
 function typing(el: EventTarget | null): boolean {
@@ -26,6 +26,8 @@ export function shortcutFor(e: KeyboardEvent): Shortcut | null {
         return 'refresh';
       case 'e':
         return 'export';
+      case 'g':
+        return 'groupBy';
     }
     return null;
   }

@@ -140,6 +140,12 @@ export namespace app {
 	    end: string;
 	    pastRetention: boolean;
 	}
+	export interface GroupKey {
+	    value: string;
+	    label: string;
+	    from: string;
+	    to: string;
+	}
 	export interface ImportOptions {
 	    case: string;
 	    timeZone: string;
@@ -212,6 +218,20 @@ export namespace app {
 	    notice: string;
 	    chainHead: string;
 	    gaps: Gap[];
+	}
+	export interface SummaryGroup {
+	    keys: GroupKey[];
+	    count: number;
+	}
+	export interface SummaryResult {
+	    queryId: number;
+	    by: string[];
+	    total: number;
+	    groups: SummaryGroup[];
+	    rest: number;
+	    restGroups: number;
+	    timeZone: string;
+	    elapsedMs: number;
 	}
 	export interface VerifyResult {
 	    ok: boolean;
@@ -289,6 +309,18 @@ export namespace query {
 	    Action = "action",
 	    Category = "category",
 	    User = "user",
+	}
+	export enum GroupField {
+	    Action = "action",
+	    Category = "category",
+	    Day = "day",
+	    Month = "month",
+	    Scope = "scope",
+	    Status = "status",
+	    Target = "target",
+	    User = "user",
+	    Week = "week",
+	    Workspace = "workspace",
 	}
 
 }

@@ -21,6 +21,26 @@ export type SortField = audit.SortField;
 export type ValueField = queryEnums.ValueField;
 /** ValueField names the columns values() lists. */
 export const ValueField = queryEnums.ValueField;
+export type SummaryResult = app.SummaryResult;
+export type SummaryGroup = app.SummaryGroup;
+export type GroupKey = app.GroupKey;
+export type GroupField = queryEnums.GroupField;
+/** GroupField names what summarize() groups by. */
+export const GroupField = queryEnums.GroupField;
+
+/** groupFields are the fields a group-by takes, in the order Go offers them (query.GroupFields). */
+export const groupFields: readonly GroupField[] = [
+  GroupField.User,
+  GroupField.Action,
+  GroupField.Scope,
+  GroupField.Category,
+  GroupField.Status,
+  GroupField.Target,
+  GroupField.Workspace,
+  GroupField.Day,
+  GroupField.Week,
+  GroupField.Month,
+];
 
 /** sortFields are the sortable columns, in the table's order. */
 export const sortFields: readonly SortField[] = [
@@ -80,6 +100,15 @@ export async function values(
   limit = 50,
 ): Promise<FacetCount[]> {
   return call(() => Query.Values(filter, field, substring, limit));
+}
+
+/**
+ * summarize counts the events of a query's result by one or two fields,
+ * largest first: the top groups (all when top is 0, at most 1,000) and the
+ * rest summed. A result Go no longer holds rejects with query_gone.
+ */
+export async function summarize(queryId: number, by: GroupField[], top: number): Promise<SummaryResult> {
+  return call(() => Query.Summarize(queryId, by, top));
 }
 
 /** scopes lists the scopes, in console order, each with its categories. */

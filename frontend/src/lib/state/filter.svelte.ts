@@ -2,7 +2,7 @@ import type { audit } from '../api';
 import { calendar, formatInstant, presetRange, presets, type Preset } from '../timerange';
 
 /** FilterKey names a single-valued filter; a user, action or target chip's key is "user:", "action:" or "target:" and the value. */
-export type FilterKey = 'search' | 'scope' | 'category' | 'status' | 'time';
+export type FilterKey = 'search' | 'scope' | 'category' | 'status' | 'workspace' | 'time';
 
 /** Chip is one active filter as the filter bar shows it. */
 export interface Chip {
@@ -25,6 +25,9 @@ export class FilterState {
   actions = $state<string[]>([]);
   /** Targets, each the whole of one: a click on a target in the table adds it. */
   targets = $state<string[]>([]);
+  /** A workspace's ID (the group-by panel sets it; the bar has no control for it), and its name for the chip. */
+  workspace = $state('');
+  workspaceName = $state('');
   preset = $state<Preset>('all');
   from = $state('');
   to = $state('');
@@ -43,6 +46,8 @@ export class FilterState {
     for (const u of this.users) out.push({ key: `user:${u}`, label: `User: ${u}` });
     for (const a of this.actions) out.push({ key: `action:${a}`, label: `Action: ${a}` });
     for (const t of this.targets) out.push({ key: `target:${t}`, label: `Target: ${t}` });
+    if (this.workspace !== '')
+      out.push({ key: 'workspace', label: `Workspace: ${this.workspaceName || this.workspace}` });
     const time = this.timeLabel;
     if (time !== '') out.push({ key: 'time', label: `Time: ${time}` });
     return out;
@@ -97,6 +102,12 @@ export class FilterState {
     else if (key === 'target') this.addTarget(value);
   }
 
+  /** setWorkspace filters by a workspace's ID; name is what its chip says ('' says the ID). */
+  setWorkspace(id: string, name = ''): void {
+    this.workspace = id;
+    this.workspaceName = id === '' ? '' : name;
+  }
+
   /** setPreset takes a preset at now, in the zone; custom keeps the range there is, for the two inputs to change. */
   setPreset(p: Preset, now: number = Date.now()): void {
     this.preset = p;
@@ -115,6 +126,7 @@ export class FilterState {
     if (key === 'scope') this.setScope('');
     else if (key === 'category') this.category = '';
     else if (key === 'status') this.status = '';
+    else if (key === 'workspace') this.setWorkspace('');
     else if (key === 'time') this.setRange('', '');
     else if (key.startsWith('user:')) this.users = this.users.filter((u) => `user:${u}` !== key);
     else if (key.startsWith('action:')) this.actions = this.actions.filter((a) => `action:${a}` !== key);
@@ -131,6 +143,7 @@ export class FilterState {
     this.users = [];
     this.actions = [];
     this.targets = [];
+    this.setWorkspace('');
     this.setRange('', '');
   }
 }

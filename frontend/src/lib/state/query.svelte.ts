@@ -46,7 +46,7 @@ export function queryRequest(f: FilterState, sort: Sort, timeZone = ''): api.Que
       status: f.status,
       users: [...f.users],
       targets: [...f.targets],
-      workspace: '',
+      workspace: f.workspace,
       from: f.from,
       to: f.to,
       // Go formats Row.timestamp in this zone and reads dates in it.

@@ -8,7 +8,7 @@ import { query as appQuery, queryRequest, requestKey, type QueryState } from './
  * applyFilter puts a view's filter on the filter bar. The bar holds one
  * category, so a view's first one is used; a category without a scope
  * (Member changes spans scopes) is kept as it is, as Go's filter allows.
- * Workspace has no control in the bar and is not applied.
+ * A workspace has no control in the bar: it shows as a chip, by its ID.
  */
 export function applyFilter(f: FilterState, v: api.FilterText): void {
   f.clear();
@@ -19,6 +19,7 @@ export function applyFilter(f: FilterState, v: api.FilterText): void {
   f.users = [...(v.users ?? [])];
   f.actions = [...(v.actions ?? [])];
   f.targets = [...(v.targets ?? [])];
+  f.setWorkspace(v.workspace ?? '');
   f.setRange(v.from ?? '', v.to ?? '');
 }
 

@@ -16,6 +16,7 @@ describe('applyFilter', () => {
       categories: ['GPU Quota'],
       status: 'FAILED',
       users: ['a@x'],
+      workspace: 'ws-1',
       from: '2026-01-01T00:00:00Z',
       to: '2026-02-01T00:00:00Z',
     });
@@ -30,5 +31,17 @@ describe('applyFilter', () => {
     expect(f.chips.map((c) => c.label)).toEqual(['Category: Member']);
     f.clear();
     expect(f.active).toBe(false);
+  });
+
+  it('shows a workspace as a chip by its ID; the chip and Clear all remove it', () => {
+    const f = new FilterState();
+    applyFilter(f, filterText({ workspace: 'ws-7' }));
+    expect(f.chips).toEqual([{ key: 'workspace', label: 'Workspace: ws-7' }]);
+    f.remove('workspace');
+    expect(f.active).toBe(false);
+    f.setWorkspace('ws-7', 'Research (ws-7)');
+    expect(f.chips.map((c) => c.label)).toEqual(['Workspace: Research (ws-7)']);
+    f.clear();
+    expect([f.workspace, f.workspaceName, f.active]).toEqual(['', '', false]);
   });
 });

@@ -16,4 +16,6 @@ export function Scopes():Promise<Array<app.ScopeCategories>>;
 
 export function Shown(arg1:number,arg2:number):Promise<void>;
 
+export function Summarize(arg1:number,arg2:Array<query.GroupField>,arg3:number):Promise<app.SummaryResult>;
+
 export function Values(arg1:audit.FilterText,arg2:query.ValueField,arg3:string,arg4:number):Promise<Array<app.FacetCount>>;

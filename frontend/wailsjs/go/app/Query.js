@@ -26,6 +26,10 @@ export function Shown(arg1, arg2) {
   return window['go']['app']['Query']['Shown'](arg1, arg2);
 }
 
+export function Summarize(arg1, arg2, arg3) {
+  return window['go']['app']['Query']['Summarize'](arg1, arg2, arg3);
+}
+
 export function Values(arg1, arg2, arg3, arg4) {
   return window['go']['app']['Query']['Values'](arg1, arg2, arg3, arg4);
 }
