@@ -11,6 +11,7 @@ packages=(
   chromium                                                      # UI tests (never a downloaded browser)
   fonts-noto-cjk fonts-noto-color-emoji                         # Japanese, Vietnamese, emoji
   sqlite3 curl                                                  # benchmarks' peer; e2e readiness probe
+  libreoffice-calc-nogui                                        # a report opened as a spreadsheet app opens it
   "$@"
 )
 

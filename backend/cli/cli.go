@@ -23,6 +23,7 @@ const Usage = `usage:
   auditdesk query    [FILTERS] [--sort FIELD[:asc|desc]] [--limit N] [--json] [--profile NAME] [--data DIR]
   auditdesk export   --out FILE [--format csv|xlsx] [FILTERS] [--sort ...] [--bom] [--keep-formulas] [--profile NAME] [--data DIR]
   auditdesk summarize --by FIELD[,FIELD] [FILTERS] [--top N] [--json|--csv] [--profile NAME] [--data DIR]
+  auditdesk report   --out FILE.xlsx [FILTERS] [--sort ...] [--by FIELD[,FIELD]]... [--top N] [--profile NAME] [--data DIR]
   auditdesk mark     --tag NAME [--note TEXT] [--id ID]... [FILTERS] [--profile NAME] [--data DIR]
   auditdesk unmark   --tag NAME [--id ID]... [FILTERS] [--profile NAME] [--data DIR]
   auditdesk import   [--profile NAME] [--tz ZONE] [--encoding auto|utf-8|utf-16|shift_jis] [--skip-bad] [--unverified] [--data DIR] FILE...
@@ -96,6 +97,7 @@ var commands = map[string]command{
 	"query":         {flags: queryCommand},
 	"export":        {flags: exportCommand},
 	"summarize":     {flags: summarizeCommand},
+	"report":        {flags: reportCommand},
 	"mark":          {flags: markCommand(false)},
 	"unmark":        {flags: markCommand(true)},
 	"import":        {flags: importCommand},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/export"
@@ -114,8 +115,16 @@ func verifyExportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) 
 		m := c.Manifest
 		switch {
 		case c.RowsOK && c.SHA256OK:
-			fmt.Fprintf(env.Stdout, "OK: %s: %s rows exactly as exported at %s from %s's cache of %s (chain head %s); sha256 %s; Merkle root %s\n",
-				args[0], num(int64(c.Rows)), m.ExportedAt.Format(time.RFC3339), termtext.Inline(m.Profile.User), termtext.Inline(m.Profile.APIURL),
+			from := termtext.Inline(m.Profile.User) + "'s cache of " + termtext.Inline(m.Profile.APIURL)
+			if m.Case != "" {
+				from = "the case " + termtext.Inline(m.Case) + " (imported files)"
+			}
+			what := "exported"
+			if m.Report != nil {
+				what = fmt.Sprintf("reported (with its %s sheets)", strings.Join(m.Report.Sheets, ", "))
+			}
+			fmt.Fprintf(env.Stdout, "OK: %s: %s rows exactly as %s at %s from %s (chain head %s); sha256 %s; Merkle root %s\n",
+				args[0], num(int64(c.Rows)), termtext.Inline(what), m.ExportedAt.Format(time.RFC3339), from,
 				orNone(m.ChainHead), c.SHA256, c.MerkleRoot)
 			return nil
 		case c.RowsOK:

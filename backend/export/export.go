@@ -97,6 +97,8 @@ type Request struct {
 	Later      func(*Facts) error
 	OnProgress func(Progress) // called every window of rows; may be nil
 	Now        func() time.Time
+	// Report, when set, makes an XLSX a report (report.go).
+	Report *Report
 }
 
 // The kinds of failure, for callers that offer a next step.
@@ -123,8 +125,9 @@ type job struct {
 	tmpDir string
 
 	done, neutralised, sheets int
-	altered                   int // XLSX cells made XML-safe or cut
-	details                   int // XLSX: the most cells a row's Details took
+	altered                   int      // XLSX cells made XML-safe or cut
+	reportSheets              []string // a report's sheets before the events
+	details                   int      // XLSX: the most cells a row's Details took
 	tree                      merkle
 }
 
@@ -358,6 +361,9 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 	if req.Source == nil || req.Total < 0 {
 		return m, fmt.Errorf("%w: nothing to export", ErrBadRequest)
 	}
+	if req.Report != nil && format != XLSX {
+		return m, fmt.Errorf("%w: a report is a workbook; name the file .xlsx", ErrBadRequest)
+	}
 	dir := filepath.Dir(path)
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return m, fmt.Errorf("export: %w: %s; create it or choose another folder", ErrNoFolder, dir)
@@ -431,6 +437,9 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 		m.DetailsRule = csvDetailsRule
 	} else {
 		m.Sheets, m.CellsMadeSafe, m.DetailsRule = j.sheets, j.altered, xlsxDetailsRule
+	}
+	if r := req.Report; r != nil {
+		m.Report = &ReportFacts{Sheets: j.reportSheets, Findings: len(r.Findings), MarksSHA256: r.MarksSHA256}
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {

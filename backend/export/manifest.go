@@ -95,9 +95,12 @@ type Manifest struct {
 	CSV         *CSVOptions `json:"csv,omitempty"`
 	// MerkleRoot is the RFC 6962 tree over the file's rows (merkle.go),
 	// checked from the file alone by auditdesk verify-export.
-	MerkleRoot   string    `json:"merkleRoot"`
-	MerkleLeaves string    `json:"merkleLeaves"`
-	ExportedAt   time.Time `json:"exportedAt"`
+	// Report names a report's own sheets (auditdesk report); nil for an
+	// export.
+	Report       *ReportFacts `json:"report,omitempty"`
+	MerkleRoot   string       `json:"merkleRoot"`
+	MerkleLeaves string       `json:"merkleLeaves"`
+	ExportedAt   time.Time    `json:"exportedAt"`
 }
 
 // merkleLeaves says in the manifest what the tree's leaves are.

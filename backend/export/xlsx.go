@@ -254,6 +254,11 @@ func writeXLSX(j *job, out io.Writer) (err error) {
 	if err := writeAbout(f, j); err != nil {
 		return err
 	}
+	if j.req.Report != nil {
+		if j.reportSheets, err = writeReport(f, j); err != nil {
+			return err
+		}
+	}
 	f.SetActiveSheet(0)
 	put := make(map[string]deflatedRows, sheets)
 	for i, s := range spans {

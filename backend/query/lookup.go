@@ -75,7 +75,7 @@ func (ix *Index) Values(field ValueField, substring string, limit int) []Count {
 // ValuesIn is Values counted among the events f matches, without f's own
 // filter on field (a type-ahead adds to it): "system" counts its events in
 // the view, not in the whole cache. With no other filter it is Values.
-func (ix *Index) ValuesIn(f audit.Filter, field ValueField, substring string, limit int) ([]Count, error) {
+func (ix *Index) ValuesIn(f audit.Filter, field ValueField, substring string, limit int, opts Options) ([]Count, error) {
 	switch field {
 	case ValueUsers:
 		f.Users = nil
@@ -87,7 +87,7 @@ func (ix *Index) ValuesIn(f audit.Filter, field ValueField, substring string, li
 	if f.IsZero() {
 		return ix.Values(field, substring, limit), nil
 	}
-	res, err := ix.Query(f, audit.DefaultSort, Options{})
+	res, err := ix.Query(f, audit.DefaultSort, opts)
 	if err != nil {
 		return nil, err
 	}

@@ -120,7 +120,7 @@ func TestValuesInCountsInTheView(t *testing.T) {
 			if g.r.IntN(3) == 0 {
 				sub = "a"
 			}
-			got, err := ix.ValuesIn(f, field, sub, 0)
+			got, err := ix.ValuesIn(f, field, sub, 0, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

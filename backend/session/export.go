@@ -30,6 +30,8 @@ type ExportRequest struct {
 	OnProgress   func(export.Progress)
 	// OnQuery, when set, is told the query's total before writing starts.
 	OnQuery func(total int)
+	// Report, when set, makes the export a report (an XLSX).
+	Report *ReportRequest
 }
 
 // Export queries the profile's index (the saved one when another AuditDesk
@@ -68,6 +70,13 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 	if err != nil {
 		return export.Manifest{}, fmt.Errorf("the rows cannot be checked against the cache's hash chain, so no export was written: %w", err)
 	}
+	var rep *export.Report
+	if req.Report != nil {
+		if rep, err = pr.report(res, ix, req.Filter, loc, req.Report); err != nil {
+			done()
+			return export.Manifest{}, err
+		}
+	}
 	checked := newCheckedRows(res)
 	go checked.readChain(ctx, cache, rng)
 	// The cache stays open until the chain is read; its error is the
@@ -78,7 +87,7 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 	}()
 	man, err := export.Write(ctx, export.Request{
 		Path: req.Path, Format: format, Source: checked, Total: res.Total, Location: loc,
-		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: pr.now, Later: checked.facts,
+		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: pr.now, Later: checked.facts, Report: rep,
 		Facts: export.Facts{
 			Filter: req.Filter, Sort: req.Sort,
 			Profile:    export.Profile{APIURL: p.APIURL, Organization: p.Organization, User: p.User, Role: p.Role},
@@ -99,8 +108,12 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 		return man, err
 	}
 	path, _ := filepath.Abs(req.Path)
+	kind := "export"
+	if rep != nil {
+		kind = "report"
+	}
 	entry := settings.Activity{
-		Time: man.ExportedAt, Kind: "export", OSUser: OSUser(), User: p.User, File: path,
+		Time: man.ExportedAt, Kind: kind, OSUser: OSUser(), User: p.User, File: path,
 		Format: string(man.Format), Rows: man.Rows, SHA256: man.SHA256, Filter: req.Filter, Sort: req.Sort,
 		Zone: man.TimeZone, Version: req.AppVersion,
 	}

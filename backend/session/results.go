@@ -139,7 +139,11 @@ func (pr *Profile) Query(ctx context.Context, f audit.Filter, s audit.Sort, loc 
 	if err != nil {
 		return Result{}, err
 	}
-	res, err := ix.Query(f, s, query.Options{Location: loc})
+	opts, err := pr.queryOptions(f, loc)
+	if err != nil {
+		return Result{}, err
+	}
+	res, err := ix.Query(f, s, opts)
 	if errors.Is(err, query.ErrIndexFormat) {
 		// A damaged block of the saved index: rebuild it from the cache,
 		// and query that.
@@ -147,7 +151,7 @@ func (pr *Profile) Query(ctx context.Context, f audit.Filter, s audit.Sort, loc 
 		if ix, err = pr.snapshot(ctx); err != nil {
 			return Result{}, err
 		}
-		res, err = ix.Query(f, s, query.Options{Location: loc})
+		res, err = ix.Query(f, s, opts)
 	}
 	if err != nil {
 		return Result{}, badQuery{err}
@@ -200,7 +204,11 @@ func (pr *Profile) Values(ctx context.Context, f audit.Filter, field query.Value
 	if err != nil {
 		return nil, err
 	}
-	vals, err := ix.ValuesIn(f, field, substring, limit)
+	opts, err := pr.queryOptions(f, nil)
+	if err != nil {
+		return nil, err
+	}
+	vals, err := ix.ValuesIn(f, field, substring, limit, opts)
 	if errors.Is(err, audit.ErrBadFilter) {
 		return nil, badQuery{err}
 	}
