@@ -313,6 +313,57 @@ func (s *Set) Mark(ids []string, tag, note, by string, at time.Time) (Change, er
 	return c, nil
 }
 
+// With lists the marks with tag on the events ids, for an undo (Restore).
+func (s *Set) With(ids []string, tag string) []Mark {
+	var out []Mark
+	for _, id := range ids {
+		if i, ok := s.at[key{id, tag}]; ok {
+			out = append(out, s.marks[i])
+		}
+	}
+	return out
+}
+
+// Restore puts the events ids back as before says they were with tag:
+// the tag off those before does not hold, and those it holds as they were
+// (note, who, when). It undoes a Mark or an Unmark of ids with tag.
+func (s *Set) Restore(ids []string, tag string, before []Mark) Change {
+	was := make(map[string]Mark, len(before))
+	for _, m := range before {
+		if m.Tag == tag {
+			was[m.ID] = m
+		}
+	}
+	var c Change
+	drop := map[string]bool{}
+	for _, id := range ids {
+		i, ok := s.at[key{id, tag}]
+		old, had := was[id]
+		switch {
+		case ok && !had:
+			drop[id] = true
+			c.Removed++
+		case ok && had && s.marks[i] != old:
+			s.marks[i] = old
+			c.Changed++
+		case !ok && had:
+			s.marks = append(s.marks, old)
+			s.at[key{id, tag}] = len(s.marks) - 1
+			c.Added++
+		}
+	}
+	if len(drop) > 0 {
+		s.marks = slices.DeleteFunc(s.marks, func(m Mark) bool { return m.Tag == tag && drop[m.ID] })
+	}
+	if c != (Change{}) {
+		s.index()
+		if s.onChange != nil {
+			s.onChange()
+		}
+	}
+	return c
+}
+
 // Unmark takes tag off the events ids.
 func (s *Set) Unmark(ids []string, tag string) (Change, error) {
 	tag, err := CheckTag(tag)

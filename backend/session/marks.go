@@ -79,6 +79,30 @@ type MarkResult struct {
 	marks.Change
 	Tag     string
 	Matched int // the events named (IDs) or matched (Filter)
+	// Undo puts the marks back as they were (Profile.Undo).
+	Undo MarkUndo
+}
+
+// MarkUndo is what undoes a mark: the events it named and their marks
+// with its tag before it.
+type MarkUndo struct {
+	ids    []string
+	tag    string
+	before []marks.Mark
+}
+
+// Events is how many events the undo touches.
+func (u MarkUndo) Events() int { return len(u.ids) }
+
+// Undo puts the marks of a Mark back as they were before it, in one
+// write, recorded in the activity log as an undo.
+func (pr *Profile) Undo(ctx context.Context, u MarkUndo, osUser string) (MarkResult, error) {
+	if len(u.ids) == 0 {
+		return MarkResult{}, nil
+	}
+	return pr.editMarks(ctx, "undo", audit.Filter{}, u.ids, u.tag, osUser, func(s *marks.Set) (marks.Change, error) {
+		return s.Restore(u.ids, u.tag, u.before), nil
+	})
 }
 
 // ErrNoSuchEvent is an ID to mark that the cache does not hold.
@@ -96,32 +120,50 @@ func (pr *Profile) Mark(ctx context.Context, req MarkRequest) (MarkResult, error
 	if err != nil {
 		return MarkResult{}, err
 	}
-	res := MarkResult{Tag: tag, Matched: len(ids)}
+	kind := "mark"
+	if req.Unmark {
+		kind = "unmark"
+	}
+	named := ids
+	if len(req.IDs) == 0 {
+		named = nil // chosen by the filter: the record says so
+	}
 	now := pr.now()
-	set, err := marks.Edit(pr.st.ProfileDir(pr.Info()), func(s *marks.Set) error {
+	return pr.editMarks(ctx, kind, req.Filter, ids, tag, req.OSUser, func(s *marks.Set) (marks.Change, error) {
 		if req.Unmark {
-			res.Change, err = s.Unmark(ids, tag)
-		} else {
-			res.Change, err = s.Mark(ids, tag, req.Note, req.OSUser, now)
+			return s.Unmark(ids, tag)
 		}
-		return err
+		return s.Mark(ids, tag, req.Note, req.OSUser, now)
+	}, named...)
+}
+
+// editMarks changes the marks of ids with tag (change), in one write, and
+// records it in the activity log as kind with the file's new SHA-256;
+// named are the IDs the request named, if it named them.
+func (pr *Profile) editMarks(_ context.Context, kind string, f audit.Filter, ids []string, tag, osUser string, change func(*marks.Set) (marks.Change, error), named ...string) (MarkResult, error) {
+	res := MarkResult{Tag: tag, Matched: len(ids)}
+	set, err := marks.Edit(pr.st.ProfileDir(pr.Info()), func(s *marks.Set) error {
+		before := s.With(ids, tag)
+		var err error
+		if res.Change, err = change(s); err != nil {
+			return err
+		}
+		res.Undo = MarkUndo{ids: ids, tag: tag, before: before}
+		return nil
 	})
 	if err != nil {
 		return MarkResult{}, err
 	}
 	if res.Change == (marks.Change{}) {
+		res.Undo = MarkUndo{}
 		return res, nil
 	}
 	pr.keepMarks(nil, "") // read again
-	kind := "mark"
-	if req.Unmark {
-		kind = "unmark"
-	}
 	p := pr.Info()
 	if err := pr.st.AppendActivity(p, settings.Activity{
-		Time: now.UTC(), Kind: kind, OSUser: req.OSUser, User: p.User, File: marks.FileName,
-		Rows: res.Added + res.Changed + res.Removed, SHA256: set.SHA256(), Filter: req.Filter,
-		Mark: &settings.MarkFacts{Tag: tag, IDs: len(req.IDs), Added: res.Added, Changed: res.Changed, Removed: res.Removed},
+		Time: pr.now().UTC(), Kind: kind, OSUser: osUser, User: p.User, File: marks.FileName,
+		Rows: res.Added + res.Changed + res.Removed, SHA256: set.SHA256(), Filter: f,
+		Mark: &settings.MarkFacts{Tag: tag, IDs: len(named), Added: res.Added, Changed: res.Changed, Removed: res.Removed},
 	}); err != nil {
 		return res, fmt.Errorf("the marks are saved, but the activity log could not record them: %w", err)
 	}
@@ -193,7 +235,7 @@ func (pr *Profile) checkMarks() (MarksCheck, error) {
 	}
 	var c MarksCheck
 	for _, a := range log {
-		if a.Kind == "mark" || a.Kind == "unmark" {
+		if a.Mark != nil {
 			c.Recorded = a.SHA256
 		}
 	}
