@@ -31,6 +31,7 @@ const Usage = `usage:
   auditdesk verify-export FILE
   auditdesk profiles [--data DIR]
   auditdesk simulate [--addr 127.0.0.1:8787] [--events N] [--seed S]
+  auditdesk key      print this installation's public signing key and its fingerprint
   auditdesk version
 
 FILTERS: --search TEXT --scope S --category C... --action A... --status SUCCESS|FAILED
@@ -98,6 +99,7 @@ var commands = map[string]command{
 	"export":        {flags: exportCommand},
 	"summarize":     {flags: summarizeCommand},
 	"report":        {flags: reportCommand},
+	"key":           {flags: keyCommand},
 	"mark":          {flags: markCommand(false)},
 	"unmark":        {flags: markCommand(true)},
 	"import":        {flags: importCommand},

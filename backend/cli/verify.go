@@ -10,6 +10,7 @@ import (
 
 	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/session"
+	"github.com/auditdesk/auditdesk/backend/signing"
 	"github.com/auditdesk/auditdesk/backend/termtext"
 )
 
@@ -113,6 +114,11 @@ func verifyExportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) 
 			return err
 		}
 		m := c.Manifest
+		if c.Signed && !c.SignatureOK {
+			fmt.Fprintf(env.Stdout, "FAILED: %s: %s (signed by %s)\n", args[0], termtext.Inline(c.Problem), termtext.Inline(c.SignedBy))
+			return export.ErrFileMismatch
+		}
+		defer printSigner(env, c)
 		switch {
 		case c.RowsOK && c.SHA256OK:
 			from := termtext.Inline(m.Profile.User) + "'s cache of " + termtext.Inline(m.Profile.APIURL)
@@ -134,6 +140,28 @@ func verifyExportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) 
 			fmt.Fprintf(env.Stdout, "FAILED: %s: %s\n", args[0], termtext.Inline(c.Problem))
 			return export.ErrFileMismatch
 		}
+	}
+}
+
+// printSigner says whose key signed a manifest whose signature matches:
+// this installation's, another's (its fingerprint, to compare with what
+// `auditdesk key` prints where the file was made), or none.
+func printSigner(env Env, c export.FileCheck) {
+	switch {
+	case !c.Signed:
+		fmt.Fprintln(env.Stdout, "  not signed: the manifest carries no signature (written before AuditDesk signed manifests, or by something else); its facts are not vouched for")
+		return
+	case !c.SignatureOK:
+		return
+	}
+	own, err := signing.Installation()
+	switch {
+	case err == nil && own.Fingerprint() == c.SignedBy:
+		fmt.Fprintf(env.Stdout, "  signed by this installation's key %s\n", c.SignedBy)
+	case err == nil:
+		fmt.Fprintf(env.Stdout, "  signed by another key: %s (this installation's is %s); compare it with what auditdesk key prints where the file was made\n", termtext.Inline(c.SignedBy), own.Fingerprint())
+	default:
+		fmt.Fprintf(env.Stdout, "  signed by the key %s; this installation's key cannot be read to compare: %s\n", termtext.Inline(c.SignedBy), termtext.Inline(err.Error()))
 	}
 }
 

@@ -28,6 +28,7 @@ import (
 	"github.com/auditdesk/auditdesk/backend/audit"
 	"github.com/auditdesk/auditdesk/backend/internal/gcpace"
 	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/signing"
 )
 
 // Format is a file format.
@@ -99,6 +100,8 @@ type Request struct {
 	Now        func() time.Time
 	// Report, when set, makes an XLSX a report (report.go).
 	Report *Report
+	// Signer, when set, signs the manifest (this installation's key).
+	Signer *signing.Key
 }
 
 // The kinds of failure, for callers that offer a next step.
@@ -444,6 +447,14 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return m, err
+	}
+	if req.Signer != nil {
+		if m.Signature, err = req.Signer.Sign(b); err != nil {
+			return m, err
+		}
+		if b, err = json.MarshalIndent(m, "", "  "); err != nil {
+			return m, err
+		}
 	}
 	if err = writeSynced(k.manifest(), append(b, '\n')); err == nil {
 		err = syncDir(k.w)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/signing"
 )
 
 // ManifestSuffix is appended to the exported file's name for its manifest.
@@ -101,6 +102,12 @@ type Manifest struct {
 	MerkleRoot   string       `json:"merkleRoot"`
 	MerkleLeaves string       `json:"merkleLeaves"`
 	ExportedAt   time.Time    `json:"exportedAt"`
+	// Signature is the installation's signature over the other members
+	// (backend/signing); nil for a manifest written before AuditDesk
+	// signed them.
+	Signature *signing.Signature `json:"signature,omitempty"`
+
+	raw []byte // the file as read (ReadManifest), for its signature
 }
 
 // merkleLeaves says in the manifest what the tree's leaves are.
@@ -123,6 +130,7 @@ func ReadManifest(path string) (Manifest, error) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		return m, fmt.Errorf("export: manifest %s is not valid JSON: %w", path, err)
 	}
+	m.raw = b
 	return m, nil
 }
 

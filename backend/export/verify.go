@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/auditdesk/auditdesk/backend/signing"
 )
 
 // FileCheck is what VerifyFile found.
@@ -31,6 +33,12 @@ type FileCheck struct {
 	MerkleRoot string `json:"merkleRoot"`
 	// Problem says what is off, "" when nothing is.
 	Problem string `json:"problem"`
+	// Signed: the manifest carries a signature; SignatureOK: it matches
+	// the manifest (nothing in it was changed since), made by the key of
+	// SignedBy (a fingerprint; whose, `auditdesk key` tells).
+	Signed      bool   `json:"signed"`
+	SignatureOK bool   `json:"signatureOk"`
+	SignedBy    string `json:"signedBy,omitempty"`
 }
 
 // ErrFileMismatch wraps a failed check.
@@ -56,6 +64,10 @@ func VerifyFile(ctx context.Context, path string) (FileCheck, error) {
 	c := FileCheck{Manifest: m, SHA256: sum}
 	if serr != nil {
 		return c, fmt.Errorf("export: verify: %w", serr)
+	}
+	if sig := m.Signature; sig != nil {
+		c.Signed, c.SignedBy = true, sig.Fingerprint
+		c.SignatureOK = signing.Verify(m.raw, *sig) == nil
 	}
 	c.SHA256OK = c.SHA256 == m.SHA256
 	var tree merkle
@@ -101,6 +113,8 @@ func VerifyFile(ctx context.Context, path string) (FileCheck, error) {
 		c.Problem = "the rows' Merkle root differs from the manifest's: a row was changed or moved"
 	case !c.SHA256OK:
 		c.Problem = "the rows are the exported ones, but the file's bytes differ (saved again by another program?)"
+	case c.Signed && !c.SignatureOK:
+		c.Problem = "the manifest was changed after it was signed: its signature does not match"
 	}
 	return c, nil
 }

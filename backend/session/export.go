@@ -13,6 +13,7 @@ import (
 	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/settings"
+	"github.com/auditdesk/auditdesk/backend/signing"
 	"github.com/auditdesk/auditdesk/backend/store"
 )
 
@@ -77,6 +78,14 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 			return export.Manifest{}, err
 		}
 	}
+	key, err := signing.Installation()
+	if err != nil {
+		done()
+		return export.Manifest{}, err
+	}
+	if !key.Persisted {
+		pr.log.Warn("export", "signing", key.NoKeyring)
+	}
 	checked := newCheckedRows(res)
 	go checked.readChain(ctx, cache, rng)
 	// The cache stays open until the chain is read; its error is the
@@ -87,7 +96,7 @@ func (pr *Profile) Export(ctx context.Context, req ExportRequest) (export.Manife
 	}()
 	man, err := export.Write(ctx, export.Request{
 		Path: req.Path, Format: format, Source: checked, Total: res.Total, Location: loc,
-		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: pr.now, Later: checked.facts, Report: rep,
+		BOM: req.BOM, KeepFormulas: req.KeepFormulas, OnProgress: req.OnProgress, Now: pr.now, Later: checked.facts, Report: rep, Signer: key,
 		Facts: export.Facts{
 			Filter: req.Filter, Sort: req.Sort,
 			Profile:    export.Profile{APIURL: p.APIURL, Organization: p.Organization, User: p.User, Role: p.Role},
