@@ -8,9 +8,11 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// folder folds text for search: NFC, then full Unicode case folding, so
-// "ĐÃ DỪNG" finds "Đã dừng", NFD finds NFC and "STRASSE" finds "straße".
-// It is not accent-insensitive. A cases.Caser keeps state, so a folder
+// folder folds text for search: NFKC, then full Unicode case folding, so
+// "ĐÃ DỪNG" finds "Đã dừng", NFD finds NFC, "STRASSE" finds "straße", and
+// the width forms a Japanese input method types find their ordinary forms
+// (full-width "ＧＰＵ" finds "GPU", half-width "ｶﾞ" finds "ガ") and the
+// other way round. It is not accent-insensitive. A cases.Caser keeps state, so a folder
 // belongs to one goroutine: Build has one, each Query makes its own.
 type folder struct{ c cases.Caser }
 
@@ -21,7 +23,7 @@ func (f folder) string(s string) string {
 		// Folding ASCII lowers its letters, and nothing else.
 		return asciiLower(s)
 	}
-	return f.c.String(norm.NFC.String(s))
+	return f.c.String(norm.NFKC.String(s))
 }
 
 // asciiLower is s, an ASCII string, with its letters lowered; s itself
@@ -42,7 +44,7 @@ func asciiLower(s string) string {
 }
 
 func (f folder) append(dst []byte, s string) []byte {
-	return append(dst, f.c.String(norm.NFC.String(s))...)
+	return append(dst, f.c.String(norm.NFKC.String(s))...)
 }
 
 // searchText decides how a row's target and description are searched.
@@ -67,9 +69,9 @@ func (f folder) searchText(dst []byte, target, desc string) (out []byte, mid int
 }
 
 // plain says, without folding s, that its folded form is s with ASCII
-// letters lowered: each rune outside ASCII is one that NFC and folding
+// letters lowered: each rune outside ASCII is one that NFKC and folding
 // leave as it is and that starts a segment of its own (nothing before it
-// composes with it), so NFC leaves s as it is and folding, which goes rune
+// composes with it), so NFKC leaves s as it is and folding, which goes rune
 // by rune, changes only its ASCII capitals. Most lower-case text outside
 // ASCII (Vietnamese, CJK) is, and searchText then need not fold it (the
 // folding was most of an index's build). A false is no answer: fold.
@@ -93,9 +95,9 @@ func (f folder) plain(s string) bool {
 // it in; a rune's answer is always the same.
 var stableRunes [0x10000]atomic.Uint32
 
-// stable says whether r (its UTF-8 being enc) is left as it is by NFC and
-// by folding, and has a normalization boundary before it. U+FFFD (also an
-// invalid byte's decoding) is not.
+// stable says whether r (its UTF-8 being enc) is left as it is by NFKC
+// and by folding, and has a normalization boundary before it. U+FFFD (also
+// an invalid byte's decoding) is not.
 func (f folder) stable(r rune, enc string) bool {
 	switch stableRunes[r].Load() {
 	case 1:
@@ -103,8 +105,8 @@ func (f folder) stable(r rune, enc string) bool {
 	case 2:
 		return false
 	}
-	ok := r != utf8.RuneError && norm.NFC.PropertiesString(enc).BoundaryBefore() &&
-		norm.NFC.IsNormalString(enc) && f.c.String(enc) == enc
+	ok := r != utf8.RuneError && norm.NFKC.PropertiesString(enc).BoundaryBefore() &&
+		norm.NFKC.IsNormalString(enc) && f.c.String(enc) == enc
 	v := uint32(2)
 	if ok {
 		v = 1

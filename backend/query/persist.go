@@ -155,8 +155,10 @@ var littleEndian = func() bool {
 	return *(*byte)(unsafe.Pointer(&x)) == 1
 }()
 
-// foldVersions names what the folded text depends on.
-func foldVersions() [2]string { return [2]string{norm.Version, cases.UnicodeVersion} }
+// foldVersions names what the folded text depends on: the normalization
+// form (NFKC; an index folded under NFC, before, is rebuilt) and the
+// Unicode versions.
+func foldVersions() [2]string { return [2]string{"NFKC " + norm.Version, cases.UnicodeVersion} }
 
 // sections are ix's sections as bytes, in file order.
 func (ix *Index) sections() [nSections][]byte {

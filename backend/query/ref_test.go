@@ -15,7 +15,7 @@ import (
 // The reference: the product's contract written the obvious slow way, with
 // no index, no codes and a fresh fold per comparison.
 
-func refFold(s string) string { return cases.Fold().String(norm.NFC.String(s)) }
+func refFold(s string) string { return cases.Fold().String(norm.NFKC.String(s)) }
 
 func refMatch(f audit.Filter, e audit.Event) bool {
 	if f.Scope != "" && e.Scope != f.Scope {
