@@ -104,7 +104,7 @@ func TestExportBadRequests(t *testing.T) {
 		// still a typo.
 		{ExportRequest{Path: filepath.Join(dir, "x.csv"), Query: QueryRequest{Filter: audit.FilterText{Scope: "billing"}}}, CodeInvalidInput, "scope:"},
 		{ExportRequest{Path: filepath.Join(dir, "gone", "x.csv")}, CodeInvalidInput, "create it or choose another folder"},
-		{ExportRequest{Path: filepath.Join(dir, "x.pdf")}, CodeInvalidInput, ".csv or .xlsx"},
+		{ExportRequest{Path: filepath.Join(dir, "x.pdf")}, CodeInvalidInput, ".csv, .xlsx or .parquet"},
 	} {
 		_, err := a.Export.Run(c.req)
 		if ui := ToUIError(err); ui.Code != c.code || !strings.Contains(ui.Message, c.says) {

@@ -21,7 +21,7 @@ const Usage = `usage:
   auditdesk                              open the desktop window [--data DIR]
   auditdesk sync     [--api URL] [--token-env VAR] [--profile NAME] [--data DIR]
   auditdesk query    [FILTERS] [--sort FIELD[:asc|desc]] [--limit N] [--json] [--profile NAME] [--data DIR]
-  auditdesk export   --out FILE [--format csv|xlsx] [FILTERS] [--sort ...] [--bom] [--keep-formulas] [--profile NAME] [--data DIR]
+  auditdesk export   --out FILE [--format csv|xlsx|parquet] [FILTERS] [--sort ...] [--bom] [--keep-formulas] [--profile NAME] [--data DIR]
   auditdesk summarize --by FIELD[,FIELD] [FILTERS] [--top N] [--json|--csv] [--profile NAME] [--data DIR]
   auditdesk report   --out FILE.xlsx [FILTERS] [--sort ...] [--by FIELD[,FIELD]]... [--top N] [--profile NAME] [--data DIR]
   auditdesk mark     --tag NAME [--note TEXT] [--id ID]... [FILTERS] [--profile NAME] [--data DIR]

@@ -14,7 +14,7 @@ import (
 
 func exportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error {
 	out := fs.String("out", "", "file to write (.csv or .xlsx)")
-	format := fs.String("format", "", "csv or xlsx (default from --out's extension)")
+	format := fs.String("format", "", "csv, xlsx or parquet (default from --out's extension)")
 	fa := addFilterFlags(fs)
 	sortFlag := fs.String("sort", "", "FIELD[:asc|desc] (default timestamp:desc)")
 	bom := fs.Bool("bom", false, "CSV: start with a UTF-8 byte order mark, so Excel reads Japanese and Vietnamese right")

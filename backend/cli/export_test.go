@@ -95,7 +95,7 @@ func TestExportErrors(t *testing.T) {
 		says string
 	}{
 		{[]string{"export", "--data", data}, ExitUsage, "--out"},
-		{[]string{"export", "--data", data, "--out", filepath.Join(dir, "x.txt")}, ExitError, ".csv or .xlsx"},
+		{[]string{"export", "--data", data, "--out", filepath.Join(dir, "x.txt")}, ExitError, ".csv, .xlsx or .parquet"},
 		{[]string{"export", "--data", data, "--out", filepath.Join(dir, "no", "x.csv")}, ExitError, "create it"},
 		{[]string{"export", "--data", data, "--out", filepath.Join(dir, "x.csv"), "--status", "maybe\a"}, ExitError, "status:"},
 		{[]string{"export", "--data", data, "--out", filepath.Join(dir, "x.csv"), "--format", "pdf"}, ExitError, "format:"},

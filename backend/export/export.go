@@ -43,14 +43,15 @@ const (
 // FormatFor picks the format: the given one, else FILE's extension.
 func FormatFor(format, path string) (Format, error) {
 	f := Format(strings.ToLower(strings.TrimSpace(format)))
+	known := func(f Format) bool { return f == CSV || f == XLSX || f == Parquet }
 	if f == "" {
 		f = Format(strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), "."))
-		if f != CSV && f != XLSX {
-			return "", fmt.Errorf("%w: format: cannot tell it from %q; name the file .csv or .xlsx, or give --format", ErrBadRequest, filepath.Base(path))
+		if !known(f) {
+			return "", fmt.Errorf("%w: format: cannot tell it from %q; name the file .csv, .xlsx or .parquet, or give --format", ErrBadRequest, filepath.Base(path))
 		}
 	}
-	if f != CSV && f != XLSX {
-		return "", fmt.Errorf("%w: format: %q is not csv or xlsx", ErrBadRequest, format)
+	if !known(f) {
+		return "", fmt.Errorf("%w: format: %q is not csv, xlsx or parquet", ErrBadRequest, format)
 	}
 	return f, nil
 }
@@ -382,8 +383,8 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 	// them where the next export removes them.
 	k := workFor(path)
 	j := &job{ctx: ctx, req: req, loc: req.Location, now: now().UTC(), base: filepath.Base(path), tmpDir: k.w}
-	if j.loc == nil {
-		j.loc = time.UTC
+	if j.loc == nil || format == Parquet {
+		j.loc = time.UTC // a Parquet timestamp is UTC, an engine shows it in its zone
 	}
 
 	// Steps 1 and 2 of pair.go: this FILE's work folder, locked and
@@ -415,9 +416,12 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 	}
 	ds := &earlySync{f: data}
 	hw := &hashWriter{w: ds, h: sha256.New()}
-	if format == CSV {
+	switch format {
+	case CSV:
 		err = writeCSV(j, hw)
-	} else {
+	case Parquet:
+		err = writeParquet(j, hw)
+	default:
 		err = writeXLSX(j, hw)
 	}
 	if err == nil {
@@ -435,10 +439,13 @@ func Write(ctx context.Context, req Request) (m Manifest, err error) {
 		Format: format, Facts: j.req.Facts, TimeZone: j.loc.String(), Columns: header(j.loc, j.details), ExportedAt: j.now,
 		MerkleRoot: j.tree.root(), MerkleLeaves: merkleLeaves,
 	}
-	if format == CSV {
+	switch format {
+	case CSV:
 		m.CSV = &CSVOptions{BOM: req.BOM, Neutralised: !req.KeepFormulas, NeutralisedCells: j.neutralised}
 		m.DetailsRule = csvDetailsRule
-	} else {
+	case Parquet:
+		m.Columns, m.DetailsRule = parquetColumns, parquetDetailsRule
+	default:
 		m.Sheets, m.CellsMadeSafe, m.DetailsRule = j.sheets, j.altered, xlsxDetailsRule
 	}
 	if r := req.Report; r != nil {

@@ -88,7 +88,7 @@ func TestFailuresSayWhatToDo(t *testing.T) {
 		// else's refuses them to a user.
 		{"/sys/auditdesk-report.csv", ErrPermission, "choose a folder of yours"},
 		{filepath.Join(dir, "folder.csv"), ErrBadRequest, "is a folder"},
-		{filepath.Join(dir, "report.pdf"), ErrBadRequest, ".csv or .xlsx"},
+		{filepath.Join(dir, "report.pdf"), ErrBadRequest, ".csv, .xlsx or .parquet"},
 	} {
 		_, err := Write(context.Background(), request(c.path, res, time.UTC))
 		if !errors.Is(err, c.kind) || !strings.Contains(err.Error(), c.says) || strings.Contains(err.Error(), "\n") {

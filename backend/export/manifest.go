@@ -116,8 +116,9 @@ const merkleLeaves = "leaf = SHA-256(0x00 || \"" + RowVersion + "\" || 0x00 || e
 // The Details column's rules, in the manifest and the About sheet. An
 // event's details are never cut: a cut cell would be an altered event.
 const (
-	csvDetailsRule  = "Details is each event's details object as compact JSON, byte for byte as the cache holds it, in one cell whatever its length."
-	xlsxDetailsRule = "Details is each event's details object as compact JSON, as the cache holds it, never cut: one longer than Excel's 32,767 characters a cell goes on in the next cells of its row, under Details (2), Details (3), ...; joined in order, they are the object."
+	csvDetailsRule     = "Details is each event's details object as compact JSON, byte for byte as the cache holds it, in one cell whatever its length."
+	parquetDetailsRule = "details is each event's details object as JSON, byte for byte as the cache holds it, null for an event without one; the time is a TIMESTAMP in milliseconds adjusted to UTC; a row's Merkle leaf is its cells in the CSV's columns as text, the time in UTC as YYYY-MM-DD HH:mm:ss.SSS."
+	xlsxDetailsRule    = "Details is each event's details object as compact JSON, as the cache holds it, never cut: one longer than Excel's 32,767 characters a cell goes on in the next cells of its row, under Details (2), Details (3), ...; joined in order, they are the object."
 )
 
 // ReadManifest reads FILE.manifest.json.

@@ -95,8 +95,10 @@ func VerifyFile(ctx context.Context, path string) (FileCheck, error) {
 		header, err = readCSVRows(path, rows)
 	case XLSX:
 		header, err = readXLSXRows(path, m, nil, rows)
+	case Parquet:
+		header, err = readParquetRows(path, rows)
 	default:
-		err = fmt.Errorf("the manifest's format %q is not csv or xlsx", m.Format)
+		err = fmt.Errorf("the manifest's format %q is not csv, xlsx or parquet", m.Format)
 	}
 	if err != nil {
 		return c, fmt.Errorf("export: verify %s: %w", path, err)
