@@ -36,27 +36,35 @@ func exportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		if err != nil {
 			return err
 		}
-		if os.Getenv("GOMEMLIMIT") == "" {
-			defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.ExportMemoryLimit))
-		}
-		live := newLiveLine(env.liveErr())
-		desk, pr, err := openProfile(*data, *profile, waitForCache(live))
-		if err != nil {
-			return err
-		}
-		defer func() { _ = desk.Close() }() // read only
-		m, err := pr.Export(ctx, session.ExportRequest{
+		m, err := runExport(ctx, env, *data, *profile, "exporting", session.ExportRequest{
 			Path: *out, Format: fm, Filter: f, Sort: s, Location: loc, BOM: *bom, KeepFormulas: *keep,
-			AppVersion: env.Version,
-			OnProgress: func(pr export.Progress) {
-				live.show(fmt.Sprintf("exporting %s of %s rows", num(int64(pr.Rows)), num(int64(pr.Total))))
-			},
 		})
-		live.end()
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "exported %s rows to %s (sha256 %s); manifest %s\n", num(int64(m.Rows)), *out, m.SHA256, *out+export.ManifestSuffix)
 		return nil
 	}
+}
+
+// runExport writes req from the profile as export and report do: under
+// the export's memory limit, waiting for a cache another AuditDesk holds,
+// with a live line of doing's progress on a terminal.
+func runExport(ctx context.Context, env Env, data, profile, doing string, req session.ExportRequest) (export.Manifest, error) {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.ExportMemoryLimit))
+	}
+	live := newLiveLine(env.liveErr())
+	desk, pr, err := openProfile(data, profile, waitForCache(live))
+	if err != nil {
+		return export.Manifest{}, err
+	}
+	defer func() { _ = desk.Close() }() // read only
+	req.AppVersion = env.Version
+	req.OnProgress = func(p export.Progress) {
+		live.show(fmt.Sprintf("%s %s of %s rows", doing, num(int64(p.Rows)), num(int64(p.Total))))
+	}
+	m, err := pr.Export(ctx, req)
+	live.end()
+	return m, err
 }

@@ -4,13 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"os"
-	"runtime/debug"
 
 	"github.com/auditdesk/auditdesk/backend/export"
 	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/session"
-	"github.com/auditdesk/auditdesk/backend/settings"
 )
 
 // reportCommand writes a report: an XLSX export of the view with its
@@ -49,22 +46,9 @@ func reportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		if err != nil {
 			return err
 		}
-		if os.Getenv("GOMEMLIMIT") == "" {
-			defer debug.SetMemoryLimit(debug.SetMemoryLimit(settings.ExportMemoryLimit))
-		}
-		live := newLiveLine(env.liveErr())
-		desk, pr, err := openProfile(*data, *profile, waitForCache(live))
-		if err != nil {
-			return err
-		}
-		defer func() { _ = desk.Close() }() // read only
-		m, err := pr.Export(ctx, session.ExportRequest{
-			Path: *out, Format: export.XLSX, Filter: f, Sort: s, Location: loc, AppVersion: env.Version, Report: req,
-			OnProgress: func(pr export.Progress) {
-				live.show(fmt.Sprintf("writing %s of %s rows", num(int64(pr.Rows)), num(int64(pr.Total))))
-			},
+		m, err := runExport(ctx, env, *data, *profile, "writing", session.ExportRequest{
+			Path: *out, Format: export.XLSX, Filter: f, Sort: s, Location: loc, Report: req,
 		})
-		live.end()
 		if err != nil {
 			return err
 		}
