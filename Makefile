@@ -86,6 +86,9 @@ gotest:
 	$(GO) test -race -count=1 ./...
 	@# Tests too slow under the race detector, built only without it (//go:build !race).
 	$(GO) test -count=1 -run 'SplitsPastTheSheetLimit' ./backend/export/
+	@# DuckDB reads the Parquet export: a module of its own (CGO and DuckDB's
+	@# library stay out of the app's binary and of ./... above).
+	cd backend/export/duckdbtest && CGO_ENABLED=1 $(GO) test -count=1 ./...
 	@# A few seconds of fuzzing (counted in runs, not seconds: a duration's end
 	@# races the fuzzing workers in go1.26, golang/go#75804, and fails a loaded
 	@# machine with "context deadline exceeded"): what the CLI prints never
