@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
 )
@@ -24,19 +25,19 @@ const Parquet Format = "parquet"
 // zone); the workspace and the details are null for an event without
 // them, the details a JSON string, byte for byte as the cache holds them.
 type parquetRow struct {
-	ID            string  `parquet:"id,zstd"`
-	Timestamp     int64   `parquet:"timestamp,timestamp(millisecond:utc),delta,zstd"`
-	User          string  `parquet:"user,dict,zstd"`
-	Scope         string  `parquet:"scope,dict,zstd"`
-	Category      string  `parquet:"category,dict,zstd"`
-	Action        string  `parquet:"action,dict,zstd"`
-	Target        string  `parquet:"target,zstd"`
-	Status        string  `parquet:"status,dict,zstd"`
-	Description   string  `parquet:"description,zstd"`
-	WorkspaceID   *string `parquet:"workspace_id,optional,dict,zstd"`
-	WorkspaceName *string `parquet:"workspace_name,optional,dict,zstd"`
-	SourceIP      string  `parquet:"source_ip,dict,zstd"`
-	Details       *string `parquet:"details,optional,json,zstd"`
+	ID            string  `parquet:"id"`
+	Timestamp     int64   `parquet:"timestamp,timestamp(millisecond:utc),delta"`
+	User          string  `parquet:"user,dict"`
+	Scope         string  `parquet:"scope,dict"`
+	Category      string  `parquet:"category,dict"`
+	Action        string  `parquet:"action,dict"`
+	Target        string  `parquet:"target"`
+	Status        string  `parquet:"status,dict"`
+	Description   string  `parquet:"description"`
+	WorkspaceID   *string `parquet:"workspace_id,optional,dict"`
+	WorkspaceName *string `parquet:"workspace_name,optional,dict"`
+	SourceIP      string  `parquet:"source_ip,dict"`
+	Details       *string `parquet:"details,optional,json"`
 }
 
 // parquetColumns are a Parquet export's columns, in the file's order.
@@ -95,6 +96,9 @@ func writeParquet(j *job, out io.Writer) error {
 		parquet.MaxRowsPerRowGroup(parquetRowGroup),
 		parquet.DataPageStatistics(true),
 		parquet.CreatedBy("AuditDesk", j.req.Facts.AppVersion, ""),
+		// zstd at its fastest level: a fifth of the default's time here, and
+		// the file a few percent larger.
+		parquet.Compression(&zstd.Codec{Level: zstd.SpeedFastest}),
 	)
 	err := eachWindow(j, func(_ int, evs []audit.Event) *parquetWindow {
 		pw := &parquetWindow{rows: make([]parquetRow, len(evs))}
