@@ -14,7 +14,10 @@
 #     on a fifth, the table's tools: details, type-ahead, time range,
 #     timeline, theme; then saved views, columns, profiles and Verify
 #     cache; then the group-by panel, its group's count checked against
-#     `auditdesk query` and `auditdesk summarize`; then the last filters, sort and view restored across a
+#     `auditdesk query` and `auditdesk summarize`; then marks: events
+#     marked from the details panel, filtered by their tag, a mark undone
+#     with Ctrl+Z, and a report with a pinned group-by that `auditdesk
+#     verify-export` checks; then the last filters, sort and view restored across a
 #     restart of the binary, and not once the setting is off; then files
 #     imported into a case through the Import dialog, and one dropped on
 #     the window; then two
@@ -241,6 +244,23 @@ if [ -s "$GSEEN" ]; then
   fi
 else
   not_ok "the group-by test wrote no group to compare"
+fi
+
+# 1l. Marks and the report: three events marked with notes from the
+# details panel, Mark view…'s question past 1,000 events, the Tag filter
+# and the Tags column, Ctrl+Z, a group-by pinned and Report…, the save
+# dialog answered by AUDITDESK_SAVE_AS. The report must then pass
+# `auditdesk verify-export`.
+MDATA="$TMP/dev-marks-data"
+MFILE="$TMP/reports/marks-report.xlsx"
+mkdir -p "$TMP/reports"
+dev_start "$MDATA" AUDITDESK_DEMO_EVENTS=20000 AUDITDESK_SAVE_AS="$MFILE"
+browser_test marks.e2e.mjs "marks: three events marked with notes, filtered by their tag, one undone with Ctrl+Z, and a report of them with a pinned group-by, in Chromium" E2E_REPORT_FILE="$MFILE"
+dev_stop
+if [ -s "$MFILE" ] && out=$(build/bin/auditdesk-dev verify-export "$MFILE") && [[ $out == OK:* ]]; then
+  ok "auditdesk verify-export says the window's report is as its manifest says"
+else
+  not_ok "auditdesk verify-export of the window's report: ${out:-no report at $MFILE}"
 fi
 
 # 1i. The last filters, sort and view come back at launch, across a real

@@ -1,9 +1,9 @@
 // Package app is the only Go code bound to the window and the only
 // importer of the Wails runtime. It is thin: a few services named by what
-// the auditor does (Query, Sync, Profiles, Export, Preferences), each of
-// which checks what the UI asks, calls the open profile (session.Profile)
-// or the settings, and puts the answer into the wire types the frontend
-// reads.
+// the auditor does (Query, Sync, Profiles, Export, Preferences, Import,
+// Marks), each of which checks what the UI asks, calls the open profile
+// (session.Profile) or the settings, and puts the answer into the wire
+// types the frontend reads.
 package app
 
 import (
@@ -42,6 +42,7 @@ type App struct {
 	Export      *Export
 	Preferences *Preferences
 	Import      *Import
+	Marks       *Marks
 }
 
 // core is what the services share: the desk with the open profile, the
@@ -61,6 +62,8 @@ type core struct {
 	syncs   progress.Job[SyncProgress]
 	exports progress.Job[ExportProgress]
 	imports progress.Job[ImportProgress]
+	// undo takes back the window's marks (Marks.Undo).
+	undo undoStack
 	// rowsShown: the window has painted its first rows (logged once).
 	rowsShown atomic.Bool
 	// warmed is the index whose search was last warmed (WarmSearch);
@@ -81,7 +84,7 @@ func New(version string, store *settings.Store, log *slog.Logger, opts Options) 
 	}
 	return &App{
 		core: c, Query: &Query{c}, Sync: &Sync{c}, Profiles: &Profiles{c},
-		Export: &Export{c}, Preferences: &Preferences{c}, Import: &Import{c},
+		Export: &Export{c}, Preferences: &Preferences{c}, Import: &Import{c}, Marks: &Marks{c},
 	}
 }
 
@@ -103,7 +106,7 @@ func newDesk(store *settings.Store, log *slog.Logger) *session.Desk {
 
 // Bound is what main gives Wails to bind: the services.
 func (a *App) Bound() []any {
-	return []any{a.Query, a.Sync, a.Profiles, a.Export, a.Preferences, a.Import}
+	return []any{a.Query, a.Sync, a.Profiles, a.Export, a.Preferences, a.Import, a.Marks}
 }
 
 type discard struct{}

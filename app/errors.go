@@ -8,6 +8,7 @@ import (
 	"github.com/auditdesk/auditdesk/backend/auditapi"
 	"github.com/auditdesk/auditdesk/backend/credentials"
 	"github.com/auditdesk/auditdesk/backend/export"
+	"github.com/auditdesk/auditdesk/backend/marks"
 	"github.com/auditdesk/auditdesk/backend/progress"
 	"github.com/auditdesk/auditdesk/backend/session"
 	"github.com/auditdesk/auditdesk/backend/settings"
@@ -73,6 +74,8 @@ var codes = []struct {
 	{export.ErrNoFolder, CodeInvalidInput},
 	{export.ErrPermission, CodeInvalidInput},
 	{auditapi.ErrInvalidRequest, CodeInvalidInput},
+	{marks.ErrBadTag, CodeInvalidInput},
+	{session.ErrNoSuchEvent, CodeInvalidInput},
 }
 
 // ToUIError classifies err for the UI.

@@ -13,12 +13,13 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/auditdesk/auditdesk/backend/export"
+	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/session"
 )
 
 // Export is the Export dialog's service: it writes the current view, as
-// Query shows it, to CSV or XLSX with its manifest. One export runs at a
-// time.
+// Query shows it, to CSV or XLSX, or a report of it, with its manifest.
+// One export runs at a time.
 type Export struct{ *core }
 
 // ExportFormat is a file format of an export.
@@ -38,6 +39,40 @@ type ExportRequest struct {
 	Format       ExportFormat `json:"format"` // "" from Path's extension
 	BOM          bool         `json:"bom"`
 	KeepFormulas bool         `json:"keepFormulas"`
+	// Report, when set, makes the export a report, an XLSX (ChooseReport).
+	Report *ReportOptions `json:"report,omitempty"`
+}
+
+// ReportOptions make an export a report (Report... in the Export dialog):
+// a Summary sheet, a Findings sheet of the view's marked events, one sheet
+// per group-by pinned in the window, then the export's own Events and
+// About sheets, under the same manifest.
+type ReportOptions struct {
+	// Groups are the group-bys pinned, one or two fields each.
+	Groups [][]query.GroupField `json:"groups"`
+	// Top is how many groups each group-by sheet lists, the rest summed;
+	// 0 lists them all.
+	Top int `json:"top"`
+}
+
+// sessionReport checks o and makes it the session's request.
+func (o *ReportOptions) sessionReport() (*session.ReportRequest, error) {
+	if o.Top < 0 {
+		return nil, Invalid(fmt.Sprintf("report: top %d is negative; 0 keeps every group", o.Top))
+	}
+	out := &session.ReportRequest{Top: o.Top}
+	for _, g := range o.Groups {
+		names := make([]string, len(g))
+		for i, f := range g {
+			names[i] = string(f)
+		}
+		fields, err := query.ParseGroupBy(strings.Join(names, ","))
+		if err != nil {
+			return nil, Invalid("report: group by: " + err.Error())
+		}
+		out.Groups = append(out.Groups, fields)
+	}
+	return out, nil
 }
 
 // ExportResult is a finished export.
@@ -48,6 +83,10 @@ type ExportResult struct {
 	Rows     int          `json:"rows"`
 	SHA256   string       `json:"sha256"`
 	Bytes    int64        `json:"bytes"`
+	// Report: the file is a report; Findings is how many marked events
+	// its Findings sheet lists.
+	Report   bool `json:"report"`
+	Findings int  `json:"findings"`
 }
 
 // ExportProgress is the payload of EventExportProgress.
@@ -71,19 +110,31 @@ func (x *Export) ChooseFile(format ExportFormat) (string, error) {
 	if err != nil {
 		return "", Invalid(err.Error())
 	}
+	filters := []runtime.FileFilter{{DisplayName: "CSV (*.csv)", Pattern: "*.csv"}, xlsxFilter}
+	if f == export.XLSX {
+		filters[0], filters[1] = filters[1], filters[0]
+	}
+	return x.chooseFile("Export the current view", "audit-log-", f, filters)
+}
+
+// ChooseReport opens the native save dialog for a report, a workbook named
+// after the day; "" when the user cancels.
+func (x *Export) ChooseReport() (string, error) {
+	return x.chooseFile("Write a report of the current view", "audit-report-", export.XLSX, []runtime.FileFilter{xlsxFilter})
+}
+
+var xlsxFilter = runtime.FileFilter{DisplayName: "Excel workbook (*.xlsx)", Pattern: "*.xlsx"}
+
+func (x *Export) chooseFile(title, prefix string, f export.Format, filters []runtime.FileFilter) (string, error) {
 	if path := os.Getenv(EnvSaveAs); path != "" {
 		return path, nil
 	}
 	if x.dialogs == nil {
 		return "", errors.New("no window to open the save dialog in")
 	}
-	name := "audit-log-" + time.Now().Format("2006-01-02") + "." + string(f)
-	filters := []runtime.FileFilter{{DisplayName: "CSV (*.csv)", Pattern: "*.csv"}, {DisplayName: "Excel workbook (*.xlsx)", Pattern: "*.xlsx"}}
-	if f == export.XLSX {
-		filters[0], filters[1] = filters[1], filters[0]
-	}
+	name := prefix + time.Now().Format("2006-01-02") + "." + string(f)
 	path, err := x.dialogs.SaveFile(runtime.SaveDialogOptions{
-		Title: "Export the current view", DefaultDirectory: defaultExportDir(), DefaultFilename: name,
+		Title: title, DefaultDirectory: defaultExportDir(), DefaultFilename: name,
 		Filters: filters, CanCreateDirectories: true,
 	})
 	if err != nil || path == "" {
@@ -118,6 +169,15 @@ func (x *Export) Run(req ExportRequest) (ExportResult, error) {
 	if err != nil {
 		return ExportResult{}, err
 	}
+	var report *session.ReportRequest
+	if req.Report != nil {
+		if fm, err := export.FormatFor(string(req.Format), req.Path); err != nil || fm != export.XLSX {
+			return ExportResult{}, Invalid("a report is a workbook: choose a .xlsx file")
+		}
+		if report, err = req.Report.sessionReport(); err != nil {
+			return ExportResult{}, err
+		}
+	}
 	pr, err := x.current()
 	if err != nil {
 		return ExportResult{}, err
@@ -130,7 +190,7 @@ func (x *Export) Run(req ExportRequest) (ExportResult, error) {
 	total := 0
 	m, err := pr.Export(run.Ctx, session.ExportRequest{
 		Path: req.Path, Format: export.Format(req.Format), Filter: f, Sort: s, Location: loc,
-		BOM: req.BOM, KeepFormulas: req.KeepFormulas, AppVersion: x.version,
+		BOM: req.BOM, KeepFormulas: req.KeepFormulas, AppVersion: x.version, Report: report,
 		OnQuery: func(n int) {
 			total = n
 			run.Report(ExportProgress{Total: n})
@@ -150,7 +210,11 @@ func (x *Export) Run(req ExportRequest) (ExportResult, error) {
 		return ExportResult{}, err
 	}
 	path, _ := filepath.Abs(req.Path)
-	return ExportResult{Path: path, Manifest: path + export.ManifestSuffix, Format: ExportFormat(m.Format), Rows: m.Rows, SHA256: m.SHA256, Bytes: m.Bytes}, nil
+	out := ExportResult{Path: path, Manifest: path + export.ManifestSuffix, Format: ExportFormat(m.Format), Rows: m.Rows, SHA256: m.SHA256, Bytes: m.Bytes}
+	if m.Report != nil {
+		out.Report, out.Findings = true, m.Report.Findings
+	}
+	return out, nil
 }
 
 // Cancel stops the running export; it leaves no file behind.

@@ -119,7 +119,7 @@ func (x *Preferences) SetLast(v settings.LastView) error {
 }
 
 // columnKeys are the table's columns, as the UI names them.
-var columnKeys = []string{"timestamp", "user", "scope", "category", "action", "target", "status", "description", "workspace", "id", "source_ip"}
+var columnKeys = []string{"timestamp", "user", "scope", "category", "action", "target", "status", "tags", "description", "workspace", "id", "source_ip"}
 
 func joinEnum[T ~string](vs []T) string {
 	s := make([]string, len(vs))

@@ -21,7 +21,7 @@ func TestPreferencesAreCheckedAndKept(t *testing.T) {
 	}
 	want := Display{
 		TimeZone: "Asia/Ho_Chi_Minh", Theme: "dark", Density: "compact",
-		Columns: []settings.Column{{Key: "timestamp", Width: 180}, {Key: "workspace", Hidden: true}},
+		Columns: []settings.Column{{Key: "timestamp", Width: 180}, {Key: "workspace", Hidden: true}, {Key: "tags", Hidden: true}},
 	}
 	if _, err := a.Preferences.Set(want); err != nil {
 		t.Fatal(err)
@@ -33,7 +33,7 @@ func TestPreferencesAreCheckedAndKept(t *testing.T) {
 	}
 	b := New("1.2.3", st, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Demo: DemoOptions{Disabled: true}})
 	got, err := b.Preferences.Get()
-	if err != nil || got.TimeZone != want.TimeZone || got.Theme != "dark" || got.Density != "compact" || len(got.Columns) != 2 || !got.Columns[1].Hidden {
+	if err != nil || got.TimeZone != want.TimeZone || got.Theme != "dark" || got.Density != "compact" || len(got.Columns) != 3 || !got.Columns[1].Hidden || !got.Columns[2].Hidden {
 		t.Fatalf("after a relaunch %+v, %v", got, err)
 	}
 	for _, bad := range []struct {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/auditdesk/auditdesk/backend/audit"
+	"github.com/auditdesk/auditdesk/backend/marks"
 	"github.com/auditdesk/auditdesk/backend/query"
 	"github.com/auditdesk/auditdesk/backend/session"
 )
@@ -97,16 +98,17 @@ func (q *Query) Rows(queryID, offset, limit int) (RowsResult, error) {
 }
 
 // rows are rows [offset, offset+limit) of a held result, limit at most
-// maxRowsWindow, with the new-row marks.
+// maxRowsWindow, with the new-row marks and each row's tags.
 func (q *Query) rows(pr *session.Profile, res session.Result, offset, limit int) ([]Row, error) {
 	evs, err := pr.Rows(res, offset, min(limit, maxRowsWindow))
 	if err != nil {
 		return nil, err
 	}
-	marks := pr.NewMarks()
+	fresh := pr.NewMarks()
+	tags := q.marks(pr)
 	rows := make([]Row, len(evs))
 	for i := range evs {
-		rows[i] = Row{Row: audit.NewRow(&evs[i], res.Location), New: marks[evs[i].ID]}
+		rows[i] = Row{Row: audit.NewRow(&evs[i], res.Location), New: fresh[evs[i].ID], Tags: tagsOf(tags, evs[i].ID)}
 	}
 	if ix := res.Index(); len(rows) > 0 && q.warmed.Swap(ix) != ix {
 		// The text a search reads, checked now, and the letter masks made:
@@ -116,6 +118,19 @@ func (q *Query) rows(pr *session.Profile, res session.Result, offset, limit int)
 		q.warmSearch()
 	}
 	return rows, nil
+}
+
+// marks are the profile's marks for the tags of the rows and the event
+// shown; nil, logged, when the marks file cannot be read: the table and
+// the details still show the events (Marks.Tags says what is wrong, in
+// the banner).
+func (q *Query) marks(pr *session.Profile) *marks.Set {
+	s, err := pr.Marks()
+	if err != nil {
+		q.log.Warn("events shown without their marks", "err", err)
+		return nil
+	}
+	return s
 }
 
 // warmSearch warms the index waiting for it, once the window has painted
@@ -161,7 +176,11 @@ func (q *Query) Event(queryID, offset int) (EventDetail, error) {
 	if err != nil {
 		return EventDetail{}, err
 	}
-	d := EventDetail{Row: Row{Row: audit.NewRow(&e, loc)}}
+	d := EventDetail{Row: Row{Row: audit.NewRow(&e, loc), Tags: []string{}}, Marks: []MarkInfo{}}
+	if s := q.marks(pr); s != nil && s.Len() > 0 {
+		d.Marks = marksOf(s, e.ID)
+		d.Tags = tagsOf(s, e.ID)
+	}
 	if len(e.Details) > 0 {
 		var buf bytes.Buffer
 		if json.Indent(&buf, e.Details, "", "  ") == nil {

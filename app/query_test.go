@@ -255,7 +255,7 @@ func TestQuerySnapshotSurvivesASync(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the old query's rows after a sync: %v", err)
 	}
-	if !slices.Equal(first.Rows, after.Rows) {
+	if !reflect.DeepEqual(first.Rows, after.Rows) {
 		t.Fatal("a sync changed the rows of a query made before it")
 	}
 	ups := rec.named(EventIndexUpdated)

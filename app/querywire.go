@@ -97,6 +97,8 @@ type Row struct {
 	audit.Row
 	// New: the last refresh brought this event.
 	New bool `json:"new"`
+	// Tags are the auditor's marks on it (Marks), by tag.
+	Tags []string `json:"tags"`
 }
 
 // RowsResult is a window of a query's rows: Rows[0] is row Offset.
@@ -111,6 +113,8 @@ type EventDetail struct {
 	Row
 	// Details is the event's details object pretty-printed, "" when none.
 	Details string `json:"details"`
+	// Marks are the auditor's marks on it, by tag, with their notes.
+	Marks []MarkInfo `json:"marks"`
 }
 
 // ScopeCategories is one Scope option with the categories under it.

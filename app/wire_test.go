@@ -78,4 +78,12 @@ func TestTheWireNeverSendsANullList(t *testing.T) {
 	check("Verify", v, err)
 	act, err := a.Profiles.Activity()
 	check("Activity with no export", act, err)
+	tags, err := a.Marks.Tags()
+	check("Tags with no mark", tags, err)
+	marked, err := a.Marks.Mark([]string{ev.ID}, audit.FilterText{}, "finding", "")
+	check("Mark", marked, err)
+	ev, err = a.Query.Event(all.ID, 0)
+	check("Event marked", ev, err)
+	undone, err := a.Marks.Undo()
+	check("Undo", undone, err)
 }

@@ -64,6 +64,8 @@ describe('export', () => {
       rows: 1234,
       sha256: hash,
       bytes: 99999,
+      report: false,
+      findings: 0,
     });
     await shown();
     await exportCsv();

@@ -88,6 +88,7 @@ describe('the Views menu', () => {
       'Bob failures',
       '×',
       'Save current view…',
+      'Mark current view…',
     ]);
     expect(within(menu).getByText('Built-in')).toBeInTheDocument();
     expect(within(menu).getByText('Saved')).toBeInTheDocument();

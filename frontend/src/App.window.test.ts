@@ -45,7 +45,12 @@ beforeEach(() => {
   });
   vi.mocked(api.event)
     .mockReset()
-    .mockImplementation(async (qid, i) => ({ ...row(qid, i), source_ip: '203.0.113.7', details: '{\n  "gpu": 2\n}' }));
+    .mockImplementation(async (qid, i) => ({
+      ...row(qid, i),
+      source_ip: '203.0.113.7',
+      details: '{\n  "gpu": 2\n}',
+      marks: [],
+    }));
   vi.mocked(api.locate).mockReset().mockResolvedValue(-1);
   vi.mocked(api.values).mockReset().mockResolvedValue([]);
   vi.mocked(api.preferences).mockReset().mockResolvedValue(api.defaultPreferences);

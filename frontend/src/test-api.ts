@@ -25,11 +25,11 @@ export function fakeApi<T extends object>(real: T, { calls = [], listeners = [] 
 
 /**
  * fakeAppApi is fakeApi for a test of the whole App: what App calls as it
- * mounts (Status, Scopes, Query, Rows, Shown) and subscribes to (sync progress,
- * index updates, files dropped) is always faked, besides the test's own fakes, which win.
+ * mounts (Status, Scopes, Query, Rows, Shown, Tags) and subscribes to (sync
+ * progress, index updates, files dropped, marks changed) is always faked, besides the test's own fakes, which win.
  */
 export function fakeAppApi<T extends object>(real: T, { calls = [], listeners = [] }: Fakes<T> = {}): T {
-  const mount = ['status', 'scopes', 'query', 'rows', 'shown'] as (keyof T)[];
-  const mountListeners = ['onSyncProgress', 'onIndexUpdated', 'onImportDrop'] as (keyof T)[];
+  const mount = ['status', 'scopes', 'query', 'rows', 'shown', 'tags'] as (keyof T)[];
+  const mountListeners = ['onSyncProgress', 'onIndexUpdated', 'onImportDrop', 'onMarksChanged'] as (keyof T)[];
   return fakeApi(real, { calls: [...mount, ...calls], listeners: [...mountListeners, ...listeners] });
 }

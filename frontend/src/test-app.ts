@@ -5,7 +5,9 @@ import { dialogs } from './lib/state/dialogs.svelte';
 import { drop } from './lib/state/drop.svelte';
 import { errors } from './lib/state/errors.svelte';
 import { filter } from './lib/state/filter.svelte';
+import { exporter } from './lib/state/export.svelte';
 import { groupBy } from './lib/state/groupby.svelte';
+import { marks } from './lib/state/marks.svelte';
 import { notices } from './lib/state/notices.svelte';
 import { prefs } from './lib/state/prefs.svelte';
 import { defaultSort, query } from './lib/state/query.svelte';
@@ -43,6 +45,11 @@ export function resetStores(): void {
   groupBy.second = '';
   groupBy.top = 10;
   groupBy.pinned = [];
+  marks.stop();
+  marks.list = [];
+  marks.target = null;
+  marks.busy = false;
+  exporter.report = false;
 }
 
 /**

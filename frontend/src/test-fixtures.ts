@@ -93,6 +93,7 @@ export const row = (id: number, i: number, over: Partial<Row> = {}): Row => ({
   workspaceId: 'ws-1',
   source_ip: `203.0.113.${i % 250}`,
   new: false,
+  tags: [],
   ...over,
 });
 
@@ -113,6 +114,7 @@ export const filterText = (over: Partial<FilterText> = {}): FilterText => ({
   users: [],
   targets: [],
   workspace: '',
+  tags: [],
   from: '',
   to: '',
   timeZone: '',
@@ -128,9 +130,10 @@ export interface FakeCache {
 }
 
 /**
- * fakeCache resets the App tests' mocked Status, Scopes, Query and Rows to
- * answer from one cache: Status with status, Scopes with scopes (none if not
- * given), Query with query and Rows with rowsFor.
+ * fakeCache resets the App tests' mocked Status, Scopes, Query, Rows and
+ * Tags to answer from one cache: Status with status, Scopes with scopes
+ * (none if not given), Query with query, Rows with rowsFor and Tags with
+ * no marks.
  */
 export function fakeCache({ status, query, scopes = [] }: FakeCache): void {
   vi.mocked(api.status).mockReset().mockResolvedValue(status);
@@ -142,24 +145,32 @@ export function fakeCache({ status, query, scopes = [] }: FakeCache): void {
   vi.mocked(api.rows)
     .mockReset()
     .mockImplementation(async (id, offset, limit) => rowsFor(id, offset, limit));
+  vi.mocked(api.tags).mockReset().mockResolvedValue(noTags);
 }
 
+/** noTags is Tags() of a profile with no marks: the builtin tags, none used. */
+export const noTags: api.TagCount[] = [
+  { tag: 'finding', n: 0, builtin: true },
+  { tag: 'follow-up', n: 0, builtin: true },
+  { tag: 'reviewed', n: 0, builtin: true },
+];
+
 /**
- * listen resets the mocked subscription subscribe to keep the callback it is
- * given, and returns what calls that callback: the test's way to send an
- * event from Go.
+ * listen resets the mocked subscription subscribe to keep the callbacks it
+ * is given (until each unsubscribes), and returns what calls them: the
+ * test's way to send an event from Go, to every store that listens.
  */
 export function listen<T>(subscribe: (cb: (v: T) => void) => () => void): (v: T) => void {
-  let listener: ((v: T) => void) | undefined;
+  const listeners = new Set<(v: T) => void>();
   vi.mocked(subscribe)
     .mockReset()
     .mockImplementation((cb) => {
-      listener = cb;
-      return () => {};
+      listeners.add(cb);
+      return () => listeners.delete(cb);
     });
   return (v) => {
-    if (!listener) throw new Error('nothing has subscribed yet');
-    listener(v);
+    if (listeners.size === 0) throw new Error('nothing has subscribed yet');
+    for (const cb of [...listeners]) cb(v);
   };
 }
 

@@ -5,6 +5,7 @@ import { dialogs } from '../lib/state/dialogs.svelte';
 import { errors } from '../lib/state/errors.svelte';
 import { exporter } from '../lib/state/export.svelte';
 import { filter } from '../lib/state/filter.svelte';
+import { groupBy } from '../lib/state/groupby.svelte';
 import { notices } from '../lib/state/notices.svelte';
 import { defaultSort, query } from '../lib/state/query.svelte';
 import { queryResult } from '../test-fixtures';
@@ -13,6 +14,7 @@ import ExportDialog from './ExportDialog.svelte';
 vi.mock('../lib/api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../lib/api')>()),
   chooseExportFile: vi.fn(),
+  chooseReportFile: vi.fn(),
   exportView: vi.fn(),
 }));
 
@@ -27,6 +29,8 @@ beforeEach(() => {
     rows: 3,
     sha256: 'ab',
     bytes: 9,
+    report: false,
+    findings: 0,
   });
   filter.clear();
   errors.dismiss();
@@ -34,6 +38,8 @@ beforeEach(() => {
   query.sort = defaultSort;
   query.result = null;
   exporter.format = api.app.ExportFormat.XLSX;
+  exporter.report = false;
+  groupBy.pinned = [];
   exporter.bom = false;
   exporter.neutralise = true;
   dialogs.openExport();
@@ -98,6 +104,52 @@ describe('ExportDialog', () => {
     expect(api.exportView).not.toHaveBeenCalled();
     expect(dialogs.export).toBe(true);
     expect(screen.getByRole('dialog')).toBeInTheDocument();
+  });
+
+  it('writes a report of the view with a sheet per pinned group-by, and says so', async () => {
+    vi.mocked(api.chooseReportFile).mockResolvedValue('/home/alice/q4-report.xlsx');
+    vi.mocked(api.exportView).mockResolvedValue({
+      path: '/home/alice/q4-report.xlsx',
+      manifest: '/home/alice/q4-report.xlsx.manifest.json',
+      format: api.app.ExportFormat.XLSX,
+      rows: 1234,
+      sha256: 'ab',
+      bytes: 9,
+      report: true,
+      findings: 3,
+    });
+    filter.status = audit.Status.FAILED;
+    query.result = queryResult({ total: 1234, events: 20000 });
+    let dialog = opened();
+    await fireEvent.click(within(dialog).getByRole('radio', { name: 'Report (XLSX)' }));
+    expect(within(dialog).getByText(/No group-by pinned: pin one in Group by/)).toBeInTheDocument();
+    exporter.close();
+    groupBy.pinned = [
+      { by: [api.GroupField.User, api.GroupField.Status], top: 10 },
+      { by: [api.GroupField.Month], top: 0 },
+    ];
+    dialogs.openExport();
+    dialog = await screen.findByRole('dialog', { name: 'Export the current view' });
+    expect(within(dialog).getByRole('radio', { name: 'Report (XLSX)' })).toBeChecked();
+    expect(within(dialog).getByText('Group-by sheets: User × Status, top 10; Month, all')).toBeInTheDocument();
+    await fireEvent.click(within(dialog).getByRole('button', { name: 'Write report…' }));
+    await waitFor(() => expect(api.exportView).toHaveBeenCalledTimes(1));
+    expect(api.chooseExportFile).not.toHaveBeenCalled();
+    expect(api.exportView).toHaveBeenCalledWith(
+      expect.objectContaining({
+        path: '/home/alice/q4-report.xlsx',
+        format: 'xlsx',
+        report: { groups: [['user', 'status'], ['month']], top: 0 },
+      }),
+    );
+    expect(notices.list.map((n) => n.text)).toEqual([
+      'Wrote a report of 1,234 events and 3 findings to q4-report.xlsx',
+    ]);
+    // A plain export after it is no report.
+    dialogs.openExport();
+    dialog = await screen.findByRole('dialog', { name: 'Export the current view' });
+    await fireEvent.click(within(dialog).getByRole('radio', { name: 'CSV' }));
+    expect([exporter.report, exporter.format]).toEqual([false, 'csv']);
   });
 
   it('Esc and Cancel close it without asking Go anything', async () => {

@@ -1,4 +1,4 @@
-import { audit } from './api';
+import { audit, GroupField } from './api';
 import { describe, expect, it } from 'vitest';
 import {
   activitySort,
@@ -6,6 +6,8 @@ import {
   exportedText,
   exportingText,
   exportRange,
+  reportedText,
+  reportOptions,
   sortLabel,
   viewSummary,
 } from './exporting';
@@ -60,5 +62,31 @@ describe('export endings', () => {
     expect(activitySort('timestamp:desc')).toBe('Timestamp ↓');
     expect(activitySort('colour:asc')).toBe('colour:asc');
     expect(activitySort('')).toBe('');
+  });
+});
+
+describe('reports', () => {
+  it('say what they wrote', () => {
+    expect(reportedText(12345, 3, '/home/a/q4-report.xlsx')).toBe(
+      'Wrote a report of 12,345 events and 3 findings to q4-report.xlsx',
+    );
+    expect(reportedText(1, 1, 'r.xlsx')).toBe('Wrote a report of 1 event and 1 finding to r.xlsx');
+  });
+
+  it('give each pinned group-by its sheet, each as long as the longest pin asked', () => {
+    const { User, Status, Month } = GroupField;
+    expect(reportOptions([])).toEqual({ groups: [], top: 0 });
+    expect(
+      reportOptions([
+        { by: [User, Status], top: 10 },
+        { by: [Month], top: 20 },
+      ]),
+    ).toEqual({ groups: [['user', 'status'], ['month']], top: 20 });
+    expect(
+      reportOptions([
+        { by: [User], top: 10 },
+        { by: [Month], top: 0 },
+      ]).top,
+    ).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 // What the export dialog, strip and notices say, as pure functions so the
 // wording is tested without a DOM.
-import type { ExportProgress } from './api';
+import type { ExportProgress, GroupField, ReportOptions } from './api';
 import { baseName, formatCount } from './format';
 import { columns } from './grid/columns';
 import type { Sort } from './state/query.svelte';
@@ -55,4 +55,20 @@ export function activitySort(s: string): string {
   const m = /^(\w+):(asc|desc)$/.exec(s);
   if (!m || !columns.some((c) => c.key === m[1])) return s;
   return sortLabel({ field: m[1] as Sort['field'], desc: m[2] === 'desc' });
+}
+
+/** reportedText is the notice after a report: "Wrote a report of 12,345 events and 3 findings to q4.xlsx". */
+export function reportedText(rows: number, findings: number, path: string): string {
+  return `Wrote a report of ${plural(rows, 'event', 'events')} and ${plural(findings, 'finding', 'findings')} to ${baseName(path)}`;
+}
+
+/**
+ * reportOptions are a report's group-by sheets, one per pinned group-by.
+ * Go lists the same number of groups on each sheet: as many as the pin
+ * that asked for most (every group once one asked for all, 0), so no
+ * sheet holds fewer than its pin showed.
+ */
+export function reportOptions(pinned: readonly { by: GroupField[]; top: number }[]): ReportOptions {
+  const top = pinned.some((p) => p.top === 0) ? 0 : Math.max(0, ...pinned.map((p) => p.top));
+  return { groups: pinned.map((p) => [...p.by]), top };
 }

@@ -55,6 +55,12 @@ export namespace app {
 	    restoreLast: boolean;
 	    last?: settings.LastView;
 	}
+	export interface MarkInfo {
+	    tag: string;
+	    note: string;
+	    by: string;
+	    at: string;
+	}
 	export interface EventDetail {
 	    id: string;
 	    timestamp: string;
@@ -70,7 +76,13 @@ export namespace app {
 	    workspaceId: string;
 	    source_ip: string;
 	    new: boolean;
+	    tags: string[];
 	    details: string;
+	    marks: MarkInfo[];
+	}
+	export interface ReportOptions {
+	    groups: string[][];
+	    top: number;
 	}
 	export interface QueryRequest {
 	    filter: audit.FilterText;
@@ -84,6 +96,7 @@ export namespace app {
 	    format: ExportFormat;
 	    bom: boolean;
 	    keepFormulas: boolean;
+	    report?: ReportOptions;
 	}
 	export interface ExportResult {
 	    path: string;
@@ -92,6 +105,8 @@ export namespace app {
 	    rows: number;
 	    sha256: string;
 	    bytes: number;
+	    report: boolean;
+	    findings: number;
 	}
 	export interface FacetCount {
 	    value: string;
@@ -118,6 +133,7 @@ export namespace app {
 	    workspaceId: string;
 	    source_ip: string;
 	    new: boolean;
+	    tags: string[];
 	}
 	export interface FilePreview {
 	    path: string;
@@ -168,6 +184,23 @@ export namespace app {
 	    events: number;
 	}
 	
+	
+	export interface TagCount {
+	    tag: string;
+	    n: number;
+	    builtin: boolean;
+	}
+	export interface MarkResult {
+	    tag: string;
+	    unmark: boolean;
+	    undo: boolean;
+	    events: number;
+	    added: number;
+	    changed: number;
+	    removed: number;
+	    undoable: number;
+	    tags: TagCount[];
+	}
 	export interface Profile {
 	    name: string;
 	    apiUrl: string;
@@ -192,6 +225,7 @@ export namespace app {
 	    elapsedMs: number;
 	    rows: Row[];
 	}
+	
 	
 	export interface RowsResult {
 	    queryId: number;
@@ -233,6 +267,7 @@ export namespace app {
 	    timeZone: string;
 	    elapsedMs: number;
 	}
+	
 	export interface VerifyResult {
 	    ok: boolean;
 	    events: number;

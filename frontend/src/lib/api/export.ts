@@ -1,7 +1,8 @@
-// The Export service: write the view to CSV or XLSX with its manifest,
-// cancel, show the file; the export:progress event and the clipboard. The
-// progress payload is not a bound method's result, so Wails generates no
-// type for it; ExportProgress mirrors app.ExportProgress.
+// The Export service: write the view to CSV or XLSX, or a report of it
+// (req.report), with its manifest; cancel, show the file; the
+// export:progress event and the clipboard. The progress payload is not a
+// bound method's result, so Wails generates no type for it;
+// ExportProgress mirrors app.ExportProgress.
 import * as Export from '../../../wailsjs/go/app/Export';
 import { ClipboardSetText, EventsOn } from '../../../wailsjs/runtime/runtime';
 import type { app } from '../../../wailsjs/go/models';
@@ -11,6 +12,7 @@ import { num } from './coerce';
 export type ExportRequest = app.ExportRequest;
 export type ExportResult = app.ExportResult;
 export type ExportFormat = app.ExportFormat;
+export type ReportOptions = app.ReportOptions;
 
 /**
  * chooseExportFile asks, in the native save dialog, where to write a file
@@ -18,6 +20,11 @@ export type ExportFormat = app.ExportFormat;
  */
 export async function chooseExportFile(format: ExportFormat): Promise<string> {
   return call(() => Export.ChooseFile(format));
+}
+
+/** chooseReportFile asks, in the native save dialog, where to write a report (.xlsx); "" when dismissed. */
+export async function chooseReportFile(): Promise<string> {
+  return call(Export.ChooseReport);
 }
 
 /**

@@ -18,6 +18,7 @@ export class DialogState {
   saveView = $state(false);
   verify = $state(false);
   import = $state(false);
+  mark = $state(false);
 
   open = $derived(
     this.connect ||
@@ -27,7 +28,8 @@ export class DialogState {
       this.settings ||
       this.saveView ||
       this.verify ||
-      this.import,
+      this.import ||
+      this.mark,
   );
 
   openSaveView(): void {
@@ -43,6 +45,11 @@ export class DialogState {
   openImport(): void {
     this.close();
     this.import = true;
+  }
+
+  openMark(): void {
+    this.close();
+    this.mark = true;
   }
 
   openConnect(): void {
@@ -79,6 +86,7 @@ export class DialogState {
     this.saveView = false;
     this.verify = false;
     this.import = false;
+    this.mark = false;
   }
 }
 

@@ -1,8 +1,9 @@
 import * as api from '../api';
-import { exportCancelledText, exportedText } from '../exporting';
+import { exportCancelledText, exportedText, reportedText, reportOptions } from '../exporting';
 import { dialogs as appDialogs, type DialogState } from './dialogs.svelte';
 import { errors as appErrors, requestCancel, type ErrorState } from './errors.svelte';
 import { filter as appFilter, type FilterState } from './filter.svelte';
+import { groupBy as appGroupBy, type GroupByState } from './groupby.svelte';
 import { notices as appNotices, type NoticeState } from './notices.svelte';
 import { query as appQuery, queryRequest, type QueryState } from './query.svelte';
 
@@ -11,10 +12,14 @@ import { query as appQuery, queryRequest, type QueryState } from './query.svelte
  * in this session), the save dialog, the running export's progress for
  * the strip, Cancel, and each ending's message: a notice with the file's
  * hash for success, a quiet notice for cancel, the banner otherwise. The
- * view exported is the one the table shows: the same filter and sort.
+ * view exported is the one the table shows: the same filter and sort. A
+ * report is an XLSX of the view with a Summary, its Findings and a sheet
+ * per group-by pinned in the group-by panel.
  */
 export class ExportState {
   format = $state<api.ExportFormat>(api.app.ExportFormat.XLSX);
+  /** A report rather than an export: an XLSX whatever format says. */
+  report = $state(false);
   /** CSV only: a UTF-8 byte order mark, without which Excel misreads Japanese and Vietnamese. */
   bom = $state(false);
   /** CSV only: prefix cells starting with = + - @ so a spreadsheet cannot run them. */
@@ -32,13 +37,22 @@ export class ExportState {
   private readonly dialogs: DialogState;
   private readonly errors: ErrorState;
   private readonly notices: NoticeState;
+  private readonly groupBy: GroupByState;
 
-  constructor(filter = appFilter, query = appQuery, dialogs = appDialogs, errors = appErrors, notices = appNotices) {
+  constructor(
+    filter = appFilter,
+    query = appQuery,
+    dialogs = appDialogs,
+    errors = appErrors,
+    notices = appNotices,
+    groupBy = appGroupBy,
+  ) {
     this.filter = filter;
     this.query = query;
     this.dialogs = dialogs;
     this.errors = errors;
     this.notices = notices;
+    this.groupBy = groupBy;
   }
 
   start(): void {
@@ -72,12 +86,13 @@ export class ExportState {
     if (this.running || this.choosing) return;
     // Taken now: the modal dialog keeps the filters and sort as they are.
     const view = queryRequest(this.filter, this.query.sort, this.query.timeZone);
-    const format = this.format;
+    const report = this.report ? reportOptions(this.groupBy.pinned) : undefined;
+    const format = report ? api.app.ExportFormat.XLSX : this.format;
     const csv = format === 'csv';
     this.choosing = true;
     let path: string;
     try {
-      path = await api.chooseExportFile(format);
+      path = report ? await api.chooseReportFile() : await api.chooseExportFile(format);
     } catch (e) {
       this.dialogs.close();
       this.errors.show(e);
@@ -97,8 +112,10 @@ export class ExportState {
         format,
         bom: csv && this.bom,
         keepFormulas: csv && !this.neutralise,
+        ...(report ? { report } : {}),
       });
-      this.notices.show('success', exportedText(res.rows, res.path), {
+      const text = res.report ? reportedText(res.rows, res.findings, res.path) : exportedText(res.rows, res.path);
+      this.notices.show('success', text, {
         actions: [{ label: 'Show in folder', run: () => void this.showFile(res.path) }],
         code: { label: 'SHA-256', value: res.sha256 },
       });

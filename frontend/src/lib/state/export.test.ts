@@ -26,6 +26,8 @@ const result = (over: Partial<api.ExportResult> = {}): api.ExportResult => ({
   rows: 12345,
   sha256: '3f2a9c1d00aa11bb22cc33dd44ee55ff66aa77bb88cc99dd00ee11ff22aa33bb',
   bytes: 1_000_000,
+  report: false,
+  findings: 0,
   ...over,
 });
 

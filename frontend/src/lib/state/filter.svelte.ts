@@ -1,7 +1,7 @@
 import type { audit } from '../api';
 import { calendar, formatInstant, presetRange, presets, type Preset } from '../timerange';
 
-/** FilterKey names a single-valued filter; a user, action or target chip's key is "user:", "action:" or "target:" and the value. */
+/** FilterKey names a single-valued filter; a user, action, target or tag chip's key is "user:", "action:", "target:" or "tag:" and the value. */
 export type FilterKey = 'search' | 'scope' | 'category' | 'status' | 'workspace' | 'time';
 
 /** Chip is one active filter as the filter bar shows it. */
@@ -13,7 +13,7 @@ export interface Chip {
 /**
  * FilterState is what the auditor asked to see. Category belongs to a
  * scope, so it is only settable once a scope is chosen and is reset with
- * it. Users and actions are "any of"; the time range is from (inclusive)
+ * it. Users, actions, targets and tags are "any of"; the time range is from (inclusive)
  * to (exclusive), RFC 3339, "" open.
  */
 export class FilterState {
@@ -28,6 +28,8 @@ export class FilterState {
   /** A workspace's ID (the group-by panel sets it; the bar has no control for it), and its name for the chip. */
   workspace = $state('');
   workspaceName = $state('');
+  /** The auditor's own tags (marks), any of: the Tag select sets one, a tag in the table adds it. */
+  tags = $state<string[]>([]);
   preset = $state<Preset>('all');
   from = $state('');
   to = $state('');
@@ -48,6 +50,7 @@ export class FilterState {
     for (const t of this.targets) out.push({ key: `target:${t}`, label: `Target: ${t}` });
     if (this.workspace !== '')
       out.push({ key: 'workspace', label: `Workspace: ${this.workspaceName || this.workspace}` });
+    for (const t of this.tags) out.push({ key: `tag:${t}`, label: `Tag: ${t}` });
     const time = this.timeLabel;
     if (time !== '') out.push({ key: 'time', label: `Time: ${time}` });
     return out;
@@ -93,13 +96,23 @@ export class FilterState {
     if (t !== '' && !this.targets.includes(t)) this.targets = [...this.targets, t];
   }
 
-  /** filterBy serves a click on a cell's value: user, action and target add to their lists, beside the search. */
+  addTag(t: string): void {
+    if (t !== '' && !this.tags.includes(t)) this.tags = [...this.tags, t];
+  }
+
+  /** setTag is the Tag select: that one tag, or none for ''. */
+  setTag(t: string): void {
+    this.tags = t === '' ? [] : [t];
+  }
+
+  /** filterBy serves a click on a cell's value: user, action, target and tag add to their lists, beside the search. */
   filterBy(key: string, value: string): void {
     if (value === '') return;
     if (key === 'user') this.addUser(value);
     else if (key === 'action') this.addAction(value);
     else if (key === 'status') this.status = value as audit.Status;
     else if (key === 'target') this.addTarget(value);
+    else if (key === 'tags') this.addTag(value);
   }
 
   /** setWorkspace filters by a workspace's ID; name is what its chip says ('' says the ID). */
@@ -131,6 +144,7 @@ export class FilterState {
     else if (key.startsWith('user:')) this.users = this.users.filter((u) => `user:${u}` !== key);
     else if (key.startsWith('action:')) this.actions = this.actions.filter((a) => `action:${a}` !== key);
     else if (key.startsWith('target:')) this.targets = this.targets.filter((t) => `target:${t}` !== key);
+    else if (key.startsWith('tag:')) this.tags = this.tags.filter((t) => `tag:${t}` !== key);
     else this.search = '';
   }
 
@@ -144,6 +158,7 @@ export class FilterState {
     this.actions = [];
     this.targets = [];
     this.setWorkspace('');
+    this.tags = [];
     this.setRange('', '');
   }
 }

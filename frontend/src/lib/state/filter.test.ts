@@ -131,6 +131,21 @@ describe('FilterState', () => {
     expect(f.targets).toEqual([]);
   });
 
+  it('tags: the select sets one, a tag in the table adds one, each a chip with ×', () => {
+    f.setTag('finding');
+    expect(f.chips).toEqual([{ key: 'tag:finding', label: 'Tag: finding' }]);
+    f.filterBy('tags', 'Q4 sample');
+    f.filterBy('tags', 'finding');
+    expect(f.tags).toEqual(['finding', 'Q4 sample']);
+    f.remove('tag:finding');
+    expect(f.tags).toEqual(['Q4 sample']);
+    f.setTag('');
+    expect([f.tags, f.active]).toEqual([[], false]);
+    f.addTag('reviewed');
+    f.clear();
+    expect(f.tags).toEqual([]);
+  });
+
   it('Clear all clears users, actions and the time range too', () => {
     f.addUser('alice');
     f.addAction('Stop');

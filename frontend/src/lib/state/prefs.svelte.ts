@@ -1,6 +1,6 @@
 import * as api from '../api';
 import { boot } from '../boot';
-import { alwaysShown, shownColumns, withColumn, type ColumnKey, type Saved } from '../grid/columns';
+import { alwaysShown, withColumn, type ColumnKey, type Saved } from '../grid/columns';
 import { errors as appErrors } from './errors.svelte';
 import { filter as appFilter, type FilterState } from './filter.svelte';
 import { joined } from './joined';
@@ -20,8 +20,6 @@ export class PrefsState {
 
   rowHeight = $derived(rowHeights[this.current.density]);
   timeZone = $derived(this.current.timeZone);
-  /** The table's columns as saved: which show, how wide. */
-  shown = $derived(shownColumns(this.current.columns));
 
   private readonly filter: FilterState;
   constructor(filter = appFilter, saved = boot().preferences) {

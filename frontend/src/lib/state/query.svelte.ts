@@ -47,6 +47,7 @@ export function queryRequest(f: FilterState, sort: Sort, timeZone = ''): api.Que
       users: [...f.users],
       targets: [...f.targets],
       workspace: f.workspace,
+      tags: [...f.tags],
       from: f.from,
       to: f.to,
       // Go formats Row.timestamp in this zone and reads dates in it.
@@ -72,6 +73,7 @@ export function requestKey(req: api.QueryRequest): string {
     f.users ?? [],
     f.targets ?? [],
     f.workspace ?? '',
+    f.tags ?? [],
     f.from ?? '',
     f.to ?? '',
     f.timeZone ?? '',
@@ -123,6 +125,7 @@ export class QueryState {
   private shownSent = false;
   private stopEffects: (() => void) | null = null;
   private unlisten: (() => void) | null = null;
+  private unlistenMarks: (() => void) | null = null;
 
   private readonly filter: FilterState;
   private readonly session: SessionState;
@@ -148,13 +151,15 @@ export class QueryState {
 
   /**
    * start queries whenever what is asked changes, and again when the index
-   * grows; the first answer is the boot script's when it answers what is
-   * asked now.
+   * grows or the marks change; the first answer is the boot script's when
+   * it answers what is asked now.
    */
   start(first: BootQuery | null = appBoot().first ?? null): void {
     if (this.stopEffects) return;
     if (first !== null) this.adopt(first);
     this.unlisten = api.onIndexUpdated(() => this.rerun());
+    // A mark changes the rows' tags, and a view filtered by a tag may hold other events.
+    this.unlistenMarks = api.onMarksChanged(() => this.rerun());
     let wasActive = untrack(() => this.sync.active);
     this.stopEffects = $effect.root(() => {
       $effect(() => {
@@ -198,7 +203,8 @@ export class QueryState {
     this.stopEffects?.();
     this.stopEffects = null;
     this.unlisten?.();
-    this.unlisten = null;
+    this.unlistenMarks?.();
+    this.unlisten = this.unlistenMarks = null;
     for (const t of [this.searchTimer, this.rerunTimer]) if (t !== null) clearTimeout(t);
     this.searchTimer = this.rerunTimer = null;
     // An answer on its way belongs to a store nobody reads now.

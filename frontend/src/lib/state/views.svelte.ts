@@ -9,6 +9,7 @@ import { query as appQuery, queryRequest, requestKey, type QueryState } from './
  * category, so a view's first one is used; a category without a scope
  * (Member changes spans scopes) is kept as it is, as Go's filter allows.
  * A workspace has no control in the bar: it shows as a chip, by its ID.
+ * Tags are kept whether or not the profile still has such marks.
  */
 export function applyFilter(f: FilterState, v: api.FilterText): void {
   f.clear();
@@ -20,6 +21,7 @@ export function applyFilter(f: FilterState, v: api.FilterText): void {
   f.actions = [...(v.actions ?? [])];
   f.targets = [...(v.targets ?? [])];
   f.setWorkspace(v.workspace ?? '');
+  f.tags = [...(v.tags ?? [])];
   f.setRange(v.from ?? '', v.to ?? '');
 }
 

@@ -17,12 +17,22 @@ describe('applyFilter', () => {
       status: 'FAILED',
       users: ['a@x'],
       workspace: 'ws-1',
+      tags: ['finding', 'Q4 sample'],
       from: '2026-01-01T00:00:00Z',
       to: '2026-02-01T00:00:00Z',
     });
     applyFilter(f, v);
     expect(f.preset).toBe('custom');
     expect(queryRequest(f, { field: audit.SortField.Timestamp, desc: true }).filter).toEqual({ ...v, timeZone: '' });
+  });
+
+  it('takes a view saved before tags as no tags', () => {
+    const f = new FilterState();
+    f.setTag('finding');
+    const old = filterText({ search: 'x' });
+    delete old.tags;
+    applyFilter(f, old);
+    expect([f.tags, f.chips.map((c) => c.label)]).toEqual([[], ['Search: x']]);
   });
 
   it('keeps a category without a scope, and Clear all removes it', () => {

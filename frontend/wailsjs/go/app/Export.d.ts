@@ -6,6 +6,8 @@ export function Cancel():Promise<void>;
 
 export function ChooseFile(arg1:app.ExportFormat):Promise<string>;
 
+export function ChooseReport():Promise<string>;
+
 export function Run(arg1:app.ExportRequest):Promise<app.ExportResult>;
 
 export function ShowFile(arg1:string):Promise<void>;

@@ -10,6 +10,10 @@ export function ChooseFile(arg1) {
   return window['go']['app']['Export']['ChooseFile'](arg1);
 }
 
+export function ChooseReport() {
+  return window['go']['app']['Export']['ChooseReport']();
+}
+
 export function Run(arg1) {
   return window['go']['app']['Export']['Run'](arg1);
 }
