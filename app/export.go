@@ -50,18 +50,21 @@ type ExportRequest struct {
 type ReportOptions struct {
 	// Groups are the group-bys pinned, one or two fields each.
 	Groups [][]query.GroupField `json:"groups"`
-	// Top is how many groups each group-by sheet lists, the rest summed;
-	// 0 lists them all.
-	Top int `json:"top"`
+	// Tops is how many groups each group-by's sheet lists, the rest
+	// summed, as its pin showed; 0 lists them all.
+	Tops []int `json:"tops"`
 }
 
 // sessionReport checks o and makes it the session's request.
 func (o *ReportOptions) sessionReport() (*session.ReportRequest, error) {
-	if o.Top < 0 {
-		return nil, Invalid(fmt.Sprintf("report: top %d is negative; 0 keeps every group", o.Top))
+	if len(o.Tops) != len(o.Groups) {
+		return nil, Invalid(fmt.Sprintf("report: %d tops for %d group-bys", len(o.Tops), len(o.Groups)))
 	}
-	out := &session.ReportRequest{Top: o.Top}
-	for _, g := range o.Groups {
+	out := &session.ReportRequest{}
+	for k, g := range o.Groups {
+		if o.Tops[k] < 0 {
+			return nil, Invalid(fmt.Sprintf("report: top %d is negative; 0 keeps every group", o.Tops[k]))
+		}
 		names := make([]string, len(g))
 		for i, f := range g {
 			names[i] = string(f)
@@ -70,7 +73,7 @@ func (o *ReportOptions) sessionReport() (*session.ReportRequest, error) {
 		if err != nil {
 			return nil, Invalid("report: group by: " + err.Error())
 		}
-		out.Groups = append(out.Groups, fields)
+		out.Groups = append(out.Groups, session.ReportGroupBy{By: fields, Top: o.Tops[k]})
 	}
 	return out, nil
 }

@@ -279,11 +279,14 @@ func TestReportOfTheViewWithPinnedGroupBys(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	report := &ReportOptions{Groups: [][]query.GroupField{{query.GroupUser, query.GroupStatus}, {query.GroupMonth}}}
+	report := &ReportOptions{Groups: [][]query.GroupField{{query.GroupUser, query.GroupStatus}, {query.GroupMonth}}, Tops: []int{3, 0}}
 	if _, err := a.Export.Run(ExportRequest{Query: view, Path: filepath.Join(dir, "r.csv"), Report: report}); ToUIError(err).Code != CodeInvalidInput {
 		t.Fatalf("a report to a CSV: %v", err)
 	}
-	bad := &ReportOptions{Groups: [][]query.GroupField{{"colour"}}}
+	bad := &ReportOptions{Groups: [][]query.GroupField{{"colour"}}, Tops: []int{0}}
+	if _, err := a.Export.Run(ExportRequest{Query: view, Path: filepath.Join(dir, "r.xlsx"), Report: &ReportOptions{Groups: report.Groups, Tops: []int{3}}}); ToUIError(err).Code != CodeInvalidInput {
+		t.Fatalf("a report with a top missing: %v", err)
+	}
 	if _, err := a.Export.Run(ExportRequest{Query: view, Path: filepath.Join(dir, "r.xlsx"), Report: bad}); ToUIError(err).Code != CodeInvalidInput {
 		t.Fatalf("a report by a field that is none: %v", err)
 	}
@@ -307,6 +310,11 @@ func TestReportOfTheViewWithPinnedGroupBys(t *testing.T) {
 	}
 	if groupSheets != 2 {
 		t.Errorf("the report's sheets %v: want one per group-by pinned", m.Report.Sheets)
+	}
+	// Each sheet as long as its pin: the first three groups and the rest.
+	rows, err := export.ReadSheet(path, m.Report.Sheets[2])
+	if err != nil || len(rows) != 5 || !strings.HasSuffix(rows[4][0], " other groups)") {
+		t.Errorf("the user × status sheet (top 3): %q, %v", rows, err)
 	}
 	// An export without the report option is none.
 	plain, err := a.Export.Run(ExportRequest{Query: view, Path: filepath.Join(dir, "plain.xlsx")})

@@ -34,13 +34,13 @@ func reportCommand(fs *flag.FlagSet) func(context.Context, Env, []string) error 
 		if *top < 0 {
 			return badFlag("top", "%d is negative; 0 keeps all", *top)
 		}
-		req := &session.ReportRequest{Top: *top}
+		req := &session.ReportRequest{}
 		for _, b := range by {
 			fields, err := query.ParseGroupBy(b)
 			if err != nil {
 				return fmt.Errorf("--by: %w", err)
 			}
-			req.Groups = append(req.Groups, fields)
+			req.Groups = append(req.Groups, session.ReportGroupBy{By: fields, Top: *top})
 		}
 		f, loc, s, err := fa.view(*sortFlag)
 		if err != nil {

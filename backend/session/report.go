@@ -14,8 +14,14 @@ import (
 // the window): its Summary and Findings sheets, and one sheet per group-by
 // pinned.
 type ReportRequest struct {
-	Groups [][]query.GroupField
-	Top    int // groups per pinned sheet; 0 for all
+	Groups []ReportGroupBy
+}
+
+// ReportGroupBy is a group-by sheet: one or two fields, and how many
+// groups it lists, the rest summed (0: all).
+type ReportGroupBy struct {
+	By  []query.GroupField
+	Top int
 }
 
 // reportTop is how many failed actions and users the Summary lists.
@@ -95,8 +101,9 @@ func (pr *Profile) report(res *query.Result, ix *query.Index, f audit.Filter, lo
 	if r.Findings, s.Tags, err = findings(ix, set, f, opts); err != nil {
 		return nil, err
 	}
-	for _, by := range req.Groups {
-		sum, err := res.GroupBy(by, req.Top, loc)
+	for _, rg := range req.Groups {
+		by := rg.By
+		sum, err := res.GroupBy(by, rg.Top, loc)
 		if err != nil {
 			return nil, err
 		}

@@ -139,7 +139,7 @@ describe('ExportDialog', () => {
       expect.objectContaining({
         path: '/home/alice/q4-report.xlsx',
         format: 'xlsx',
-        report: { groups: [['user', 'status'], ['month']], top: 0 },
+        report: { groups: [['user', 'status'], ['month']], tops: [10, 0] },
       }),
     );
     expect(notices.list.map((n) => n.text)).toEqual([

@@ -63,12 +63,9 @@ export function reportedText(rows: number, findings: number, path: string): stri
 }
 
 /**
- * reportOptions are a report's group-by sheets, one per pinned group-by.
- * Go lists the same number of groups on each sheet: as many as the pin
- * that asked for most (every group once one asked for all, 0), so no
- * sheet holds fewer than its pin showed.
+ * reportOptions are a report's group-by sheets, one per pinned group-by,
+ * each listing as many groups as its pin showed (0: all).
  */
 export function reportOptions(pinned: readonly { by: GroupField[]; top: number }[]): ReportOptions {
-  const top = pinned.some((p) => p.top === 0) ? 0 : Math.max(0, ...pinned.map((p) => p.top));
-  return { groups: pinned.map((p) => [...p.by]), top };
+  return { groups: pinned.map((p) => [...p.by]), tops: pinned.map((p) => Math.max(0, p.top)) };
 }

@@ -82,7 +82,7 @@ export namespace app {
 	}
 	export interface ReportOptions {
 	    groups: string[][];
-	    top: number;
+	    tops: number[];
 	}
 	export interface QueryRequest {
 	    filter: audit.FilterText;
