@@ -221,7 +221,11 @@ test('a click on a target adds a Target chip beside the search, and the rows are
     const v = await matching();
     return v && v.total < everything ? v : null;
   });
-  const found = await firstRows('the target’s rows', Math.min(10, m.total));
+  // The count may show before the table's rows are the new ones: wait for
+  // the rows to be the target's (a stale row that stays fails the wait).
+  const found = await firstRows('the target’s rows', Math.min(10, m.total), (rs) =>
+    rs.every((r) => r.cells[col.target] === target),
+  );
   for (const r of found) assert.equal(r.cells[col.target], target, `row ${r.index}`);
   assert.equal(await page.getByRole('textbox', { name: 'Search' }).inputValue(), '', 'the search is left as it was');
   if (targetFile) writeFileSync(targetFile, `${target}\n${m.total}\n`);
