@@ -188,6 +188,35 @@ describe('the table', () => {
   });
 });
 
+describe('the search box and an input method', () => {
+  it('waits for the composition to end before it searches', async () => {
+    await renderTable(App);
+    const box = screen.getByRole<HTMLInputElement>('textbox', { name: 'Search' });
+    await fireEvent.compositionStart(box);
+    await fireEvent.input(box, { target: { value: 'ｇ' } });
+    await fireEvent.input(box, { target: { value: 'ｇｐ' } });
+    expect(filter.search).toBe('');
+    await fireEvent.compositionEnd(box, { target: { value: 'ＧＰＵ' } });
+    expect(filter.search).toBe('ＧＰＵ');
+    // Typed without an input method, each key searches.
+    await fireEvent.input(box, { target: { value: 'ＧＰＵ 1' } });
+    expect(filter.search).toBe('ＧＰＵ 1');
+  });
+
+  it('never takes the key that confirms or drops a composition for a shortcut', async () => {
+    await renderTable(App);
+    const box = screen.getByRole<HTMLInputElement>('textbox', { name: 'Search' });
+    await fireEvent.input(box, { target: { value: 'gpu' } });
+    // Esc while composing drops the composition, not the search.
+    await fireEvent.keyDown(box, { key: 'Escape', isComposing: true });
+    expect(filter.search).toBe('gpu');
+    await fireEvent.keyDown(box, { key: 'Escape', keyCode: 229 });
+    expect(filter.search).toBe('gpu');
+    await fireEvent.keyDown(box, { key: 'Escape' });
+    expect(filter.search).toBe('');
+  });
+});
+
 describe('the filter bar with facets', () => {
   it('counts scopes and statuses; Category lists the chosen scope’s categories with counts', async () => {
     await renderTable(App);
