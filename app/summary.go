@@ -63,24 +63,9 @@ func newSummaryResult(queryID int, s *query.Summary, loc *time.Location, elapsed
 
 // newGroupKey is k on the wire, labelled as `auditdesk summarize` prints it.
 func newGroupKey(k query.Key, f query.GroupField) GroupKey {
-	out := GroupKey{Value: k.Value, Label: k.Value, From: rfc3339(k.From), To: rfc3339(k.To)}
-	switch {
-	case f == query.GroupWorkspace && k.Workspace == nil:
-		out.Value, out.Label = "", "(none)"
-	case f == query.GroupWorkspace:
-		name := k.Workspace.Name
-		if name == "" {
-			name = k.Workspace.ID
-		}
-		if name == "" {
-			name = "(unnamed)"
-		}
-		if k.Workspace.ID != "" && k.Workspace.ID != name {
-			name += " (" + k.Workspace.ID + ")"
-		}
-		out.Label = name
-	case k.Value == "":
-		out.Label = "(empty)"
+	out := GroupKey{Value: k.Value, Label: k.Label(f), From: rfc3339(k.From), To: rfc3339(k.To)}
+	if f == query.GroupWorkspace && k.Workspace == nil {
+		out.Value = ""
 	}
 	return out
 }

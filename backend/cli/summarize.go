@@ -78,26 +78,6 @@ func summarizeCommand(fs *flag.FlagSet) func(context.Context, Env, []string) err
 	}
 }
 
-// keyText is a group's value as a table or a CSV shows it.
-func keyText(k query.Key, f query.GroupField) string {
-	switch {
-	case f == query.GroupWorkspace && k.Workspace == nil:
-		return "(none)"
-	case f == query.GroupWorkspace:
-		name := k.Workspace.Name
-		if name == "" {
-			name = k.Workspace.ID
-		}
-		if k.Workspace.ID != "" && k.Workspace.ID != name {
-			name += " (" + k.Workspace.ID + ")"
-		}
-		return name
-	case k.Value == "":
-		return "(empty)"
-	}
-	return k.Value
-}
-
 func share(n, total int) string {
 	if total == 0 {
 		return "0.0%"
@@ -125,7 +105,7 @@ func writeSummaryTable(w io.Writer, s *query.Summary, zone string) error {
 	for _, g := range s.Groups {
 		var row []string
 		for k, f := range s.By {
-			row = append(row, cell(keyText(g.Keys[k], f)))
+			row = append(row, cell(g.Keys[k].Label(f)))
 		}
 		rows = append(rows, append(row, num(int64(g.Count)), share(g.Count, s.Total)))
 	}
@@ -237,7 +217,7 @@ func writeSummaryCSV(w io.Writer, s *query.Summary) error {
 		for k, f := range s.By {
 			v := g.Keys[k].Value
 			if f == query.GroupWorkspace {
-				v = keyText(g.Keys[k], f)
+				v = g.Keys[k].Label(f)
 			}
 			row = append(row, safe(v))
 		}

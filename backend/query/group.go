@@ -93,6 +93,26 @@ type Key struct {
 	From, To time.Time
 }
 
+// Label is k as people read it, f being the field it is a value of: a
+// workspace's name and its ID ("(none)" for events in none), "(empty)"
+// for an empty value, else the value. The window, summarize and the
+// report's sheets show it.
+func (k Key) Label(f GroupField) string {
+	switch {
+	case f == GroupWorkspace && k.Workspace == nil:
+		return "(none)"
+	case f == GroupWorkspace:
+		name := cmp.Or(k.Workspace.Name, k.Workspace.ID, "(unnamed)")
+		if k.Workspace.ID != "" && k.Workspace.ID != name {
+			name += " (" + k.Workspace.ID + ")"
+		}
+		return name
+	case k.Value == "":
+		return "(empty)"
+	}
+	return k.Value
+}
+
 // Group is the events that share a value of each field grouped by.
 type Group struct {
 	Keys  []Key // one per field, in the order grouped by

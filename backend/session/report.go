@@ -114,27 +114,13 @@ func (pr *Profile) report(res *query.Result, ix *query.Index, f audit.Filter, lo
 		for _, grp := range sum.Groups {
 			row := export.ReportGroupRow{Count: grp.Count}
 			for k, key := range grp.Keys {
-				row.Values = append(row.Values, groupText(key, by[k]))
+				row.Values = append(row.Values, key.Label(by[k]))
 			}
 			g.Rows = append(g.Rows, row)
 		}
 		r.Groups = append(r.Groups, g)
 	}
 	return r, nil
-}
-
-// groupText is a group's value as a sheet shows it.
-func groupText(k query.Key, f query.GroupField) string {
-	if f != query.GroupWorkspace {
-		return k.Value
-	}
-	if k.Workspace == nil {
-		return "(none)"
-	}
-	if k.Workspace.Name == "" || k.Workspace.Name == k.Workspace.ID {
-		return k.Workspace.ID
-	}
-	return k.Workspace.Name + " (" + k.Workspace.ID + ")"
 }
 
 // perDay counts res's events per day in loc, every day from the first
